@@ -1,0 +1,273 @@
+"""The master catalogue: the seller's sheet mapped to canonical fields, parsed on purpose, with its stock.
+
+:func:`read_master` reads the products sheet (and stock sheet) named by the config, maps the user's own headers
+to :class:`~chansync.fields.Field`, and parses every column with :mod:`chansync.parse`. Parse problems are kept
+per column so the rules can place them; nothing is dropped or guessed silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .config import LoadedConfig, MasterConfig
+from .errors import InputError, MissingColumnError
+from .fields import CONDITIONS, OVERRIDE_SEPARATOR, ROW, Field, Kind, StockField, parse_field
+from .issues import Severity, define, frame_of
+from .parse import Parsed, clean, parse_choice, parse_decimal, parse_gtin, parse_money, parse_quantity
+from .sheet import Table, normalize_header, read_table
+
+MISSING_COLUMN = define("missing-column", Severity.ERROR, "A required or mapped column is not in the sheet.")
+
+STATUS_SPELLINGS = {
+    "active": "active", "actief": "active", "aktiv": "active", "yes": "active", "true": "active", "1": "active",
+    "published": "active", "publish": "active",
+    "inactive": "inactive", "inactief": "inactive", "inaktiv": "inactive", "no": "inactive", "false": "inactive",
+    "0": "inactive", "draft": "inactive", "archived": "inactive",
+}  # fmt: skip
+CONDITION_SPELLINGS = {c: c for c in CONDITIONS} | {"nieuw": "new", "gebruikt": "used", "refurbished": "refurbished"}
+
+
+@dataclass
+class Source:
+    """Where a table came from, for issue places: file, sheet and the user's header of each column."""
+
+    file: str
+    sheet: str | None
+    headers: dict[str, str]  # frame column (field name, or field@channel) -> the user's header
+    header_row: int
+
+    def column(self, name: str | Field) -> str:
+        return self.headers.get(str(name), str(name))
+
+
+@dataclass
+class Stock:
+    """The stock sheet, long: one row per SKU and location, parsed."""
+
+    frame: pd.DataFrame  # sku, location, quantity (Int64), ROW
+    text: pd.DataFrame  # the same columns as trimmed text
+    problems: dict[str, pd.Series]
+    source: Source
+
+    def locations(self) -> list[str]:
+        return sorted(self.frame[str(StockField.LOCATION)].unique().tolist())
+
+    def totals(self, locations: list[str] | None = None) -> pd.Series:
+        """Quantity per SKU over ``locations``; NA for a SKU with a bad or doubled row among them."""
+        sku, location, quantity = str(StockField.SKU), str(StockField.LOCATION), str(StockField.QUANTITY)
+        frame = self.frame
+        if locations is not None:
+            frame = frame[frame[location].isin(locations)]
+        doubled = frame.duplicated([sku, location], keep=False)
+        unknown = frame[quantity].isna() | doubled
+        grouped = frame.assign(_unknown=unknown).groupby(sku, sort=False)
+        totals = grouped[quantity].sum(min_count=1).astype("Int64")
+        totals[grouped["_unknown"].any()] = pd.NA
+        return totals
+
+
+@dataclass
+class Catalog:
+    """Products in sheet order. ``frame`` holds parsed values per canonical field (and override columns), plus
+    :data:`~chansync.fields.ROW`; ``text`` the trimmed text they came from; ``problems`` the parse problems."""
+
+    frame: pd.DataFrame
+    text: pd.DataFrame
+    problems: dict[str, pd.Series]
+    source: Source
+    currency: str
+    stock: Stock | None = None
+    overrides: dict[str, list[Field]] = field(default_factory=dict)  # channel -> overridden fields
+    reading_issues: list[pd.DataFrame] = field(default_factory=list)
+
+    def has(self, name: str | Field) -> bool:
+        return str(name) in self.frame.columns
+
+    def columns_of(self, field_: Field) -> list[str]:
+        """The field's own column and its per-channel override columns (``price``, ``price@bol``)."""
+        prefix = field_.value + OVERRIDE_SEPARATOR
+        return [str(c) for c in self.frame.columns if c == field_.value or str(c).startswith(prefix)]
+
+    def quantity_for(self, locations: list[str] | None = None) -> pd.Series:
+        """Stock per product: the stock sheet summed over ``locations`` (all when None), else the quantity column.
+
+        NA where stock is unknown: no stock row, a bad quantity, or the same location twice. Unknown stock is left
+        as it is on every channel, never taken for zero.
+        """
+        sku = self.frame[Field.SKU.value]
+        if self.stock is None:
+            if not self.has(Field.QUANTITY):
+                return pd.Series(pd.NA, index=self.frame.index, dtype="Int64")
+            return self.frame[Field.QUANTITY.value]
+        return sku.map(self.stock.totals(locations)).astype("Int64")
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+PARSERS = {
+    Kind.MONEY: parse_money,
+    Kind.INTEGER: parse_quantity,
+    Kind.GTIN: parse_gtin,
+    Kind.DECIMAL: parse_decimal,
+}
+
+
+def parse_column(field_: Field, text: pd.Series) -> Parsed:
+    if field_ is Field.STATUS:
+        return parse_choice(text, STATUS_SPELLINGS)
+    if field_ is Field.CONDITION:
+        return parse_choice(text, CONDITION_SPELLINGS)
+    if field_ is Field.CURRENCY:
+        upper = clean(text).str.upper()
+        problem = pd.Series("", index=text.index, dtype="str")
+        problem[~upper.str.fullmatch(r"[A-Z]{3}") & upper.ne("")] = "invalid"
+        return Parsed(upper.where(upper.ne(""), pd.NA), problem)
+    parser = PARSERS.get(field_.kind)
+    if parser is not None:
+        return parser(text)
+    cleaned = clean(text)
+    return Parsed(cleaned, pd.Series("", index=text.index, dtype="str"))
+
+
+def map_columns(
+    table: Table, mapping: dict[str, str], *, what: str = "field"
+) -> tuple[dict[str, str], list[str]]:
+    """Match the table's headers to canonical names: the config's mapping first, then headers that already
+    are canonical names (case-insensitive). Returns {canonical or field@channel: header} and mapped-but-absent."""
+    by_norm = {normalize_header(h): h for h in table.headers}
+    found: dict[str, str] = {}
+    absent: list[str] = []
+    for name, header in mapping.items():
+        actual = by_norm.get(normalize_header(header))
+        if actual is None:
+            absent.append(name)
+        else:
+            found[name] = actual
+    taken = set(found.values())
+    for header in table.headers:
+        if header in taken:
+            continue
+        base, sep, channel = header.partition(OVERRIDE_SEPARATOR)
+        canonical = _canonical_name(base, mapping, by_norm) if what == "field" else base.strip().lower()
+        if canonical is None:
+            continue
+        key = f"{canonical}{OVERRIDE_SEPARATOR}{channel.strip()}" if sep and channel.strip() else canonical
+        if sep and not channel.strip():
+            continue
+        found.setdefault(key, header)
+    return found, absent
+
+
+def _canonical_name(base: str, mapping: dict[str, str], by_norm: dict[str, str]) -> str | None:
+    parsed = parse_field(base)
+    if parsed is not None:
+        return parsed.value
+    wanted = normalize_header(base)
+    for name, header in mapping.items():  # "Prijs@bol" where Prijs is the user's header for price
+        if OVERRIDE_SEPARATOR not in name and normalize_header(header) == wanted:
+            return name
+    return None
+
+
+def read_master(config: LoadedConfig) -> Catalog:
+    """Read, map and parse the master sheet (and stock sheet) named by ``config``."""
+    master = config.master
+    path = config.path_of(master.file, "master.file")
+    display = config.display_path(path)
+    hints = [*master.columns.values(), *(f.value for f in Field)]
+    table = read_table(
+        path,
+        sheet=master.sheet,
+        header_hints=hints,
+        header_row=master.header_row,
+        encoding=master.encoding,
+        delimiter=master.delimiter,
+        display=display,
+    )
+    catalog = build_catalog(table, master)
+    if master.stock_sheet:
+        catalog.stock = read_stock(config, master, path, table)
+    return catalog
+
+
+def _missing(table: Table, names: list[str], mapping: dict[str, str], what: str) -> InputError:
+    parts = []
+    for name in names:
+        header = mapping.get(name)
+        parts.append(f'"{header}" (mapped to {name})' if header else f'"{name}"')
+    headers = ", ".join(f'"{h}"' for h in table.headers[:30])
+    sheet = f' sheet "{table.sheet}"' if table.sheet else ""
+    error = MissingColumnError(
+        f"the{sheet} header (row {table.header_row}) has no {what} column {', '.join(parts)}; "
+        f"it has {headers}",
+        file=table.file,
+        hint="fix the header in the sheet, or the column mapping under master.columns in the config",
+    )
+    error.issues = frame_of(
+        MISSING_COLUMN,
+        message=pd.Series([f"The sheet has no column {p}." for p in parts], dtype="str"),
+        file=table.file,
+        sheet=table.sheet,
+        rows=pd.Series([table.header_row] * len(parts), dtype="Int64"),
+    )
+    return error
+
+
+def build_catalog(table: Table, master: MasterConfig) -> Catalog:
+    columns, absent = map_columns(table, master.columns)
+    if master.stock_sheet:
+        absent = [a for a in absent if a != Field.QUANTITY.value]
+    required_absent = [f.value for f in (Field.SKU,) if f.value not in columns and f.value not in absent]
+    if absent or required_absent:
+        raise _missing(table, absent + required_absent, master.columns, "mapped" if absent else "sku")
+    frame = pd.DataFrame({ROW: table.frame[ROW]})
+    text = pd.DataFrame(index=table.frame.index)
+    problems: dict[str, pd.Series] = {}
+    overrides: dict[str, list[Field]] = {}
+    for name, header in columns.items():
+        base, _, channel = name.partition(OVERRIDE_SEPARATOR)
+        field_ = Field(base)
+        raw = table.frame[header]
+        parsed = parse_column(field_, raw)
+        frame[name] = parsed.values
+        text[name] = clean(raw)
+        if parsed.bad.any():
+            problems[name] = parsed.problem
+        if channel:
+            overrides.setdefault(channel, []).append(field_)
+    source = Source(table.file, table.sheet, columns, table.header_row)
+    return Catalog(frame, text, problems, source, master.currency, overrides=overrides, reading_issues=table.issues)
+
+
+def read_stock(config: LoadedConfig, master: MasterConfig, master_path: Path, master_table: Table) -> Stock:
+    """The stock sheet: a sheet of the master workbook, or a csv/tsv file beside it."""
+    name = master.stock_sheet or ""
+    is_file = Path(name).suffix.lower() in {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods"}
+    mapping = dict(master.stock_columns)
+    hints = [*mapping.values(), *(f.value for f in StockField)]
+    if is_file:
+        path = config.path_of(name, "master.stock_sheet")
+        table = read_table(path, header_hints=hints, display=config.display_path(path))
+    else:
+        if master_table.sheet is None:
+            raise InputError(
+                f"stock_sheet {name!r} names a sheet, but the master is a text file without sheets",
+                file=master_table.file,
+                hint="for a csv/tsv master, set master.stock_sheet to the path of a stock csv/tsv file",
+            )
+        table = read_table(master_path, sheet=name, header_hints=hints, display=master_table.file)
+    found, absent = map_columns(table, mapping, what="stock field")
+    found = {k: v for k, v in found.items() if k in {f.value for f in StockField}}
+    missing = absent + [f.value for f in StockField if f.value not in found and f.value not in absent]
+    if missing:
+        raise _missing(table, missing, mapping, "stock")
+    text = pd.DataFrame({name: clean(table.frame[found[name]]) for name in (f.value for f in StockField)})
+    frame = text[[StockField.SKU.value, StockField.LOCATION.value]].assign(**{ROW: table.frame[ROW]})
+    parsed = parse_quantity(text[StockField.QUANTITY.value])
+    frame[StockField.QUANTITY.value] = parsed.values
+    problems = {StockField.QUANTITY.value: parsed.problem} if parsed.bad.any() else {}
+    return Stock(frame, text, problems, Source(table.file, table.sheet, found, table.header_row))

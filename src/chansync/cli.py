@@ -1,0 +1,219 @@
+"""The command line: arguments in, a library call, a renderer out. Errors become exit codes here, and only here."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .config import DEFAULT_CONFIG, LoadedConfig, json_schema_text, load_config
+from .errors import ChansyncError, ExitCode
+from .transports.local import write_atomic
+
+app = typer.Typer(
+    name="chansync",
+    help="Keep a product catalogue and stock in step across every sales channel.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+config_app = typer.Typer(help="Inspect the channels.yaml format.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+INTERNAL_ERROR = 70  # a bug in chansync, not in the input (EX_SOFTWARE)
+
+
+class ValidateFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="The channels.yaml to use.", envvar="CHANSYNC_CONFIG", show_default=True)
+]
+ChannelOption = Annotated[
+    list[str] | None, typer.Option("--channel", help="Only this channel (repeatable).", show_default=False)
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the summary.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _stdout() -> Console:
+    return Console(file=sys.stdout, soft_wrap=True, highlight=False)
+
+
+def _stderr() -> Console:
+    return Console(file=sys.stderr, soft_wrap=True, highlight=False)
+
+
+def _debug() -> bool:
+    return os.environ.get("CHANSYNC_DEBUG", "") not in ("", "0")
+
+
+def handles_errors(command: F) -> F:
+    """Turn every :class:`ChansyncError` into its message and exit code; anything else is a bug, shown briefly."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ChansyncError as error:
+            if _debug():
+                raise
+            console = _stderr()
+            console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+            if error.hint:
+                console.print(f"[dim]hint:[/] {error.hint}")
+            raise typer.Exit(int(error.exit_code)) from None
+        except KeyboardInterrupt:
+            _stderr().print("interrupted")
+            raise typer.Exit(130) from None
+        except Exception as error:  # noqa: BLE001 - the one place a bug is turned into a message
+            if _debug():
+                raise
+            _stderr().print(
+                f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
+                "This is a bug in chansync. Run again with --debug for the traceback and please report it."
+            )
+            raise typer.Exit(INTERNAL_ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"chansync {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (for reporting bugs).")] = False,
+) -> None:
+    """Read the master sheet, check it, and make every channel match it.
+
+    Exit codes: 0 ok · 1 errors found or push refused · 2 usage or config error · 3 diff has changes
+    (--exit-code) · 4 some uploads failed.
+    """
+    if debug:
+        os.environ["CHANSYNC_DEBUG"] = "1"
+
+
+def _load(path: Path) -> LoadedConfig:
+    return load_config(path)
+
+
+@app.command()
+@handles_errors
+def validate(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    channel: ChannelOption = None,
+    format: Annotated[
+        ValidateFormat, typer.Option("--format", "-f", help="text, json, junit (needs --output) or github.")
+    ] = ValidateFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Issues shown per rule in text output.")] = 10,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Check the master sheet (and each channel's rules) and report every problem with its place.
+
+    Exit 0 when clean or only warnings, 1 when there are errors (or warnings with --strict), 2 for usage errors.
+    """
+    from .render.machine import report_github, report_json, report_junit
+    from .render.text import render_report
+    from .validation import validate as run_validate
+
+    if format is ValidateFormat.junit and output is None:
+        raise ChansyncError("--format junit writes a file: add --output FILE (e.g. --output chansync-junit.xml)")
+    loaded = _load(config)
+    result = run_validate(loaded, channels=channel or None, strict=strict)
+    report = result.report
+    sources = [loaded.display_path(loaded.path_of(loaded.master.file, "master.file", must_exist=False))]
+    if format is ValidateFormat.text:
+        if output is not None:
+            with output.open("w", encoding="utf-8") as handle:
+                render_report(report, Console(file=handle, soft_wrap=True, width=120), title=_title(sources), limit=limit)
+        else:
+            render_report(report, _stdout(), title=_title(sources), limit=1_000_000 if verbose else limit, quiet=quiet)
+    else:
+        rendered: str | bytes
+        if format is ValidateFormat.json:
+            rendered = report_json(report, sources=sources)
+        elif format is ValidateFormat.junit:
+            rendered = report_junit(report, sources=sources)
+        else:
+            rendered = report_github(report)
+        _emit(rendered, output)
+        if output is not None and not quiet:
+            _stderr().print(f"{report.errors} errors, {report.warnings} warnings; report written to {output}")
+    raise typer.Exit(int(ExitCode.OK if report.ok else ExitCode.ERRORS))
+
+
+def _title(sources: list[str]) -> str:
+    return "chansync validate · " + ", ".join(sources)
+
+
+def _emit(rendered: str | bytes, output: Path | None) -> None:
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
+
+
+@app.command()
+@handles_errors
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to write into (created if needed).")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Write a starter channels.yaml and a small master workbook that validate cleanly."""
+    from .starter import init_project
+
+    written = init_project(directory, force=force)
+    console = _stdout()
+    for path in written:
+        console.print(f"wrote {path}")
+    config_path = written[0]
+    console.print(f"next: [bold]chansync validate -c {config_path}[/]")
+
+
+@config_app.command("schema")
+@handles_errors
+def config_schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file.")] = None,
+) -> None:
+    """Print the JSON Schema of channels.yaml (for editors and CI)."""
+    _emit(json_schema_text() + "\n", output)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,460 @@
+"""``channels.yaml`` into typed models, validated up front.
+
+Every problem becomes one :class:`ConfigError` naming the key path (``channels.bol.stock.buffer``) and what was
+expected. ``${VAR}`` references stay as written until a value is used, so a variable that a command never needs
+is never required.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field as PydField, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+from .fields import OVERRIDE_SEPARATOR, Field, StockField
+
+DEFAULT_CONFIG = "channels.yaml"
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_SECRET = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _secret(value: str) -> str:
+    if not _SECRET.match(value.strip()):
+        raise ValueError("must name an environment variable like ${SHOP_TOKEN}; secrets are never read from the file")
+    return value.strip()
+
+
+# --- master -----------------------------------------------------------------------------------------------------
+
+
+class MasterConfig(Strict):
+    file: str = PydField(description="The master sheet: xlsx, xls, ods, csv or tsv; relative to this config file.")
+    sheet: str | None = PydField(None, description="Sheet with the products (xlsx); the first sheet by default.")
+    stock_sheet: str | None = PydField(
+        None, description="Stock per location (sku, location, quantity): a sheet name, or a csv/tsv path."
+    )
+    stock_columns: dict[str, str] = PydField(
+        default_factory=dict, description="Stock sheet headers where they differ: sku, location, quantity."
+    )
+    currency: str = PydField("EUR", pattern=r"^[A-Z]{3}$", description="Currency when the sheet has no currency column.")
+    columns: dict[str, str] = PydField(
+        default_factory=dict,
+        description="Canonical field -> your own header, only where they differ (e.g. sku: Artikelnummer).",
+    )
+    header_row: int | None = PydField(None, ge=1, description="Row of the header (1-based); found by itself otherwise.")
+    encoding: str | None = PydField(None, description="Encoding of a csv/tsv master; detected by itself otherwise.")
+    delimiter: str | None = PydField(None, min_length=1, max_length=1, description="csv/tsv delimiter; detected otherwise.")
+    limits: dict[str, int] = PydField(
+        default_factory=dict, description="Longest title/description accepted without a warning (150/5000)."
+    )
+
+    @field_validator("columns")
+    @classmethod
+    def _known_fields(cls, columns: dict[str, str]) -> dict[str, str]:
+        for name in columns:
+            field_name, _, channel = name.partition(OVERRIDE_SEPARATOR)
+            if field_name not in {f.value for f in Field} or (OVERRIDE_SEPARATOR in name and not channel):
+                raise ValueError(_unknown("field", name, [f.value for f in Field]))
+        return columns
+
+    @field_validator("stock_columns")
+    @classmethod
+    def _known_stock_fields(cls, columns: dict[str, str]) -> dict[str, str]:
+        for name in columns:
+            if name not in {f.value for f in StockField}:
+                raise ValueError(_unknown("stock field", name, [f.value for f in StockField]))
+        return columns
+
+    @field_validator("limits")
+    @classmethod
+    def _known_limits(cls, limits: dict[str, int]) -> dict[str, int]:
+        for name, value in limits.items():
+            if name not in (Field.TITLE.value, Field.DESCRIPTION.value):
+                raise ValueError(_unknown("limit", name, [Field.TITLE.value, Field.DESCRIPTION.value]))
+            if value < 1:
+                raise ValueError(f"limit {name} must be at least 1")
+        return limits
+
+    def header_for(self, name: str) -> str | None:
+        return self.columns.get(name)
+
+
+# --- channel rules ----------------------------------------------------------------------------------------------
+
+
+class FilterRules(Strict):
+    status: Literal["active", "inactive", "any"] | None = PydField(
+        None, description="Only products with this status (active by default); 'any' keeps all."
+    )
+    include_categories: list[str] | None = None
+    exclude_categories: list[str] = PydField(default_factory=list)
+    include_brands: list[str] | None = None
+    exclude_brands: list[str] = PydField(default_factory=list)
+    include_skus: list[str] | None = None
+    exclude_skus: list[str] = PydField(default_factory=list)
+
+
+class PriceRules(Strict):
+    markup_percent: Decimal = PydField(Decimal(0), ge=-99, description="Percentage added to the master price.")
+    add: Decimal = PydField(Decimal(0), description="Fixed amount added after the markup.")
+    round_to: Decimal | None = PydField(
+        None, ge=0, lt=1, description="Round up to this ending, e.g. 0.99 or 0.95 (0 rounds up to whole units)."
+    )
+    min: Decimal | None = PydField(None, ge=0, description="Floor: a price never goes below this.")
+    currency: str | None = PydField(None, pattern=r"^[A-Z]{3}$", description="Sell in this currency...")
+    rate: Decimal | None = PydField(None, gt=0, description="...converted from the master at this fixed rate.")
+
+    @model_validator(mode="after")
+    def _currency_needs_rate(self) -> PriceRules:
+        if (self.currency is None) != (self.rate is None):
+            raise ValueError("currency and rate go together: name the currency and its fixed rate")
+        return self
+
+
+class StockRules(Strict):
+    locations: list[str] | None = PydField(None, description="Stock locations this channel sells from (all by default).")
+    buffer: int = PydField(0, ge=0, description="Units held back from this channel.")
+    max: int | None = PydField(None, ge=0, description="Never offer more than this.")
+    zero_below: int = PydField(0, ge=0, description="Offer 0 when stock (after the buffer) is below this.")
+
+
+class GuardRules(Strict):
+    max_delist_share: float = PydField(
+        0.2, ge=0, le=1, description="Refuse a plan that delists or zeroes more than this share of live listings."
+    )
+    max_price_change_share: float = PydField(
+        0.5, ge=0, le=1, description="Refuse a plan that changes the price of more than this share of listings."
+    )
+
+
+# --- uploads ----------------------------------------------------------------------------------------------------
+
+
+class _Upload(Strict):
+    timeout: float = PydField(30, gt=0, description="Seconds before a request is given up and retried.")
+    retries: int = PydField(5, ge=0, le=20, description="Retries on connection errors, 429 and 5xx.")
+
+
+class WooCommerceUpload(_Upload):
+    type: Literal["woocommerce_api"]
+    url: str
+    key: str
+    secret: str
+    batch_size: int = PydField(100, ge=1, le=100)
+    _secrets = field_validator("key", "secret")(_secret)
+
+
+class ShopifyUpload(_Upload):
+    type: Literal["shopify_api"]
+    shop: str | None = None
+    url: str | None = None
+    token: str
+    api_version: str = "2026-01"
+    location_ids: dict[str, str] = PydField(default_factory=dict)
+    _secrets = field_validator("token")(_secret)
+
+    @model_validator(mode="after")
+    def _shop_or_url(self) -> ShopifyUpload:
+        if not (self.shop or self.url):
+            raise ValueError("give shop (my-shop.myshopify.com) or url")
+        return self
+
+
+class BolUpload(_Upload):
+    type: Literal["bol_api"]
+    client_id: str
+    client_secret: str
+    url: str = "https://api.bol.com/retailer"
+    token_url: str = "https://login.bol.com/token"
+    _secrets = field_validator("client_id", "client_secret")(_secret)
+
+
+class HttpUpload(_Upload):
+    type: Literal["http"]
+    url: str
+    method: Literal["PUT", "POST"] = "PUT"
+    headers: dict[str, str] = PydField(default_factory=dict)
+
+
+class SftpUpload(_Upload):
+    type: Literal["sftp"]
+    host: str
+    port: int = PydField(22, ge=1, le=65535)
+    username: str
+    password: str | None = None
+    key_file: str | None = None
+    path: str
+    known_hosts: str | None = None
+    _secrets = field_validator("password")(lambda v: None if v is None else _secret(v))
+
+    @model_validator(mode="after")
+    def _credentials(self) -> SftpUpload:
+        if not (self.password or self.key_file):
+            raise ValueError("give password (as ${VAR}) or key_file")
+        return self
+
+
+Upload = Annotated[
+    WooCommerceUpload | ShopifyUpload | BolUpload | HttpUpload | SftpUpload, PydField(discriminator="type")
+]
+
+
+# --- channels ---------------------------------------------------------------------------------------------------
+
+
+class ChannelConfig(BaseModel):
+    """One channel. Keys an adapter adds for itself are checked by that adapter's own settings model."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    adapter: str = PydField(description="Adapter name, e.g. woocommerce, shopify, bol, google_merchant, csv.")
+    export: str | None = PydField(None, description="The channel's current state: an export file, or 'api'.")
+    feed: str | None = PydField(None, description="Where push writes the corrected feed.")
+    columns: dict[str, str] = PydField(default_factory=dict, description="Canonical field -> channel header.")
+    header_map: dict[str, str] = PydField(
+        default_factory=dict, description="Translated export headers -> the adapter's own (English) headers."
+    )
+    filter: FilterRules = PydField(default_factory=FilterRules)
+    price: PriceRules = PydField(default_factory=PriceRules)
+    stock: StockRules = PydField(default_factory=StockRules)
+    guard: GuardRules = PydField(default_factory=GuardRules)
+    field_map: dict[str, dict[str, str]] = PydField(
+        default_factory=dict, description="Per field, master value -> channel value."
+    )
+    category_map: dict[str, str] = PydField(default_factory=dict, description="Master category -> channel category.")
+    upload: Upload | None = None
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The adapter's own keys (everything this model does not know)."""
+        return dict(self.model_extra or {})
+
+
+class Config(Strict):
+    version: Literal[1] = 1
+    master: MasterConfig
+    state_dir: str = PydField(".chansync", description="Journal and lock live here.")
+    channels: dict[str, ChannelConfig] = PydField(default_factory=dict)
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_names(cls, channels: dict[str, ChannelConfig]) -> dict[str, ChannelConfig]:
+        for name in channels:
+            if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
+                raise ValueError(f"channel name {name!r} may hold only letters, digits, '_', '-' and '.'")
+        return channels
+
+
+class LoadedConfig:
+    """A validated config plus where it came from: paths resolve against its folder, variables against ``env``."""
+
+    def __init__(self, model: Config, path: Path, env: Mapping[str, str]):
+        self.model = model
+        self.path = path
+        self.base_dir = path.parent
+        self.env = env
+
+    @property
+    def master(self) -> MasterConfig:
+        return self.model.master
+
+    @property
+    def channels(self) -> dict[str, ChannelConfig]:
+        return self.model.channels
+
+    def expand(self, value: str, key: str) -> str:
+        """Replace ``${VAR}`` from the environment; a missing variable is an error naming ``key``."""
+
+        def lookup(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.env:
+                raise ConfigError(f"environment variable {name} is not set", key=key, file=self.display)
+            return self.env[name]
+
+        return _VAR.sub(lookup, value)
+
+    def path_of(self, value: str, key: str, *, must_exist: bool = True) -> Path:
+        path = Path(self.expand(value, key)).expanduser()
+        if not path.is_absolute():
+            path = self.base_dir / path
+        if must_exist and not path.exists():
+            raise ConfigError(f"file not found: {value}", key=key, file=self.display)
+        return path
+
+    def display_path(self, path: Path) -> str:
+        """A path as the user wrote it relative to where they run chansync, for messages and annotations."""
+        try:
+            return os.path.relpath(path)
+        except ValueError:
+            return str(path)
+
+    @property
+    def display(self) -> str:
+        return self.display_path(self.path)
+
+    def channel(self, name: str) -> ChannelConfig:
+        if name not in self.channels:
+            known = ", ".join(self.channels) or "none"
+            raise ConfigError(f"no channel named {name!r} (configured: {known})", file=self.display)
+        return self.channels[name]
+
+
+def load_config(path: Path | str = DEFAULT_CONFIG, env: Mapping[str, str] | None = None) -> LoadedConfig:
+    """Read and validate ``channels.yaml``; raise :class:`ConfigError` with the key path on any problem."""
+    path = Path(path)
+    display = os.path.relpath(path) if path.is_absolute() else str(path)
+    if not path.exists():
+        raise ConfigError(
+            "config file not found", file=display, hint="create one with `chansync init`, or pass --config FILE"
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the config file ({exc})", file=display) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"invalid YAML{where}: {problem}", file=display) from None
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping with version, master and channels at the top", file=display)
+    try:
+        model = Config.model_validate(data)
+    except ValidationError as exc:
+        raise config_error(exc, display) from None
+    return LoadedConfig(model, path.resolve(), os.environ if env is None else env)
+
+
+def config_error(exc: ValidationError, display: str) -> ConfigError:
+    """One readable message for pydantic's errors: key path and expectation per problem."""
+    lines = [_describe(error) for error in exc.errors()]
+    first = exc.errors()[0]
+    key = _key_path(first["loc"])
+    message = lines[0][1] if len(lines) == 1 else "; ".join(f"{k}: {m}" for k, m in lines)
+    return ConfigError(message, key=key if len(lines) == 1 else None, file=display)
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    """Pydantic's location as the user's key path; union branch tags are not keys the user wrote."""
+    return ".".join(str(p) for p in loc if p not in _UPLOAD_TAGS)
+
+
+_UPLOAD_TAGS = frozenset({"woocommerce_api", "shopify_api", "bol_api", "http", "sftp"})
+
+
+_EXPECTED = {
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "decimal_parsing": "expected a number",
+    "decimal_type": "expected a number",
+    "string_type": "expected text",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping (key: value)",
+    "model_type": "expected a mapping (key: value)",
+    "missing": "is required",
+}
+
+
+def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
+    loc = tuple(error["loc"])
+    key = _key_path(loc)
+    kind = error["type"]
+    got = error.get("input")
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        parent = _key_path(loc[:-1]) or "the top level"
+        return key, f"unknown key {name!r} under {parent}{_suggest(name, _siblings(loc))}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return key, f"expected one of {expected}, got {got!r}"
+    if kind == "union_tag_invalid":
+        return key, f"unknown upload type {error.get('ctx', {}).get('tag')!r}; expected one of {', '.join(sorted(_UPLOAD_TAGS))}"
+    if kind == "union_tag_not_found":
+        return key, "upload needs a type: " + ", ".join(sorted(_UPLOAD_TAGS))
+    if kind in _EXPECTED:
+        suffix = "" if kind == "missing" else f", got {got!r}"
+        return key, _EXPECTED[kind] + suffix
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    return key, f"{message} (got {got!r})" if kind not in ("value_error", "assertion_error") else message
+
+
+def _siblings(loc: tuple[Any, ...]) -> list[str]:
+    """Keys allowed next to an unknown key, for the 'did you mean' hint."""
+    model: Any = Config
+    parts = list(loc[:-1])
+    i = 0
+    while i < len(parts) and model is not None:
+        part = parts[i]
+        if part in _UPLOAD_BY_TAG:
+            model, i = _UPLOAD_BY_TAG[part], i + 1
+            continue
+        info = model.model_fields.get(part) if isinstance(part, str) else None
+        if info is None:
+            return []
+        annotation = info.annotation
+        if get_origin(annotation) is dict:  # the next part is a key of the mapping, e.g. a channel name
+            model, i = _model_in(get_args(annotation)[1]), i + 2
+        else:
+            model, i = _model_in(annotation), i + 1
+    return list(model.model_fields) if model is not None else []
+
+
+_UPLOAD_BY_TAG: dict[str, type[BaseModel]] = {
+    "woocommerce_api": WooCommerceUpload,
+    "shopify_api": ShopifyUpload,
+    "bol_api": BolUpload,
+    "http": HttpUpload,
+    "sftp": SftpUpload,
+}
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _suggest(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown(what: str, name: str, options: list[str]) -> str:
+    return f"unknown {what} {name!r}{_suggest(name, options)}; expected one of {', '.join(options)}"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of channels.yaml, for editors (yaml-language-server) and CI."""
+    schema = Config.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "chansync channels.yaml"
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=False)

@@ -1,0 +1,129 @@
+"""Canonical catalogue fields, defined once.
+
+Every other module refers to a field through :class:`Field`; this is the only place a field name is spelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """How a field's text is parsed and compared."""
+
+    TEXT = "text"
+    KEY = "key"  # identifiers: trimmed, compared exactly
+    GTIN = "gtin"
+    MONEY = "money"  # exact decimals held as integer cents
+    INTEGER = "integer"  # non-negative whole numbers
+    DECIMAL = "decimal"
+    URL = "url"
+    URL_LIST = "url_list"
+    CODE = "code"  # a value from a fixed vocabulary, or a short code like a currency
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    kind: Kind
+    label: str
+    required: bool = False
+    max_length: int | None = None
+
+
+class Field(str, Enum):
+    """A canonical field of the catalogue. The value is the name users write in config and headers."""
+
+    SKU = "sku"
+    TITLE = "title"
+    DESCRIPTION = "description"
+    BRAND = "brand"
+    GTIN = "gtin"
+    MPN = "mpn"
+    PRICE = "price"
+    SALE_PRICE = "sale_price"
+    CURRENCY = "currency"
+    QUANTITY = "quantity"
+    CONDITION = "condition"
+    IMAGE_URL = "image_url"
+    ADDITIONAL_IMAGE_URLS = "additional_image_urls"
+    PRODUCT_URL = "product_url"
+    CATEGORY = "category"
+    WEIGHT = "weight"
+    PARENT_SKU = "parent_sku"
+    COLOR = "color"
+    SIZE = "size"
+    STATUS = "status"
+
+    @property
+    def info(self) -> FieldInfo:
+        return FIELD_INFO[self]
+
+    @property
+    def kind(self) -> Kind:
+        return FIELD_INFO[self].kind
+
+    @property
+    def label(self) -> str:
+        return FIELD_INFO[self].label
+
+    def __str__(self) -> str:  # so f-strings and pandas labels read "sku", not "Field.SKU"
+        return self.value
+
+
+FIELD_INFO: dict[Field, FieldInfo] = {
+    Field.SKU: FieldInfo(Kind.KEY, "SKU", required=True, max_length=100),
+    Field.TITLE: FieldInfo(Kind.TEXT, "title", max_length=150),
+    Field.DESCRIPTION: FieldInfo(Kind.TEXT, "description", max_length=5000),
+    Field.BRAND: FieldInfo(Kind.TEXT, "brand", max_length=70),
+    Field.GTIN: FieldInfo(Kind.GTIN, "GTIN"),
+    Field.MPN: FieldInfo(Kind.KEY, "MPN", max_length=70),
+    Field.PRICE: FieldInfo(Kind.MONEY, "price"),
+    Field.SALE_PRICE: FieldInfo(Kind.MONEY, "sale price"),
+    Field.CURRENCY: FieldInfo(Kind.CODE, "currency"),
+    Field.QUANTITY: FieldInfo(Kind.INTEGER, "quantity"),
+    Field.CONDITION: FieldInfo(Kind.CODE, "condition"),
+    Field.IMAGE_URL: FieldInfo(Kind.URL, "image URL"),
+    Field.ADDITIONAL_IMAGE_URLS: FieldInfo(Kind.URL_LIST, "additional image URLs"),
+    Field.PRODUCT_URL: FieldInfo(Kind.URL, "product URL"),
+    Field.CATEGORY: FieldInfo(Kind.TEXT, "category"),
+    Field.WEIGHT: FieldInfo(Kind.DECIMAL, "weight"),
+    Field.PARENT_SKU: FieldInfo(Kind.KEY, "parent SKU"),
+    Field.COLOR: FieldInfo(Kind.TEXT, "colour", max_length=100),
+    Field.SIZE: FieldInfo(Kind.TEXT, "size", max_length=100),
+    Field.STATUS: FieldInfo(Kind.CODE, "status"),
+}
+
+#: Fields of the stock sheet (one row per SKU and location).
+class StockField(str, Enum):
+    SKU = "sku"
+    LOCATION = "location"
+    QUANTITY = "quantity"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+CONDITIONS = ("new", "refurbished", "used")
+STATUSES = ("active", "inactive")
+DEFAULT_CONDITION = "new"
+DEFAULT_STATUS = "active"
+
+#: Master columns that must be present (a sheet without them cannot be read at all).
+REQUIRED_COLUMNS = (Field.SKU,)
+#: Fields an active product row must fill in.
+REQUIRED_VALUES = (Field.SKU, Field.TITLE, Field.PRICE)
+
+#: Separator of per-channel override columns: ``price@bol`` overrides price for channel ``bol``.
+OVERRIDE_SEPARATOR = "@"
+
+#: Name of the internal column holding the 1-based spreadsheet row number of each record.
+ROW = "_row"
+
+
+def parse_field(name: str) -> Field | None:
+    """The canonical field for ``name`` (case and surrounding space ignored), or None."""
+    try:
+        return Field(name.strip().lower())
+    except ValueError:
+        return None

@@ -1,0 +1,73 @@
+"""Validation reports as readable terminal text (rich)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..issues import ISSUE_CODES, Report, Severity
+
+STYLE = {Severity.ERROR.value: "bold red", Severity.WARNING.value: "yellow"}
+MARK = {Severity.ERROR.value: "✗", Severity.WARNING.value: "!"}
+
+
+def render_report(report: Report, console: Console, *, title: str, limit: int = 10, quiet: bool = False) -> None:
+    """Summary counts first, then issues grouped by rule, at most ``limit`` per group with an "N more" line."""
+    errors, warnings = report.errors, report.warnings
+    if not quiet:
+        console.print(f"[bold]{escape(title)}[/]")
+        facts = [f"{report.stats[k]:,} {label}" for k, label in _STAT_LABELS if report.stats.get(k) is not None]
+        if facts:
+            console.print("  " + " · ".join(facts))
+    if report.fatal:
+        console.print(f"[bold red]✗ cannot check this sheet:[/] {escape(report.fatal)}")
+    summary = f"[bold red]✗ {errors:,} error{'s' * (errors != 1)}[/]" if errors else "[bold green]✓ no errors[/]"
+    summary += f"  [yellow]! {warnings:,} warning{'s' * (warnings != 1)}[/]" if warnings else ""
+    console.print(summary)
+    if quiet and not errors:
+        return
+    for code, group in report.by_code():
+        if quiet and group["severity"].iloc[0] != Severity.ERROR.value:
+            continue
+        _render_group(console, code, group, limit)
+
+
+_STAT_LABELS = (("rows", "product rows"), ("skus", "SKUs"), ("stock_rows", "stock rows"))
+
+
+def _render_group(console: Console, code: str, group: pd.DataFrame, limit: int) -> None:
+    severity = group["severity"].iloc[0]
+    summary = ISSUE_CODES[code].summary if code in ISSUE_CODES else ""
+    console.print()
+    console.print(
+        f"[{STYLE[severity]}]{MARK[severity]} {escape(code)}[/] [dim]({len(group):,} × {severity})[/] {escape(summary)}"
+    )
+    table = Table(show_header=True, header_style="dim", box=None, pad_edge=False, padding=(0, 1))
+    table.add_column("where", no_wrap=True)
+    table.add_column("sku", no_wrap=True, max_width=24)
+    table.add_column("problem", overflow="fold")
+    for row in group.head(limit).itertuples(index=False):
+        table.add_row(escape(_where(row)), escape(_text(row.sku)), escape(_text(row.message)))
+    console.print(table)
+    if len(group) > limit:
+        console.print(f"  [dim]… {len(group) - limit:,} more {code} (see --format json for all)[/]")
+
+
+def _where(row: object) -> str:
+    parts = []
+    sheet = _text(getattr(row, "sheet", None))
+    file = _text(getattr(row, "file", None))
+    parts.append(f"{file}:{sheet}" if sheet else file)
+    number = getattr(row, "row", None)
+    if number is not None and not pd.isna(number):
+        parts.append(f"row {int(number)}")
+    column = _text(getattr(row, "column", None))
+    if column:
+        parts.append(column)
+    return " ".join(p for p in parts if p)
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else str(value)

@@ -1,0 +1,150 @@
+"""Identity rules: SKUs present and unique, GTINs well formed, variants pointing at a real parent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from ..catalog import Catalog
+from ..fields import REQUIRED_VALUES, ROW, Field
+from ..issues import Severity, define
+from ..parse import gtin_expected_check
+from ._place import at, quoted
+
+REQUIRED_VALUE = define("required-value", Severity.ERROR, "An active product lacks a value every channel needs.")
+DUPLICATE_SKU = define(
+    "duplicate-sku", Severity.ERROR, "Two rows have the same SKU (also when they differ only by spaces)."
+)
+SKU_TOO_LONG = define("sku-too-long", Severity.ERROR, "A SKU is longer than channels accept (100 characters).")
+GTIN_AS_NUMBER = define(
+    "gtin-as-number", Severity.ERROR, "A spreadsheet turned the GTIN into a number in scientific notation."
+)
+GTIN_LEADING_ZERO = define(
+    "gtin-leading-zero", Severity.WARNING, "A spreadsheet dropped the GTIN's leading zeros; chansync restored them."
+)
+GTIN_INVALID = define("gtin-invalid", Severity.ERROR, "A GTIN holds something other than 8, 12, 13 or 14 digits.")
+GTIN_CHECK_DIGIT = define("gtin-check-digit", Severity.ERROR, "A GTIN's check digit does not match its digits.")
+PARENT_UNKNOWN = define("parent-sku-unknown", Severity.WARNING, "A variant names a parent SKU that is not in the sheet.")
+
+_SKU = Field.SKU.value
+
+
+def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
+    yield from _required(catalog)
+    yield from _duplicates(catalog)
+    yield from _gtin(catalog)
+    yield from _parents(catalog)
+
+
+def active_rows(catalog: Catalog) -> pd.Series:
+    status = Field.STATUS.value
+    if not catalog.has(status):
+        return pd.Series(True, index=catalog.frame.index)
+    return catalog.frame[status].ne("inactive").fillna(True)
+
+
+def parent_rows(catalog: Catalog) -> pd.Series:
+    """Rows that other rows name as their parent: a variable product's own row, which needs no price."""
+    parent = Field.PARENT_SKU.value
+    if not catalog.has(parent):
+        return pd.Series(False, index=catalog.frame.index)
+    parents = catalog.frame[parent].dropna()
+    return catalog.frame[_SKU].isin(set(parents[parents.ne("")]))
+
+
+def _required(catalog: Catalog) -> Iterator[pd.DataFrame]:
+    active = active_rows(catalog)
+    parents = parent_rows(catalog)
+    for field_ in REQUIRED_VALUES:
+        name = field_.value
+        if field_ is Field.SKU:
+            empty = catalog.text[name].eq("")
+            yield at(catalog, REQUIRED_VALUE, empty, "This row has no SKU; it cannot be matched on any channel.", name)
+            continue
+        if not catalog.has(name):
+            continue
+        empty = catalog.text[name].eq("") & active & catalog.text[_SKU].ne("")
+        if field_ is Field.PRICE:
+            empty &= ~parents
+        yield at(catalog, REQUIRED_VALUE, empty, f"This active product has no {field_.label}.", name)
+
+
+def _duplicates(catalog: Catalog) -> Iterator[pd.DataFrame]:
+    sku = catalog.frame[_SKU]
+    filled = sku.notna() & sku.ne("")
+    dup = sku.duplicated(keep=False) & filled
+    if dup.any():
+        rows = catalog.frame.loc[dup, ROW].astype(str)
+        others = (
+            pd.DataFrame({"sku": sku[dup], "row": rows})
+            .groupby("sku", sort=False)["row"]
+            .transform(lambda r: ", ".join(r))
+        )
+        differs = catalog.text.loc[dup, _SKU].ne(sku[dup])
+        spaces = differs.map({True: " (once written with extra or non-breaking spaces)", False: ""})
+        message = "The SKU " + quoted(sku[dup]) + " appears in rows " + others + spaces + "; each SKU must be unique."
+        yield at(catalog, DUPLICATE_SKU, dup, message.reindex(catalog.frame.index), _SKU)
+    long = sku.str.len().gt(Field.SKU.info.max_length or 100) & filled
+    yield at(catalog, SKU_TOO_LONG, long, "This SKU is longer than 100 characters, more than channels accept.", _SKU)
+
+
+def _gtin(catalog: Catalog) -> Iterator[pd.DataFrame]:
+    for name in catalog.columns_of(Field.GTIN):
+        problem = catalog.problems.get(name)
+        if problem is None:
+            continue
+        text = catalog.text[name]
+        value = catalog.frame[name]
+        sci = problem.eq("scientific")
+        yield at(
+            catalog,
+            GTIN_AS_NUMBER,
+            sci,
+            "The GTIN " + quoted(text) + " was turned into a number by a spreadsheet and its digits are lost; "
+            "format the column as Text and type the full barcode again.",
+            name,
+        )
+        fixed = problem.eq("leading-zero")
+        yield at(
+            catalog,
+            GTIN_LEADING_ZERO,
+            fixed,
+            "The GTIN " + quoted(text) + " lost its leading zero(s) in a spreadsheet; it is read as "
+            + quoted(value.fillna("")) + ". Format the column as Text to keep the zeros.",
+            name,
+        )
+        invalid = problem.isin(["not-digits", "length", "zeros"])
+        reason = problem.map(
+            {
+                "not-digits": " holds characters other than digits",
+                "length": " is not 8, 12, 13 or 14 digits long",
+                "zeros": " is all zeros",
+            }
+        )
+        yield at(catalog, GTIN_INVALID, invalid, "The GTIN " + quoted(text) + reason.fillna("") + ".", name)
+        check = problem.eq("check-digit")
+        if check.any():
+            expected = pd.Series("", index=text.index, dtype="str")
+            digits = text[check].str.pad(14, side="left", fillchar="0")
+            expected[check] = pd.Series(gtin_expected_check(digits), index=digits.index).astype(str)
+            message = (
+                "The GTIN " + quoted(text) + " has a wrong check digit: it ends in " + text.str.slice(-1)
+                + " but its digits call for " + expected + "."
+            )
+            yield at(catalog, GTIN_CHECK_DIGIT, check, message, name)
+
+
+def _parents(catalog: Catalog) -> Iterator[pd.DataFrame]:
+    parent = Field.PARENT_SKU.value
+    if not catalog.has(parent):
+        return
+    named = catalog.frame[parent].fillna("")
+    unknown = named.ne("") & ~named.isin(set(catalog.frame[_SKU].dropna()))
+    yield at(
+        catalog,
+        PARENT_UNKNOWN,
+        unknown,
+        "This variant names the parent SKU " + quoted(named) + ", which is not a SKU in this sheet.",
+        parent,
+    )

@@ -1,0 +1,81 @@
+"""Pricing rules: prices that parse to exact amounts, sale prices below prices, currency codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from ..catalog import Catalog
+from ..fields import OVERRIDE_SEPARATOR, Field
+from ..issues import Severity, define
+from ._place import at, quoted
+
+PRICE_INVALID = define("price-invalid", Severity.ERROR, "A price is not a number above zero with at most 2 decimals.")
+PRICE_AMBIGUOUS = define(
+    "price-ambiguous", Severity.ERROR, "A price such as 1,234 could be read two ways (1.234 or 1234)."
+)
+SALE_ABOVE_PRICE = define("sale-price-above-price", Severity.ERROR, "A sale price is higher than the regular price.")
+CURRENCY_INVALID = define("currency-invalid", Severity.ERROR, "A currency is not a three-letter ISO 4217 code.")
+
+_REASONS = {
+    "invalid": " is not a price",
+    "decimals": " has more than two decimals",
+    "negative": " is negative",
+    "zero": " is zero; a price must be above zero",
+    "too-large": " is too large to be a price",
+}
+
+
+def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
+    for field_ in (Field.PRICE, Field.SALE_PRICE):
+        for name in catalog.columns_of(field_):
+            problem = catalog.problems.get(name)
+            if problem is None:
+                continue
+            text = catalog.text[name]
+            label = field_.label.capitalize()
+            reason = problem.map(_REASONS)
+            yield at(catalog, PRICE_INVALID, reason.notna(), f"The {field_.label} " + quoted(text) + reason + ".", name)
+            yield at(
+                catalog,
+                PRICE_AMBIGUOUS,
+                problem.eq("ambiguous"),
+                f"{label} " + quoted(text) + " is ambiguous: it could mean "
+                + text.str.replace(",", ".", regex=False) + " or " + text.str.replace(r"[.,]", "", regex=True)
+                + ". Write it without a thousands separator, with a decimal point or comma before the cents.",
+                name,
+            )
+    yield from _sale_above_price(catalog)
+    if Field.CURRENCY.value in catalog.problems:
+        bad = catalog.problems[Field.CURRENCY.value].ne("")
+        text = catalog.text[Field.CURRENCY.value]
+        yield at(
+            catalog,
+            CURRENCY_INVALID,
+            bad,
+            "The currency " + quoted(text) + " is not a three-letter ISO 4217 code such as EUR or USD.",
+            Field.CURRENCY,
+        )
+
+
+def _sale_above_price(catalog: Catalog) -> Iterator[pd.DataFrame]:
+    """Per channel override too: ``sale_price@bol`` is compared with ``price@bol`` where given, else ``price``."""
+    if not catalog.has(Field.PRICE) or not catalog.columns_of(Field.SALE_PRICE):
+        return
+    for name in catalog.columns_of(Field.SALE_PRICE):
+        _, sep, channel = name.partition(OVERRIDE_SEPARATOR)
+        price = catalog.frame[Field.PRICE.value]
+        override = f"{Field.PRICE.value}{OVERRIDE_SEPARATOR}{channel}"
+        if sep and catalog.has(override):
+            price = catalog.frame[override].fillna(price)
+        sale = catalog.frame[name]
+        above = (sale > price).fillna(False)
+        yield at(
+            catalog,
+            SALE_ABOVE_PRICE,
+            above,
+            "The sale price " + quoted(catalog.text[name]) + " is above the price "
+            + quoted(catalog.text[Field.PRICE.value]) + ".",
+            name,
+        )

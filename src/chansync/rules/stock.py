@@ -1,0 +1,108 @@
+"""Stock rules: quantities that are whole numbers of 0 or more, and a stock sheet that matches the products."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from ..catalog import Catalog, Stock
+from ..fields import ROW, Field, StockField
+from ..issues import IssueCode, Severity, define, frame_of
+from ._place import at, quoted
+from .identity import active_rows, parent_rows
+
+QUANTITY_INVALID = define("quantity-invalid", Severity.ERROR, "A quantity is not a whole number of 0 or more.")
+STOCK_UNKNOWN_SKU = define("stock-unknown-sku", Severity.WARNING, "The stock sheet has a row for a SKU not in products.")
+STOCK_DUPLICATE = define(
+    "stock-duplicate-location", Severity.ERROR, "The stock sheet has the same SKU and location twice."
+)
+STOCK_MISSING = define(
+    "stock-missing", Severity.WARNING, "An active product has no row in the stock sheet; its stock is left as is."
+)
+QUANTITY_IGNORED = define(
+    "quantity-column-ignored", Severity.WARNING, "The products sheet has a quantity column, but a stock sheet is used."
+)
+
+_REASONS = {
+    "negative": " is negative; stock must be 0 or more",
+    "fraction": " is not a whole number",
+    "invalid": " is not a number",
+    "too-large": " is too large to be a stock quantity",
+}
+_SKU, _LOCATION, _QUANTITY = str(StockField.SKU), str(StockField.LOCATION), str(StockField.QUANTITY)
+
+
+def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
+    problem = catalog.problems.get(Field.QUANTITY.value)
+    if problem is not None and catalog.stock is None:
+        text = catalog.text[Field.QUANTITY.value]
+        reason = problem.map(_REASONS)
+        yield at(catalog, QUANTITY_INVALID, reason.notna(), "The quantity " + quoted(text) + reason + ".", Field.QUANTITY)
+    if catalog.stock is not None:
+        yield from _stock_sheet(catalog, catalog.stock)
+
+
+def _stock_sheet(catalog: Catalog, stock: Stock) -> Iterator[pd.DataFrame]:
+    frame = stock.frame
+    if catalog.has(Field.QUANTITY):
+        yield frame_of(
+            QUANTITY_IGNORED,
+            message=f"The products sheet has a quantity column ({catalog.source.column(Field.QUANTITY)!r}), but "
+            f"stock is read from the stock sheet; the column is ignored.",
+            file=catalog.source.file,
+            sheet=catalog.source.sheet,
+            column=catalog.source.column(Field.QUANTITY),
+            rows=pd.Series([catalog.source.header_row], dtype="Int64"),
+        )
+    problem = stock.problems.get(_QUANTITY)
+    if problem is not None:
+        reason = problem.map(_REASONS)
+        message = "The stock quantity " + quoted(stock.text[_QUANTITY]) + reason + "."
+        yield _at_stock(stock, QUANTITY_INVALID, reason.notna(), message, _QUANTITY)
+    known = set(catalog.frame[Field.SKU.value].dropna())
+    unknown = ~frame[_SKU].isin(known) & frame[_SKU].ne("")
+    yield _at_stock(
+        stock,
+        STOCK_UNKNOWN_SKU,
+        unknown,
+        "The stock sheet lists SKU " + quoted(frame[_SKU]) + ", which is not in the products sheet.",
+        _SKU,
+    )
+    dup = frame.duplicated([_SKU, _LOCATION], keep="first") & frame[_SKU].ne("")
+    if dup.any():
+        first = frame.groupby([_SKU, _LOCATION], sort=False)[ROW].transform("first").astype(str)
+        message = (
+            "SKU " + quoted(frame[_SKU]) + " at location " + quoted(frame[_LOCATION])
+            + " is already in row " + first + "; its stock is ambiguous and is left as is on every channel."
+        )
+        yield _at_stock(stock, STOCK_DUPLICATE, dup, message, _LOCATION, field=Field.QUANTITY.value)
+    listed = set(frame[_SKU])
+    missing = ~catalog.frame[Field.SKU.value].isin(listed) & active_rows(catalog) & ~parent_rows(catalog)
+    missing &= catalog.frame[Field.SKU.value].notna() & catalog.frame[Field.SKU.value].ne("")
+    yield at(
+        catalog,
+        STOCK_MISSING,
+        missing,
+        "This product has no row in the stock sheet; its stock is left unchanged on every channel.",
+        Field.SKU,
+    )
+
+
+def _at_stock(
+    stock: Stock, code: IssueCode, mask: pd.Series, message: str | pd.Series, column: str, *, field: str | None = None
+) -> pd.DataFrame:
+    if not mask.any():
+        return frame_of(code, message="")[0:0]
+    frame = stock.frame
+    return frame_of(
+        code,
+        message=message[mask] if isinstance(message, pd.Series) else message,
+        rows=frame.loc[mask, ROW].astype("Int64"),
+        skus=frame.loc[mask, _SKU],
+        values=stock.text.loc[mask, column] if column in stock.text else frame.loc[mask, column].astype("str"),
+        file=stock.source.file,
+        sheet=stock.source.sheet,
+        column=stock.source.column(column),
+        field=field or (Field.QUANTITY.value if column == _QUANTITY else column),
+    )

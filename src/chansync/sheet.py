@@ -1,0 +1,563 @@
+"""Reading a spreadsheet or text table into text columns, keeping each record's spreadsheet row number.
+
+Every cell is read as text (parsing happens later, on purpose). Workbooks go through python-calamine with
+openpyxl as the fallback; csv/tsv through pyarrow's multithreaded reader, with the encoding and delimiter
+detected from the first bytes and the header row found below any title rows. A file whose rows do not line up
+is read again by the slower standard-library reader so that row numbers stay exact and the odd rows are reported.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .errors import InputError
+from .fields import ROW
+from .issues import Severity, define, frame_of, one
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
+HEAD_BYTES = 1 << 20
+HEADER_SCAN_ROWS = 30
+DELIMITERS = (",", ";", "\t", "|")
+
+RAGGED_ROW = define("ragged-row", Severity.WARNING, "A row has more or fewer cells than the header.")
+ENCODING_FALLBACK = define(
+    "encoding-fallback", Severity.WARNING, "A text file is not valid UTF-8 and was read as Windows-1252."
+)
+BLANK_HEADER = define("blank-header", Severity.WARNING, "A column with data has no header.")
+DUPLICATE_HEADER = define("duplicate-header", Severity.WARNING, "Two columns have the same header.")
+
+
+@dataclass
+class Table:
+    """A sheet as text: ``frame`` has one str column per header plus :data:`ROW`, the spreadsheet row number."""
+
+    frame: pd.DataFrame
+    file: str
+    sheet: str | None
+    header_row: int
+    headers: list[str]
+    encoding: str | None = None
+    delimiter: str | None = None
+    issues: list[pd.DataFrame] = field(default_factory=list)
+
+    @property
+    def data_columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c != ROW]
+
+
+def read_table(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    header_hints: Iterable[str] = (),
+    header_row: int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    display: str | None = None,
+) -> Table:
+    """Read one sheet (workbook) or the whole file (csv/tsv) as text.
+
+    ``header_hints`` are header names the caller expects (a mapped SKU header, say); the header row is the first
+    row among the top rows that holds most of them, else the first row that is as wide as the table.
+    """
+    shown = display or str(path)
+    hints = {_norm(h) for h in header_hints if h}
+    kind = sniff_kind(path, shown)
+    if kind == "workbook":
+        rows, sheet_name = _workbook_rows(path, sheet, shown)
+        return _table_from_rows(rows, shown, sheet_name, hints, header_row)
+    return _read_text(path, shown, hints, header_row, encoding, delimiter)
+
+
+def sniff_kind(path: Path, shown: str) -> str:
+    """'workbook' or 'text', from the file's first bytes; a mismatch with its name is an error, not a guess."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise InputError("file not found", file=shown) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", file=shown) from None
+    if not head:
+        raise InputError("the file is empty", file=shown)
+    is_zip = head.startswith(b"PK\x03\x04")
+    is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES and not (is_zip or is_ole):
+        raise InputError(
+            f"is named {suffix} but is not a spreadsheet workbook: it holds plain text",
+            file=shown,
+            hint="if it is a CSV export, rename it to .csv; otherwise save it again from your spreadsheet program",
+        )
+    if suffix in TEXT_SUFFIXES and (is_zip or is_ole):
+        raise InputError(
+            f"is named {suffix} but is a spreadsheet workbook",
+            file=shown,
+            hint="rename it to .xlsx (or .xls), or export it as CSV from your spreadsheet program",
+        )
+    return "workbook" if (is_zip or is_ole) else "text"
+
+
+# --- workbooks --------------------------------------------------------------------------------------------------
+
+
+def sheet_names(path: Path, display: str | None = None) -> list[str]:
+    shown = display or str(path)
+    try:
+        from python_calamine import CalamineWorkbook
+
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception:  # noqa: BLE001 - fall back to openpyxl, which reports its own problem
+        return list(_openpyxl_book(path, shown).sheetnames)
+
+
+def _workbook_rows(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
+    try:
+        return _calamine_rows(path, sheet, shown)
+    except InputError:
+        raise
+    except Exception as calamine_error:  # noqa: BLE001 - any reader failure: try the fallback, then report both
+        try:
+            return _openpyxl_rows(path, sheet, shown)
+        except InputError:
+            raise
+        except Exception:  # noqa: BLE001
+            raise InputError(
+                f"is not a readable workbook ({_short(calamine_error)})",
+                file=shown,
+                hint="the file may be damaged or only partly copied; open it and save it again",
+            ) from None
+
+
+def _calamine_rows(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    name = _pick_sheet(list(book.sheet_names), sheet, shown)
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return rows, name
+
+
+def _openpyxl_book(path: Path, shown: str) -> Any:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(
+            f"is not a readable workbook ({_short(exc)})",
+            file=shown,
+            hint="the file may be damaged or only partly copied; open it and save it again",
+        ) from None
+
+
+def _openpyxl_rows(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
+    book = _openpyxl_book(path, shown)
+    try:
+        name = _pick_sheet(list(book.sheetnames), sheet, shown)
+        rows = [list(r) for r in book[name].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return rows, name
+
+
+def _pick_sheet(names: list[str], wanted: str | None, shown: str) -> str:
+    if not names:
+        raise InputError("the workbook has no sheets", file=shown)
+    if wanted is None:
+        return names[0]
+    if wanted in names:
+        return wanted
+    folded = {n.casefold().strip(): n for n in names}
+    if wanted.casefold().strip() in folded:
+        return folded[wanted.casefold().strip()]
+    raise InputError(f"has no sheet named {wanted!r}; its sheets are {', '.join(map(repr, names))}", file=shown)
+
+
+def cell_text(value: Any) -> str:
+    """A workbook cell as the text a person sees: 12.0 -> "12", 8712345678906.0 -> "8712345678906"."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _text_column(values: Sequence[Any]) -> list[str]:
+    return [v if type(v) is str else cell_text(v) for v in values]
+
+
+def _table_from_rows(
+    rows: list[list[Any]], shown: str, sheet: str | None, hints: set[str], header_row: int | None
+) -> Table:
+    if not rows or not any(any(cell not in (None, "") for cell in row) for row in rows[:HEADER_SCAN_ROWS * 10]):
+        raise InputError("the sheet is empty", file=shown, sheet=sheet)
+    head = [_text_column(r) for r in rows[:HEADER_SCAN_ROWS]]
+    index = _header_index(head, hints, header_row, shown, sheet)
+    raw_headers = head[index]
+    body = rows[index + 1 :]
+    width = max([len(raw_headers), *(len(r) for r in body)]) if body else len(raw_headers)
+    columns = list(zip(*(_pad(r, width) for r in body), strict=True)) if body else [() for _ in range(width)]
+    headers, issues = _clean_headers(
+        list(raw_headers) + [""] * (width - len(raw_headers)),
+        [any(v not in (None, "") for v in col) for col in columns],
+        shown,
+        sheet,
+        index + 1,
+        letters=True,
+    )
+    data = {
+        name: pd.array(_text_column(col), dtype="str")
+        for name, col in zip(headers, columns, strict=False)
+        if name is not None
+    }
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(body)))
+    frame[ROW] = pd.RangeIndex(index + 2, index + 2 + len(body))
+    frame = _drop_blank_rows(frame)
+    names = [h for h in headers if h is not None]
+    return Table(frame, shown, sheet, index + 1, names, issues=issues)
+
+
+def _pad(row: Sequence[Any], width: int) -> Sequence[Any]:
+    return row if len(row) == width else list(row) + [None] * (width - len(row))
+
+
+# --- text files -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sniffed:
+    encoding: str  # a Python codec name
+    offset: int  # bytes to skip (BOM, stray whitespace before it)
+    delimiter: str
+    records: list[list[str]]  # the first records, decoded
+
+
+def _read_text(
+    path: Path, shown: str, hints: set[str], header_row: int | None, encoding: str | None, delimiter: str | None
+) -> Table:
+    sniffed = _sniff_text(path, shown, encoding, delimiter)
+    if not any(any(c.strip() for c in r) for r in sniffed.records):
+        raise InputError("the file holds no rows", file=shown)
+    index = _header_index(sniffed.records, hints, header_row, shown, None)
+    raw = sniffed.records[index]
+    issues: list[pd.DataFrame] = []
+    if sniffed.encoding == "cp1252" and encoding is None:
+        issues.append(_encoding_fallback(shown))
+    try:
+        frame = _arrow_read(path, sniffed, raw, index)
+        names = list(frame.columns)
+    except _Ragged:
+        frame, names, ragged = _python_read(path, sniffed, raw, index, shown)
+        issues.append(ragged)
+    except UnicodeError:
+        if sniffed.encoding not in ("utf-8", "utf-8-sig") or encoding is not None:
+            raise InputError(f"cannot be decoded as {sniffed.encoding}", file=shown) from None
+        table = _read_text(path, shown, hints, header_row, "cp1252", sniffed.delimiter)
+        table.issues.insert(0, _encoding_fallback(shown))
+        return table
+    headers, header_issues = _clean_headers(
+        names, [bool(frame[c].ne("").any()) for c in names], shown, None, index + 1, letters=False
+    )
+    issues.extend(header_issues)
+    keep = {old: new for old, new in zip(names, headers, strict=True) if new is not None}
+    frame = frame[list(keep)].rename(columns=keep)
+    frame[ROW] = pd.RangeIndex(index + 2, index + 2 + len(frame))
+    frame = _drop_blank_rows(frame)
+    return Table(
+        frame, shown, None, index + 1, list(keep.values()), sniffed.encoding, sniffed.delimiter, issues=issues
+    )
+
+
+def _encoding_fallback(shown: str) -> pd.DataFrame:
+    return one(ENCODING_FALLBACK, "The file is not valid UTF-8; it was read as Windows-1252 (ANSI).", file=shown)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _sniff_text(path: Path, shown: str, encoding: str | None, delimiter: str | None) -> _Sniffed:
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        at_end = not handle.read(1)
+    offset = len(head) - len(head.lstrip(b" \t\r\n"))  # some exporters write whitespace before the BOM
+    detected = None
+    for bom, name in _BOMS:
+        if head[offset:].startswith(bom):
+            detected, offset = name, offset + len(bom)
+            break
+    if detected is None:
+        offset = 0
+        if encoding:
+            detected = encoding
+        elif _looks_utf16(head):
+            detected = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        else:
+            detected = "utf-8" if _is_utf8(head, final=at_end) else "cp1252"
+    elif encoding and codecs.lookup(encoding).name != codecs.lookup(detected).name:
+        detected = encoding
+    try:
+        text = codecs.getincrementaldecoder(detected)(errors="strict").decode(head[offset:], final=at_end)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", file=shown) from None
+    except UnicodeDecodeError:
+        raise InputError(f"cannot be decoded as {detected}", file=shown) from None
+    if "\x00" in text:
+        raise InputError("is a binary file, not CSV or TSV text", file=shown)
+    if not at_end:
+        text = text[: text.rfind("\n") + 1] or text  # only whole lines
+    chosen = delimiter or _sniff_delimiter(text, path.suffix.lower())
+    records = list(csv.reader(io.StringIO(text), delimiter=chosen))[: HEADER_SCAN_ROWS * 4]
+    return _Sniffed(detected, offset, chosen, records)
+
+
+def _looks_utf16(head: bytes) -> bool:
+    sample = head[:4096]
+    if len(sample) < 4:
+        return False
+    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+
+
+def _is_utf8(head: bytes, *, final: bool) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    """The delimiter that splits the first lines into the most consistent number (> 1) of fields."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    best, best_score = ("\t" if suffix in (".tsv", ".tab") else ","), (0, 0, 0)
+    for candidate in DELIMITERS:
+        counts = [len(r) for r in csv.reader(lines, delimiter=candidate)]
+        if not counts:
+            continue
+        modal = max(set(counts), key=counts.count)
+        if modal < 2:
+            continue
+        agreeing = sum(1 for c in counts if c == modal)
+        preferred = int(candidate == best)
+        score = (agreeing, preferred, modal)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+class _Ragged(Exception):
+    pass
+
+
+def _arrow_read(path: Path, sniffed: _Sniffed, header: list[str], index: int) -> pd.DataFrame:
+    names = _unique([h if h.strip() else f"\x00{i}" for i, h in enumerate(header)])
+    ragged: list[int] = []
+
+    def on_invalid(row: Any) -> str:
+        ragged.append(1)
+        return "skip"
+
+    read = pacsv.ReadOptions(
+        column_names=names,
+        skip_rows=index + 1,
+        encoding="utf8" if sniffed.encoding in ("utf-8", "utf-8-sig") else sniffed.encoding,
+        block_size=1 << 24,
+    )
+    parse = pacsv.ParseOptions(
+        delimiter=sniffed.delimiter,
+        quote_char='"',
+        double_quote=True,
+        newlines_in_values=True,
+        ignore_empty_lines=False,
+        invalid_row_handler=on_invalid,
+    )
+    convert = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        null_values=[],
+    )
+    with path.open("rb") as handle:
+        handle.seek(sniffed.offset)
+        try:
+            table = pacsv.read_csv(handle, read_options=read, parse_options=parse, convert_options=convert)
+        except pa.ArrowInvalid as exc:
+            if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+                raise UnicodeError(str(exc)) from None
+            raise _Ragged() from None
+    if ragged:
+        raise _Ragged()
+    frame = table.to_pandas()
+    del table
+    frame.columns = pd.Index(names)
+    return frame
+
+
+def _python_read(
+    path: Path, sniffed: _Sniffed, header: list[str], index: int, shown: str
+) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """The exact, slower reader for files whose rows do not line up: pads short rows, reports long ones."""
+    width = len(header)
+    with path.open("rb") as handle:
+        handle.seek(sniffed.offset)
+        text = io.TextIOWrapper(handle, encoding=sniffed.encoding, errors="replace", newline="")
+        reader = csv.reader(text, delimiter=sniffed.delimiter)
+        rows: list[list[str]] = []
+        bad_rows: list[int] = []
+        bad_counts: list[int] = []
+        for number, record in enumerate(reader, start=1):
+            if number <= index + 1:
+                continue
+            if len(record) != width and any(cell.strip() for cell in record):
+                bad_rows.append(number)
+                bad_counts.append(len(record))
+            rows.append((record + [""] * width)[:width] if len(record) != width else record)
+    names = _unique([h if h.strip() else f"\x00{i}" for i, h in enumerate(header)])
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    frame = pd.DataFrame({n: pd.array(list(c), dtype="str") for n, c in zip(names, columns, strict=True)})
+    counts = pd.Series(bad_counts, dtype="int64")
+    message = (
+        "This row has "
+        + counts.astype(str)
+        + f" cells but the header has {width}; "
+        + counts.gt(width).map({True: "the extra cells were ignored.", False: "the missing cells were read as empty."})
+    )
+    issues = frame_of(RAGGED_ROW, message=message, rows=pd.Series(bad_rows, dtype="Int64"), file=shown)
+    return frame, names, issues
+
+
+# --- headers ----------------------------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split()).casefold()
+
+
+def normalize_header(text: str) -> str:
+    """The form in which headers are compared: case, non-breaking and repeated spaces ignored."""
+    return _norm(text)
+
+
+def _header_index(
+    records: list[list[str]], hints: set[str], header_row: int | None, shown: str, sheet: str | None
+) -> int:
+    if header_row is not None:
+        if header_row > len(records):
+            raise InputError(f"the configured header_row {header_row} is below the last row read", file=shown, sheet=sheet)
+        return header_row - 1
+    scan = records[:HEADER_SCAN_ROWS]
+    filled = [sum(1 for c in r if str(c).strip()) for r in scan]
+    if hints:
+        matches = [sum(1 for c in r if _norm(str(c)) in hints) for r in scan]
+        best = max(matches)
+        if best:
+            return matches.index(best)
+    widest = max(filled)
+    if widest == 0:
+        raise InputError("the file holds no header row", file=shown, sheet=sheet)
+    # The header is the first row as wide as the table; title rows above it fill one or two cells.
+    threshold = widest if widest <= 2 else max(2, (widest * 3 + 3) // 4)
+    return next(i for i, n in enumerate(filled) if n >= threshold)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            out.append(f"{name} ({seen[name]})")
+        else:
+            seen[name] = 1
+            out.append(name)
+    return out
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _clean_headers(
+    raw: list[str], has_data: list[bool], shown: str, sheet: str | None, header_row: int, *, letters: bool
+) -> tuple[list[str | None], list[pd.DataFrame]]:
+    """Trimmed, unique header names; ``None`` for blank columns without data (trailing formatting, say)."""
+    issues = []
+    out: list[str | None] = []
+    seen: dict[str, int] = {}
+    for i, (name, data) in enumerate(zip(raw, has_data, strict=False)):
+        text = name.replace("\u00a0", " ").strip() if not name.startswith("\x00") else ""
+        if not text:
+            if not data:
+                out.append(None)
+                continue
+            text = f"column {_column_letter(i) if letters else i + 1}"
+            issues.append(
+                one(BLANK_HEADER, f"A column with data has no header; it is called {text!r} here.",
+                    file=shown, sheet=sheet, row=header_row, column=text)  # fmt: skip
+            )
+        key = text.casefold()
+        if key in seen:
+            seen[key] += 1
+            renamed = f"{text} ({seen[key]})"
+            issues.append(
+                one(DUPLICATE_HEADER, f"The header {text!r} appears more than once; this copy is read as {renamed!r}.",
+                    file=shown, sheet=sheet, row=header_row, column=renamed)  # fmt: skip
+            )
+            text = renamed
+        else:
+            seen[key] = 1
+        out.append(text)
+    return out, issues
+
+
+def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    data = [c for c in frame.columns if c != ROW]
+    if not data or not len(frame):
+        return frame
+    blank = frame[data[0]].str.strip().eq("")
+    for column in data[1:]:
+        if not blank.any():
+            return frame
+        blank &= frame[column].str.strip().eq("")
+    return frame[~blank].reset_index(drop=True) if blank.any() else frame
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return re.sub(r"\s+", " ", text)[:160]

@@ -1,0 +1,1 @@
+"""Delivering bytes: local files (atomic), HTTP and SFTP uploads."""
