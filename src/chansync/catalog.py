@@ -22,11 +22,23 @@ from .sheet import Table, normalize_header, read_table
 MISSING_COLUMN = define("missing-column", Severity.ERROR, "A required or mapped column is not in the sheet.")
 
 STATUS_SPELLINGS = {
-    "active": "active", "actief": "active", "aktiv": "active", "yes": "active", "true": "active", "1": "active",
-    "published": "active", "publish": "active",
-    "inactive": "inactive", "inactief": "inactive", "inaktiv": "inactive", "no": "inactive", "false": "inactive",
-    "0": "inactive", "draft": "inactive", "archived": "inactive",
-}  # fmt: skip
+    "active": "active",
+    "actief": "active",
+    "aktiv": "active",
+    "yes": "active",
+    "true": "active",
+    "1": "active",
+    "published": "active",
+    "publish": "active",
+    "inactive": "inactive",
+    "inactief": "inactive",
+    "inaktiv": "inactive",
+    "no": "inactive",
+    "false": "inactive",
+    "0": "inactive",
+    "draft": "inactive",
+    "archived": "inactive",
+}
 CONDITION_SPELLINGS = {c: c for c in CONDITIONS} | {"nieuw": "new", "gebruikt": "used", "refurbished": "refurbished"}
 
 
@@ -65,8 +77,7 @@ class Stock:
         unknown = frame[quantity].isna() | doubled
         grouped = frame.assign(_unknown=unknown).groupby(sku, sort=False)
         totals = grouped[quantity].sum(min_count=1).astype("Int64")
-        totals[grouped["_unknown"].any()] = pd.NA
-        return totals
+        return totals.mask(grouped["_unknown"].any())
 
 
 @dataclass
@@ -82,6 +93,8 @@ class Catalog:
     stock: Stock | None = None
     overrides: dict[str, list[Field]] = field(default_factory=dict)  # channel -> overridden fields
     reading_issues: list[pd.DataFrame] = field(default_factory=list)
+    #: SKUs whose cell had surrounding or non-breaking spaces (a common source of "different" duplicate SKUs)
+    sku_spaced: pd.Series | None = None
 
     def has(self, name: str | Field) -> bool:
         return str(name) in self.frame.columns
@@ -133,9 +146,7 @@ def parse_column(field_: Field, text: pd.Series) -> Parsed:
     return Parsed(cleaned, pd.Series("", index=text.index, dtype="str"))
 
 
-def map_columns(
-    table: Table, mapping: dict[str, str], *, what: str = "field"
-) -> tuple[dict[str, str], list[str]]:
+def map_columns(table: Table, mapping: dict[str, str], *, what: str = "field") -> tuple[dict[str, str], list[str]]:
     """Match the table's headers to canonical names: the config's mapping first, then headers that already
     are canonical names (case-insensitive). Returns {canonical or field@channel: header} and mapped-but-absent."""
     by_norm = {normalize_header(h): h for h in table.headers}
@@ -202,8 +213,7 @@ def _missing(table: Table, names: list[str], mapping: dict[str, str], what: str)
     headers = ", ".join(f'"{h}"' for h in table.headers[:30])
     sheet = f' sheet "{table.sheet}"' if table.sheet else ""
     error = MissingColumnError(
-        f"the{sheet} header (row {table.header_row}) has no {what} column {', '.join(parts)}; "
-        f"it has {headers}",
+        f"the{sheet} header (row {table.header_row}) has no {what} column {', '.join(parts)}; it has {headers}",
         file=table.file,
         hint="fix the header in the sheet, or the column mapping under master.columns in the config",
     )
@@ -240,7 +250,17 @@ def build_catalog(table: Table, master: MasterConfig) -> Catalog:
         if channel:
             overrides.setdefault(channel, []).append(field_)
     source = Source(table.file, table.sheet, columns, table.header_row)
-    return Catalog(frame, text, problems, source, master.currency, overrides=overrides, reading_issues=table.issues)
+    raw_sku = table.frame[columns[Field.SKU.value]]
+    return Catalog(
+        frame,
+        text,
+        problems,
+        source,
+        master.currency,
+        overrides=overrides,
+        reading_issues=table.issues,
+        sku_spaced=raw_sku.ne(text[Field.SKU.value]),
+    )
 
 
 def read_stock(config: LoadedConfig, master: MasterConfig, master_path: Path, master_table: Table) -> Stock:

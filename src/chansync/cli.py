@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -32,7 +32,7 @@ app.add_typer(config_app, name="config")
 INTERNAL_ERROR = 70  # a bug in chansync, not in the input (EX_SOFTWARE)
 
 
-class ValidateFormat(str, Enum):
+class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
     junit = "junit"
@@ -51,12 +51,18 @@ VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print more
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _console(stream: Any) -> Console:
+    """Rich output; when it goes to a file or a CI log, wide lines instead of wrapping at 80 columns."""
+    terminal = stream.isatty()
+    return Console(file=stream, soft_wrap=True, highlight=False, width=None if terminal else 160)
+
+
 def _stdout() -> Console:
-    return Console(file=sys.stdout, soft_wrap=True, highlight=False)
+    return _console(sys.stdout)
 
 
 def _stderr() -> Console:
-    return Console(file=sys.stderr, soft_wrap=True, highlight=False)
+    return _console(sys.stderr)
 
 
 def _debug() -> bool:
@@ -83,7 +89,7 @@ def handles_errors(command: F) -> F:
         except KeyboardInterrupt:
             _stderr().print("interrupted")
             raise typer.Exit(130) from None
-        except Exception as error:  # noqa: BLE001 - the one place a bug is turned into a message
+        except Exception as error:
             if _debug():
                 raise
             _stderr().print(
@@ -154,7 +160,9 @@ def validate(
     if format is ValidateFormat.text:
         if output is not None:
             with output.open("w", encoding="utf-8") as handle:
-                render_report(report, Console(file=handle, soft_wrap=True, width=120), title=_title(sources), limit=limit)
+                render_report(
+                    report, Console(file=handle, soft_wrap=True, width=120), title=_title(sources), limit=limit
+                )
         else:
             render_report(report, _stdout(), title=_title(sources), limit=1_000_000 if verbose else limit, quiet=quiet)
     else:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field as PydField, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import Field as PydField
 
 from .errors import ConfigError
 from .fields import OVERRIDE_SEPARATOR, Field, StockField
@@ -49,14 +50,18 @@ class MasterConfig(Strict):
     stock_columns: dict[str, str] = PydField(
         default_factory=dict, description="Stock sheet headers where they differ: sku, location, quantity."
     )
-    currency: str = PydField("EUR", pattern=r"^[A-Z]{3}$", description="Currency when the sheet has no currency column.")
+    currency: str = PydField(
+        "EUR", pattern=r"^[A-Z]{3}$", description="Currency when the sheet has no currency column."
+    )
     columns: dict[str, str] = PydField(
         default_factory=dict,
         description="Canonical field -> your own header, only where they differ (e.g. sku: Artikelnummer).",
     )
     header_row: int | None = PydField(None, ge=1, description="Row of the header (1-based); found by itself otherwise.")
     encoding: str | None = PydField(None, description="Encoding of a csv/tsv master; detected by itself otherwise.")
-    delimiter: str | None = PydField(None, min_length=1, max_length=1, description="csv/tsv delimiter; detected otherwise.")
+    delimiter: str | None = PydField(
+        None, min_length=1, max_length=1, description="csv/tsv delimiter; detected otherwise."
+    )
     limits: dict[str, int] = PydField(
         default_factory=dict, description="Longest title/description accepted without a warning (150/5000)."
     )
@@ -125,7 +130,9 @@ class PriceRules(Strict):
 
 
 class StockRules(Strict):
-    locations: list[str] | None = PydField(None, description="Stock locations this channel sells from (all by default).")
+    locations: list[str] | None = PydField(
+        None, description="Stock locations this channel sells from (all by default)."
+    )
     buffer: int = PydField(0, ge=0, description="Units held back from this channel.")
     max: int | None = PydField(None, ge=0, description="Never offer more than this.")
     zero_below: int = PydField(0, ge=0, description="Offer 0 when stock (after the buffer) is below this.")
@@ -388,7 +395,8 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
         expected = error.get("ctx", {}).get("expected", "")
         return key, f"expected one of {expected}, got {got!r}"
     if kind == "union_tag_invalid":
-        return key, f"unknown upload type {error.get('ctx', {}).get('tag')!r}; expected one of {', '.join(sorted(_UPLOAD_TAGS))}"
+        tag = error.get("ctx", {}).get("tag")
+        return key, f"unknown upload type {tag!r}; expected one of {', '.join(sorted(_UPLOAD_TAGS))}"
     if kind == "union_tag_not_found":
         return key, "upload needs a type: " + ", ".join(sorted(_UPLOAD_TAGS))
     if kind in _EXPECTED:

@@ -6,10 +6,10 @@ Every other module refers to a field through :class:`Field`; this is the only pl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """How a field's text is parsed and compared."""
 
     TEXT = "text"
@@ -31,7 +31,7 @@ class FieldInfo:
     max_length: int | None = None
 
 
-class Field(str, Enum):
+class Field(StrEnum):
     """A canonical field of the catalogue. The value is the name users write in config and headers."""
 
     SKU = "sku"
@@ -94,8 +94,9 @@ FIELD_INFO: dict[Field, FieldInfo] = {
     Field.STATUS: FieldInfo(Kind.CODE, "status"),
 }
 
+
 #: Fields of the stock sheet (one row per SKU and location).
-class StockField(str, Enum):
+class StockField(StrEnum):
     SKU = "sku"
     LOCATION = "location"
     QUANTITY = "quantity"

@@ -156,7 +156,7 @@ def parse_decimal(text: pd.Series) -> Parsed:
     ok = normal.str.fullmatch(r"\d+(\.\d+)?|\.\d+") | text.eq("")
     problem = _problems(text.index)
     problem[~ok] = "invalid"
-    values = normal.where(ok & text.ne(""), pd.NA)
+    values = normal.where(ok & text.ne(""))
     return Parsed(values, problem)
 
 
@@ -241,7 +241,6 @@ def normalize_gtin14(gtin: pd.Series) -> pd.Series:
 
 
 # --- small vocabularies -----------------------------------------------------------------------------------------
-
 
 
 def url_ok(text: pd.Series) -> pd.Series:

@@ -217,7 +217,7 @@ def _text_column(values: Sequence[Any]) -> list[str]:
 def _table_from_rows(
     rows: list[list[Any]], shown: str, sheet: str | None, hints: set[str], header_row: int | None
 ) -> Table:
-    if not rows or not any(any(cell not in (None, "") for cell in row) for row in rows[:HEADER_SCAN_ROWS * 10]):
+    if not rows or not any(any(cell not in (None, "") for cell in row) for row in rows[: HEADER_SCAN_ROWS * 10]):
         raise InputError("the sheet is empty", file=shown, sheet=sheet)
     head = [_text_column(r) for r in rows[:HEADER_SCAN_ROWS]]
     index = _header_index(head, hints, header_row, shown, sheet)
@@ -291,9 +291,7 @@ def _read_text(
     frame = frame[list(keep)].rename(columns=keep)
     frame[ROW] = pd.RangeIndex(index + 2, index + 2 + len(frame))
     frame = _drop_blank_rows(frame)
-    return Table(
-        frame, shown, None, index + 1, list(keep.values()), sniffed.encoding, sniffed.delimiter, issues=issues
-    )
+    return Table(frame, shown, None, index + 1, list(keep.values()), sniffed.encoding, sniffed.delimiter, issues=issues)
 
 
 def _encoding_fallback(shown: str) -> pd.DataFrame:
@@ -474,7 +472,9 @@ def _header_index(
 ) -> int:
     if header_row is not None:
         if header_row > len(records):
-            raise InputError(f"the configured header_row {header_row} is below the last row read", file=shown, sheet=sheet)
+            raise InputError(
+                f"the configured header_row {header_row} is below the last row read", file=shown, sheet=sheet
+            )
         return header_row - 1
     scan = records[:HEADER_SCAN_ROWS]
     filled = [sum(1 for c in r if str(c).strip()) for r in scan]
@@ -528,16 +528,28 @@ def _clean_headers(
                 continue
             text = f"column {_column_letter(i) if letters else i + 1}"
             issues.append(
-                one(BLANK_HEADER, f"A column with data has no header; it is called {text!r} here.",
-                    file=shown, sheet=sheet, row=header_row, column=text)  # fmt: skip
+                one(
+                    BLANK_HEADER,
+                    f"A column with data has no header; it is called {text!r} here.",
+                    file=shown,
+                    sheet=sheet,
+                    row=header_row,
+                    column=text,
+                )
             )
         key = text.casefold()
         if key in seen:
             seen[key] += 1
             renamed = f"{text} ({seen[key]})"
             issues.append(
-                one(DUPLICATE_HEADER, f"The header {text!r} appears more than once; this copy is read as {renamed!r}.",
-                    file=shown, sheet=sheet, row=header_row, column=renamed)  # fmt: skip
+                one(
+                    DUPLICATE_HEADER,
+                    f"The header {text!r} appears more than once; this copy is read as {renamed!r}.",
+                    file=shown,
+                    sheet=sheet,
+                    row=header_row,
+                    column=renamed,
+                )
             )
             text = renamed
         else:

@@ -29,30 +29,117 @@ channels: {}                 # one block per sales channel; `chansync channels` 
 """
 
 _HEADERS = [
-    Field.SKU, Field.TITLE, Field.DESCRIPTION, Field.BRAND, Field.GTIN, Field.PRICE, Field.SALE_PRICE,
-    Field.CONDITION, Field.IMAGE_URL, Field.PRODUCT_URL, Field.CATEGORY, Field.PARENT_SKU, Field.COLOR,
-    Field.SIZE, Field.STATUS,
-]  # fmt: skip
+    Field.SKU,
+    Field.TITLE,
+    Field.DESCRIPTION,
+    Field.BRAND,
+    Field.GTIN,
+    Field.PRICE,
+    Field.SALE_PRICE,
+    Field.CONDITION,
+    Field.IMAGE_URL,
+    Field.PRODUCT_URL,
+    Field.CATEGORY,
+    Field.PARENT_SKU,
+    Field.COLOR,
+    Field.SIZE,
+    Field.STATUS,
+]
 _ROWS = [
-    ["MUG-001", "Stoneware mug 350 ml", "A sturdy stoneware mug, dishwasher safe.", "Kiln & Co", "4006381333931",
-     "12.50", "", "new", "https://example.com/img/mug-001.jpg", "https://example.com/p/mug-001",
-     "Kitchen > Mugs", "", "", "", "active"],
-    ["TEE", "Organic cotton T-shirt", "Soft organic cotton T-shirt.", "Fieldline", "", "", "", "new",
-     "https://example.com/img/tee.jpg", "https://example.com/p/tee", "Clothing > Shirts", "", "", "", "active"],
-    ["TEE-BLK-M", "Organic cotton T-shirt black M", "Soft organic cotton T-shirt.", "Fieldline", "5012345678900",
-     "19.95", "17.95", "new", "https://example.com/img/tee-blk.jpg", "https://example.com/p/tee", "Clothing > Shirts",
-     "TEE", "black", "M", "active"],
-    ["TEE-BLK-L", "Organic cotton T-shirt black L", "Soft organic cotton T-shirt.", "Fieldline", "5012345678917",
-     "19.95", "17.95", "new", "https://example.com/img/tee-blk.jpg", "https://example.com/p/tee", "Clothing > Shirts",
-     "TEE", "black", "L", "active"],
-    ["LAMP-07", "Desk lamp with brass arm", "Adjustable desk lamp, E27 fitting.", "Lumo", "8712345678906",
-     "64.00", "", "new", "https://example.com/img/lamp-07.jpg", "https://example.com/p/lamp-07",
-     "Home > Lighting", "", "brass", "", "active"],
-]  # fmt: skip
-_STOCK = [
-    ["MUG-001", "warehouse", 24], ["MUG-001", "store", 6], ["TEE-BLK-M", "warehouse", 10],
-    ["TEE-BLK-L", "warehouse", 0], ["TEE-BLK-L", "store", 2], ["LAMP-07", "warehouse", 3],
-]  # fmt: skip
+    [
+        "MUG-001",
+        "Stoneware mug 350 ml",
+        "A sturdy stoneware mug, dishwasher safe.",
+        "Kiln & Co",
+        "4006381333931",
+        "12.50",
+        "",
+        "new",
+        "https://example.com/img/mug-001.jpg",
+        "https://example.com/p/mug-001",
+        "Kitchen > Mugs",
+        "",
+        "",
+        "",
+        "active",
+    ],
+    [
+        "TEE",
+        "Organic cotton T-shirt",
+        "Soft organic cotton T-shirt.",
+        "Fieldline",
+        "",
+        "",
+        "",
+        "new",
+        "https://example.com/img/tee.jpg",
+        "https://example.com/p/tee",
+        "Clothing > Shirts",
+        "",
+        "",
+        "",
+        "active",
+    ],
+    [
+        "TEE-BLK-M",
+        "Organic cotton T-shirt black M",
+        "Soft organic cotton T-shirt.",
+        "Fieldline",
+        "5012345678900",
+        "19.95",
+        "17.95",
+        "new",
+        "https://example.com/img/tee-blk.jpg",
+        "https://example.com/p/tee",
+        "Clothing > Shirts",
+        "TEE",
+        "black",
+        "M",
+        "active",
+    ],
+    [
+        "TEE-BLK-L",
+        "Organic cotton T-shirt black L",
+        "Soft organic cotton T-shirt.",
+        "Fieldline",
+        "5012345678917",
+        "19.95",
+        "17.95",
+        "new",
+        "https://example.com/img/tee-blk.jpg",
+        "https://example.com/p/tee",
+        "Clothing > Shirts",
+        "TEE",
+        "black",
+        "L",
+        "active",
+    ],
+    [
+        "LAMP-07",
+        "Desk lamp with brass arm",
+        "Adjustable desk lamp, E27 fitting.",
+        "Lumo",
+        "8712345678906",
+        "64.00",
+        "",
+        "new",
+        "https://example.com/img/lamp-07.jpg",
+        "https://example.com/p/lamp-07",
+        "Home > Lighting",
+        "",
+        "brass",
+        "",
+        "active",
+    ],
+]
+_STOCK: list[list[object]] = [
+    ["MUG-001", "warehouse", 24],
+    ["MUG-001", "store", 6],
+    ["TEE-BLK-M", "warehouse", 10],
+    ["TEE-BLK-L", "warehouse", 0],
+    ["TEE-BLK-L", "store", 2],
+    ["LAMP-07", "warehouse", 3],
+]
 
 
 def starter_workbook() -> bytes:
@@ -69,8 +156,8 @@ def starter_workbook() -> bytes:
         cell.number_format = "@"
     stock = book.create_sheet("stock")
     stock.append([f.value for f in StockField])
-    for row in _STOCK:
-        stock.append(row)
+    for stock_row in _STOCK:
+        stock.append(stock_row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -83,8 +170,10 @@ def init_project(folder: Path, *, force: bool = False) -> list[Path]:
     existing = [p for p in targets if p.exists()]
     if existing and not force:
         names = ", ".join(str(p) for p in existing)
-        raise ChansyncError(f"{names} already exist{'s' * (len(existing) == 1)}; nothing was written",
-                            hint="pass --force to overwrite them")  # fmt: skip
+        raise ChansyncError(
+            f"{names} already exist{'s' * (len(existing) == 1)}; nothing was written",
+            hint="pass --force to overwrite them",
+        )
     write_atomic(targets[0], STARTER_CONFIG.encode("utf-8"))
     write_atomic(targets[1], starter_workbook())
     return targets

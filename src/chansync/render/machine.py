@@ -54,9 +54,7 @@ def report_junit(report: Report, *, sources: list[str]) -> bytes:
         warnings = group[group["severity"] == Severity.WARNING.value]
         if len(errors):
             failures += 1
-            failure = ET.SubElement(
-                case, "failure", type=code, message=_clean(f"{len(errors)} × {code}: {family}")
-            )
+            failure = ET.SubElement(case, "failure", type=code, message=_clean(f"{len(errors)} × {code}: {family}"))
             failure.text = _clean("\n".join(_line(r) for r in errors.itertuples(index=False)))
         if len(warnings):
             out = ET.SubElement(case, "system-out")

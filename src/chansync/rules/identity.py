@@ -25,7 +25,9 @@ GTIN_LEADING_ZERO = define(
 )
 GTIN_INVALID = define("gtin-invalid", Severity.ERROR, "A GTIN holds something other than 8, 12, 13 or 14 digits.")
 GTIN_CHECK_DIGIT = define("gtin-check-digit", Severity.ERROR, "A GTIN's check digit does not match its digits.")
-PARENT_UNKNOWN = define("parent-sku-unknown", Severity.WARNING, "A variant names a parent SKU that is not in the sheet.")
+PARENT_UNKNOWN = define(
+    "parent-sku-unknown", Severity.WARNING, "A variant names a parent SKU that is not in the sheet."
+)
 
 _SKU = Field.SKU.value
 
@@ -81,7 +83,7 @@ def _duplicates(catalog: Catalog) -> Iterator[pd.DataFrame]:
             .groupby("sku", sort=False)["row"]
             .transform(lambda r: ", ".join(r))
         )
-        differs = catalog.text.loc[dup, _SKU].ne(sku[dup])
+        differs = catalog.sku_spaced[dup] if catalog.sku_spaced is not None else pd.Series(False, index=sku[dup].index)
         spaces = differs.map({True: " (once written with extra or non-breaking spaces)", False: ""})
         message = "The SKU " + quoted(sku[dup]) + " appears in rows " + others + spaces + "; each SKU must be unique."
         yield at(catalog, DUPLICATE_SKU, dup, message.reindex(catalog.frame.index), _SKU)
@@ -110,8 +112,11 @@ def _gtin(catalog: Catalog) -> Iterator[pd.DataFrame]:
             catalog,
             GTIN_LEADING_ZERO,
             fixed,
-            "The GTIN " + quoted(text) + " lost its leading zero(s) in a spreadsheet; it is read as "
-            + quoted(value.fillna("")) + ". Format the column as Text to keep the zeros.",
+            "The GTIN "
+            + quoted(text)
+            + " lost its leading zero(s) in a spreadsheet; it is read as "
+            + quoted(value.fillna(""))
+            + ". Format the column as Text to keep the zeros.",
             name,
         )
         invalid = problem.isin(["not-digits", "length", "zeros"])
@@ -129,8 +134,13 @@ def _gtin(catalog: Catalog) -> Iterator[pd.DataFrame]:
             digits = text[check].str.pad(14, side="left", fillchar="0")
             expected[check] = pd.Series(gtin_expected_check(digits), index=digits.index).astype(str)
             message = (
-                "The GTIN " + quoted(text) + " has a wrong check digit: it ends in " + text.str.slice(-1)
-                + " but its digits call for " + expected + "."
+                "The GTIN "
+                + quoted(text)
+                + " has a wrong check digit: it ends in "
+                + text.str.slice(-1)
+                + " but its digits call for "
+                + expected
+                + "."
             )
             yield at(catalog, GTIN_CHECK_DIGIT, check, message, name)
 

@@ -41,8 +41,12 @@ def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
                 catalog,
                 PRICE_AMBIGUOUS,
                 problem.eq("ambiguous"),
-                f"{label} " + quoted(text) + " is ambiguous: it could mean "
-                + text.str.replace(",", ".", regex=False) + " or " + text.str.replace(r"[.,]", "", regex=True)
+                f"{label} "
+                + quoted(text)
+                + " is ambiguous: it could mean "
+                + text.str.replace(",", ".", regex=False)
+                + " or "
+                + text.str.replace(r"[.,]", "", regex=True)
                 + ". Write it without a thousands separator, with a decimal point or comma before the cents.",
                 name,
             )
@@ -75,7 +79,10 @@ def _sale_above_price(catalog: Catalog) -> Iterator[pd.DataFrame]:
             catalog,
             SALE_ABOVE_PRICE,
             above,
-            "The sale price " + quoted(catalog.text[name]) + " is above the price "
-            + quoted(catalog.text[Field.PRICE.value]) + ".",
+            "The sale price "
+            + quoted(catalog.text[name])
+            + " is above the price "
+            + quoted(catalog.text[Field.PRICE.value])
+            + ".",
             name,
         )

@@ -13,7 +13,9 @@ from ._place import at, quoted
 from .identity import active_rows, parent_rows
 
 QUANTITY_INVALID = define("quantity-invalid", Severity.ERROR, "A quantity is not a whole number of 0 or more.")
-STOCK_UNKNOWN_SKU = define("stock-unknown-sku", Severity.WARNING, "The stock sheet has a row for a SKU not in products.")
+STOCK_UNKNOWN_SKU = define(
+    "stock-unknown-sku", Severity.WARNING, "The stock sheet has a row for a SKU not in products."
+)
 STOCK_DUPLICATE = define(
     "stock-duplicate-location", Severity.ERROR, "The stock sheet has the same SKU and location twice."
 )
@@ -38,7 +40,9 @@ def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
     if problem is not None and catalog.stock is None:
         text = catalog.text[Field.QUANTITY.value]
         reason = problem.map(_REASONS)
-        yield at(catalog, QUANTITY_INVALID, reason.notna(), "The quantity " + quoted(text) + reason + ".", Field.QUANTITY)
+        yield at(
+            catalog, QUANTITY_INVALID, reason.notna(), "The quantity " + quoted(text) + reason + ".", Field.QUANTITY
+        )
     if catalog.stock is not None:
         yield from _stock_sheet(catalog, catalog.stock)
 
@@ -73,8 +77,13 @@ def _stock_sheet(catalog: Catalog, stock: Stock) -> Iterator[pd.DataFrame]:
     if dup.any():
         first = frame.groupby([_SKU, _LOCATION], sort=False)[ROW].transform("first").astype(str)
         message = (
-            "SKU " + quoted(frame[_SKU]) + " at location " + quoted(frame[_LOCATION])
-            + " is already in row " + first + "; its stock is ambiguous and is left as is on every channel."
+            "SKU "
+            + quoted(frame[_SKU])
+            + " at location "
+            + quoted(frame[_LOCATION])
+            + " is already in row "
+            + first
+            + "; its stock is ambiguous and is left as is on every channel."
         )
         yield _at_stock(stock, STOCK_DUPLICATE, dup, message, _LOCATION, field=Field.QUANTITY.value)
     listed = set(frame[_SKU])
