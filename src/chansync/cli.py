@@ -192,6 +192,115 @@ def _emit(rendered: str | bytes, output: Path | None) -> None:
         write_atomic(output, data)
 
 
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+@handles_errors
+def diff(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    channel: ChannelOption = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Items shown per channel in text output.")] = 20,
+    plan_file: Annotated[
+        Path | None, typer.Option("--plan", help="Save the plan (JSON) for `chansync push --plan FILE`.")
+    ] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 3 when there is something to change, 0 when not.")
+    ] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Plan every channel: what to create, update (field: old -> new), delist, and what is left alone."""
+    from .render.plan import plans_json, render_plans
+    from .sync import plan as run_plan
+
+    loaded = _load(config)
+    result = run_plan(loaded, channels=channel or None)
+    report = result.report
+    plans = [c.plan for c in result.channels]
+    summary = {"errors": report.errors, "warnings": report.warnings}
+    if result.validation.catalog is None:
+        raise ChansyncError(report.fatal or "the master sheet could not be read")
+    if plan_file is not None:
+        write_atomic(plan_file, plans_json(plans, report_summary=summary).encode("utf-8"))
+    if format is OutputFormat.json:
+        _emit(plans_json(plans, report_summary=summary), None)
+    else:
+        console = _stdout()
+        if not quiet:
+            console.print(f"[bold]chansync diff[/] · {loaded.display}")
+            if report.errors or report.warnings:
+                console.print(
+                    f"[dim]master: {report.errors} errors, {report.warnings} warnings "
+                    "(items with errors are left as they are; `chansync validate` shows them)[/]"
+                )
+        if not plans:
+            console.print("no channels configured: add one under `channels:` (see `chansync channels`)")
+        render_plans(plans, console, limit=1_000_000 if verbose else limit)
+        if plan_file is not None:
+            console.print(f"\nplan saved to {plan_file}")
+    changed = any(p.has_changes for p in plans)
+    raise typer.Exit(int(ExitCode.CHANGES if exit_code and changed else ExitCode.OK))
+
+
+@app.command()
+@handles_errors
+def channels(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """List the configured channels and every available adapter (built-in and plugins) with its origin."""
+    import json
+
+    from rich.table import Table
+
+    from .adapters.registry import Registry
+
+    registry = Registry.discover()
+    infos = registry.available()
+    configured: list[dict[str, Any]] = []
+    if config.exists():
+        loaded = _load(config)
+        for name, channel_config in loaded.channels.items():
+            configured.append({"name": name, "adapter": channel_config.adapter, "export": channel_config.export,
+                               "feed": channel_config.feed,
+                               "upload": channel_config.upload.type if channel_config.upload else None})  # fmt: skip
+    if format is OutputFormat.json:
+        adapters = [
+            {
+                "name": i.name,
+                "origin": i.origin,
+                "target": i.target,
+                "ok": i.ok,
+                "error": i.error,
+                "capabilities": sorted(c.value for c in i.adapter.capabilities) if i.adapter else [],
+            }
+            for i in infos
+        ]
+        _emit(json.dumps({"channels": configured, "adapters": adapters}, indent=2) + "\n", None)
+        return
+    console = _stdout()
+    if configured:
+        table = Table(title="configured channels", title_justify="left", box=None, header_style="dim")
+        for column in ("channel", "adapter", "export", "feed", "upload"):
+            table.add_column(column)
+        for item in configured:
+            table.add_row(*(str(item[k] or "") for k in ("name", "adapter", "export", "feed", "upload")))
+        console.print(table)
+        console.print()
+    table = Table(title="available adapters", title_justify="left", box=None, header_style="dim")
+    for column in ("adapter", "origin", "capabilities", "status"):
+        table.add_column(column)
+    for info in infos:
+        caps = ", ".join(sorted(c.value for c in info.adapter.capabilities)) if info.adapter else ""
+        status = "[green]ok[/]" if info.ok else f"[red]failed: {info.error}[/]"
+        table.add_row(info.name, info.origin, caps, status)
+    console.print(table)
+
+
 @app.command()
 @handles_errors
 def init(

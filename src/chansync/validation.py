@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import pandas as pd
+
+from .adapters.base import Adapter, Desired
+from .adapters.registry import Registry
 from .catalog import Catalog, read_master
+from .channel_rules import desired_state, mark_skips
 from .config import LoadedConfig
 from .errors import MissingColumnError
 from .issues import Report
@@ -12,23 +17,42 @@ from .rules import check_catalog
 
 
 @dataclass
+class ChannelCheck:
+    """One channel's desired state, with the items its rules (or master errors) make it leave alone."""
+
+    adapter: Adapter
+    desired: Desired
+    issues: list[pd.DataFrame]
+
+
+@dataclass
 class Validation:
     report: Report
     catalog: Catalog | None  # None when the sheet could not be used at all (a required column missing)
+    channels: dict[str, ChannelCheck] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.report.ok
 
 
-def validate(config: LoadedConfig, *, channels: list[str] | None = None, strict: bool = False) -> Validation:
-    """Read and check the master sheet named by ``config``.
+def validate(
+    config: LoadedConfig,
+    *,
+    channels: list[str] | None = None,
+    strict: bool = False,
+    registry: Registry | None = None,
+) -> Validation:
+    """Read and check the master sheet named by ``config``, then each channel's own rules (all configured
+    channels, or those named).
 
     A missing required or mapped column is reported as a fatal error in the report (so every output format
     carries it); files that cannot be read at all raise :class:`~chansync.errors.InputError`.
     """
-    for name in channels or []:
-        config.channel(name)  # an unknown channel name is a usage error, before any reading
+    names = list(config.channels) if channels is None else channels
+    if names:
+        registry = registry or Registry.discover()
+    adapters = [registry.build(config, name) for name in names] if registry else []  # usage errors first
     try:
         catalog = read_master(config)
     except MissingColumnError as error:
@@ -38,4 +62,15 @@ def validate(config: LoadedConfig, *, channels: list[str] | None = None, strict:
         return Validation(report.strict() if strict else report, None)
     report = check_catalog(catalog, config.master.limits)
     report.stats["files"] = 1 + int(catalog.stock is not None and catalog.stock.source.file != catalog.source.file)
-    return Validation(report.strict() if strict else report, catalog)
+    if strict:
+        report = report.strict()
+    checks = {}
+    for adapter in adapters:
+        desired = desired_state(catalog, adapter)
+        issues = mark_skips(desired, adapter, report)
+        checks[adapter.channel] = ChannelCheck(adapter, desired, issues)
+    for check in checks.values():
+        report.add(check.issues)
+    if strict:
+        report = report.strict()
+    return Validation(report, catalog, checks)

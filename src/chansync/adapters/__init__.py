@@ -1,0 +1,6 @@
+"""Channel adapters: the contract (:mod:`.base`), discovery (:mod:`.registry`) and one module per channel."""
+
+from .base import Adapter, AdapterSettings, Capability, ChannelContext, ChannelState, Desired
+from .registry import Registry
+
+__all__ = ["Adapter", "AdapterSettings", "Capability", "ChannelContext", "ChannelState", "Desired", "Registry"]

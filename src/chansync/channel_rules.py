@@ -1,0 +1,278 @@
+"""From the master catalogue to one channel's desired state: overrides, filters, price and stock rules, value maps.
+
+All column operations; money stays in integer cents throughout (markups and exchange rates are applied as exact
+fractions with half-up rounding), so a rule never introduces a binary-float price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+from .adapters.base import SKIP, WANTED, Adapter, Desired
+from .catalog import Catalog
+from .config import ChannelConfig, FilterRules, PriceRules, StockRules
+from .fields import OVERRIDE_SEPARATOR, ROW, Field, Kind
+from .issues import IssueCode, Report, Severity, define, frame_of
+from .parse import MONEY_SCALE
+
+CHANNEL_REQUIRED = define(
+    "channel-required-value", Severity.ERROR, "A product lacks a value this channel cannot list it without."
+)
+DUPLICATE_KEY = define(
+    "channel-duplicate-key", Severity.ERROR, "Two products map to the same key on a channel (e.g. one EAN twice)."
+)
+
+_SKU = Field.SKU.value
+_STATUS = Field.STATUS.value
+
+
+def desired_state(catalog: Catalog, adapter: Adapter) -> Desired:
+    """The channel's desired frame, before skips (see :func:`mark_skips`)."""
+    config = adapter.context.config
+    channel = adapter.context.name
+    frame = pd.DataFrame({ROW: catalog.frame[ROW], _SKU: catalog.frame[_SKU]})
+    for field_ in adapter.needed():
+        name = field_.value
+        if field_ is Field.QUANTITY:
+            frame[name] = apply_stock_rules(catalog.quantity_for(config.stock.locations), config.stock)
+            continue
+        if not catalog.has(name):
+            continue
+        frame[name] = catalog.frame[name]
+    if Field.CURRENCY in adapter.needed():
+        frame[Field.CURRENCY.value] = (
+            catalog.frame[Field.CURRENCY.value].fillna(catalog.currency)
+            if catalog.has(Field.CURRENCY)
+            else catalog.currency
+        )
+    for field_ in (Field.PRICE, Field.SALE_PRICE):
+        if field_.value in frame.columns:
+            frame[field_.value] = apply_price_rules(frame[field_.value], config.price)
+    if config.price.currency and Field.CURRENCY.value in frame.columns:
+        frame[Field.CURRENCY.value] = config.price.currency
+    _drop_sale_not_below_price(frame)
+    _apply_overrides(frame, catalog, channel, adapter.needed())
+    _apply_value_maps(frame, config)
+    frame[WANTED] = wanted_by_filter(catalog, config.filter)
+    frame[SKIP] = ""
+    frame = frame[frame[_SKU].notna() & frame[_SKU].ne("")].reset_index(drop=True)
+    return Desired(frame, adapter.key.value, catalog.source, config.price.currency or catalog.currency)
+
+
+def _apply_overrides(frame: pd.DataFrame, catalog: Catalog, channel: str, fields: Iterable[Field]) -> None:
+    """``price@bol`` and friends win over every rule for their channel."""
+    for field_ in fields:
+        name = f"{field_.value}{OVERRIDE_SEPARATOR}{channel}"
+        if not catalog.has(name):
+            continue
+        given = catalog.frame[name]
+        if field_.kind is Kind.TEXT or field_.kind is Kind.KEY or field_.kind is Kind.URL:
+            given = given.where(given.ne(""))
+        frame[field_.value] = given.combine_first(frame[field_.value]) if field_.value in frame else given
+
+
+def _apply_value_maps(frame: pd.DataFrame, config: ChannelConfig) -> None:
+    for field_name, mapping in config.field_map.items():
+        if field_name in frame.columns and mapping:
+            frame[field_name] = frame[field_name].replace(mapping)
+    category = Field.CATEGORY.value
+    if config.category_map and category in frame.columns:
+        frame[category] = frame[category].replace(config.category_map)
+
+
+def _drop_sale_not_below_price(frame: pd.DataFrame) -> None:
+    """After markups and rounding a sale price can meet the price: then there is no sale."""
+    sale, price = Field.SALE_PRICE.value, Field.PRICE.value
+    if sale in frame.columns and price in frame.columns:
+        frame[sale] = frame[sale].mask((frame[sale] >= frame[price]).fillna(False))
+
+
+# --- filters ----------------------------------------------------------------------------------------------------
+
+
+def wanted_by_filter(catalog: Catalog, rules: FilterRules) -> pd.Series:
+    """Which master products this channel should list: active ones by default, then the include/exclude lists."""
+    index = catalog.frame.index
+    wanted = pd.Series(True, index=index)
+    status = rules.status or "active"
+    if status != "any" and catalog.has(_STATUS):
+        wanted &= catalog.frame[_STATUS].fillna("active").eq(status)
+    elif status == "inactive":
+        wanted &= False
+    wanted &= _listed(catalog, Field.CATEGORY, rules.include_categories, rules.exclude_categories, hierarchy=True)
+    wanted &= _listed(catalog, Field.BRAND, rules.include_brands, rules.exclude_brands)
+    wanted &= _listed(catalog, Field.SKU, rules.include_skus, rules.exclude_skus, fold=False)
+    return wanted
+
+
+def _listed(
+    catalog: Catalog,
+    field_: Field,
+    include: list[str] | None,
+    exclude: list[str],
+    *,
+    hierarchy: bool = False,
+    fold: bool = True,
+) -> pd.Series:
+    index = catalog.frame.index
+    if include is None and not exclude:
+        return pd.Series(True, index=index)
+    if not catalog.has(field_):
+        return pd.Series(include is None, index=index)
+    values = catalog.frame[field_.value].fillna("").astype("str")
+    if fold:
+        values = values.str.casefold()
+
+    def matches(names: list[str]) -> pd.Series:
+        wanted = [n.casefold() if fold else n for n in names]
+        hit = values.isin(wanted)
+        if hierarchy:  # "Bikes" also matches "Bikes > Parts"
+            for name in wanted:
+                hit |= values.str.startswith(name + " >")
+        return hit
+
+    keep = matches(include) if include is not None else pd.Series(True, index=index)
+    return keep & ~matches(exclude) if exclude else keep
+
+
+# --- prices and stock -------------------------------------------------------------------------------------------
+
+
+def _fraction(value: Decimal) -> Fraction:
+    return Fraction(value)
+
+
+def _times(cents: pd.Series, factor: Fraction) -> pd.Series:
+    """Exact ``cents * factor`` rounded half up, on nullable integers."""
+    num, den = factor.numerator, factor.denominator
+    return (cents * (2 * num) + den) // (2 * den)
+
+
+def _to_cents(amount: Decimal) -> int:
+    return int((amount * MONEY_SCALE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def apply_price_rules(cents: pd.Series, rules: PriceRules) -> pd.Series:
+    """Markup %, fixed add, fixed-rate currency, rounding up to an ending (.99), then the floor."""
+    out = cents.astype("Int64")
+    if rules.markup_percent:
+        out = _times(out, 1 + _fraction(rules.markup_percent) / 100)
+    if rules.add:
+        out = out + _to_cents(rules.add)
+    if rules.rate is not None:
+        out = _times(out, _fraction(rules.rate))
+    if rules.round_to is not None:
+        ending = _to_cents(rules.round_to) % MONEY_SCALE
+        rounded = out - out % MONEY_SCALE + ending
+        out = rounded.where(rounded >= out, rounded + MONEY_SCALE)
+    if rules.min is not None:
+        floor = _to_cents(rules.min)
+        out = out.where(out.isna() | (out >= floor), floor)
+    return out.astype("Int64")
+
+
+def apply_stock_rules(quantity: pd.Series, rules: StockRules) -> pd.Series:
+    """Buffer held back, a cap, and zero below a threshold. Unknown (NA) stays unknown."""
+    q = quantity.astype("Int64")
+    if rules.buffer:
+        q = (q - rules.buffer).clip(lower=0)
+    if rules.max is not None:
+        q = q.clip(upper=rules.max)
+    if rules.zero_below:
+        q = q.where(q.isna() | (q >= rules.zero_below), 0)
+    return q.astype("Int64")
+
+
+# --- skips ------------------------------------------------------------------------------------------------------
+
+
+def mark_skips(desired: Desired, adapter: Adapter, report: Report) -> list[pd.DataFrame]:
+    """Mark items to leave alone, and return the channel's own issues (placed in the master).
+
+    An item is skipped when its master row has an error in a field this channel needs, when the channel's rules
+    find an error in it, or when its key is not unique.
+    """
+    frame = desired.frame
+    channel = adapter.context.name
+    issues = list(_required(desired, adapter))
+    issues.extend(_duplicate_keys(desired, adapter))
+    issues.extend(adapter.check(desired))
+    channel_issues = [i for i in issues if len(i)]
+    needed = {f.value for f in adapter.needed()}
+    errors = report.frame[
+        report.frame["severity"].eq(Severity.ERROR.value)
+        & report.frame["sku"].notna()
+        & report.frame["field"].isin(needed | {_SKU})
+        & (report.frame["channel"].isna() | report.frame["channel"].eq(channel))
+    ]
+    if channel_issues:
+        own = pd.concat(channel_issues, ignore_index=True)
+        errors = pd.concat([errors, own[own["severity"].eq(Severity.ERROR.value) & own["sku"].notna()]])
+    if len(errors):
+        reasons = errors.drop_duplicates("sku").set_index("sku")["code"]
+        frame[SKIP] = frame[_SKU].map(reasons).fillna(frame[SKIP]).astype("str")
+    return channel_issues
+
+
+def channel_issue(
+    desired: Desired,
+    adapter: Adapter,
+    code: IssueCode,
+    mask: pd.Series,
+    message: str | pd.Series,
+    field_: Field,
+) -> pd.DataFrame:
+    """An issue of this channel's rules, placed at the master row and the user's column for ``field_``."""
+    frame = desired.frame
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return frame_of(code, message="")[0:0]
+    return frame_of(
+        code,
+        message=message[mask] if isinstance(message, pd.Series) else message,
+        rows=frame.loc[mask, ROW].astype("Int64"),
+        skus=frame.loc[mask, _SKU],
+        values=frame.loc[mask, field_.value].astype("str") if field_.value in frame.columns else None,
+        file=desired.source.file,
+        sheet=desired.source.sheet,
+        column=desired.source.column(field_),
+        field=field_.value,
+        channel=adapter.context.name,
+    )
+
+
+def _required(desired: Desired, adapter: Adapter) -> Iterable[pd.DataFrame]:
+    frame = desired.frame
+    wanted = frame[WANTED]
+    for field_ in (adapter.key, *adapter.required):
+        name = field_.value
+        empty = frame[name].isna() | frame[name].astype("str").str.strip().eq("") if name in frame else wanted
+        yield channel_issue(
+            desired,
+            adapter,
+            CHANNEL_REQUIRED,
+            empty & wanted,
+            f"{adapter.title or adapter.name} needs a {field_.label} for every product; this one has none.",
+            field_,
+        )
+
+
+def _duplicate_keys(desired: Desired, adapter: Adapter) -> Iterable[pd.DataFrame]:
+    if adapter.key is Field.SKU:
+        return  # duplicate SKUs are a master error already
+    frame = desired.frame
+    key = frame[desired.key]
+    dup = key.notna() & key.duplicated(keep=False) & frame[WANTED]
+    yield channel_issue(
+        desired,
+        adapter,
+        DUPLICATE_KEY,
+        dup,
+        f"Another product has the same {adapter.key.label}; {adapter.title or adapter.name} keys products by it, "
+        "so neither is changed.",
+        adapter.key,
+    )

@@ -1,0 +1,106 @@
+"""Plans as terminal text and as the stable ``chansync.plan/1`` JSON document (also the ``--plan FILE`` format)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .. import __version__
+from ..diff import CREATE, DELIST, OUTCOMES, SKIPPED, UPDATE, Plan
+
+PLAN_SCHEMA = "chansync.plan/1"
+STYLE = {CREATE: "green", UPDATE: "yellow", DELIST: "red", SKIPPED: "magenta", "unchanged": "dim"}
+
+
+def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> None:
+    for plan in plans:
+        counts = plan.counts()
+        head = " · ".join(f"[{STYLE[o]}]{counts[o]:,} {o}[/]" for o in OUTCOMES)
+        console.print(f"\n[bold]{escape(plan.channel)}[/] [dim]({escape(plan.adapter)})[/]  {head}")
+        _biggest_moves(plan, console)
+        items = plan.items[plan.items["outcome"].ne("unchanged")]
+        if not len(items):
+            console.print("  [green]in step: nothing to change[/]")
+            continue
+        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 1))
+        for column in ("outcome", "key", "sku", "change"):
+            table.add_column(column, overflow="fold")
+        changes = plan.changes.groupby("key", sort=False)
+        grouped = {key: group for key, group in changes} if len(plan.changes) else {}
+        for item in items.head(limit).itertuples(index=False):
+            outcome, key, sku = str(item.outcome), str(item.key), str(item.sku)
+            detail = _detail(item, grouped.get(key))
+            table.add_row(f"[{STYLE[outcome]}]{outcome}[/]", escape(key), escape(sku), detail)
+        console.print(table)
+        if len(items) > limit:
+            console.print(f"  [dim]… {len(items) - limit:,} more (--limit N, or --format json for all)[/]")
+
+
+def _detail(item: Any, changes: pd.DataFrame | None) -> str:
+    if item.outcome == SKIPPED:
+        return f"left as is: {escape(str(item.reason))}"
+    if changes is None or item.outcome != UPDATE:
+        return ""
+    return "; ".join(
+        f"{escape(str(c.field))}: {escape(_short(str(c.old)))} → {escape(_short(str(c.new)))}"
+        for c in changes.itertuples()
+    )
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _biggest_moves(plan: Plan, console: Console) -> None:
+    """The largest price and stock moves, so a glance shows whether the plan is sane."""
+    for field, label in (("price", "price"), ("quantity", "stock")):
+        moves = plan.changes[plan.changes["field"].eq(field)]
+        if not len(moves):
+            continue
+        old = pd.to_numeric(moves["old"], errors="coerce")
+        new = pd.to_numeric(moves["new"], errors="coerce")
+        delta = (new - old).abs()
+        top = moves.assign(_delta=delta).nlargest(3, "_delta")
+        shown = ", ".join(f"{escape(str(r.sku))} {escape(str(r.old))} → {escape(str(r.new))}" for r in top.itertuples())
+        console.print(f"  [dim]biggest {label} moves:[/] {shown}")
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    items = plan.items.astype(object).where(plan.items.notna(), None).to_dict("records")
+    for item in items:
+        item["fields"] = [f for f in (item["fields"] or "").split(",") if f]
+        item["row"] = int(item["row"]) if item["row"] is not None else None
+    changes: dict[str, list[dict[str, str]]] = {}
+    for change in plan.changes.to_dict("records"):
+        changes.setdefault(change["key"], []).append(
+            {"field": change["field"], "old": change["old"], "new": change["new"]}
+        )
+    for item in items:
+        item["changes"] = changes.get(item["key"], [])
+    return {
+        "channel": plan.channel,
+        "adapter": plan.adapter,
+        "key": plan.key,
+        "fields": plan.fields,
+        "counts": plan.counts(),
+        "items": items,
+    }
+
+
+def plans_document(plans: list[Plan], *, report_summary: dict[str, int]) -> dict[str, Any]:
+    return {
+        "schema": PLAN_SCHEMA,
+        "chansync": __version__,
+        "changes": any(p.has_changes for p in plans),
+        "validation": report_summary,
+        "channels": [plan_dict(p) for p in plans],
+    }
+
+
+def plans_json(plans: list[Plan], *, report_summary: dict[str, int]) -> str:
+    return json.dumps(plans_document(plans, report_summary=report_summary), ensure_ascii=False, indent=2) + "\n"
