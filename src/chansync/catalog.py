@@ -7,6 +7,8 @@ per column so the rules can place them; nothing is dropped or guessed silently.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from .config import LoadedConfig, MasterConfig
 from .errors import InputError, MissingColumnError
 from .fields import CONDITIONS, OVERRIDE_SEPARATOR, ROW, Field, Kind, StockField, parse_field
 from .issues import Severity, define, frame_of
-from .parse import Parsed, clean, parse_choice, parse_decimal, parse_gtin, parse_money, parse_quantity
+from .parse import Parsed, clean, parse_choice, parse_currency, parse_decimal, parse_gtin, parse_money, parse_quantity
 from .sheet import Table, normalize_header, read_table
 
 MISSING_COLUMN = define("missing-column", Severity.ERROR, "A required or mapped column is not in the sheet.")
@@ -80,13 +82,32 @@ class Stock:
         return totals.mask(grouped["_unknown"].any())
 
 
+class RawText:
+    """The cells as read, per canonical column name (no copies: views of the table read from the file)."""
+
+    def __init__(self, table: pd.DataFrame, headers: dict[str, str]) -> None:
+        self._table = table
+        self._headers = headers
+
+    def __getitem__(self, name: str) -> pd.Series:
+        return self._table[self._headers[name]]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._headers
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._headers)
+
+
 @dataclass
 class Catalog:
     """Products in sheet order. ``frame`` holds parsed values per canonical field (and override columns), plus
-    :data:`~chansync.fields.ROW`; ``text`` the trimmed text they came from; ``problems`` the parse problems."""
+    :data:`~chansync.fields.ROW`; ``text`` the cells as read; ``problems`` the parse problems, only for the rows
+    that have one (a Series of reason codes indexed like ``frame``)."""
 
     frame: pd.DataFrame
-    text: pd.DataFrame
+    text: RawText
     problems: dict[str, pd.Series]
     source: Source
     currency: str
@@ -135,15 +156,14 @@ def parse_column(field_: Field, text: pd.Series) -> Parsed:
     if field_ is Field.CONDITION:
         return parse_choice(text, CONDITION_SPELLINGS)
     if field_ is Field.CURRENCY:
-        upper = clean(text).str.upper()
-        problem = pd.Series("", index=text.index, dtype="str")
-        problem[~upper.str.fullmatch(r"[A-Z]{3}") & upper.ne("")] = "invalid"
-        return Parsed(upper.where(upper.ne(""), pd.NA), problem)
+        return parse_currency(text)
     parser = PARSERS.get(field_.kind)
     if parser is not None:
         return parser(text)
-    cleaned = clean(text)
-    return Parsed(cleaned, pd.Series("", index=text.index, dtype="str"))
+    no_problems = pd.Series("", index=text.index, dtype="str")
+    if field_.kind is Kind.TEXT:  # free text is kept as written (trimmed when compared or written)
+        return Parsed(text, no_problems)
+    return Parsed(clean(text), no_problems)
 
 
 def map_columns(table: Table, mapping: dict[str, str], *, what: str = "field") -> tuple[dict[str, str], list[str]]:
@@ -228,38 +248,44 @@ def _missing(table: Table, names: list[str], mapping: dict[str, str], what: str)
 
 
 def build_catalog(table: Table, master: MasterConfig) -> Catalog:
-    columns, absent = map_columns(table, master.columns)
+    mapping, absent = map_columns(table, master.columns)
     if master.stock_sheet:
         absent = [a for a in absent if a != Field.QUANTITY.value]
-    required_absent = [f.value for f in (Field.SKU,) if f.value not in columns and f.value not in absent]
+    required_absent = [f.value for f in (Field.SKU,) if f.value not in mapping and f.value not in absent]
     if absent or required_absent:
         raise _missing(table, absent + required_absent, master.columns, "mapped" if absent else "sku")
-    frame = pd.DataFrame({ROW: table.frame[ROW]})
-    text = pd.DataFrame(index=table.frame.index)
+    data: dict[str, pd.Series] = {ROW: table.frame[ROW]}
     problems: dict[str, pd.Series] = {}
     overrides: dict[str, list[Field]] = {}
-    for name, header in columns.items():
+
+    # Arrow's kernels release the GIL: parsing columns side by side uses every core.
+    def parse_one(name: str) -> Parsed:
+        return parse_column(Field(name.partition(OVERRIDE_SEPARATOR)[0]), table.frame[mapping[name]])
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        parsed_columns = dict(zip(mapping, pool.map(parse_one, mapping), strict=True))
+    for name in mapping:
         base, _, channel = name.partition(OVERRIDE_SEPARATOR)
         field_ = Field(base)
-        raw = table.frame[header]
-        parsed = parse_column(field_, raw)
-        frame[name] = parsed.values
-        text[name] = clean(raw)
-        if parsed.bad.any():
-            problems[name] = parsed.problem
+        parsed = parsed_columns[name]
+        data[name] = parsed.values
+        bad = parsed.bad
+        if bad.any():
+            problems[name] = parsed.problem[bad]
         if channel:
             overrides.setdefault(channel, []).append(field_)
-    source = Source(table.file, table.sheet, columns, table.header_row)
-    raw_sku = table.frame[columns[Field.SKU.value]]
+    frame = pd.DataFrame(data, copy=False)
+    source = Source(table.file, table.sheet, mapping, table.header_row)
+    raw_sku = table.frame[mapping[Field.SKU.value]]
     return Catalog(
         frame,
-        text,
+        RawText(table.frame, mapping),
         problems,
         source,
         master.currency,
         overrides=overrides,
         reading_issues=table.issues,
-        sku_spaced=raw_sku.ne(text[Field.SKU.value]),
+        sku_spaced=raw_sku.ne(frame[Field.SKU.value]).fillna(False),
     )
 
 

@@ -35,6 +35,7 @@ class ConfigError(ChansyncError):
     def __init__(self, message: str, *, key: str | None = None, file: str | None = None, hint: str | None = None):
         where = ", ".join(p for p in (file, f"key {key}" if key else None) if p)
         super().__init__(f"{where}: {message}" if where else message, hint=hint)
+        self.detail = message  # the message without its place
         self.key = key
         self.file = file
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import columns
 
 MONEY_SCALE = 100
-MAX_MONEY_DIGITS = 13  # integer digits; far above any real price, far below int64 overflow
-
-_SPACES = r"[\u00a0\u2007\u202f\u200b\ufeff]"
+MAX_MONEY_DIGITS = 9  # integer digits: up to 999,999,999.99, safe from int64 overflow under markups
 
 
 @dataclass
@@ -32,12 +33,7 @@ class Parsed:
 
 def clean(text: pd.Series) -> pd.Series:
     """Trim surrounding space, counting non-breaking and zero-width spaces as space."""
-    if not len(text):
-        return text
-    has_odd = text.str.contains(_SPACES, regex=True)
-    if has_odd.any():
-        text = text.where(~has_odd, text.str.replace(_SPACES, " ", regex=True))
-    return text.str.strip()
+    return columns.trim(text) if len(text) else text
 
 
 def _problems(index: pd.Index) -> pd.Series:
@@ -50,13 +46,15 @@ def _digits_to_int(text: pd.Series) -> pd.Series:
 
 
 def _to_cents(normal: pd.Series) -> pd.Series:
-    """``"12"``, ``"12.5"``, ``".5"``, ``"12.50"`` (validated) to integer cents."""
-    whole = normal.str.extract(r"^(\d*)", expand=False).replace("", "0")
-    frac = normal.str.extract(r"\.(\d{1,2})$", expand=False).fillna("").str.pad(2, side="right", fillchar="0")
-    return _digits_to_int(whole) * MONEY_SCALE + _digits_to_int(frac)
+    """``"12"``, ``"12.5"``, ``".5"``, ``"12.50"`` (validated) to integer cents, exactly (Arrow's decimal cast)."""
+    if not len(normal):
+        return pd.Series([], index=normal.index, dtype="Int64")
+    decimals = pc.cast(columns.arrow(normal), pa.decimal128(18, 2))
+    cents = pc.cast(pc.multiply(decimals, pa.scalar(MONEY_SCALE, pa.decimal128(3, 0))), pa.int64())
+    return pd.Series(pd.array(cents, dtype="Int64"), index=normal.index)
 
 
-_PLAIN_MONEY = r"\d{1,13}(\.\d{1,2})?"
+_PLAIN_MONEY = r"\d{1,9}(\.\d{1,2})?|\.\d{1,2}"
 _CURRENCY_NOISE = r"(?i)[€$£¥\s\u00a0\u202f]|\b(eur|usd|gbp|chf|sek|nok|dkk|pln|czk|jpy|aud|cad)\b|(eur|usd|gbp)"
 
 
@@ -66,24 +64,26 @@ def parse_money(text: pd.Series) -> Parsed:
     Problems: ``invalid``, ``ambiguous`` (``1,234`` may be 1.234 or 1234), ``decimals`` (more than two), ``negative``,
     ``zero`` (a price must be above zero), ``too-large``. Empty text is no problem (values NA).
     """
-    text = clean(text)
-    cents = pd.Series(pd.NA, index=text.index, dtype="Int64")
     problem = _problems(text.index)
-    if not len(text):
-        return Parsed(cents, problem)
-    plain = text.str.fullmatch(_PLAIN_MONEY)
-    if plain.any():
-        cents[plain] = _to_cents(text[plain])
-    other = ~plain & text.ne("")
+    if not len(text) or not columns.filled(text).any():
+        return Parsed(pd.Series(pd.NA, index=text.index, dtype="Int64"), problem)
+    plain = columns.matches(text, _PLAIN_MONEY)
+    cents = _to_cents(text.where(plain))  # NA where not plain
+    other = ~plain & columns.filled(text)
     if other.any():
-        values, reasons = _parse_unusual_money(text[other])
+        other &= columns.filled(clean(text[other])).reindex(text.index, fill_value=False)
+    if other.any():
+        values, reasons = _parse_unusual_money(clean(text[other]))
         cents[other] = values
         problem[other] = reasons
-    problem[cents.eq(0).fillna(False) & problem.eq("")] = "zero"
+    zero = cents.eq(0).fillna(False)
+    if zero.any():
+        problem[zero & problem.eq("")] = "zero"
     return Parsed(cents, problem)
 
 
 def _parse_unusual_money(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The few prices that are not plain ``12.50``: per-pattern, on the small subset only."""
     t = text.str.replace(_CURRENCY_NOISE, "", regex=True)
     negative = t.str.startswith("-") | t.str.endswith("-") | (t.str.startswith("(") & t.str.endswith(")"))
     t = t.str.strip("-()")
@@ -130,33 +130,48 @@ def format_money(cents: pd.Series) -> pd.Series:
 def parse_quantity(text: pd.Series) -> Parsed:
     """Stock: non-negative whole numbers (``12``; ``12.0`` as a spreadsheet writes it). Problems: ``negative``,
     ``fraction``, ``invalid``, ``too-large``."""
-    text = clean(text)
-    values = pd.Series(pd.NA, index=text.index, dtype="Int64")
     problem = _problems(text.index)
     if not len(text):
-        return Parsed(values, problem)
-    whole = text.str.fullmatch(r"\d{1,15}(\.0+)?")
-    if whole.any():
-        values[whole] = _digits_to_int(text[whole].str.replace(r"\.0+$", "", regex=True))
-    other = ~whole & text.ne("")
+        return Parsed(pd.Series(pd.NA, index=text.index, dtype="Int64"), problem)
+    whole = columns.matches(text, r"\d{1,15}")
+    data = pc.if_else(pa.array(whole.to_numpy()), columns.arrow(text).combine_chunks(), None)
+    values = pd.Series(pd.array(pc.cast(data, pa.int64()), dtype="Int64"), index=text.index)
+    other = ~whole & columns.filled(text)
     if other.any():
-        t = text[other]
+        t = clean(text[other])
+        other[t.index] = columns.filled(t)
+        t = t[columns.filled(t)]
+        whole_after_trim = t.str.fullmatch(r"\d{1,15}")
+        values[whole_after_trim[whole_after_trim].index] = _digits_to_int(t[whole_after_trim])
+        t = t[~whole_after_trim]
+        other[whole_after_trim[whole_after_trim].index] = False
+        spreadsheet_whole = t.str.fullmatch(r"\d{1,15}\.0+")
+        values[spreadsheet_whole[spreadsheet_whole].index] = _digits_to_int(
+            t[spreadsheet_whole].str.replace(r"\.0+$", "", regex=True)
+        )
         reason = pd.Series("invalid", index=t.index, dtype="str")
         reason[t.str.fullmatch(r"\d{16,}")] = "too-large"
         reason[t.str.fullmatch(r"-\s*\d+([.,]0+)?")] = "negative"
         reason[t.str.fullmatch(r"-?\d*[.,]\d+") & ~t.str.fullmatch(r"-\s*\d+([.,]0+)?")] = "fraction"
+        reason[spreadsheet_whole] = ""
         problem[other] = reason
     return Parsed(values, problem)
 
 
 def parse_decimal(text: pd.Series) -> Parsed:
     """Plain decimals such as weights, ``1.5`` or ``1,5``; values as str in ``1.5`` form. Problem: ``invalid``."""
-    text = clean(text)
-    normal = text.str.replace(",", ".", regex=False)
-    ok = normal.str.fullmatch(r"\d+(\.\d+)?|\.\d+") | text.eq("")
     problem = _problems(text.index)
-    problem[~ok] = "invalid"
-    values = normal.where(ok & text.ne(""))
+    if not len(text):
+        return Parsed(text, problem)
+    plain = r"\d+(\.\d+)?|\.\d+"
+    ok = columns.matches(text, plain)
+    values = text.where(ok)
+    other = ~ok & columns.filled(text)
+    if other.any():
+        t = clean(text[other]).str.replace(",", ".", regex=False)
+        fine = t.str.fullmatch(plain)
+        values[t[fine].index] = t[fine]
+        problem[t.index[(~fine & t.ne("")).to_numpy()]] = "invalid"
     return Parsed(values, problem)
 
 
@@ -166,24 +181,24 @@ GTIN_LENGTHS = (8, 12, 13, 14)
 _WEIGHTS = np.array([3 if i % 2 == 0 else 1 for i in range(13)], dtype=np.int64)
 
 
-def _digit_matrix(digits14: pd.Series) -> np.ndarray:
-    joined = "".join(digits14.tolist()).encode("ascii")
-    return np.frombuffer(joined, dtype=np.uint8).reshape(-1, 14).astype(np.int64) - 48
+def _check_digits(digits14: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(expected, actual) check digits of 14-digit strings, summed straight from the ASCII bytes."""
+    codes = columns.ascii_matrix(digits14, 14)
+    odd = codes[:, 0:13:2].sum(axis=1, dtype=np.int32) - 48 * 7  # positions weighted 3
+    even = codes[:, 1:13:2].sum(axis=1, dtype=np.int32) - 48 * 6  # positions weighted 1
+    expected = (10 - (3 * odd + even) % 10) % 10
+    return expected, codes[:, 13].astype(np.int32) - 48
 
 
 def gtin_expected_check(digits14: pd.Series) -> np.ndarray:
     """For 14-digit strings: the GS1 mod-10 check digit their first 13 digits call for."""
-    if not len(digits14):
-        return np.zeros(0, dtype=np.int64)
-    return np.asarray((10 - (_digit_matrix(digits14)[:, :13] @ _WEIGHTS) % 10) % 10)
+    return _check_digits(digits14)[0]
 
 
 def gtin_check_ok(digits14: pd.Series) -> np.ndarray:
     """For 14-digit strings: does the last digit match the check digit of the others?"""
-    if not len(digits14):
-        return np.zeros(0, dtype=bool)
-    matrix = _digit_matrix(digits14)
-    return np.asarray((10 - (matrix[:, :13] @ _WEIGHTS) % 10) % 10 == matrix[:, 13])
+    expected, actual = _check_digits(digits14)
+    return np.asarray(expected == actual)
 
 
 def gtin_check_digit(body: str) -> int:
@@ -193,6 +208,10 @@ def gtin_check_digit(body: str) -> int:
     return (10 - total % 10) % 10
 
 
+def pad14(values: pd.Series) -> pd.Series:
+    return columns.strings(pc.utf8_lpad(columns.arrow(values), width=14, padding="0"), values.index)
+
+
 def parse_gtin(text: pd.Series) -> Parsed:
     """GTIN-8/12/13/14 as digit text (never a number). Values: the GTIN in its native length.
 
@@ -200,58 +219,89 @@ def parse_gtin(text: pd.Series) -> Parsed:
     ``length``, ``check-digit``, ``zeros``; and the fixable ``leading-zero`` (a spreadsheet dropped leading zeros:
     the zero-padded value validates, and is the value returned).
     """
-    text = clean(text).str.replace(" ", "", regex=False)
-    values = pd.Series(pd.NA, index=text.index, dtype="str")
     problem = _problems(text.index)
     if not len(text):
-        return Parsed(values, problem)
-    filled = text.ne("")
+        return Parsed(pd.Series(pd.NA, index=text.index, dtype="str"), problem)
+    filled = columns.filled(text)
     if not filled.any():
-        return Parsed(values, problem)
-    text = text.where(~text.str.fullmatch(r"\d+\.0+"), text.str.replace(r"\.0+$", "", regex=True))
-    digits = text.str.fullmatch(r"\d{1,14}")
-    problem[filled & ~digits] = "not-digits"
-    problem[text.str.fullmatch(r"\d+([.,]\d+)?[eE]\+?\d+")] = "scientific"
-    problem[text.str.fullmatch(r"\d{15,}")] = "length"
-    length = text.str.len()
+        return Parsed(pd.Series(pd.NA, index=text.index, dtype="str"), problem)
+    digits = columns.matches(text, r"\d{1,14}")
+    odd = filled & ~digits
+    if odd.any():
+        text = text.copy()
+        text[odd] = clean(text[odd]).str.replace(" ", "", regex=False)
+        digits[odd] = text[odd].str.fullmatch(r"\d{1,14}")
+        odd &= ~digits
+    if odd.any():
+        t = text[odd]
+        point_zero = t.str.fullmatch(r"\d{1,14}\.0+")  # 8712345678906.0 from a float export: digits intact
+        text = text.copy()
+        text[point_zero[point_zero].index] = t[point_zero].str.replace(r"\.0+$", "", regex=True)
+        digits[point_zero[point_zero].index] = True
+        reason = pd.Series("not-digits", index=t.index, dtype="str")
+        reason[t.str.fullmatch(r"\d+([.,]\d+)?[eE]\+?\d+")] = "scientific"
+        reason[t.str.fullmatch(r"\d{15,}")] = "length"
+        reason[point_zero] = ""
+        problem[t.index] = reason
+    values = pd.Series(pd.NA, index=text.index, dtype="str")
     if digits.any():
         d = text[digits]
-        ok = pd.Series(gtin_check_ok(d.str.pad(14, side="left", fillchar="0")), index=d.index)
-        n = length[digits]
+        ok = pd.Series(gtin_check_ok(pad14(d)), index=d.index)
+        n = columns.length(d)
         native = n.isin(GTIN_LENGTHS)
-        zeros = d.str.fullmatch(r"0+")
+        zeros = columns.matches(d, "0+")
         lost_zero = n.isin((7, 9, 10, 11)) & ok & ~zeros
         good = native & ok & ~zeros
-        values[good[good].index] = d[good]
-        fixed = d[lost_zero].str.pad(12, side="left", fillchar="0")
-        fixed = fixed.where(n[lost_zero].ne(7), d[lost_zero].str.pad(8, side="left", fillchar="0"))
-        values[fixed.index] = fixed
-        reason = pd.Series("", index=d.index, dtype="str")
-        reason[~native & ~lost_zero] = "length"
-        reason[native & ~ok] = "check-digit"
-        reason[zeros] = "zeros"
-        reason[lost_zero] = "leading-zero"
-        problem[d.index] = reason
+        good_rows = pd.Series(False, index=text.index)
+        good_rows[good.index] = good
+        values = text.where(good_rows)
+        if lost_zero.any():
+            short = d[lost_zero]
+            fixed = short.str.pad(12, side="left", fillchar="0")
+            fixed = fixed.where(n[lost_zero].ne(7), short.str.pad(8, side="left", fillchar="0"))
+            values[fixed.index] = fixed
+        bad = ~good
+        if bad.any():
+            reason = pd.Series("", index=d.index[bad.to_numpy()], dtype="str")
+            reason[(~native & ~lost_zero)[bad]] = "length"
+            reason[(native & ~ok)[bad]] = "check-digit"
+            reason[zeros[bad]] = "zeros"
+            reason[lost_zero[bad]] = "leading-zero"
+            problem[reason.index] = reason
     return Parsed(values, problem)
 
 
 def normalize_gtin14(gtin: pd.Series) -> pd.Series:
     """GTINs padded to 14 digits: the form in which two GTINs are compared."""
-    return gtin.str.pad(14, side="left", fillchar="0")
+    return pad14(gtin.astype("str"))
 
 
 # --- small vocabularies -----------------------------------------------------------------------------------------
 
 
 def url_ok(text: pd.Series) -> pd.Series:
-    return text.str.fullmatch(r"(?i)https?://[^\s/?#]+[^\s]*")
+    """An absolute http(s) link with a host and no spaces."""
+    return columns.matches(text, r"(?i)https?://[^\s/?#]+[^\s]*")
 
 
 def parse_choice(text: pd.Series, allowed: dict[str, str]) -> Parsed:
     """Map spellings (compared case-insensitively) to canonical values. Problem: ``invalid``; empty stays NA."""
-    text = clean(text)
-    folded = text.str.casefold()
-    values = folded.map(allowed).astype("str")
+    values, bad = columns.map_few(text, allowed)
     problem = _problems(text.index)
-    problem[values.isna() & text.ne("")] = "invalid"
+    if bad.any():
+        problem[bad] = "invalid"
+    return Parsed(values, problem)
+
+
+def parse_currency(text: pd.Series) -> Parsed:
+    """ISO 4217 shaped codes (three letters), upper-cased. Problem: ``invalid``."""
+
+    def code(value: str) -> str | None:
+        upper = value.strip().upper()
+        return upper if len(upper) == 3 and upper.isascii() and upper.isalpha() else None
+
+    values, bad = columns.by_distinct(text, code)
+    problem = _problems(text.index)
+    if bad.any():
+        problem[bad] = "invalid"
     return Parsed(values, problem)

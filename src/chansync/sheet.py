@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from . import columns
 from .errors import InputError
 from .fields import ROW
 from .issues import Severity, define, frame_of, one
@@ -272,7 +273,10 @@ def _read_text(
     if sniffed.encoding == "cp1252" and encoding is None:
         issues.append(_encoding_fallback(shown))
     try:
-        frame = _arrow_read(path, sniffed, raw, index)
+        try:
+            frame = _arrow_read(path, sniffed, raw, index, newlines_in_values=False)
+        except _Ragged:  # a quoted value may hold a line break that split a block: read again, carefully
+            frame = _arrow_read(path, sniffed, raw, index, newlines_in_values=True)
         names = list(frame.columns)
     except _Ragged:
         frame, names, ragged = _python_read(path, sniffed, raw, index, shown)
@@ -283,9 +287,9 @@ def _read_text(
         table = _read_text(path, shown, hints, header_row, "cp1252", sniffed.delimiter)
         table.issues.insert(0, _encoding_fallback(shown))
         return table
-    headers, header_issues = _clean_headers(
-        names, [bool(frame[c].ne("").any()) for c in names], shown, None, index + 1, letters=False
-    )
+    blank = [not n.strip() or n.startswith("\x00") for n in raw] + [False] * (len(names) - len(raw))
+    has_data = [bool(columns.filled(frame[c]).any()) if b else True for c, b in zip(names, blank, strict=False)]
+    headers, header_issues = _clean_headers(names, has_data, shown, None, index + 1, letters=False)
     issues.extend(header_issues)
     keep = {old: new for old, new in zip(names, headers, strict=True) if new is not None}
     frame = frame[list(keep)].rename(columns=keep)
@@ -378,7 +382,15 @@ class _Ragged(Exception):
     pass
 
 
-def _arrow_read(path: Path, sniffed: _Sniffed, header: list[str], index: int) -> pd.DataFrame:
+def _arrow_read(
+    path: Path, sniffed: _Sniffed, header: list[str], index: int, *, newlines_in_values: bool
+) -> pd.DataFrame:
+    """pyarrow's multithreaded reader, every column as text. Any row that does not line up raises _Ragged.
+
+    Without ``newlines_in_values`` blocks are split at any line break, which is fast and exact unless a quoted
+    value holds a line break at a block boundary; that always leaves a row with the wrong number of cells, so
+    the caller reads again with it on.
+    """
     names = _unique([h if h.strip() else f"\x00{i}" for i, h in enumerate(header)])
     ragged: list[int] = []
 
@@ -396,7 +408,7 @@ def _arrow_read(path: Path, sniffed: _Sniffed, header: list[str], index: int) ->
         delimiter=sniffed.delimiter,
         quote_char='"',
         double_quote=True,
-        newlines_in_values=True,
+        newlines_in_values=newlines_in_values or len(names) < 2,
         ignore_empty_lines=False,
         invalid_row_handler=on_invalid,
     )

@@ -102,9 +102,9 @@ class Registry:
             settings = cls.Settings.model_validate(channel.settings)
         except ValidationError as exc:
             problem = config_error(exc, config.display)  # the adapter's keys sit directly in the channel block
-            text = problem.message.removeprefix(f"{config.display}: ").replace("the top level", f"channels.{name}")
+            text = problem.detail.replace("the top level", f"channels.{name}")
             setting_key = f"channels.{name}.{problem.key}" if problem.key else None
-            raise ConfigError(text.removeprefix(f"key {problem.key}: "), key=setting_key, file=config.display) from None
+            raise ConfigError(text, key=setting_key, file=config.display) from None
         adapter = cls(ChannelContext(name, channel, settings, config.master.currency))
         adapter.carried()  # a configurable adapter checks its mapping here, before any reading
         return adapter

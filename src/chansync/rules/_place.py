@@ -1,4 +1,4 @@
-"""Turning a row mask over the catalogue into located issues."""
+"""Turning rows of the catalogue into located issues."""
 
 from __future__ import annotations
 
@@ -19,22 +19,26 @@ def at(
     severity: Severity | None = None,
     value: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Issues for the catalogue rows where ``mask`` holds, placed at ``column`` (a field or field@channel)."""
+    """Issues for the catalogue rows where ``mask`` holds, placed at ``column`` (a field or field@channel).
+
+    ``mask`` may cover all rows or only some (a problem Series holds just the rows that have one); ``message``
+    and ``value`` are looked up by the same row labels.
+    """
     name = str(column)
     mask = mask.fillna(False).astype(bool)
-    if not mask.any():
+    labels = mask.index[mask.to_numpy()]
+    if not len(labels):
         return frame_of(code, message="")[0:0]
-    rows = catalog.frame.loc[mask, ROW].astype("Int64")
-    skus = catalog.frame.loc[mask, Field.SKU.value] if catalog.has(Field.SKU) else None
-    if value is None and name in catalog.text.columns:
+    frame = catalog.frame
+    if value is None and name in catalog.text:
         value = catalog.text[name]
     base, _, channel = name.partition(OVERRIDE_SEPARATOR)
     return frame_of(
         code,
-        message=message[mask] if isinstance(message, pd.Series) else message,
-        rows=rows,
-        skus=skus,
-        values=value[mask] if value is not None else None,
+        message=message.loc[labels] if isinstance(message, pd.Series) else message,
+        rows=frame.loc[labels, ROW].astype("Int64"),
+        skus=frame.loc[labels, Field.SKU.value],
+        values=value.loc[labels] if value is not None else None,
         file=catalog.source.file,
         sheet=catalog.source.sheet,
         column=catalog.source.column(name),
@@ -45,6 +49,13 @@ def at(
 
 
 def quoted(text: pd.Series) -> pd.Series:
-    """``"value"`` with long values shortened, for messages."""
+    """``"value"`` with long values shortened, for messages (use on the few rows with an issue)."""
+    text = text.astype("str").fillna("").str.strip()
     short = text.where(text.str.len().le(60), text.str.slice(0, 57) + "...")
     return '"' + short + '"'
+
+
+def text_at(catalog: Catalog, name: str, rows: pd.Series | pd.Index) -> pd.Series:
+    """The cells of column ``name`` for the given rows (labels, or the index of a problem Series)."""
+    labels = rows.index if isinstance(rows, pd.Series) else rows
+    return catalog.text[name].loc[labels]

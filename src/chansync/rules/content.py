@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from .. import columns
 from ..catalog import Catalog
 from ..fields import CONDITIONS, STATUSES, Field
 from ..issues import Severity, define
 from ..parse import url_ok
-from ._place import at, quoted
+from ._place import at, quoted, text_at
 
 URL_INVALID = define("url-invalid", Severity.ERROR, "A link is not an http(s) URL.")
 CONDITION_INVALID = define("condition-invalid", Severity.ERROR, "A condition is not new, refurbished or used.")
@@ -33,38 +34,48 @@ def check(catalog: Catalog, limits: dict[str, int] | None = None) -> Iterator[pd
         for name in catalog.columns_of(field_):
             problem = catalog.problems.get(name)
             if problem is not None:
-                message = f"The {field_.label} " + quoted(catalog.text[name]) + f" is not one of {', '.join(allowed)}."
+                text = quoted(text_at(catalog, name, problem))
+                message = f"The {field_.label} " + text + f" is not one of {', '.join(allowed)}."
                 yield at(catalog, code, problem.ne(""), message, name)
     for field_, code in LENGTH_CODES.items():
         limit = (limits or {}).get(field_.value) or field_.info.max_length or 0
         for name in catalog.columns_of(field_):
-            length = catalog.text[name].str.len()
+            length = columns.length(catalog.text[name])
+            over = length.gt(limit)
+            if not over.any():
+                continue
+            length = length[over]
             message = (
                 f"The {field_.label} is " + length.astype(str) + f" characters long; channels such as Google "
                 f"Shopping cut it at {limit}."
             )
-            yield at(catalog, code, length.gt(limit), message, name)
+            yield at(catalog, code, over[length.index], message, name, value=pd.Series("", index=length.index))
     if Field.WEIGHT.value in catalog.problems:
         bad = catalog.problems[Field.WEIGHT.value].ne("")
-        text = catalog.text[Field.WEIGHT.value]
-        yield at(catalog, WEIGHT_INVALID, bad, "The weight " + quoted(text) + " is not a number.", Field.WEIGHT)
+        text = quoted(text_at(catalog, Field.WEIGHT.value, bad))
+        yield at(catalog, WEIGHT_INVALID, bad, "The weight " + text + " is not a number.", Field.WEIGHT)
 
 
 def _urls(catalog: Catalog) -> Iterator[pd.DataFrame]:
     for field_ in (Field.IMAGE_URL, Field.PRODUCT_URL):
         for name in catalog.columns_of(field_):
-            text = catalog.text[name]
-            bad = text.ne("") & ~url_ok(text)
-            message = f"The {field_.label} " + quoted(text) + " is not a web address starting with http:// or https://."
-            yield at(catalog, URL_INVALID, bad, message, name)
+            values = catalog.frame[name]
+            bad = columns.filled(values) & ~url_ok(values)
+            if not bad.any():
+                continue
+            text = quoted(catalog.text[name][bad])
+            message = f"The {field_.label} " + text + " is not a web address starting with http:// or https://."
+            yield at(catalog, URL_INVALID, bad[text.index], message, name)
     for name in catalog.columns_of(Field.ADDITIONAL_IMAGE_URLS):
-        text = catalog.text[name]
-        filled = text.ne("")
-        if not filled.any():
+        values = catalog.frame[name]
+        text = values[columns.filled(values)]
+        if not len(text):
             continue
-        parts = text[filled].str.split(r"[,\s|]+", regex=True).explode()
-        parts = parts[parts.ne("")]
-        wrong = parts[~url_ok(parts.astype("str"))]
-        first_bad = wrong.groupby(level=0).first().reindex(text.index)
-        message = "The additional image link " + quoted(first_bad.fillna("").astype("str")) + " is not an http(s) URL."
-        yield at(catalog, URL_INVALID, first_bad.notna(), message, name)
+        parts = text.str.split(r"[,\s|]+", regex=True).explode()
+        parts = parts[parts.ne("")].astype("str")
+        wrong = parts[~url_ok(parts)]
+        if not len(wrong):
+            continue
+        first_bad = wrong.groupby(level=0).first()
+        message = "The additional image link " + quoted(first_bad) + " is not an http(s) URL."
+        yield at(catalog, URL_INVALID, pd.Series(True, index=first_bad.index), message, name)

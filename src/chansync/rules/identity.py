@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from .. import columns, parse
 from ..catalog import Catalog
-from ..fields import REQUIRED_VALUES, ROW, Field
+from ..fields import REQUIRED_VALUES, ROW, Field, Kind
 from ..issues import Severity, define
-from ..parse import gtin_expected_check
-from ._place import at, quoted
+from ..parse import gtin_expected_check, pad14
+from ._place import at, quoted, text_at
 
 REQUIRED_VALUE = define("required-value", Severity.ERROR, "An active product lacks a value every channel needs.")
 DUPLICATE_SKU = define(
@@ -51,31 +52,42 @@ def parent_rows(catalog: Catalog) -> pd.Series:
     parent = Field.PARENT_SKU.value
     if not catalog.has(parent):
         return pd.Series(False, index=catalog.frame.index)
-    parents = catalog.frame[parent].dropna()
-    return catalog.frame[_SKU].isin(set(parents[parents.ne("")]))
+    parents = catalog.frame[parent]
+    parents = parents[columns.filled(parents)]
+    if not len(parents):
+        return pd.Series(False, index=catalog.frame.index)
+    return columns.isin(catalog.frame[_SKU], parents)
 
 
 def _required(catalog: Catalog) -> Iterator[pd.DataFrame]:
-    active = active_rows(catalog)
-    parents = parent_rows(catalog)
+    has_sku = columns.filled(catalog.frame[_SKU])
+    yield at(catalog, REQUIRED_VALUE, ~has_sku, "This row has no SKU; it cannot be matched on any channel.", _SKU)
+    active: pd.Series | None = None
     for field_ in REQUIRED_VALUES:
         name = field_.value
-        if field_ is Field.SKU:
-            empty = catalog.text[name].eq("")
-            yield at(catalog, REQUIRED_VALUE, empty, "This row has no SKU; it cannot be matched on any channel.", name)
+        if field_ is Field.SKU or not catalog.has(name):
             continue
-        if not catalog.has(name):
+        values = catalog.frame[name]
+        empty = values.isna() if field_.kind is Kind.MONEY else columns.is_empty(parse.clean(values))
+        empty &= has_sku
+        if name in catalog.problems:  # a value that is there but wrong is reported by its own rule
+            empty[catalog.problems[name].index] = False
+        if not empty.any():
             continue
-        empty = catalog.text[name].eq("") & active & catalog.text[_SKU].ne("")
+        active = active_rows(catalog) if active is None else active
+        empty &= active
         if field_ is Field.PRICE:
-            empty &= ~parents
+            empty &= ~parent_rows(catalog)
         yield at(catalog, REQUIRED_VALUE, empty, f"This active product has no {field_.label}.", name)
 
 
 def _duplicates(catalog: Catalog) -> Iterator[pd.DataFrame]:
     sku = catalog.frame[_SKU]
-    filled = sku.notna() & sku.ne("")
-    dup = sku.duplicated(keep=False) & filled
+    filled = columns.filled(sku)
+    if columns.unique_count(sku[filled]) == int(filled.sum()):
+        dup = pd.Series(False, index=sku.index)
+    else:
+        dup = sku.duplicated(keep=False) & filled
     if dup.any():
         rows = catalog.frame.loc[dup, ROW].astype(str)
         others = (
@@ -87,7 +99,7 @@ def _duplicates(catalog: Catalog) -> Iterator[pd.DataFrame]:
         spaces = differs.map({True: " (once written with extra or non-breaking spaces)", False: ""})
         message = "The SKU " + quoted(sku[dup]) + " appears in rows " + others + spaces + "; each SKU must be unique."
         yield at(catalog, DUPLICATE_SKU, dup, message.reindex(catalog.frame.index), _SKU)
-    long = sku.str.len().gt(Field.SKU.info.max_length or 100) & filled
+    long = columns.length(sku).gt(Field.SKU.info.max_length or 100) & filled
     yield at(catalog, SKU_TOO_LONG, long, "This SKU is longer than 100 characters, more than channels accept.", _SKU)
 
 
@@ -96,8 +108,8 @@ def _gtin(catalog: Catalog) -> Iterator[pd.DataFrame]:
         problem = catalog.problems.get(name)
         if problem is None:
             continue
-        text = catalog.text[name]
-        value = catalog.frame[name]
+        text = text_at(catalog, name, problem)
+        value = catalog.frame.loc[problem.index, name]
         sci = problem.eq("scientific")
         yield at(
             catalog,
@@ -131,7 +143,7 @@ def _gtin(catalog: Catalog) -> Iterator[pd.DataFrame]:
         check = problem.eq("check-digit")
         if check.any():
             expected = pd.Series("", index=text.index, dtype="str")
-            digits = text[check].str.pad(14, side="left", fillchar="0")
+            digits = pad14(text[check].str.strip().str.replace(" ", "", regex=False))
             expected[check] = pd.Series(gtin_expected_check(digits), index=digits.index).astype(str)
             message = (
                 "The GTIN "
@@ -149,8 +161,11 @@ def _parents(catalog: Catalog) -> Iterator[pd.DataFrame]:
     parent = Field.PARENT_SKU.value
     if not catalog.has(parent):
         return
-    named = catalog.frame[parent].fillna("")
-    unknown = named.ne("") & ~named.isin(set(catalog.frame[_SKU].dropna()))
+    named = catalog.frame[parent]
+    named = named[columns.filled(named)]
+    if not len(named):
+        return
+    unknown = ~columns.isin(named, catalog.frame[_SKU])
     yield at(
         catalog,
         PARENT_UNKNOWN,

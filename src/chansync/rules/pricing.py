@@ -9,7 +9,7 @@ import pandas as pd
 from ..catalog import Catalog
 from ..fields import OVERRIDE_SEPARATOR, Field
 from ..issues import Severity, define
-from ._place import at, quoted
+from ._place import at, quoted, text_at
 
 PRICE_INVALID = define("price-invalid", Severity.ERROR, "A price is not a number above zero with at most 2 decimals.")
 PRICE_AMBIGUOUS = define(
@@ -33,7 +33,7 @@ def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
             problem = catalog.problems.get(name)
             if problem is None:
                 continue
-            text = catalog.text[name]
+            text = text_at(catalog, name, problem).str.strip()
             label = field_.label.capitalize()
             reason = problem.map(_REASONS)
             yield at(catalog, PRICE_INVALID, reason.notna(), f"The {field_.label} " + quoted(text) + reason + ".", name)
@@ -53,7 +53,7 @@ def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
     yield from _sale_above_price(catalog)
     if Field.CURRENCY.value in catalog.problems:
         bad = catalog.problems[Field.CURRENCY.value].ne("")
-        text = catalog.text[Field.CURRENCY.value]
+        text = text_at(catalog, Field.CURRENCY.value, bad)
         yield at(
             catalog,
             CURRENCY_INVALID,
@@ -75,14 +75,14 @@ def _sale_above_price(catalog: Catalog) -> Iterator[pd.DataFrame]:
             price = catalog.frame[override].fillna(price)
         sale = catalog.frame[name]
         above = (sale > price).fillna(False)
-        yield at(
-            catalog,
-            SALE_ABOVE_PRICE,
-            above,
+        if not above.any():
+            continue
+        rows = above.index[above.to_numpy()]
+        message = (
             "The sale price "
-            + quoted(catalog.text[name])
+            + quoted(catalog.text[name].loc[rows])
             + " is above the price "
-            + quoted(catalog.text[Field.PRICE.value])
-            + ".",
-            name,
+            + quoted(catalog.text[Field.PRICE.value].loc[rows])
+            + "."
         )
+        yield at(catalog, SALE_ABOVE_PRICE, above[rows], message, name)

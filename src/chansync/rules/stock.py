@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from .. import columns
 from ..catalog import Catalog, Stock
 from ..fields import ROW, Field, StockField
 from ..issues import IssueCode, Severity, define, frame_of
-from ._place import at, quoted
+from ._place import at, quoted, text_at
 from .identity import active_rows, parent_rows
 
 QUANTITY_INVALID = define("quantity-invalid", Severity.ERROR, "A quantity is not a whole number of 0 or more.")
@@ -38,7 +39,7 @@ _SKU, _LOCATION, _QUANTITY = str(StockField.SKU), str(StockField.LOCATION), str(
 def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
     problem = catalog.problems.get(Field.QUANTITY.value)
     if problem is not None and catalog.stock is None:
-        text = catalog.text[Field.QUANTITY.value]
+        text = text_at(catalog, Field.QUANTITY.value, problem)
         reason = problem.map(_REASONS)
         yield at(
             catalog, QUANTITY_INVALID, reason.notna(), "The quantity " + quoted(text) + reason + ".", Field.QUANTITY
@@ -62,10 +63,9 @@ def _stock_sheet(catalog: Catalog, stock: Stock) -> Iterator[pd.DataFrame]:
     problem = stock.problems.get(_QUANTITY)
     if problem is not None:
         reason = problem.map(_REASONS)
-        message = "The stock quantity " + quoted(stock.text[_QUANTITY]) + reason + "."
+        message = "The stock quantity " + quoted(stock.text.loc[problem.index, _QUANTITY]) + reason + "."
         yield _at_stock(stock, QUANTITY_INVALID, reason.notna(), message, _QUANTITY)
-    known = set(catalog.frame[Field.SKU.value].dropna())
-    unknown = ~frame[_SKU].isin(known) & frame[_SKU].ne("")
+    unknown = ~columns.isin(frame[_SKU], catalog.frame[Field.SKU.value]) & columns.filled(frame[_SKU])
     yield _at_stock(
         stock,
         STOCK_UNKNOWN_SKU,
@@ -86,9 +86,10 @@ def _stock_sheet(catalog: Catalog, stock: Stock) -> Iterator[pd.DataFrame]:
             + "; its stock is ambiguous and is left as is on every channel."
         )
         yield _at_stock(stock, STOCK_DUPLICATE, dup, message, _LOCATION, field=Field.QUANTITY.value)
-    listed = set(frame[_SKU])
-    missing = ~catalog.frame[Field.SKU.value].isin(listed) & active_rows(catalog) & ~parent_rows(catalog)
-    missing &= catalog.frame[Field.SKU.value].notna() & catalog.frame[Field.SKU.value].ne("")
+    sku = catalog.frame[Field.SKU.value]
+    missing = ~columns.isin(sku, frame[_SKU]) & columns.filled(sku)
+    if missing.any():
+        missing &= active_rows(catalog) & ~parent_rows(catalog)
     yield at(
         catalog,
         STOCK_MISSING,
@@ -101,15 +102,16 @@ def _stock_sheet(catalog: Catalog, stock: Stock) -> Iterator[pd.DataFrame]:
 def _at_stock(
     stock: Stock, code: IssueCode, mask: pd.Series, message: str | pd.Series, column: str, *, field: str | None = None
 ) -> pd.DataFrame:
-    if not mask.any():
+    labels = mask.index[mask.to_numpy()]
+    if not len(labels):
         return frame_of(code, message="")[0:0]
     frame = stock.frame
     return frame_of(
         code,
-        message=message[mask] if isinstance(message, pd.Series) else message,
-        rows=frame.loc[mask, ROW].astype("Int64"),
-        skus=frame.loc[mask, _SKU],
-        values=stock.text.loc[mask, column] if column in stock.text else frame.loc[mask, column].astype("str"),
+        message=message.loc[labels] if isinstance(message, pd.Series) else message,
+        rows=frame.loc[labels, ROW].astype("Int64"),
+        skus=frame.loc[labels, _SKU],
+        values=stock.text.loc[labels, column] if column in stock.text else frame.loc[labels, column].astype("str"),
         file=stock.source.file,
         sheet=stock.source.sheet,
         column=stock.source.column(column),
