@@ -73,13 +73,16 @@ class Stock:
         """Quantity per SKU over ``locations``; NA for a SKU with a bad or doubled row among them."""
         sku, location, quantity = str(StockField.SKU), str(StockField.LOCATION), str(StockField.QUANTITY)
         frame = self.frame
+        listed = frame[sku].unique()
         if locations is not None:
             frame = frame[frame[location].isin(locations)]
         doubled = frame.duplicated([sku, location], keep=False)
         unknown = frame[quantity].isna() | doubled
         grouped = frame.assign(_unknown=unknown).groupby(sku, sort=False)
-        totals = grouped[quantity].sum(min_count=1).astype("Int64")
-        return totals.mask(grouped["_unknown"].any())
+        totals = grouped[quantity].sum(min_count=1).astype("Int64").mask(grouped["_unknown"].any())
+        # A SKU in the stock sheet with no row at these locations has none there; one not in the sheet is unknown.
+        absent = pd.Index(listed).difference(totals.index)
+        return pd.concat([totals, pd.Series(0, index=absent, dtype="Int64")]) if len(absent) else totals
 
 
 class RawText:

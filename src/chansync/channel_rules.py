@@ -18,6 +18,7 @@ from .config import ChannelConfig, FilterRules, PriceRules, StockRules
 from .fields import OVERRIDE_SEPARATOR, ROW, Field, Kind
 from .issues import IssueCode, Report, Severity, define, frame_of
 from .parse import MONEY_SCALE
+from .rules.identity import parent_rows
 
 CHANNEL_REQUIRED = define(
     "channel-required-value", Severity.ERROR, "A product lacks a value this channel cannot list it without."
@@ -58,6 +59,8 @@ def desired_state(catalog: Catalog, adapter: Adapter) -> Desired:
     _apply_overrides(frame, catalog, channel, adapter.needed())
     _apply_value_maps(frame, config)
     frame[WANTED] = wanted_by_filter(catalog, config.filter)
+    if not adapter.lists_parents:
+        frame[WANTED] &= ~parent_rows(catalog)
     frame[SKIP] = ""
     frame = frame[frame[_SKU].notna() & frame[_SKU].ne("")].reset_index(drop=True)
     return Desired(frame, adapter.key.value, catalog.source, config.price.currency or catalog.currency)

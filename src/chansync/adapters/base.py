@@ -99,6 +99,9 @@ class Adapter:
     required: ClassVar[tuple[Field, ...]] = ()
     Settings: ClassVar[type[AdapterSettings]] = AdapterSettings
     feed_suffix: ClassVar[str] = ".csv"
+    #: Whether a variable product's own row (the parent its variants name) is listed on this channel. Webshops
+    #: group variants under it; catalogues, marketplaces and tills list only the variants themselves.
+    lists_parents: ClassVar[bool] = False
 
     def __init__(self, context: ChannelContext) -> None:
         self.context = context

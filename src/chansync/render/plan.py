@@ -46,14 +46,25 @@ def _detail(item: Any, changes: pd.DataFrame | None) -> str:
         return f"left as is: {escape(str(item.reason))}"
     if changes is None or item.outcome != UPDATE:
         return ""
-    return "; ".join(
-        f"{escape(str(c.field))}: {escape(_short(str(c.old)))} → {escape(_short(str(c.new)))}"
-        for c in changes.itertuples()
-    )
+    parts = []
+    for change in changes.itertuples():
+        old, new = _around_difference(str(change.old), str(change.new))
+        parts.append(f"{escape(str(change.field))}: {escape(old)} → {escape(new)}")
+    return "; ".join(parts)
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "…"
+def _around_difference(old: str, new: str, width: int = 40) -> tuple[str, str]:
+    """Long texts cut to the part where they differ, so the change is visible."""
+    if len(old) <= width and len(new) <= width:
+        return old, new
+    start = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    start = max(0, start - 10)
+
+    def cut(text: str) -> str:
+        piece = text[start : start + width]
+        return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+    return cut(old), cut(new)
 
 
 def _biggest_moves(plan: Plan, console: Console) -> None:

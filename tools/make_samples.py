@@ -1,0 +1,256 @@
+"""Write the bundled sample files under samples/ (deterministic: run it again and the data is the same).
+
+    python tools/make_samples.py
+
+samples/master.xlsx is a small Dutch bicycle-parts and outdoor shop: a products sheet with title rows above
+a Dutch header, simple products and variable products with variants, and a stock sheet over two locations. It
+validates with exactly three deliberate warnings (an over-long title, a GTIN whose leading zero a spreadsheet
+dropped, a stock row for an unknown SKU). samples/broken/ holds small broken masters the tests read, and
+samples/exports/ the channels' current state, drifting from the master.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+HEADERS = [
+    "Artikelnummer", "Titel", "Omschrijving", "Merk", "EAN", "MPN", "Prijs", "Actieprijs", "Valuta", "Conditie",
+    "Afbeelding", "Extra afbeeldingen", "Productlink", "Categorie", "Gewicht", "Hoofdartikel", "Kleur", "Maat",
+    "Status", "Prijs@bol",
+]  # fmt: skip
+IMG = "https://cdn.example.com/img/"
+URL = "https://www.example-fietsshop.nl/p/"
+
+
+def check_digit(body: str) -> str:
+    padded = body.rjust(13, "0")
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(padded))
+    return str((10 - total % 10) % 10)
+
+
+def ean(n: int, prefix: str = "871") -> str:
+    body = f"{prefix}{n:09d}"
+    return body + check_digit(body)
+
+
+def simple(sku: str, title: str, brand: str, price: object, category: str, n: int, **extra: object) -> dict:
+    row = {
+        "Artikelnummer": sku,
+        "Titel": title,
+        "Omschrijving": f"{title}. Geleverd door {brand}; twee jaar garantie.",
+        "Merk": brand,
+        "EAN": ean(n),
+        "MPN": f"{brand[:3].upper()}-{n:04d}",
+        "Prijs": price,
+        "Valuta": "EUR",
+        "Conditie": "new",
+        "Afbeelding": f"{IMG}{sku.lower()}.jpg",
+        "Productlink": URL + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-"),
+        "Categorie": category,
+        "Gewicht": "0.45",
+        "Status": "active",
+    }
+    row.update(extra)
+    return row
+
+
+def products() -> list[dict]:
+    rows = [
+        simple("VL-1001", "Velora LED koplamp 70 lux", "Velora", 34.95, "Fietsonderdelen > Verlichting", 1001),
+        simple("VL-1002", "Velora LED achterlicht remlichtfunctie", "Velora", "€ 19,95",
+               "Fietsonderdelen > Verlichting", 1002, Actieprijs=17.5),
+        simple("VL-1003", "Velora verlichtingsset USB oplaadbaar", "Velora", 49.0, "Fietsonderdelen > Verlichting",
+               1003, **{"Prijs@bol": 51.99}),
+        simple("KT-2001", "Kettingolie droog 100 ml", "Smeerwerk", 7.95, "Onderhoud > Smeermiddelen", 2001),
+        simple("KT-2002", "Kettingreiniger met borstels", "Smeerwerk", 24.5, "Onderhoud > Reinigen", 2002),
+        simple("KT-2003", "Ontvetter spray 500 ml", "Smeerwerk", 11.95, "Onderhoud > Reinigen", 2003,
+               Conditie="refurbished"),
+        simple("BR-3001", "Remblokken schijfrem organisch (paar)", "Stopmeister", 14.95, "Fietsonderdelen > Remmen",
+               3001),
+        simple("BR-3002", "Remschijf 160 mm zes gaten", "Stopmeister", 29.95, "Fietsonderdelen > Remmen", 3002),
+        simple("BR-3003", "Remkabelset binnen en buiten", "Stopmeister", 9.95, "Fietsonderdelen > Remmen", 3003),
+        simple("TR-4001", "Buitenband 28 inch anti-lek reflectie", "Rolwel", "1.249,00", "Fietsonderdelen > Banden",
+               4001, Titel="Buitenband 28 inch anti-lek reflectie (set van 25 voor werkplaatsen)"),
+        simple("TR-4002", "Binnenband 28 inch Dunlop-ventiel", "Rolwel", 6.5, "Fietsonderdelen > Banden", 4002),
+        simple("TR-4003", "Bandenlichters kunststof (3 stuks)", "Rolwel", 3.95, "Gereedschap", 4003),
+        simple("TL-5001", "Multitool 16 functies", "Sleutelaar", 27.95, "Gereedschap", 5001, Actieprijs=24.95),
+        simple("TL-5002", "Staande fietspomp met manometer", "Sleutelaar", 39.95, "Gereedschap", 5002,
+               **{"Prijs@bol": 42.5}),
+        simple("TL-5003", "Minipomp frame-bevestiging", "Sleutelaar", 18.95, "Gereedschap", 5003),
+        simple("LK-6001", "Kettingslot 110 cm ART-2", "Slotvast", 54.95, "Sloten", 6001),
+        simple("LK-6002", "Vouwslot 85 cm met houder", "Slotvast", 79.0, "Sloten", 6002),
+        simple("LK-6003", "Ringslot met insteekketting", "Slotvast", 44.95, "Sloten", 6003, Status="inactive"),
+        simple("BG-7001", "Dubbele fietstas 46 liter waterdicht", "Tasman", 89.95, "Tassen", 7001),
+        simple("BG-7002", "Stuurtas 7 liter klikbevestiging", "Tasman", 49.95, "Tassen", 7002),
+        simple("BG-7003", "Zadeltas klein", "Tasman", 14.95, "Tassen", 7003, Conditie="used", Status="inactive"),
+        simple("BT-8001", "Bidon 750 ml BPA-vrij", "Drinkfles", 8.95, "Accessoires", 8001),
+        simple("BT-8002", "Bidonhouder aluminium", "Drinkfles", 9.95, "Accessoires", 8002),
+        simple("PD-9001", "Platte pedalen aluminium", "Trapkracht", 32.5, "Fietsonderdelen > Pedalen", 9001),
+        simple("PD-9002", "Klikpedalen SPD-compatibel", "Trapkracht", 59.95, "Fietsonderdelen > Pedalen", 9002,
+               Omschrijving="Klikpedalen, compatibel met SPD-plaatjes.\nInclusief plaatjes en bouten."),
+    ]
+    long_title = (
+        "Velora Pro dynamo-koplamp 100 lux met dagrijlicht, automatische sensor, standlicht, reflector volgens "
+        "StVZO en universele bevestiging voor vork en stuur"
+    )
+    rows.append(simple("VL-1004", long_title, "Velora", 69.95, "Fietsonderdelen > Verlichting", 1004))
+    upc_body = "03600029145"
+    upc = upc_body + check_digit(upc_body)  # 12 digits with a leading zero
+    rows.append(simple("BT-8003", "Bidon thermo 500 ml", "Drinkfles", 17.95, "Accessoires", 8003,
+                       EAN=upc))  # fmt: skip
+    rows.append(simple("BT-8004", "Bidon knijpfles 600 ml", "Drinkfles", 5.95, "Accessoires", 8004,
+                       EAN=int(upc.lstrip("0"))))  # a numeric cell: a spreadsheet dropped the zero  # fmt: skip
+    rows.append(simple("PD-9003", "Pedaalsleutel 15 mm", "Sleutelaar", 12.95, "Gereedschap", 9003,
+                       EAN=int(ean(9003))))  # a numeric cell holding a valid 13-digit GTIN  # fmt: skip
+    for parent, title, brand, price, category, n, colours, sizes in (
+        ("JK-RAIN", "Regenjas Tasman Storm", "Tasman", 99.95, "Kleding > Regenkleding", 100,
+         ("zwart", "blauw"), ("S", "M", "L")),
+        ("HM-URBAN", "Fietshelm Urban MIPS", "Koppel", 74.95, "Kleding > Helmen", 200, ("grijs",), ("S/M", "L/XL")),
+        ("GL-WINTER", "Winterhandschoenen Thermo", "Tasman", 29.95, "Kleding > Handschoenen", 300,
+         ("zwart",), ("S", "M", "L", "XL")),
+    ):  # fmt: skip
+        rows.append(simple(parent, title, brand, "", category, n, EAN="", MPN="", Gewicht=""))
+        k = 0
+        for colour in colours:
+            for size in sizes:
+                k += 1
+                code = f"{parent}-{colour[:3].upper()}-{size.replace('/', '')}"
+                rows.append(
+                    simple(code, f"{title} {colour} {size}", brand, price, category, n * 10 + k,
+                           Hoofdartikel=parent, Kleur=colour, Maat=size, Afbeelding=f"{IMG}{parent.lower()}-{colour}.jpg")
+                )  # fmt: skip
+    return rows
+
+
+def write_master(path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "products"
+    sheet.append(["Productoverzicht fietsonderdelen en buitensport"])
+    sheet.append(["Bijgewerkt: 2026-11-20"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    rows = products()
+    formula_row = None
+    for row in rows:
+        values = [row.get(h, "") for h in HEADERS]
+        sheet.append(values)
+        if row["Artikelnummer"] == "TL-5003":
+            formula_row = sheet.max_row
+    assert formula_row is not None
+    price_col, sale_col = "G", "H"
+    sheet[f"{sale_col}{formula_row}"] = f"=ROUND({price_col}{formula_row}*0.9,2)"  # a formula with a cached value
+    for cell in sheet["E"]:
+        if isinstance(cell.value, str):
+            cell.number_format = "@"
+    stock = book.create_sheet("stock")
+    stock.append(["sku", "location", "quantity"])
+    parents = {r["Hoofdartikel"] for r in rows if r.get("Hoofdartikel")}
+    for i, row in enumerate(rows):
+        sku = row["Artikelnummer"]
+        if sku in parents:
+            continue
+        stock.append([sku, "warehouse", (i * 7) % 23])
+        if i % 3:
+            stock.append([sku, "store", i % 5])
+    stock.append(["XX-9999", "warehouse", 4])  # a SKU that is not in the products sheet
+    buffer = io.BytesIO()
+    book.save(buffer)
+    cached = round(18.95 * 0.9, 2)
+    path.write_bytes(_with_cached_value(buffer.getvalue(), f"{sale_col}{formula_row}", cached))
+
+
+def _with_cached_value(xlsx: bytes, cell: str, value: float) -> bytes:
+    """openpyxl writes formulas without a cached value; add one as Excel would after a recalculation."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode("utf-8")
+                pattern = re.compile(rf'(<c r="{cell}"[^>]*>)<f>([^<]*)</f>(<v\s*/>|<v></v>)?')
+                text, count = pattern.subn(rf"\1<f>\2</f><v>{value}</v>", text)
+                assert count == 1, "formula cell not found"
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def write_broken(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, bytes] = {
+        "duplicate-sku.csv": (
+            "sku,title,price\nAB-1,Mok,12.50\nAB-2,Beker,8.00\nAB-1,Mok groot,14.00\nAB-3\u00a0,Schaal,9.95\n"
+            "AB-3,Schaal klein,7.95\n"
+        ).encode(),
+        "bad-gtins.csv": (
+            "sku,title,price,gtin\nG-1,Goed,1.00,8712345678906\nG-2,Controlecijfer,1.00,8712345678900\n"
+            "G-3,Wetenschappelijk,1.00,8.71234E+12\nG-4,Kort,1.00,12345\nG-5,Letters,1.00,87123456789AB\n"
+            "G-6,Nul kwijt,1.00,36000291452\nG-7,Nullen,1.00,0000000000000\n"
+        ).encode(),
+        "bad-prices.csv": (
+            'sku,title,price,sale_price\nP-1,Komma,"12,50",\nP-2,Duizend,"1.234,56",\nP-3,Euro,"€ 12,50",\n'
+            'P-4,Dubbelzinnig,"1,234",\nP-5,Tekst,abc,\nP-6,Negatief,-5,\nP-7,Actie,10.00,12.00\n'
+        ).encode("utf-8"),
+        "semicolon-cp1252.csv": (
+            "Artikelnummer;Titel;Prijs;Voorraad\r\nC-1;Café-mok;12,50;4\r\nC-2;Crème fraîche schaal € 5;5,00;0\r\n"
+        ).encode("cp1252"),
+        "utf16.tsv": codecs.BOM_UTF16_LE + "sku\ttitle\tprice\nU-1\tÜber-lamp\t19.95\n".encode("utf-16-le"),
+        "title-rows.csv": b"Prijslijst najaar\n\nsku,title,price\nT-1,Lamp,10.00\nT-2,Bel,4.50\n",
+        "header-only.csv": b"sku,title,price\n",
+        "empty.csv": b"",
+        "not-really.xlsx": b"sku,title,price\r\nN-1,Lamp,10.00\r\n",
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    real = io.BytesIO()
+    book = Workbook()
+    assert book.active is not None
+    book.active.append(["sku", "title", "price"])
+    book.save(real)
+    (folder / "truncated.xlsx").write_bytes(real.getvalue()[:300])
+
+
+def write_exports(folder: Path) -> None:
+    """The POS's export: prices and stock that drifted, a product the POS lacks, one it still sells."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["ItemCode,Description,OnHand,RetailPrice"]
+    for i, row in enumerate(products()):
+        sku = row["Artikelnummer"]
+        if sku in ("JK-RAIN", "HM-URBAN", "GL-WINTER") or sku == "BT-8002":
+            continue  # parents are not sold at the till; BT-8002 is new in the master
+        quantity = i % 5 if i % 3 else 0  # the till counts the store only
+        price = row["Prijs"]
+        if isinstance(price, str):
+            price = float(price.replace("€", "").replace(".", "").replace(",", ".").strip() or 0)
+        if sku == "KT-2001":
+            price = 6.95  # the till still has last year's price
+        if sku in ("BR-3001", "TL-5001"):
+            quantity += 3  # stock counted differently
+        title = str(row["Titel"]).replace(",", " ")
+        lines.append(f"{sku},{title},{quantity},{price:.2f}")
+    lines.append("OLD-0001,Oud artikel uit het assortiment,2,4.95")
+    (folder / "pos.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    SAMPLES.mkdir(exist_ok=True)
+    write_master(SAMPLES / "master.xlsx")
+    write_broken(SAMPLES / "broken")
+    write_exports(SAMPLES / "exports")
+    print(f"wrote samples under {SAMPLES}")
+
+
+if __name__ == "__main__":
+    main()
