@@ -23,10 +23,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
 HEADERS = [
-    "Artikelnummer", "Titel", "Omschrijving", "Merk", "EAN", "MPN", "Prijs", "Actieprijs", "Valuta", "Conditie",
-    "Afbeelding", "Extra afbeeldingen", "Productlink", "Categorie", "Gewicht", "Hoofdartikel", "Kleur", "Maat",
-    "Status", "Prijs@bol",
-]  # fmt: skip
+    "Artikelnummer",
+    "Titel",
+    "Omschrijving",
+    "Merk",
+    "EAN",
+    "MPN",
+    "Prijs",
+    "Actieprijs",
+    "Valuta",
+    "Conditie",
+    "Afbeelding",
+    "Extra afbeeldingen",
+    "Productlink",
+    "Categorie",
+    "Gewicht",
+    "Hoofdartikel",
+    "Kleur",
+    "Maat",
+    "Status",
+    "Prijs@bol",
+]
 IMG = "https://cdn.example.com/img/"
 URL = "https://www.example-fietsshop.nl/p/"
 
@@ -66,25 +83,61 @@ def simple(sku: str, title: str, brand: str, price: object, category: str, n: in
 def products() -> list[dict]:
     rows = [
         simple("VL-1001", "Velora LED koplamp 70 lux", "Velora", 34.95, "Fietsonderdelen > Verlichting", 1001),
-        simple("VL-1002", "Velora LED achterlicht remlichtfunctie", "Velora", "€ 19,95",
-               "Fietsonderdelen > Verlichting", 1002, Actieprijs=17.5),
-        simple("VL-1003", "Velora verlichtingsset USB oplaadbaar", "Velora", 49.0, "Fietsonderdelen > Verlichting",
-               1003, **{"Prijs@bol": 51.99}),
+        simple(
+            "VL-1002",
+            "Velora LED achterlicht remlichtfunctie",
+            "Velora",
+            "€ 19,95",
+            "Fietsonderdelen > Verlichting",
+            1002,
+            Actieprijs=17.5,
+        ),
+        simple(
+            "VL-1003",
+            "Velora verlichtingsset USB oplaadbaar",
+            "Velora",
+            49.0,
+            "Fietsonderdelen > Verlichting",
+            1003,
+            **{"Prijs@bol": 51.99},
+        ),
         simple("KT-2001", "Kettingolie droog 100 ml", "Smeerwerk", 7.95, "Onderhoud > Smeermiddelen", 2001),
         simple("KT-2002", "Kettingreiniger met borstels", "Smeerwerk", 24.5, "Onderhoud > Reinigen", 2002),
-        simple("KT-2003", "Ontvetter spray 500 ml", "Smeerwerk", 11.95, "Onderhoud > Reinigen", 2003,
-               Conditie="refurbished"),
-        simple("BR-3001", "Remblokken schijfrem organisch (paar)", "Stopmeister", 14.95, "Fietsonderdelen > Remmen",
-               3001),
+        simple(
+            "KT-2003",
+            "Ontvetter spray 500 ml",
+            "Smeerwerk",
+            11.95,
+            "Onderhoud > Reinigen",
+            2003,
+            Conditie="refurbished",
+        ),
+        simple(
+            "BR-3001", "Remblokken schijfrem organisch (paar)", "Stopmeister", 14.95, "Fietsonderdelen > Remmen", 3001
+        ),
         simple("BR-3002", "Remschijf 160 mm zes gaten", "Stopmeister", 29.95, "Fietsonderdelen > Remmen", 3002),
         simple("BR-3003", "Remkabelset binnen en buiten", "Stopmeister", 9.95, "Fietsonderdelen > Remmen", 3003),
-        simple("TR-4001", "Buitenband 28 inch anti-lek reflectie", "Rolwel", "1.249,00", "Fietsonderdelen > Banden",
-               4001, Titel="Buitenband 28 inch anti-lek reflectie (set van 25 voor werkplaatsen)"),
+        simple(
+            "TR-4001",
+            "Buitenband 28 inch anti-lek reflectie",
+            "Rolwel",
+            "1.249,00",
+            "Fietsonderdelen > Banden",
+            4001,
+            Titel="Buitenband 28 inch anti-lek reflectie (set van 25 voor werkplaatsen)",
+        ),
         simple("TR-4002", "Binnenband 28 inch Dunlop-ventiel", "Rolwel", 6.5, "Fietsonderdelen > Banden", 4002),
         simple("TR-4003", "Bandenlichters kunststof (3 stuks)", "Rolwel", 3.95, "Gereedschap", 4003),
         simple("TL-5001", "Multitool 16 functies", "Sleutelaar", 27.95, "Gereedschap", 5001, Actieprijs=24.95),
-        simple("TL-5002", "Staande fietspomp met manometer", "Sleutelaar", 39.95, "Gereedschap", 5002,
-               **{"Prijs@bol": 42.5}),
+        simple(
+            "TL-5002",
+            "Staande fietspomp met manometer",
+            "Sleutelaar",
+            39.95,
+            "Gereedschap",
+            5002,
+            **{"Prijs@bol": 42.5},
+        ),
         simple("TL-5003", "Minipomp frame-bevestiging", "Sleutelaar", 18.95, "Gereedschap", 5003),
         simple("LK-6001", "Kettingslot 110 cm ART-2", "Slotvast", 54.95, "Sloten", 6001),
         simple("LK-6002", "Vouwslot 85 cm met houder", "Slotvast", 79.0, "Sloten", 6002),
@@ -95,8 +148,15 @@ def products() -> list[dict]:
         simple("BT-8001", "Bidon 750 ml BPA-vrij", "Drinkfles", 8.95, "Accessoires", 8001),
         simple("BT-8002", "Bidonhouder aluminium", "Drinkfles", 9.95, "Accessoires", 8002),
         simple("PD-9001", "Platte pedalen aluminium", "Trapkracht", 32.5, "Fietsonderdelen > Pedalen", 9001),
-        simple("PD-9002", "Klikpedalen SPD-compatibel", "Trapkracht", 59.95, "Fietsonderdelen > Pedalen", 9002,
-               Omschrijving="Klikpedalen, compatibel met SPD-plaatjes.\nInclusief plaatjes en bouten."),
+        simple(
+            "PD-9002",
+            "Klikpedalen SPD-compatibel",
+            "Trapkracht",
+            59.95,
+            "Fietsonderdelen > Pedalen",
+            9002,
+            Omschrijving="Klikpedalen, compatibel met SPD-plaatjes.\nInclusief plaatjes en bouten.",
+        ),
     ]
     long_title = (
         "Velora Pro dynamo-koplamp 100 lux met dagrijlicht, automatische sensor, standlicht, reflector volgens "
@@ -105,19 +165,36 @@ def products() -> list[dict]:
     rows.append(simple("VL-1004", long_title, "Velora", 69.95, "Fietsonderdelen > Verlichting", 1004))
     upc_body = "03600029145"
     upc = upc_body + check_digit(upc_body)  # 12 digits with a leading zero
-    rows.append(simple("BT-8003", "Bidon thermo 500 ml", "Drinkfles", 17.95, "Accessoires", 8003,
-                       EAN=upc))  # fmt: skip
-    rows.append(simple("BT-8004", "Bidon knijpfles 600 ml", "Drinkfles", 5.95, "Accessoires", 8004,
-                       EAN=int(upc.lstrip("0"))))  # a numeric cell: a spreadsheet dropped the zero  # fmt: skip
-    rows.append(simple("PD-9003", "Pedaalsleutel 15 mm", "Sleutelaar", 12.95, "Gereedschap", 9003,
-                       EAN=int(ean(9003))))  # a numeric cell holding a valid 13-digit GTIN  # fmt: skip
+    rows.append(simple("BT-8003", "Bidon thermo 500 ml", "Drinkfles", 17.95, "Accessoires", 8003, EAN=upc))
+    rows.append(
+        simple("BT-8004", "Bidon knijpfles 600 ml", "Drinkfles", 5.95, "Accessoires", 8004, EAN=int(upc.lstrip("0")))
+    )  # a numeric cell: a spreadsheet dropped the zero
+    rows.append(
+        simple("PD-9003", "Pedaalsleutel 15 mm", "Sleutelaar", 12.95, "Gereedschap", 9003, EAN=int(ean(9003)))
+    )  # a numeric cell holding a valid 13-digit GTIN
     for parent, title, brand, price, category, n, colours, sizes in (
-        ("JK-RAIN", "Regenjas Tasman Storm", "Tasman", 99.95, "Kleding > Regenkleding", 100,
-         ("zwart", "blauw"), ("S", "M", "L")),
+        (
+            "JK-RAIN",
+            "Regenjas Tasman Storm",
+            "Tasman",
+            99.95,
+            "Kleding > Regenkleding",
+            100,
+            ("zwart", "blauw"),
+            ("S", "M", "L"),
+        ),
         ("HM-URBAN", "Fietshelm Urban MIPS", "Koppel", 74.95, "Kleding > Helmen", 200, ("grijs",), ("S/M", "L/XL")),
-        ("GL-WINTER", "Winterhandschoenen Thermo", "Tasman", 29.95, "Kleding > Handschoenen", 300,
-         ("zwart",), ("S", "M", "L", "XL")),
-    ):  # fmt: skip
+        (
+            "GL-WINTER",
+            "Winterhandschoenen Thermo",
+            "Tasman",
+            29.95,
+            "Kleding > Handschoenen",
+            300,
+            ("zwart",),
+            ("S", "M", "L", "XL"),
+        ),
+    ):
         rows.append(simple(parent, title, brand, "", category, n, EAN="", MPN="", Gewicht=""))
         k = 0
         for colour in colours:
@@ -125,9 +202,19 @@ def products() -> list[dict]:
                 k += 1
                 code = f"{parent}-{colour[:3].upper()}-{size.replace('/', '')}"
                 rows.append(
-                    simple(code, f"{title} {colour} {size}", brand, price, category, n * 10 + k,
-                           Hoofdartikel=parent, Kleur=colour, Maat=size, Afbeelding=f"{IMG}{parent.lower()}-{colour}.jpg")
-                )  # fmt: skip
+                    simple(
+                        code,
+                        f"{title} {colour} {size}",
+                        brand,
+                        price,
+                        category,
+                        n * 10 + k,
+                        Hoofdartikel=parent,
+                        Kleur=colour,
+                        Maat=size,
+                        Afbeelding=f"{IMG}{parent.lower()}-{colour}.jpg",
+                    )
+                )
     return rows
 
 
@@ -195,14 +282,14 @@ def write_broken(folder: Path) -> None:
             "AB-3,Schaal klein,7.95\n"
         ).encode(),
         "bad-gtins.csv": (
-            "sku,title,price,gtin\nG-1,Goed,1.00,8712345678906\nG-2,Controlecijfer,1.00,8712345678900\n"
-            "G-3,Wetenschappelijk,1.00,8.71234E+12\nG-4,Kort,1.00,12345\nG-5,Letters,1.00,87123456789AB\n"
-            "G-6,Nul kwijt,1.00,36000291452\nG-7,Nullen,1.00,0000000000000\n"
-        ).encode(),
+            b"sku,title,price,gtin\nG-1,Goed,1.00,8712345678906\nG-2,Controlecijfer,1.00,8712345678900\n"
+            b"G-3,Wetenschappelijk,1.00,8.71234E+12\nG-4,Kort,1.00,12345\nG-5,Letters,1.00,87123456789AB\n"
+            b"G-6,Nul kwijt,1.00,36000291452\nG-7,Nullen,1.00,0000000000000\n"
+        ),
         "bad-prices.csv": (
             'sku,title,price,sale_price\nP-1,Komma,"12,50",\nP-2,Duizend,"1.234,56",\nP-3,Euro,"€ 12,50",\n'
             'P-4,Dubbelzinnig,"1,234",\nP-5,Tekst,abc,\nP-6,Negatief,-5,\nP-7,Actie,10.00,12.00\n'
-        ).encode("utf-8"),
+        ).encode(),
         "semicolon-cp1252.csv": (
             "Artikelnummer;Titel;Prijs;Voorraad\r\nC-1;Café-mok;12,50;4\r\nC-2;Crème fraîche schaal € 5;5,00;0\r\n"
         ).encode("cp1252"),

@@ -265,9 +265,15 @@ def channels(
     if config.exists():
         loaded = _load(config)
         for name, channel_config in loaded.channels.items():
-            configured.append({"name": name, "adapter": channel_config.adapter, "export": channel_config.export,
-                               "feed": channel_config.feed,
-                               "upload": channel_config.upload.type if channel_config.upload else None})  # fmt: skip
+            configured.append(
+                {
+                    "name": name,
+                    "adapter": channel_config.adapter,
+                    "export": channel_config.export,
+                    "feed": channel_config.feed,
+                    "upload": channel_config.upload.type if channel_config.upload else None,
+                }
+            )
     if format is OutputFormat.json:
         adapters = [
             {

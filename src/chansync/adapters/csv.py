@@ -62,8 +62,13 @@ class CsvAdapter(Adapter):
         if absent:
             missing = ", ".join(f"{mapping[a]!r} ({a})" for a in absent)
             raise AdapterError(f"{display}: the export has no column {missing}; its headers are {table.headers}")
-        frame = pd.DataFrame({field_: parse_column(Field(field_), table.frame[header]).values
-                              for field_, header in found.items() if field_ in mapping})  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                field_: parse_column(Field(field_), table.frame[header]).values
+                for field_, header in found.items()
+                if field_ in mapping
+            }
+        )
         frame[LIVE] = True
         return ChannelState(frame, Field.SKU.value, display, issues=list(table.issues))
 

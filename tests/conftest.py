@@ -1,0 +1,65 @@
+"""Shared helpers: write a small master (csv or xlsx) with a config beside it, and validate it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+
+from chansync.config import LoadedConfig, load_config
+from chansync.validation import Validation, validate
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+REAL_WORLD = REPO.parent / "shared" / "real-world"
+
+
+def write_config(folder: Path, master: dict[str, Any], channels: dict[str, Any] | None = None) -> Path:
+    path = folder / "channels.yaml"
+    path.write_text(yaml.safe_dump({"version": 1, "master": master, "channels": channels or {}}), encoding="utf-8")
+    return path
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = True
+    for name, rows in sheets.items():
+        sheet = book.active if first else book.create_sheet(name)
+        assert sheet is not None
+        sheet.title = name
+        first = False
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+MasterFactory = Callable[..., LoadedConfig]
+
+
+@pytest.fixture
+def master(tmp_path: Path) -> MasterFactory:
+    """``master("sku,title\\n…", columns={...})`` writes master.csv (or bytes as given) and returns the config."""
+
+    def make(content: str | bytes, *, name: str = "master.csv", **settings: Any) -> LoadedConfig:
+        path = tmp_path / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        write_config(tmp_path, {"file": name, **settings})
+        return load_config(tmp_path / "channels.yaml", env={})
+
+    return make
+
+
+def issues(result: Validation, code: str | None = None) -> pd.DataFrame:
+    frame = result.report.frame
+    return frame[frame["code"] == code].reset_index(drop=True) if code else frame
+
+
+def check(config: LoadedConfig, code: str) -> pd.DataFrame:
+    return issues(validate(config), code)
