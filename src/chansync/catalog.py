@@ -12,8 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from . import columns
 from .config import LoadedConfig, MasterConfig
 from .errors import InputError, MissingColumnError
 from .fields import CONDITIONS, OVERRIDE_SEPARATOR, ROW, Field, Kind, StockField, parse_field
@@ -119,9 +121,19 @@ class Catalog:
     reading_issues: list[pd.DataFrame] = field(default_factory=list)
     #: SKUs whose cell had surrounding or non-breaking spaces (a common source of "different" duplicate SKUs)
     sku_spaced: pd.Series | None = None
+    _sku_codes: list[np.ndarray] | None = field(default=None, repr=False)
 
     def has(self, name: str | Field) -> bool:
         return str(name) in self.frame.columns
+
+    def sku_codes(self) -> list[np.ndarray]:
+        """Codes of the SKU and parent-SKU columns from one hashing pass (cached): same text, same code."""
+        if self._sku_codes is None:
+            parents = (
+                self.frame[Field.PARENT_SKU.value] if self.has(Field.PARENT_SKU) else self.frame[Field.SKU.value][0:0]
+            )
+            self._sku_codes = columns.shared_codes(self.frame[Field.SKU.value], parents)
+        return self._sku_codes
 
     def columns_of(self, field_: Field) -> list[str]:
         """The field's own column and its per-channel override columns (``price``, ``price@bol``)."""

@@ -35,10 +35,20 @@ def strings(data: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
     return pd.Series(pd.array(data, dtype="str"), index=index, copy=False)
 
 
+def integers(data: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
+    """Arrow integers (with nulls) as a nullable Int64 Series, built from the buffers, not value by value."""
+    if isinstance(data, pa.ChunkedArray):
+        data = data.combine_chunks()
+    data = data.cast(pa.int64())
+    values = np.array(pc.fill_null(data, 0).to_numpy(zero_copy_only=False), dtype=np.int64)  # writable copies
+    mask = np.array(pc.is_null(data).to_numpy(zero_copy_only=False), dtype=bool)
+    return pd.Series(pd.arrays.IntegerArray(values, mask), index=index, copy=False)
+
+
 def booleans(data: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
     """Arrow booleans as a plain bool Series; null counts as False."""
     filled = pc.fill_null(data, False)
-    return pd.Series(np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool), index=index, copy=False)
+    return pd.Series(np.array(filled.to_numpy(zero_copy_only=False), dtype=bool), index=index, copy=False)
 
 
 def trim(values: pd.Series) -> pd.Series:
@@ -118,6 +128,31 @@ def map_few(values: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, pd.S
 
 def unique_count(values: pd.Series) -> int:
     return len(pc.unique(arrow(values)))
+
+
+def shared_codes(*series: pd.Series) -> list[np.ndarray]:
+    """Integer codes for the values of several columns from one hashing pass: equal text, equal code.
+
+    Membership and duplicate checks between columns then become array lookups instead of a hash table each.
+    """
+    chunks = [chunk.cast(pa.large_string()) for s in series for chunk in arrow(s).chunks]
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string())).combine_chunks()
+    codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    out, start = [], 0
+    for s in series:
+        out.append(codes[start : start + len(s)])
+        start += len(s)
+    return out
+
+
+def split_lists(values: pd.Series, pattern: str) -> tuple[pd.Series, np.ndarray]:
+    """Split each value on ``pattern``: the non-empty parts as one str Series, and the row position of each part."""
+    parts = pc.split_pattern_regex(arrow(values), pattern).combine_chunks()
+    flat = pc.list_flatten(parts)
+    owners = np.asarray(pc.list_parent_indices(parts).to_numpy(zero_copy_only=False), dtype=np.int64)
+    keep = np.asarray(pc.greater(pc.utf8_length(flat), 0).to_numpy(zero_copy_only=False), dtype=bool)
+    flat_series = strings(flat, pd.RangeIndex(len(flat)))[keep].reset_index(drop=True)
+    return flat_series, owners[keep]
 
 
 def ascii_matrix(values: pd.Series, width: int) -> np.ndarray:

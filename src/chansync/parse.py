@@ -51,7 +51,7 @@ def _to_cents(normal: pd.Series) -> pd.Series:
         return pd.Series([], index=normal.index, dtype="Int64")
     decimals = pc.cast(columns.arrow(normal), pa.decimal128(18, 2))
     cents = pc.cast(pc.multiply(decimals, pa.scalar(MONEY_SCALE, pa.decimal128(3, 0))), pa.int64())
-    return pd.Series(pd.array(cents, dtype="Int64"), index=normal.index)
+    return columns.integers(cents, normal.index)
 
 
 _PLAIN_MONEY = r"\d{1,9}(\.\d{1,2})?|\.\d{1,2}"
@@ -135,7 +135,7 @@ def parse_quantity(text: pd.Series) -> Parsed:
         return Parsed(pd.Series(pd.NA, index=text.index, dtype="Int64"), problem)
     whole = columns.matches(text, r"\d{1,15}")
     data = pc.if_else(pa.array(whole.to_numpy()), columns.arrow(text).combine_chunks(), None)
-    values = pd.Series(pd.array(pc.cast(data, pa.int64()), dtype="Int64"), index=text.index)
+    values = columns.integers(pc.cast(data, pa.int64()), text.index)
     other = ~whole & columns.filled(text)
     if other.any():
         t = clean(text[other])

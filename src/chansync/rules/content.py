@@ -71,11 +71,11 @@ def _urls(catalog: Catalog) -> Iterator[pd.DataFrame]:
         text = values[columns.filled(values)]
         if not len(text):
             continue
-        parts = text.str.split(r"[,\s|]+", regex=True).explode()
-        parts = parts[parts.ne("")].astype("str")
-        wrong = parts[~url_ok(parts)]
-        if not len(wrong):
+        parts, owners = columns.split_lists(text, r"[,\s|]+")
+        wrong = ~url_ok(parts).to_numpy()
+        if not wrong.any():
             continue
-        first_bad = wrong.groupby(level=0).first()
+        first_bad = pd.Series(parts[wrong].to_numpy(), index=text.index[owners[wrong]], dtype="str")
+        first_bad = first_bad[~first_bad.index.duplicated()]
         message = "The additional image link " + quoted(first_bad) + " is not an http(s) URL."
         yield at(catalog, URL_INVALID, pd.Series(True, index=first_bad.index), message, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from .. import columns, parse
@@ -84,7 +85,8 @@ def _required(catalog: Catalog) -> Iterator[pd.DataFrame]:
 def _duplicates(catalog: Catalog) -> Iterator[pd.DataFrame]:
     sku = catalog.frame[_SKU]
     filled = columns.filled(sku)
-    if columns.unique_count(sku[filled]) == int(filled.sum()):
+    codes = catalog.sku_codes()[0][filled.to_numpy()]
+    if not len(codes) or np.bincount(codes).max() == 1:
         dup = pd.Series(False, index=sku.index)
     else:
         dup = sku.duplicated(keep=False) & filled
@@ -162,10 +164,13 @@ def _parents(catalog: Catalog) -> Iterator[pd.DataFrame]:
     if not catalog.has(parent):
         return
     named = catalog.frame[parent]
-    named = named[columns.filled(named)]
-    if not len(named):
+    filled = columns.filled(named).to_numpy()
+    if not filled.any():
         return
-    unknown = ~columns.isin(named, catalog.frame[_SKU])
+    sku_codes, parent_codes = catalog.sku_codes()
+    is_sku = np.zeros(int(max(sku_codes.max(initial=-1), parent_codes.max(initial=-1))) + 2, dtype=bool)
+    is_sku[sku_codes[sku_codes >= 0]] = True
+    unknown = pd.Series(filled & ~is_sku[parent_codes], index=named.index)
     yield at(
         catalog,
         PARENT_UNKNOWN,

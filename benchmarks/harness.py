@@ -1,0 +1,77 @@
+"""Timing whole processes: wall time and peak memory of each child, median over rounds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Result:
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median_seconds(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def max_peak_mb(self) -> float:
+        return max(self.peak_mb)
+
+
+def chansync_command() -> list[str]:
+    found = shutil.which("chansync", path=os.path.dirname(sys.executable)) or shutil.which("chansync")
+    if not found:
+        sys.exit("chansync is not installed in this environment: pip install -e .")
+    return [found]
+
+
+def run_once(command: list[str], ok_codes: tuple[int, ...]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process, measured in a fresh wrapper process."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode\n"
+        "elapsed = time.perf_counter() - t\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(code, elapsed, peak)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True)
+    code, elapsed, peak = out.stdout.split()
+    if int(code) not in ok_codes:
+        sys.exit(f"{' '.join(command)} exited {code}:\n{out.stderr}")
+    return float(elapsed), float(peak)
+
+
+def measure(commands: dict[str, list[str]], *, repeat: int, ok_codes: tuple[int, ...] = (0,)) -> dict[str, Result]:
+    results = {name: Result() for name in commands}
+    names = list(commands)
+    for round_ in range(repeat):
+        order = names if round_ % 2 == 0 else names[::-1]  # alternate, so caches favour neither side
+        for name in order:
+            seconds, peak = run_once(commands[name], ok_codes)
+            results[name].seconds.append(seconds)
+            results[name].peak_mb.append(peak)
+    return results
+
+
+def table(results: dict[str, Result]) -> str:
+    width = max(len(n) for n in results)
+    lines = [f"{'':{width}}  median s   all rounds (s)            peak MB"]
+    for name, result in results.items():
+        rounds = ", ".join(f"{s:.2f}" for s in result.seconds)
+        lines.append(f"{name:{width}}  {result.median_seconds:8.2f}   {rounds:24}  {result.max_peak_mb:8.0f}")
+    return "\n".join(lines)
+
+
+def report(results: dict[str, Result], ours: str, baseline: str, *, max_ratio: float, max_peak_mb: float) -> None:
+    ratio = results[ours].median_seconds / results[baseline].median_seconds
+    peak = results[ours].max_peak_mb
+    verdict = "PASS" if ratio <= max_ratio and peak < max_peak_mb else "FAIL"
+    print(f"ratio {ours} / {baseline}: {ratio:.2f}x (goal <= {max_ratio}x); peak {peak:.0f} MB "
+          f"(goal < {max_peak_mb:.0f} MB): {verdict}")  # fmt: skip
