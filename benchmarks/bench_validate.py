@@ -39,12 +39,14 @@ def main() -> None:
         f"import pandas as pd; pd.read_csv({str(master)!r}, dtype=str, engine='pyarrow')",
     ]
     ours = [*chansync_command(), "validate", "-c", str(folder / "channels.yaml"), "--format", "json"]
-    results = measure({"pandas.read_csv(dtype=str, engine=pyarrow)": baseline, "chansync validate": ours},
-                      repeat=args.repeat, ok_codes=(0, 1))  # fmt: skip
+    results = measure(
+        {"pandas.read_csv(dtype=str, engine=pyarrow)": baseline, "chansync validate": ours},
+        repeat=args.repeat,
+        ok_codes=(0, 1),
+    )
     print(f"master: {master.name}, {args.skus:,} SKUs, {size:.0f} MB; median of {args.repeat} rounds")
     print(table(results))
-    report(results, "chansync validate", "pandas.read_csv(dtype=str, engine=pyarrow)", max_ratio=3.0,
-           max_peak_mb=3000)  # fmt: skip
+    report(results, "chansync validate", "pandas.read_csv(dtype=str, engine=pyarrow)", max_ratio=3.0, max_peak_mb=3000)
 
 
 if __name__ == "__main__":

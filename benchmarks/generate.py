@@ -18,14 +18,34 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 COLUMNS = [
-    "sku", "title", "description", "brand", "gtin", "mpn", "price", "sale_price", "currency", "quantity",
-    "condition", "image_url", "additional_image_urls", "product_url", "category", "weight", "parent_sku",
-    "color", "size", "status",
-]  # fmt: skip
+    "sku",
+    "title",
+    "description",
+    "brand",
+    "gtin",
+    "mpn",
+    "price",
+    "sale_price",
+    "currency",
+    "quantity",
+    "condition",
+    "image_url",
+    "additional_image_urls",
+    "product_url",
+    "category",
+    "weight",
+    "parent_sku",
+    "color",
+    "size",
+    "status",
+]
 WORDS = np.array(
-    "sturdy light steel cotton waterproof compact classic premium recycled handmade adjustable foldable "
-    "reflective ergonomic durable soft warm breathable modern vintage".split()
-)
+    [
+        "sturdy", "light", "steel", "cotton", "waterproof", "compact", "classic", "premium", "recycled",
+        "handmade", "adjustable", "foldable", "reflective", "ergonomic", "durable", "soft", "warm",
+        "breathable", "modern", "vintage",
+    ]
+)  # fmt: skip
 CATEGORIES = np.array(
     ["Bikes > Parts > Lights", "Bikes > Parts > Brakes", "Outdoor > Bags", "Clothing > Jackets", "Home > Kitchen"]
 )

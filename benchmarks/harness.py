@@ -73,5 +73,7 @@ def report(results: dict[str, Result], ours: str, baseline: str, *, max_ratio: f
     ratio = results[ours].median_seconds / results[baseline].median_seconds
     peak = results[ours].max_peak_mb
     verdict = "PASS" if ratio <= max_ratio and peak < max_peak_mb else "FAIL"
-    print(f"ratio {ours} / {baseline}: {ratio:.2f}x (goal <= {max_ratio}x); peak {peak:.0f} MB "
-          f"(goal < {max_peak_mb:.0f} MB): {verdict}")  # fmt: skip
+    print(
+        f"ratio {ours} / {baseline}: {ratio:.2f}x (goal <= {max_ratio}x); peak {peak:.0f} MB "
+        f"(goal < {max_peak_mb:.0f} MB): {verdict}"
+    )
