@@ -1,0 +1,130 @@
+"""Diff invariants: a state against itself is empty; applying a plan yields the desired state; items with
+errors are never touched; price rules never go below their floor."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chansync.adapters.base import LIVE, SKIP, WANTED, ChannelState, Desired
+from chansync.catalog import Source
+from chansync.channel_rules import apply_price_rules
+from chansync.config import PriceRules
+from chansync.diff import CREATE, DELIST, UPDATE, apply_plan, diff
+from chansync.fields import ROW, Field
+
+FIELDS = [Field.PRICE, Field.QUANTITY, Field.TITLE]
+SKUS = st.sampled_from([f"S{i}" for i in range(12)])
+ITEM = st.fixed_dictionaries(
+    {
+        "price": st.one_of(st.none(), st.integers(1, 10**7)),
+        "quantity": st.one_of(st.none(), st.integers(0, 999)),
+        "title": st.text("abc xyz", max_size=6),
+    }
+)
+STATE = st.dictionaries(SKUS, ITEM, max_size=10)
+
+
+def frame(state: dict[str, dict], **extra: object) -> pd.DataFrame:
+    skus = list(state)
+    data = pd.DataFrame(
+        {
+            "sku": pd.Series(skus, dtype="str"),
+            "price": pd.Series([state[s]["price"] for s in skus], dtype="Int64"),
+            "quantity": pd.Series([state[s]["quantity"] for s in skus], dtype="Int64"),
+            "title": pd.Series([state[s]["title"] for s in skus], dtype="str"),
+        }
+    )
+    for name, value in extra.items():
+        data[name] = value
+    return data
+
+
+def desired_of(state: dict[str, dict], skip: set[str] = frozenset(), unwanted: set[str] = frozenset()) -> Desired:
+    data = frame(state)
+    data[ROW] = range(2, 2 + len(data))
+    data[WANTED] = ~data["sku"].isin(unwanted)
+    data[SKIP] = data["sku"].map(lambda s: "price-invalid" if s in skip else "").astype("str")
+    return Desired(data, "sku", Source("m.csv", None, {}, 1), "EUR")
+
+
+def current_of(state: dict[str, dict]) -> ChannelState:
+    return ChannelState(frame(state, **{LIVE: True}), "sku", "export.csv")
+
+
+def plan_of(desired: Desired, current: ChannelState):
+    return diff(desired, current, channel="c", adapter="csv", fields=FIELDS)
+
+
+@given(STATE)
+def test_a_state_against_itself_has_no_changes(state: dict[str, dict]) -> None:
+    plan = plan_of(desired_of(state), current_of(state))
+    assert not plan.has_changes
+    assert plan.changes.empty
+
+
+def comparable(data: pd.DataFrame, known_quantity: pd.Series | None = None) -> pd.DataFrame:
+    out = data.set_index(data["sku"].astype(str))[["price", "quantity", "title"]].sort_index()
+    out["title"] = out["title"].astype(str).str.strip()
+    return out
+
+
+@given(STATE, STATE)
+def test_applying_the_plan_yields_the_desired_state(want: dict[str, dict], have: dict[str, dict]) -> None:
+    desired, current = desired_of(want), current_of(have)
+    plan = plan_of(desired, current)
+    after = apply_plan(plan.current, plan)
+    expected = comparable(desired.frame)
+    got = comparable(after.reset_index(drop=True))
+    # Unknown stock (NA) is left as it is on the channel, so compare quantities only where they are known.
+    known = expected["quantity"].notna()
+    assert list(got.index) == list(expected.index)
+    pd.testing.assert_series_equal(got["price"], expected["price"], check_names=False)
+    pd.testing.assert_series_equal(got.loc[known, "quantity"], expected.loc[known, "quantity"], check_names=False)
+    assert got["title"].tolist() == expected["title"].tolist()
+    again = plan_of(desired, ChannelState(after.reset_index(drop=True), "sku", "after"))
+    assert not again.has_changes  # idempotent: a re-run has nothing left to do
+
+
+@given(STATE, STATE, st.sets(SKUS), st.sets(SKUS))
+def test_items_with_errors_are_never_changed_or_delisted(
+    want: dict[str, dict], have: dict[str, dict], skipped: set[str], unwanted: set[str]
+) -> None:
+    plan = plan_of(desired_of(want, skip=skipped, unwanted=unwanted), current_of(have))
+    touched = plan.items[plan.items["outcome"].isin([CREATE, UPDATE, DELIST])]
+    assert not set(touched["key"]) & (skipped & set(want))
+    assert set(plan.items.loc[plan.items["outcome"].eq(DELIST), "key"]) <= (set(have) - set(want)) | (
+        set(have) & unwanted - skipped
+    )
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(1, 10**9), min_size=1, max_size=20),
+    st.decimals(-50, 300, places=2),
+    st.decimals(0, 20, places=2),
+    st.sampled_from([None, Decimal("0.99"), Decimal("0.95"), Decimal("0")]),
+    st.decimals(0, 10000, places=2),
+    st.one_of(st.none(), st.decimals(Decimal("0.1"), 10, places=4)),
+)
+def test_price_rules_never_go_below_the_floor(
+    cents: list[int], markup: Decimal, add: Decimal, round_to: Decimal | None, floor: Decimal, rate: Decimal | None
+) -> None:
+    rules = PriceRules(markup_percent=markup, add=add, round_to=round_to, min=floor,
+                       currency="USD" if rate else None, rate=rate)  # fmt: skip
+    out = apply_price_rules(pd.Series(cents, dtype="Int64"), rules)
+    assert (out >= int(floor * 100)).all()
+    if round_to is not None:
+        ending = int(round_to * 100)
+        above_floor = out > int(floor * 100)
+        assert ((out[above_floor] % 100) == ending).all()
+
+
+def test_rounding_examples() -> None:
+    rules = PriceRules(markup_percent=Decimal(5), add=Decimal("0.50"), round_to=Decimal("0.99"), min=Decimal(1))
+    out = apply_price_rules(pd.Series([1000, 1249, 10], dtype="Int64"), rules)
+    # 10.00*1.05+0.50 = 11.00 -> 11.99; 12.49 -> 13.61 -> 13.99; 0.10 -> 0.61 -> 0.99, below the floor -> 1.00
+    assert out.tolist() == [1199, 1399, 100]
