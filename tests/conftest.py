@@ -43,6 +43,26 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
 MasterFactory = Callable[..., LoadedConfig]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite the expected files under tests/golden/")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[Path, bytes], None]:
+    """Compare bytes with a checked-in file (or rewrite it with --update-golden)."""
+    update = request.config.getoption("--update-golden")
+
+    def compare(path: Path, actual: bytes) -> None:
+        if update or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(actual)
+            if not update:
+                pytest.fail(f"{path} did not exist; written now, check it in")
+        assert actual.decode("utf-8") == path.read_text(encoding="utf-8"), f"differs from {path}"
+
+    return compare
+
+
 @pytest.fixture
 def master(tmp_path: Path) -> MasterFactory:
     """``master("sku,title\\n…", columns={...})`` writes master.csv (or bytes as given) and returns the config."""

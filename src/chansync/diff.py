@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from . import columns
 from .adapters.base import LIVE, SKIP, WANTED, ChannelState, Desired
 from .fields import ROW, Field, Kind
 from .parse import format_money, normalize_gtin14
@@ -77,79 +79,110 @@ def display(field_: Field, values: pd.Series) -> pd.Series:
     return values.astype("str").fillna("")
 
 
+def _positions(codes: np.ndarray, size: int) -> np.ndarray:
+    """For each code, the first row holding it (-1 where none)."""
+    first = np.full(size, -1, dtype=np.int64)
+    rows = np.arange(len(codes), dtype=np.int64)[::-1]
+    first[codes[::-1]] = rows  # reversed, so the first occurrence is written last and wins
+    return first
+
+
 def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str, fields: list[Field]) -> Plan:
-    """Compare keyed states. ``fields``: the canonical fields the channel carries (the key excluded)."""
+    """Compare keyed states. ``fields``: the canonical fields the channel carries (the key excluded).
+
+    Keys are matched through integer codes from one hashing pass over both key columns, and every comparison
+    is positional: no per-row Python and no string index lookups on the full catalogue.
+    """
     key = desired.key
     want = desired.frame
-    want = want[want[key].notna() & want[key].astype("str").ne("")]
-    want = want.drop_duplicates(key, keep=False)  # a doubled key is skipped (and reported) by the channel rules
-    want = want.set_index(want[key].astype("str"))
+    want = want[columns.filled(want[key].astype("str"))]
+    want = want[~want[key].duplicated(keep=False)]  # a doubled key is skipped (and reported) by the channel rules
+    want = want.reset_index(drop=True)
     have = current.frame
-    have = have.set_index(have[current.key].astype("str"))
-    have = have[~have.index.duplicated(keep="first")]
+    have = have[columns.filled(have[current.key].astype("str"))]
+    have = have[~have[current.key].duplicated(keep="first")].reset_index(drop=True)
+    want_keys, have_keys = want[key].astype("str"), have[current.key].astype("str")
     compared = [f for f in fields if f.value != key and f.value in want.columns and f.value in have.columns]
 
-    skip = want[SKIP].ne("")
-    wanted = want[WANTED] & ~skip
-    on_channel = want.index.isin(have.index)
-    live = have[LIVE] if LIVE in have.columns else pd.Series(True, index=have.index)
+    want_codes, have_codes = columns.shared_codes(want_keys, have_keys)
+    size = int(max(want_codes.max(initial=-1), have_codes.max(initial=-1))) + 1
+    match = _positions(have_codes, size)[want_codes] if len(want_codes) else np.zeros(0, dtype=np.int64)
+    in_master = _positions(want_codes, size)[have_codes] if len(have_codes) else np.zeros(0, dtype=np.int64)
 
-    creates = want.index[wanted & ~on_channel]
-    both = want.index[wanted & on_channel]
-    skipped = want.index[skip]
-    known = want.index  # keys the master knows (wanted or not)
-    unwanted_master = want.index[~want[WANTED] & ~skip]
-    gone = have.index[~have.index.isin(known)]
-    delist_candidates = have.index[have.index.isin(unwanted_master) | have.index.isin(gone)]
-    delists = delist_candidates[live.reindex(delist_candidates).fillna(True).astype(bool).to_numpy()]
-    already_off = delist_candidates.difference(delists)
+    skip = want[SKIP].ne("").to_numpy()
+    wanted = want[WANTED].to_numpy(dtype=bool) & ~skip
+    on_channel = match >= 0
+    live = have[LIVE].fillna(True).to_numpy(dtype=bool) if LIVE in have.columns else np.ones(len(have), dtype=bool)
 
+    create_rows = np.flatnonzero(wanted & ~on_channel)
+    both_rows = np.flatnonzero(wanted & on_channel)
+    both_have = match[both_rows]
+    skip_rows = np.flatnonzero(skip)
+    # On the channel but not wanted: gone from the master, or filtered out / inactive (and not skipped).
+    unwanted_in_master = np.zeros(len(have), dtype=bool)
+    known = in_master >= 0
+    master_row = in_master[known]
+    unwanted_in_master[np.flatnonzero(known)] = ~want[WANTED].to_numpy(dtype=bool)[master_row] & ~skip[master_row]
+    candidates = (~known) | unwanted_in_master
+    delist_rows = np.flatnonzero(candidates & live)
+    already_off = np.flatnonzero(candidates & ~live)
+
+    changed = np.zeros(len(both_rows), dtype=bool)
+    changed_fields = [""] * 0
+    field_hits: list[np.ndarray] = []
     change_parts = []
-    changed = pd.Series(False, index=both)
-    changed_fields = pd.Series("", index=both, dtype="str")
     for field_ in compared:
         name = field_.value
-        new = want.loc[both, name]
-        old = have.loc[both, name]
-        # unknown stock (NA) is left as it is
-        known_stock = new.notna() if field_ is Field.QUANTITY else pd.Series(True, index=both)
+        new = want[name].iloc[both_rows].reset_index(drop=True)
+        old = have[name].iloc[both_have].reset_index(drop=True)
         a, b = normalized(field_, new), normalized(field_, old)
-        differs = ~((a == b).fillna(False) | (a.isna() & b.isna())) & known_stock
-        if field_.kind in (Kind.MONEY, Kind.INTEGER):
-            differs &= ~(a.isna() & b.isna())
+        same = ((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
+        differs = ~same
+        if field_ is Field.QUANTITY:
+            differs &= new.notna().to_numpy()  # unknown stock is left as it is
+        field_hits.append(differs)
         if not differs.any():
             continue
         changed |= differs
-        changed_fields = changed_fields.where(~differs, changed_fields + "," + name)
-        idx = both[differs.to_numpy()]
+        hit = np.flatnonzero(differs)
         change_parts.append(
             pd.DataFrame(
                 {
-                    "key": idx,
-                    "sku": want.loc[idx, Field.SKU.value].to_numpy(),
+                    "key": want_keys.iloc[both_rows[hit]].to_numpy(),
+                    "sku": want[Field.SKU.value].iloc[both_rows[hit]].astype("str").to_numpy(),
                     "field": name,
-                    "old": display(field_, have.loc[idx, name]).to_numpy(),
-                    "new": display(field_, want.loc[idx, name]).to_numpy(),
+                    "old": display(field_, old.iloc[hit]).to_numpy(),
+                    "new": display(field_, new.iloc[hit]).to_numpy(),
                 }
             )
         )
-    changed_fields = changed_fields.str.lstrip(",")
-    updates = both[changed.to_numpy()]
-    unchanged = both[~changed.to_numpy()].append(already_off)
+    del changed_fields
+    update_pick = np.flatnonzero(changed)
+    names = np.array([f.value for f in compared], dtype=object)
+    listed = [",".join(names[[h[i] for h in field_hits]]) for i in update_pick] if len(compared) else []
 
-    items = pd.concat(
-        [
-            _items(want, creates, CREATE),
-            _items(want, updates, UPDATE, fields=changed_fields.loc[updates]),
-            _items(have, delists, DELIST, sku_from=current_sku(have)),
-            _items(want.reindex(unchanged).fillna({Field.SKU.value: ""}), unchanged, UNCHANGED),
-            _items(want, skipped, SKIPPED, reason=want.loc[skipped, SKIP]),
-        ],
-        ignore_index=True,
-    )
+    def rows_of(frame: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
+        if ROW not in frame.columns:
+            return np.full(len(positions), pd.NA, dtype=object)
+        return frame[ROW].iloc[positions].astype("Int64").to_numpy()
+
+    have_sku = current_sku(have).astype("str")
+    parts = [
+        _items(want_keys, want[Field.SKU.value], rows_of(want, create_rows), create_rows, CREATE),
+        _items(want_keys, want[Field.SKU.value], rows_of(want, both_rows[update_pick]), both_rows[update_pick],
+               UPDATE, fields=listed),
+        _items(have_keys, have_sku, rows_of(have, delist_rows), delist_rows, DELIST),
+        _items(want_keys, want[Field.SKU.value], rows_of(want, both_rows[~changed]), both_rows[~changed], UNCHANGED),
+        _items(have_keys, have_sku, rows_of(have, already_off), already_off, UNCHANGED),
+        _items(want_keys, want[Field.SKU.value], rows_of(want, skip_rows), skip_rows, SKIPPED,
+               reason=want[SKIP].iloc[skip_rows].to_numpy()),
+    ]  # fmt: skip
+    items = pd.concat(parts, ignore_index=True)
     changes = pd.concat(change_parts, ignore_index=True) if change_parts else pd.DataFrame(columns=CHANGE_COLUMNS)
     changes = changes.astype({"key": "str", "sku": "str", "field": "str", "old": "str", "new": "str"})
-    return Plan(channel, adapter, key, [f.value for f in compared], items, changes, want, have)
+    keyed_want = want.set_index(pd.Index(want_keys, name=None))
+    keyed_have = have.set_index(pd.Index(have_keys, name=None))
+    return Plan(channel, adapter, key, [f.value for f in compared], items, changes, keyed_want, keyed_have)
 
 
 def current_sku(have: pd.DataFrame) -> pd.Series:
@@ -158,25 +191,24 @@ def current_sku(have: pd.DataFrame) -> pd.Series:
 
 
 def _items(
-    frame: pd.DataFrame,
-    keys: pd.Index,
+    keys: pd.Series,
+    skus: pd.Series,
+    rows: np.ndarray,
+    positions: np.ndarray,
     outcome: str,
     *,
-    fields: pd.Series | None = None,
-    reason: pd.Series | None = None,
-    sku_from: pd.Series | None = None,
+    fields: list[str] | None = None,
+    reason: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    sku_source = sku_from if sku_from is not None else frame.get(Field.SKU.value)
-    sku = sku_source.reindex(keys) if sku_source is not None else pd.Series("", index=keys)
-    rows = frame[ROW].reindex(keys) if ROW in frame.columns else pd.Series(pd.NA, index=keys)
+    n = len(positions)
     return pd.DataFrame(
         {
-            "key": pd.Series(keys, dtype="str").to_numpy(),
-            "sku": sku.astype("str").fillna("").to_numpy(),
-            "outcome": outcome,
-            "fields": (fields.to_numpy() if fields is not None else ""),
-            "reason": (reason.to_numpy() if reason is not None else ""),
-            "row": rows.astype("Int64").to_numpy(),
+            "key": keys.iloc[positions].to_numpy(),
+            "sku": skus.iloc[positions].astype("str").fillna("").to_numpy(),
+            "outcome": [outcome] * n,
+            "fields": fields if fields is not None else [""] * n,
+            "reason": reason if reason is not None else [""] * n,
+            "row": pd.array(rows, dtype="Int64") if n else pd.array([], dtype="Int64"),
         },
         columns=ITEM_COLUMNS,
     )

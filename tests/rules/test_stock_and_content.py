@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import MasterFactory, check, write_config, write_xlsx
-
 from chansync.catalog import read_master
 from chansync.config import load_config
+from tests.conftest import MasterFactory, check, write_config, write_xlsx
 
 
 def test_quantity_must_be_a_non_negative_whole_number(master: MasterFactory) -> None:

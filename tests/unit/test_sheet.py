@@ -4,11 +4,11 @@ import codecs
 from pathlib import Path
 
 import pytest
-from tests.conftest import SAMPLES, write_xlsx
 
 from chansync.errors import InputError
 from chansync.fields import ROW
 from chansync.sheet import cell_text, read_table
+from tests.conftest import SAMPLES, write_xlsx
 
 BROKEN = SAMPLES / "broken"
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import __version__
-from ..diff import CREATE, DELIST, OUTCOMES, SKIPPED, UPDATE, Plan
+from ..diff import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UPDATE, Plan
 
 PLAN_SCHEMA = "chansync.plan/1"
 STYLE = {CREATE: "green", UPDATE: "yellow", DELIST: "red", SKIPPED: "magenta", "unchanged": "dim"}
@@ -82,7 +82,9 @@ def _biggest_moves(plan: Plan, console: Console) -> None:
 
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
-    items = plan.items.astype(object).where(plan.items.notna(), None).to_dict("records")
+    """One channel's plan; ``items`` lists what changes or is left alone (unchanged items are only counted)."""
+    listed = plan.items[plan.items["outcome"].ne(UNCHANGED)]
+    items = listed.astype(object).where(listed.notna(), None).to_dict("records")
     for item in items:
         item["fields"] = [f for f in (item["fields"] or "").split(",") if f]
         item["row"] = int(item["row"]) if item["row"] is not None else None
@@ -114,4 +116,5 @@ def plans_document(plans: list[Plan], *, report_summary: dict[str, int]) -> dict
 
 
 def plans_json(plans: list[Plan], *, report_summary: dict[str, int]) -> str:
-    return json.dumps(plans_document(plans, report_summary=report_summary), ensure_ascii=False, indent=2) + "\n"
+    """Compact JSON (one line; pipe it through ``jq`` to read it): plans of big catalogues stay fast to write."""
+    return json.dumps(plans_document(plans, report_summary=report_summary), ensure_ascii=False) + "\n"
