@@ -16,7 +16,7 @@ import pandas as pd
 from . import columns
 from .adapters.base import LIVE, SKIP, WANTED, ChannelState, Desired
 from .fields import ROW, Field, Kind
-from .parse import format_money, normalize_gtin14
+from .parse import format_value, normalize_gtin14
 
 CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED = "create", "update", "delist", "unchanged", "skipped"
 OUTCOMES = (CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED)
@@ -72,11 +72,7 @@ def normalized(field_: Field, values: pd.Series) -> pd.Series:
 
 def display(field_: Field, values: pd.Series) -> pd.Series:
     """Values as people read them in a plan: money as ``12.50``, missing as ""."""
-    if field_.kind is Kind.MONEY:
-        return format_money(values.astype("Int64")).fillna("")
-    if field_.kind is Kind.INTEGER:
-        return values.astype("Int64").astype("str").fillna("")
-    return values.astype("str").fillna("")
+    return format_value(field_.kind.value, values)
 
 
 def _positions(codes: np.ndarray, size: int) -> np.ndarray:

@@ -127,6 +127,15 @@ def format_money(cents: pd.Series) -> pd.Series:
     return out
 
 
+def format_value(kind: str, values: pd.Series) -> pd.Series:
+    """Typed values back to text: cents as ``12.50``, whole numbers plain, missing as ""."""
+    if kind == "money":
+        return format_money(values.astype("Int64")).fillna("")
+    if kind == "integer":
+        return values.astype("Int64").astype("str").fillna("")
+    return values.astype("str").fillna("")
+
+
 def parse_quantity(text: pd.Series) -> Parsed:
     """Stock: non-negative whole numbers (``12``; ``12.0`` as a spreadsheet writes it). Problems: ``negative``,
     ``fraction``, ``invalid``, ``too-large``."""

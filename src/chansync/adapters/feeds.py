@@ -7,19 +7,15 @@ import io
 
 import pandas as pd
 
-from ..fields import Field, Kind
-from ..parse import format_money
+from ..fields import Field
+from ..parse import format_value
 
 _FORMULA_START = r"^[=+\-@\t\r]"
 
 
 def as_text(field_: Field, values: pd.Series) -> pd.Series:
     """Canonical values as feed text: cents as ``12.50``, whole numbers plain, missing as ""."""
-    if field_.kind is Kind.MONEY:
-        return format_money(values.astype("Int64")).fillna("")
-    if field_.kind is Kind.INTEGER:
-        return values.astype("Int64").astype("str").fillna("")
-    return values.astype("str").fillna("")
+    return format_value(field_.kind.value, values)
 
 
 def neutralise(values: pd.Series) -> pd.Series:
