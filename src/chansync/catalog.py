@@ -219,8 +219,11 @@ def _canonical_name(base: str, mapping: dict[str, str], by_norm: dict[str, str])
     return None
 
 
-def read_master(config: LoadedConfig) -> Catalog:
-    """Read, map and parse the master sheet (and stock sheet) named by ``config``."""
+def read_master(config: LoadedConfig, fields: set[Field] | None = None) -> Catalog:
+    """Read, map and parse the master sheet (and stock sheet) named by ``config``.
+
+    ``fields``: parse only these (plus what identifies and filters a product); None parses every mapped column.
+    """
     master = config.master
     path = config.path_of(master.file, "master.file")
     display = config.display_path(path)
@@ -234,8 +237,8 @@ def read_master(config: LoadedConfig) -> Catalog:
         delimiter=master.delimiter,
         display=display,
     )
-    catalog = build_catalog(table, master)
-    if master.stock_sheet:
+    catalog = build_catalog(table, master, fields)
+    if master.stock_sheet and (fields is None or Field.QUANTITY in fields):
         catalog.stock = read_stock(config, master, path, table)
     return catalog
 
@@ -262,8 +265,15 @@ def _missing(table: Table, names: list[str], mapping: dict[str, str], what: str)
     return error
 
 
-def build_catalog(table: Table, master: MasterConfig) -> Catalog:
+#: Always read: what identifies a product and what channel filters look at.
+IDENTITY_FIELDS = {Field.SKU, Field.PARENT_SKU, Field.STATUS, Field.CATEGORY, Field.BRAND}
+
+
+def build_catalog(table: Table, master: MasterConfig, fields: set[Field] | None = None) -> Catalog:
     mapping, absent = map_columns(table, master.columns)
+    if fields is not None:
+        keep = fields | IDENTITY_FIELDS
+        mapping = {n: h for n, h in mapping.items() if Field(n.partition(OVERRIDE_SEPARATOR)[0]) in keep}
     if master.stock_sheet:
         absent = [a for a in absent if a != Field.QUANTITY.value]
     required_absent = [f.value for f in (Field.SKU,) if f.value not in mapping and f.value not in absent]

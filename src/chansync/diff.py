@@ -92,16 +92,21 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     key = desired.key
     want = desired.frame
     want = want[columns.filled(want[key].astype("str"))]
-    want = want[~want[key].duplicated(keep=False)]  # a doubled key is skipped (and reported) by the channel rules
-    want = want.reset_index(drop=True)
     have = current.frame
     have = have[columns.filled(have[current.key].astype("str"))]
-    have = have[~have[current.key].duplicated(keep="first")].reset_index(drop=True)
+    all_want_codes, all_have_codes = columns.shared_codes(want[key].astype("str"), have[current.key].astype("str"))
+    size = int(max(all_want_codes.max(initial=-1), all_have_codes.max(initial=-1))) + 1
+    # A key twice in the master is skipped (and reported) by the channel rules; twice in an export, the first wins.
+    doubled = np.bincount(all_want_codes, minlength=size)[all_want_codes] > 1 if len(all_want_codes) else []
+    keep_want = np.flatnonzero(~np.asarray(doubled, dtype=bool))
+    first_have = _positions(all_have_codes, size)
+    keep_have = np.flatnonzero(first_have[all_have_codes] == np.arange(len(all_have_codes)))
+    want = want.iloc[keep_want].reset_index(drop=True)
+    have = have.iloc[keep_have].reset_index(drop=True)
+    want_codes, have_codes = all_want_codes[keep_want], all_have_codes[keep_have]
     want_keys, have_keys = want[key].astype("str"), have[current.key].astype("str")
     compared = [f for f in fields if f.value != key and f.value in want.columns and f.value in have.columns]
 
-    want_codes, have_codes = columns.shared_codes(want_keys, have_keys)
-    size = int(max(want_codes.max(initial=-1), have_codes.max(initial=-1))) + 1
     match = _positions(have_codes, size)[want_codes] if len(want_codes) else np.zeros(0, dtype=np.int64)
     in_master = _positions(want_codes, size)[have_codes] if len(have_codes) else np.zeros(0, dtype=np.int64)
 
@@ -124,7 +129,6 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     already_off = np.flatnonzero(candidates & ~live)
 
     changed = np.zeros(len(both_rows), dtype=bool)
-    changed_fields = [""] * 0
     field_hits: list[np.ndarray] = []
     change_parts = []
     for field_ in compared:
@@ -152,10 +156,11 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
                 }
             )
         )
-    del changed_fields
     update_pick = np.flatnonzero(changed)
-    names = np.array([f.value for f in compared], dtype=object)
-    listed = [",".join(names[[h[i] for h in field_hits]]) for i in update_pick] if len(compared) else []
+    joined = np.full(len(both_rows), "", dtype=object)
+    for field_, hits in zip(compared, field_hits, strict=True):
+        joined = np.where(hits, joined + ("," + field_.value), joined)
+    listed = [text[1:] for text in joined[update_pick].tolist()]
 
     def rows_of(frame: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
         if ROW not in frame.columns:
@@ -196,14 +201,17 @@ def _items(
     fields: list[str] | None = None,
     reason: np.ndarray | None = None,
 ) -> pd.DataFrame:
+    """Items of one outcome, built from whole columns (str arrays stay Arrow-backed)."""
     n = len(positions)
+    index = pd.RangeIndex(n)
+    blank = pd.Series(pd.array([None] * n, dtype="str") if n < 1000 else pd.NA, index=index, dtype="str")
     return pd.DataFrame(
         {
-            "key": keys.iloc[positions].to_numpy(),
-            "sku": skus.iloc[positions].astype("str").fillna("").to_numpy(),
-            "outcome": [outcome] * n,
-            "fields": fields if fields is not None else [""] * n,
-            "reason": reason if reason is not None else [""] * n,
+            "key": keys.iloc[positions].reset_index(drop=True),
+            "sku": skus.iloc[positions].astype("str").reset_index(drop=True).fillna(""),
+            "outcome": pd.Series(outcome, index=index, dtype="str"),
+            "fields": pd.Series(fields, index=index, dtype="str") if fields is not None else blank.fillna(""),
+            "reason": pd.Series(reason, index=index, dtype="str") if reason is not None else blank.fillna(""),
             "row": pd.array(rows, dtype="Int64") if n else pd.array([], dtype="Int64"),
         },
         columns=ITEM_COLUMNS,

@@ -66,5 +66,5 @@ def plan(
     strict: bool = False,
 ) -> PlanResult:
     """Validate the master (and each channel's rules) and plan every (or the named) channel."""
-    validation = validate(config, channels=channels, strict=strict, registry=registry)
+    validation = validate(config, channels=channels, strict=strict, registry=registry, only_channel_fields=True)
     return PlanResult(validation, [plan_channel(config, check) for check in validation.channels.values()])

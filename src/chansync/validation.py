@@ -42,19 +42,24 @@ def validate(
     channels: list[str] | None = None,
     strict: bool = False,
     registry: Registry | None = None,
+    only_channel_fields: bool = False,
 ) -> Validation:
     """Read and check the master sheet named by ``config``, then each channel's own rules (all configured
     channels, or those named).
 
     A missing required or mapped column is reported as a fatal error in the report (so every output format
     carries it); files that cannot be read at all raise :class:`~chansync.errors.InputError`.
+
+    ``only_channel_fields`` (used by diff and push) reads and checks only the fields the channels carry, plus
+    what identifies and filters a product: on a big catalogue that skips work no channel needs.
     """
     names = list(config.channels) if channels is None else channels
     if names:
         registry = registry or Registry.discover()
     adapters = [registry.build(config, name) for name in names] if registry else []  # usage errors first
     try:
-        catalog = read_master(config)
+        fields = {f for a in adapters for f in a.needed()} if only_channel_fields and adapters else None
+        catalog = read_master(config, fields)
     except MissingColumnError as error:
         report = Report(fatal=str(error))
         if error.issues is not None:

@@ -82,19 +82,38 @@ def _biggest_moves(plan: Plan, console: Console) -> None:
 
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
-    """One channel's plan; ``items`` lists what changes or is left alone (unchanged items are only counted)."""
+    """One channel's plan; ``items`` lists what changes or is left alone (unchanged items are only counted).
+
+    Built from whole columns (``tolist``), not row by row through pandas: a big plan has many thousands of items.
+    """
     listed = plan.items[plan.items["outcome"].ne(UNCHANGED)]
-    items = listed.astype(object).where(listed.notna(), None).to_dict("records")
-    for item in items:
-        item["fields"] = [f for f in (item["fields"] or "").split(",") if f]
-        item["row"] = int(item["row"]) if item["row"] is not None else None
     changes: dict[str, list[dict[str, str]]] = {}
-    for change in plan.changes.to_dict("records"):
-        changes.setdefault(change["key"], []).append(
-            {"field": change["field"], "old": change["old"], "new": change["new"]}
+    frame = plan.changes
+    for key, field, old, new in zip(
+        frame["key"].tolist(), frame["field"].tolist(), frame["old"].tolist(), frame["new"].tolist(), strict=True
+    ):
+        changes.setdefault(key, []).append({"field": field, "old": old, "new": new})
+    rows = listed["row"].astype(object).where(listed["row"].notna(), None).tolist()
+    items = [
+        {
+            "key": key,
+            "sku": sku,
+            "outcome": outcome,
+            "fields": fields.split(",") if fields else [],
+            "reason": reason,
+            "row": None if row is None else int(row),
+            "changes": changes.get(key, []),
+        }
+        for key, sku, outcome, fields, reason, row in zip(
+            listed["key"].tolist(),
+            listed["sku"].tolist(),
+            listed["outcome"].tolist(),
+            listed["fields"].tolist(),
+            listed["reason"].tolist(),
+            rows,
+            strict=True,
         )
-    for item in items:
-        item["changes"] = changes.get(item["key"], [])
+    ]
     return {
         "channel": plan.channel,
         "adapter": plan.adapter,
