@@ -150,3 +150,42 @@ def test_config_errors_exit_2_and_name_the_key(tmp_path: Path, yaml_text: str, e
 def test_missing_config_file(tmp_path: Path) -> None:
     result = run("validate", cwd=tmp_path)
     assert result.returncode == 2 and "config file not found" in result.stderr and "chansync init" in result.stderr
+
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def test_samples_validate_and_diff_end_to_end(tmp_path: Path) -> None:
+    validate = run("validate", "-c", "channels.example.yaml", "--format", "json", cwd=REPO)
+    assert validate.returncode == 0, validate.stderr
+    document = json.loads(validate.stdout)
+    assert document["summary"]["errors"] == 0
+    assert sorted(i["code"] for i in document["issues"]) == ["gtin-leading-zero", "stock-unknown-sku", "title-too-long"]
+    title = next(i for i in document["issues"] if i["code"] == "title-too-long")
+    assert (title["sheet"], title["row"], title["column"], title["sku"]) == ("products", 30, "Titel", "VL-1004")
+
+    text = run("diff", "-c", "channels.example.yaml", "--limit", "2", cwd=REPO)
+    assert text.returncode == 0 and "shop_floor" in text.stdout and "more" in text.stdout
+    changed = run("diff", "-c", "channels.example.yaml", "--exit-code", "--plan", str(tmp_path / "plan.json"),
+                  "--channel", "shop_floor", cwd=REPO)  # fmt: skip
+    assert changed.returncode == 3
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert plan["schema"] == "chansync.plan/1" and plan["changes"] is True
+    counts = plan["channels"][0]["counts"]
+    assert counts == {"create": 1, "update": 4, "delist": 3, "unchanged": 34, "skipped": 0}
+    price = next(i for i in plan["channels"][0]["items"] if i["key"] == "KT-2001")
+    assert price["changes"] == [{"field": "price", "old": "6.95", "new": "7.95"}]
+    unknown = run("diff", "-c", "channels.example.yaml", "--channel", "nope", cwd=REPO)
+    assert unknown.returncode == 2 and "no channel named 'nope'" in unknown.stderr
+
+
+def test_diff_exit_code_is_0_when_in_step(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("sku,title,price,quantity\nA,Lamp,10.00,3\n", encoding="utf-8")
+    (tmp_path / "pos.csv").write_text("code,price,stock\nA,10,3\n", encoding="utf-8")
+    (tmp_path / "channels.yaml").write_text(
+        "version: 1\nmaster: {file: m.csv}\nchannels:\n  pos:\n    adapter: csv\n    export: pos.csv\n"
+        "    columns: {sku: code, price: price, quantity: stock}\n",
+        encoding="utf-8",
+    )
+    result = run("diff", "--exit-code", cwd=tmp_path)
+    assert result.returncode == 0 and "in step" in result.stdout
