@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 from ..catalog import Catalog
 from ..fields import Field
 from ..issues import IssueCode, Report
@@ -18,10 +21,16 @@ def check_catalog(catalog: Catalog, limits: dict[str, int] | None = None) -> Rep
     """Run every master rule over the catalogue. The report lists every rule that ran, found something or not."""
     report = Report()
     report.add(catalog.reading_issues)
-    report.add(identity.check(catalog))
-    report.add(pricing.check(catalog))
-    report.add(stock.check(catalog))
-    report.add(content.check(catalog, limits))
+    checks = [
+        lambda: list(identity.check(catalog)),
+        lambda: list(pricing.check(catalog)),
+        lambda: list(stock.check(catalog)),
+        lambda: list(content.check(catalog, limits)),
+    ]
+    # The families read the catalogue and never change it; Arrow's kernels release the GIL, so they overlap.
+    with ThreadPoolExecutor(max_workers=min(len(checks), os.cpu_count() or 1)) as pool:
+        for found in pool.map(lambda check: check(), checks):
+            report.add(found)
     report.check(*RULE_CODES)
     report.stats.update(rows=len(catalog), skus=int(catalog.frame[Field.SKU.value].nunique()))
     if catalog.stock is not None:
