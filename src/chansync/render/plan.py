@@ -30,9 +30,10 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
         table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 1))
         for column in ("outcome", "key", "sku", "change"):
             table.add_column(column, overflow="fold")
-        changes = plan.changes.groupby("key", sort=False)
-        grouped = {key: group for key, group in changes} if len(plan.changes) else {}
-        for item in items.head(limit).itertuples(index=False):
+        shown = items.head(limit)
+        changes = plan.changes[plan.changes["key"].isin(shown["key"].tolist())]
+        grouped = {str(key): group for key, group in changes.groupby("key", sort=False)} if len(changes) else {}
+        for item in shown.itertuples(index=False):
             outcome, key, sku = str(item.outcome), str(item.key), str(item.sku)
             detail = _detail(item, grouped.get(key))
             table.add_row(f"[{STYLE[outcome]}]{outcome}[/]", escape(key), escape(sku), detail)
