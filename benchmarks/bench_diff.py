@@ -11,16 +11,12 @@ script's count); ``--format json``, which also serialises every changed item, is
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 from pathlib import Path
 
 import pandas as pd
-from harness import chansync_command, measure, table
-
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
+from harness import arguments, chansync_command, dataset, measure, table
 
 BARE = """
 import pandas as pd
@@ -36,17 +32,10 @@ print(len(changed))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skus", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--regenerate", action="store_true")
-    args = parser.parse_args()
-    folder = DATA / f"diff-{args.skus}"
+    args = arguments(__doc__, "--skus", 1_000_000)
+    args.skus = args.size
+    folder = dataset("diff", args.skus, fmt="csv", export=True, regenerate=args.regenerate)
     master, export = folder / "master.csv", folder / "export.csv"
-    if args.regenerate or not export.exists():
-        from generate import write
-
-        write(args.skus, 7, folder, "csv", descriptions=True, export=True)
     narrow = folder / "master-narrow.csv"
     if not narrow.exists():
         pd.read_csv(master, dtype=str, engine="pyarrow", usecols=["sku", "price", "quantity"]).to_csv(

@@ -10,28 +10,16 @@ the median wall time and the peak memory (max RSS) of each are reported with the
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-from harness import chansync_command, measure, report, table
-
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
+from harness import arguments, chansync_command, dataset, measure, report, table
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skus", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--regenerate", action="store_true")
-    args = parser.parse_args()
-    folder = DATA / f"validate-{args.skus}"
+    args = arguments(__doc__, "--skus", 1_000_000)
+    args.skus = args.size
+    folder = dataset("validate", args.skus, fmt="csv", export=False, regenerate=args.regenerate)
     master = folder / "master.csv"
-    if args.regenerate or not master.exists():
-        from generate import write
-
-        write(args.skus, 7, folder, "csv", descriptions=True, export=False)
     size = master.stat().st_size / 1e6
     baseline = [
         sys.executable,

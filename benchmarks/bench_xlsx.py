@@ -8,28 +8,15 @@ is several times slower).
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-from harness import measure, table
-
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
+from harness import arguments, dataset, measure, table
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--regenerate", action="store_true")
-    args = parser.parse_args()
-    folder = DATA / f"xlsx-{args.rows}"
-    path = folder / "master.xlsx"
-    if args.regenerate or not path.exists():
-        from generate import write
-
-        write(args.rows, 7, folder, "xlsx", descriptions=True, export=False)
+    args = arguments(__doc__, "--rows", 100_000)
+    args.rows = args.size
+    path = dataset("xlsx", args.rows, fmt="xlsx", export=False, regenerate=args.regenerate) / "master.xlsx"
     commands = {
         "pandas.read_excel(engine=calamine, dtype=str)": [
             sys.executable, "-c",

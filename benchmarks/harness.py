@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -22,6 +24,29 @@ class Result:
     @property
     def max_peak_mb(self) -> float:
         return max(self.peak_mb)
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def arguments(doc: str | None, size_flag: str, default_size: int) -> argparse.Namespace:
+    """The options every benchmark takes: its size, the rounds, and whether to generate the data again."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(size_flag, dest="size", type=int, default=default_size)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--regenerate", action="store_true")
+    return parser.parse_args()
+
+
+def dataset(name: str, size: int, *, fmt: str, export: bool, regenerate: bool) -> Path:
+    """The folder of a generated catalogue (seed 7), written on first use or with --regenerate."""
+    folder = DATA / f"{name}-{size}"
+    wanted = folder / ("export.csv" if export else f"master.{fmt}")
+    if regenerate or not wanted.exists():
+        from generate import write
+
+        write(size, 7, folder, fmt, descriptions=True, export=export)
+    return folder
 
 
 def chansync_command() -> list[str]:
