@@ -126,10 +126,6 @@ def map_few(values: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, pd.S
     return by_distinct(values, lambda v: mapping.get(v.strip().casefold()))
 
 
-def unique_count(values: pd.Series) -> int:
-    return len(pc.unique(arrow(values)))
-
-
 def shared_codes(*series: pd.Series) -> list[np.ndarray]:
     """Integer codes for the values of several columns from one hashing pass: equal text, equal code.
 

@@ -117,16 +117,6 @@ def sniff_kind(path: Path, shown: str) -> str:
 # --- workbooks --------------------------------------------------------------------------------------------------
 
 
-def sheet_names(path: Path, display: str | None = None) -> list[str]:
-    shown = display or str(path)
-    try:
-        from python_calamine import CalamineWorkbook
-
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except Exception:  # noqa: BLE001 - fall back to openpyxl, which reports its own problem
-        return list(_openpyxl_book(path, shown).sheetnames)
-
-
 def _workbook_rows(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
     try:
         return _calamine_rows(path, sheet, shown)

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import AdapterError
-from ..fields import ROW, Field
+from ..fields import Field
 
 if TYPE_CHECKING:
     from ..catalog import Source
@@ -129,18 +129,3 @@ class Adapter:
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         raise AdapterError(f"the {self.name} adapter cannot write a feed")
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "title": self.title or self.name,
-            "contract_version": self.contract_version,
-            "capabilities": sorted(c.value for c in self.capabilities),
-            "key": self.key.value,
-            "fields": [f.value for f in self.fields],
-        }
-
-
-def rows_in_master(desired: Desired, mask: pd.Series) -> pd.Series:
-    """The master row numbers of the desired rows where ``mask`` holds."""
-    return desired.frame.loc[mask, ROW].astype("Int64")
