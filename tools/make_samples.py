@@ -12,6 +12,7 @@ samples/exports/ the channels' current state, drifting from the master.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import re
 import zipfile
@@ -208,7 +209,7 @@ def products() -> list[dict]:
                         brand,
                         price,
                         category,
-                        n * 10 + k,
+                        n * 10 + k + 20000,  # variants have EANs of their own
                         Hoofdartikel=parent,
                         Kleur=colour,
                         Maat=size,
@@ -216,6 +217,22 @@ def products() -> list[dict]:
                     )
                 )
     return rows
+
+
+def stock_rows() -> list[tuple[str, str, object]]:
+    """The stock sheet: warehouse and (for two in three products) store; parents hold none."""
+    rows = products()
+    parents = {r["Hoofdartikel"] for r in rows if r.get("Hoofdartikel")}
+    out: list[tuple[str, str, object]] = []
+    for i, row in enumerate(rows):
+        sku = row["Artikelnummer"]
+        if sku in parents:
+            continue
+        out.append((sku, "warehouse", (i * 7) % 23))
+        if i % 3:
+            out.append((sku, "store", i % 5))
+    out.append(("XX-9999", "warehouse", 4))  # a SKU that is not in the products sheet
+    return out
 
 
 def write_master(path: Path) -> None:
@@ -242,15 +259,8 @@ def write_master(path: Path) -> None:
             cell.number_format = "@"
     stock = book.create_sheet("stock")
     stock.append(["sku", "location", "quantity"])
-    parents = {r["Hoofdartikel"] for r in rows if r.get("Hoofdartikel")}
-    for i, row in enumerate(rows):
-        sku = row["Artikelnummer"]
-        if sku in parents:
-            continue
-        stock.append([sku, "warehouse", (i * 7) % 23])
-        if i % 3:
-            stock.append([sku, "store", i % 5])
-    stock.append(["XX-9999", "warehouse", 4])  # a SKU that is not in the products sheet
+    for record in stock_rows():
+        stock.append(list(record))
     buffer = io.BytesIO()
     book.save(buffer)
     cached = round(18.95 * 0.9, 2)
@@ -331,11 +341,163 @@ def write_exports(folder: Path) -> None:
     (folder / "pos.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+PARENTS = ("JK-RAIN", "HM-URBAN", "GL-WINTER")
+
+
+def _price(row: dict) -> float:
+    price = row["Prijs"]
+    if isinstance(price, str):
+        price = float(price.replace("€", "").replace(".", "").replace(",", ".").strip() or 0)
+    return float(price)
+
+
+def _stock() -> dict[str, dict[str, int]]:
+    """The master's stock sheet as {sku: {location: quantity}} (good rows only)."""
+    out: dict[str, dict[str, int]] = {}
+    for sku, location, quantity in stock_rows():
+        if isinstance(quantity, int):
+            out.setdefault(sku, {})[location] = quantity
+    return out
+
+
+def _csv(path: Path, header: list[str], rows: list[list[object]], *, bom: bool = False, lead: str = "") -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    path.write_bytes(lead.encode() + (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"))
+
+
+def write_shopify(folder: Path) -> None:
+    """Shopify's export in the current (2024+) header dialect, from a multi-location store: no inventory column
+    in the product file, stock in the inventory file. Drift: a changed price, a barcode a spreadsheet mangled, a
+    product on sale in Shopify only, an archived product the master sells, a product Shopify lacks (GL-WINTER and
+    its variants), one it still sells that the master dropped, and an extra metafield column."""
+    header = ["Title", "URL handle", "Description", "Vendor", "Product category", "Type", "Tags",
+              "Published on online store", "Status", "SKU", "Barcode", "Option1 name", "Option1 value",
+              "Option2 name", "Option2 value", "Option3 name", "Option3 value", "Price", "Compare-at price",
+              "Product image URL", "Image position", "Variant image URL", "Gift card",
+              "Colour (product.metafields.shopify.color-pattern)"]  # fmt: skip
+    rows: list[list[object]] = []
+    inventory: list[list[object]] = []
+    stock = _stock()
+    by_sku = {r["Artikelnummer"]: r for r in products()}
+    for row in products():
+        sku = row["Artikelnummer"]
+        parent = row.get("Hoofdartikel", "")
+        if sku in PARENTS or parent == "GL-WINTER" or sku in ("LK-6003", "BG-7003"):
+            continue
+        product = by_sku[parent] if parent else row
+        handle = "regenjas-storm" if parent == "JK-RAIN" else re.sub(r"[^a-z0-9]+", "-", (parent or sku).lower())
+        first = not parent or not any(r[1] == handle for r in rows)
+        price, compare = _price(row), 0.0
+        sale = row.get("Actieprijs")
+        if sale not in ("", None):
+            price, compare = float(str(sale)) if not str(sale).startswith("=") else round(_price(row) * 0.9, 2), price
+        barcode = str(row["EAN"])
+        status = "active"
+        if sku == "KT-2002":
+            price = 22.50
+        if sku == "VL-1002":
+            price, compare = 17.50, 0.0  # the master's sale price, but Shopify lost the compare-at price
+        if sku == "TL-5002":
+            price, compare = 35.00, 39.95  # on sale in Shopify only
+        if sku == "PD-9001":
+            barcode = "8.71E+12"
+        if sku == "BG-7001":
+            status = "archived"
+        option = ("Kleur", row.get("Kleur", ""), "Maat", row.get("Maat", "")) if parent else ("Title", "Default Title", "", "")
+        rows.append(
+            [product["Titel"] if first else "", handle, product["Omschrijving"] if first else "",
+             product["Merk"] if first else "", "", product["Categorie"] if first else "", "",
+             "TRUE" if first else "", status if first else "", sku, barcode, option[0] if first else "", option[1],
+             option[2] if first else "", option[3], "", "", f"{price:.2f}", f"{compare:.2f}" if compare else "",
+             product["Afbeelding"] if first else "", 1 if first else "", row["Afbeelding"] if parent else "",
+             "FALSE" if first else "", "black" if first and parent else ""]
+        )  # fmt: skip
+        on_hand = stock.get(sku, {}).get("warehouse")
+        if sku == "VL-1003":
+            on_hand = 9  # sold online, not yet counted in the master
+        if on_hand is not None:
+            inventory.append([handle, product["Titel"], sku, on_hand])
+    rows.append(["Oude bel", "oude-bel", "Een bel die het assortiment verliet.", "Velora", "", "Accessoires", "",
+                 "TRUE", "active", "OLD-0002", "", "Title", "Default Title", "", "", "", "", "4.95", "", "", "", "",
+                 "FALSE", ""])  # fmt: skip
+    inventory.append(["oude-bel", "Oude bel", "OLD-0002", 3])
+    _csv(folder / "shopify_products.csv", header, rows)
+    inventory_header = ["Handle", "Title", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
+                        "Option3 Name", "Option3 Value", "SKU", "HS Code", "COO", "Location", "Bin name",
+                        "Incoming (not editable)", "Unavailable (not editable)", "Committed (not editable)",
+                        "Available (not editable)", "On hand (current)", "On hand (new)"]  # fmt: skip
+    _csv(
+        folder / "shopify_inventory.csv",
+        inventory_header,
+        [[h, t, "", "", "", "", "", "", sku, "", "", "Magazijn", "", 0, 0, 0, n, n, ""] for h, t, sku, n in inventory],
+    )
+
+
+#: WooCommerce's export headers as a Dutch-language site writes them (mapped back in channels.example.yaml).
+WOO_DUTCH = {
+    "ID": "ID", "Type": "Type", "SKU": "Artikelnummer", "GTIN, UPC, EAN, or ISBN": "GTIN, UPC, EAN of ISBN",
+    "Name": "Naam", "Published": "Gepubliceerd", "Description": "Beschrijving", "In stock?": "Op voorraad?",
+    "Stock": "Voorraad", "Sale price": "Actieprijs", "Regular price": "Reguliere prijs",
+    "Categories": "Categorieën", "Images": "Afbeeldingen", "Parent": "Hoofdproduct",
+    "Attribute 1 name": "Eigenschap 1 naam", "Attribute 1 value(s)": "Eigenschap 1 waarde(n)",
+    "Attribute 2 name": "Eigenschap 2 naam", "Attribute 2 value(s)": "Eigenschap 2 waarde(n)",
+    "Meta: _yoast_wpseo_title": "Meta: _yoast_wpseo_title",
+}  # fmt: skip
+
+
+def write_woocommerce(folder: Path) -> None:
+    """A Dutch-language WooCommerce export: translated headers, a byte-order mark after a stray space, ``\\n`` in
+    descriptions, a variable product with its variations. Drift: stock counted differently, a sale price the master
+    dropped, a private product the master sells, HM-URBAN and its variants missing, an old product still listed."""
+    header = list(WOO_DUTCH.values())
+    rows: list[list[object]] = []
+    stock = _stock()
+    ids = iter(range(101, 1000))
+    for row in products():
+        sku = row["Artikelnummer"]
+        parent = row.get("Hoofdartikel", "")
+        if sku == "HM-URBAN" or parent == "HM-URBAN" or sku in ("LK-6003", "BG-7003"):
+            continue
+        is_parent = sku in PARENTS
+        kind = "variable" if is_parent else ("variation" if parent else "simple")
+        quantity: object = "" if is_parent else sum(stock.get(sku, {}).values())
+        price = "" if is_parent else f"{_price(row):.2f}"
+        sale = row.get("Actieprijs", "")
+        sale = f"{float(sale):.2f}" if sale not in ("", None) else ""
+        published = 1
+        if sku == "BR-3002":
+            quantity = 3
+        if sku == "LK-6001":
+            sale = "49.95"
+        if sku == "BT-8001":
+            published = 0
+        colours = sorted({r.get("Kleur", "") for r in products() if r.get("Hoofdartikel") == sku})
+        sizes = list(dict.fromkeys(r.get("Maat", "") for r in products() if r.get("Hoofdartikel") == sku))
+        attr = (["Kleur", ", ".join(colours), "Maat", ", ".join(sizes)] if is_parent
+                else ["Kleur", row.get("Kleur", ""), "Maat", row.get("Maat", "")] if parent else ["", "", "", ""])  # fmt: skip
+        images = row["Afbeelding"] + (", " + str(row["Extra afbeeldingen"]) if row.get("Extra afbeeldingen") else "")
+        rows.append(
+            [next(ids), kind, sku, row["EAN"], row["Titel"], published,
+             str(row["Omschrijving"]).replace("\n", "\\n"),
+             "" if is_parent else (1 if quantity else 0), quantity, sale, price, "" if parent else row["Categorie"],
+             images, parent, *attr, ""]
+        )  # fmt: skip
+    rows.append([999, "simple", "OLD-0003", "", "Oude pomp", 1, "", 1, 4, "", "12.50", "Gereedschap", "", "", "",
+                 "", "", "", ""])  # fmt: skip
+    _csv(folder / "woocommerce.csv", header, rows, bom=True, lead=" ")
+
+
 def main() -> None:
     SAMPLES.mkdir(exist_ok=True)
     write_master(SAMPLES / "master.xlsx")
     write_broken(SAMPLES / "broken")
     write_exports(SAMPLES / "exports")
+    write_shopify(SAMPLES / "exports")
+    write_woocommerce(SAMPLES / "exports")
     print(f"wrote samples under {SAMPLES}")
 
 

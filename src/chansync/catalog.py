@@ -18,7 +18,20 @@ import pandas as pd
 from . import columns
 from .config import LoadedConfig, MasterConfig
 from .errors import InputError, MissingColumnError
-from .fields import CONDITIONS, OVERRIDE_SEPARATOR, ROW, Field, Kind, StockField, parse_field
+from .fields import (
+    AVAILABILITIES,
+    BACKORDER,
+    CONDITIONS,
+    IN_STOCK,
+    OUT_OF_STOCK,
+    OVERRIDE_SEPARATOR,
+    PREORDER,
+    ROW,
+    Field,
+    Kind,
+    StockField,
+    parse_field,
+)
 from .issues import Severity, define, frame_of
 from .parse import Parsed, clean, parse_choice, parse_currency, parse_decimal, parse_gtin, parse_money, parse_quantity
 from .sheet import Table, normalize_header, read_table
@@ -42,6 +55,20 @@ STATUS_SPELLINGS = {
     "0": "inactive",
     "draft": "inactive",
     "archived": "inactive",
+}
+#: Availability as channels and sellers write it (Google's legacy "in stock", WooCommerce's "instock", Dutch).
+AVAILABILITY_SPELLINGS = {
+    **{a: a for a in AVAILABILITIES},
+    **{a.replace("_", " "): a for a in AVAILABILITIES},
+    **{a.replace("_", ""): a for a in AVAILABILITIES},
+    "onbackorder": BACKORDER,
+    "available for order": BACKORDER,
+    "pre-order": PREORDER,
+    "op voorraad": IN_STOCK,
+    "leverbaar": IN_STOCK,
+    "niet op voorraad": OUT_OF_STOCK,
+    "uitverkocht": OUT_OF_STOCK,
+    "discontinued": OUT_OF_STOCK,
 }
 CONDITION_SPELLINGS = {c: c for c in CONDITIONS} | {"nieuw": "new", "gebruikt": "used", "refurbished": "refurbished"}
 
@@ -170,6 +197,8 @@ def parse_column(field_: Field, text: pd.Series) -> Parsed:
         return parse_choice(text, STATUS_SPELLINGS)
     if field_ is Field.CONDITION:
         return parse_choice(text, CONDITION_SPELLINGS)
+    if field_ is Field.AVAILABILITY:
+        return parse_choice(text, AVAILABILITY_SPELLINGS)
     if field_ is Field.CURRENCY:
         return parse_currency(text)
     parser = PARSERS.get(field_.kind)

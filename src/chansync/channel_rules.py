@@ -15,7 +15,7 @@ import pandas as pd
 from .adapters.base import SKIP, WANTED, Adapter, Desired
 from .catalog import Catalog
 from .config import ChannelConfig, FilterRules, PriceRules, StockRules
-from .fields import OVERRIDE_SEPARATOR, ROW, Field, Kind
+from .fields import IN_STOCK, OUT_OF_STOCK, OVERRIDE_SEPARATOR, ROW, Field, Kind
 from .issues import IssueCode, Report, Severity, define, frame_of
 from .parse import MONEY_SCALE
 from .rules.identity import parent_rows
@@ -41,6 +41,8 @@ def desired_state(catalog: Catalog, adapter: Adapter) -> Desired:
         if field_ is Field.QUANTITY:
             frame[name] = apply_stock_rules(catalog.quantity_for(config.stock.locations), config.stock)
             continue
+        if field_ is Field.AVAILABILITY:
+            continue  # from the final quantity, below
         if not catalog.has(name):
             continue
         frame[name] = catalog.frame[name]
@@ -57,7 +59,12 @@ def desired_state(catalog: Catalog, adapter: Adapter) -> Desired:
         frame[Field.CURRENCY.value] = config.price.currency
     _drop_sale_not_below_price(frame)
     _apply_overrides(frame, catalog, channel, adapter.needed())
+    if Field.AVAILABILITY in adapter.needed():
+        frame[Field.AVAILABILITY.value] = availability(catalog, frame, config.stock)
+    _inherit_product_fields(frame, catalog, adapter.product_fields)
+    _blank_for_variants(frame, catalog, adapter.parent_only_fields)
     _apply_value_maps(frame, config)
+    frame = adapter.prepare(frame)
     frame[WANTED] = wanted_by_filter(catalog, config.filter)
     if not adapter.lists_parents:
         frame[WANTED] &= ~parent_rows(catalog)
@@ -76,6 +83,43 @@ def _apply_overrides(frame: pd.DataFrame, catalog: Catalog, channel: str, fields
         if field_.kind is Kind.TEXT or field_.kind is Kind.KEY or field_.kind is Kind.URL:
             given = given.where(given.ne(""))
         frame[field_.value] = given.combine_first(frame[field_.value]) if field_.value in frame else given
+
+
+def availability(catalog: Catalog, frame: pd.DataFrame, rules: StockRules) -> pd.Series:
+    """The master's availability where it gives one, else from the channel's stock: in stock above zero.
+    NA where both are unknown (left as it is on the channel)."""
+    quantity = frame.get(Field.QUANTITY.value)
+    if quantity is None:
+        quantity = apply_stock_rules(catalog.quantity_for(rules.locations), rules)
+    derived = pd.Series(pd.NA, index=frame.index, dtype="str")
+    derived = derived.mask(quantity.gt(0).fillna(False), IN_STOCK).mask(quantity.eq(0).fillna(False), OUT_OF_STOCK)
+    if catalog.has(Field.AVAILABILITY):
+        return catalog.frame[Field.AVAILABILITY.value].astype("str").fillna(derived)
+    return derived
+
+
+def _inherit_product_fields(frame: pd.DataFrame, catalog: Catalog, fields: Iterable[Field]) -> None:
+    """Variants take product-level fields from their parent row (where the parent has a value)."""
+    parent = Field.PARENT_SKU.value
+    names = [f.value for f in fields if f.value in frame.columns]
+    if not names or not catalog.has(parent):
+        return
+    parents = catalog.frame[parent]
+    has_parent = parents.notna() & parents.ne("")
+    if not has_parent.any():
+        return
+    by_sku = frame.drop_duplicates(_SKU).set_index(_SKU)
+    for name in names:
+        inherited = parents[has_parent].map(by_sku[name])
+        frame.loc[inherited.index, name] = inherited.where(inherited.notna(), frame.loc[inherited.index, name])
+
+
+def _blank_for_variants(frame: pd.DataFrame, catalog: Catalog, fields: Iterable[Field]) -> None:
+    parent = Field.PARENT_SKU.value
+    names = [f.value for f in fields if f.value in frame.columns]
+    if names and catalog.has(parent):
+        variant = catalog.frame[parent].notna() & catalog.frame[parent].ne("")
+        frame.loc[variant, names] = pd.NA
 
 
 def _apply_value_maps(frame: pd.DataFrame, config: ChannelConfig) -> None:

@@ -22,6 +22,8 @@ CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED = "create", "update", "delist", "unch
 OUTCOMES = (CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED)
 ITEM_COLUMNS = ["key", "sku", "outcome", "fields", "reason", "row"]
 CHANGE_COLUMNS = ["key", "sku", "field", "old", "new"]
+#: The change of a listing that is on the channel but not live there (draft, private, archived) and is wanted.
+LISTED = "listed"
 
 
 @dataclass
@@ -138,7 +140,7 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
         a, b = normalized(field_, new), normalized(field_, old)
         same = ((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
         differs = ~same
-        if field_ is Field.QUANTITY:
+        if field_ is Field.QUANTITY or field_ is Field.AVAILABILITY:
             differs &= new.notna().to_numpy()  # unknown stock is left as it is
         field_hits.append(differs)
         if not differs.any():
@@ -156,10 +158,26 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
                 }
             )
         )
+    # Wanted, on the channel, but not live there (a draft, an archived product): listing it again is a change.
+    relist = ~live[both_have] if len(both_have) else np.zeros(0, dtype=bool)
+    if relist.any():
+        changed |= relist
+        hit = np.flatnonzero(relist)
+        change_parts.append(
+            pd.DataFrame(
+                {
+                    "key": want_keys.iloc[both_rows[hit]].to_numpy(),
+                    "sku": want[Field.SKU.value].iloc[both_rows[hit]].astype("str").to_numpy(),
+                    "field": LISTED,
+                    "old": "no",
+                    "new": "yes",
+                }
+            )
+        )
     update_pick = np.flatnonzero(changed)
     joined = np.full(len(both_rows), "", dtype=object)
-    for field_, hits in zip(compared, field_hits, strict=True):
-        joined = np.where(hits, joined + ("," + field_.value), joined)
+    for name, hits in [*((f.value, h) for f, h in zip(compared, field_hits, strict=True)), (LISTED, relist)]:
+        joined = np.where(hits, joined + ("," + name), joined)
     listed = [text[1:] for text in joined[update_pick].tolist()]
 
     def rows_of(frame: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
@@ -184,6 +202,18 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     keyed_want = want.set_index(pd.Index(want_keys, name=None))
     keyed_have = have.set_index(pd.Index(have_keys, name=None))
     return Plan(channel, adapter, key, [f.value for f in compared], items, changes, keyed_want, keyed_have)
+
+
+def without_creates(plan: Plan, reason: str) -> Plan:
+    """For channels where chansync cannot create listings: what would be created is reported as skipped."""
+    items = plan.items
+    creates = items["outcome"].eq(CREATE)
+    if creates.any():
+        items = items.copy()
+        items.loc[creates, "outcome"] = SKIPPED
+        items.loc[creates, "reason"] = reason
+        plan.items = items
+    return plan
 
 
 def current_sku(have: pd.DataFrame) -> pd.Series:

@@ -44,6 +44,7 @@ class Field(StrEnum):
     SALE_PRICE = "sale_price"
     CURRENCY = "currency"
     QUANTITY = "quantity"
+    AVAILABILITY = "availability"
     CONDITION = "condition"
     IMAGE_URL = "image_url"
     ADDITIONAL_IMAGE_URLS = "additional_image_urls"
@@ -82,6 +83,7 @@ FIELD_INFO: dict[Field, FieldInfo] = {
     Field.SALE_PRICE: FieldInfo(Kind.MONEY, "sale price"),
     Field.CURRENCY: FieldInfo(Kind.CODE, "currency"),
     Field.QUANTITY: FieldInfo(Kind.INTEGER, "quantity"),
+    Field.AVAILABILITY: FieldInfo(Kind.CODE, "availability"),
     Field.CONDITION: FieldInfo(Kind.CODE, "condition"),
     Field.IMAGE_URL: FieldInfo(Kind.URL, "image URL"),
     Field.ADDITIONAL_IMAGE_URLS: FieldInfo(Kind.URL_LIST, "additional image URLs"),
@@ -107,6 +109,9 @@ class StockField(StrEnum):
 
 CONDITIONS = ("new", "refurbished", "used")
 STATUSES = ("active", "inactive")
+#: Whether a product can be bought now. Derived from stock where the master has no availability column.
+IN_STOCK, OUT_OF_STOCK, PREORDER, BACKORDER = "in_stock", "out_of_stock", "preorder", "backorder"
+AVAILABILITIES = (IN_STOCK, OUT_OF_STOCK, PREORDER, BACKORDER)
 DEFAULT_CONDITION = "new"
 DEFAULT_STATUS = "active"
 

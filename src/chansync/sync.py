@@ -9,7 +9,7 @@ import pandas as pd
 from .adapters.base import Adapter, ChannelState, Desired
 from .adapters.registry import Registry
 from .config import LoadedConfig
-from .diff import Plan, diff
+from .diff import Plan, diff, without_creates
 from .errors import ConfigError
 from .issues import Report
 from .validation import ChannelCheck, Validation, validate
@@ -55,6 +55,8 @@ def plan_channel(config: LoadedConfig, check: ChannelCheck) -> ChannelPlan:
     adapter, desired = check.adapter, check.desired
     current = read_current(config, adapter)
     plan = diff(desired, current, channel=adapter.channel, adapter=adapter.name, fields=list(adapter.carried()))
+    if not adapter.creates:
+        plan = without_creates(plan, "not-on-channel")
     return ChannelPlan(adapter.channel, adapter, desired, plan, check.issues + current.issues)
 
 

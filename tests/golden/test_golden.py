@@ -32,5 +32,6 @@ def test_the_samples_plan_equals_the_checked_in_plan(sample_plan, golden: Callab
 
 def test_each_channel_feed(sample_plan, golden: Callable[[Path, bytes], None]) -> None:
     for channel in sample_plan.channels:
-        feed = b"".join(channel.adapter.render(channel.desired, channel.plan))
-        golden(HERE / "samples" / f"{channel.name}{channel.adapter.feed_suffix}", feed)
+        for feed in channel.adapter.feed_files(channel.desired, channel.plan):
+            suffix = feed.extension or channel.adapter.feed_suffix
+            golden(HERE / "samples" / f"{channel.name}{feed.suffix}{suffix}", b"".join(feed.chunks))

@@ -8,7 +8,7 @@ it renders, and (for API channels) gives it a transport.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -53,6 +53,15 @@ class ChannelContext:
     config: ChannelConfig
     settings: AdapterSettings
     currency: str  # the master's default currency
+    #: Resolves a file named in the channel's settings (relative to the config file): (path, name to show).
+    locate: Callable[[str, str], tuple[Path, str]] | None = None
+
+    def file(self, value: str, setting: str) -> tuple[Path, str]:
+        """The file a setting names, checked to exist; errors name ``channels.<name>.<setting>``."""
+        key = f"channels.{self.name}.{setting}"
+        if self.locate is None:
+            return Path(value), value
+        return self.locate(value, key)
 
 
 @dataclass
@@ -85,6 +94,16 @@ WANTED = "_wanted"
 SKIP = "_skip"
 
 
+@dataclass
+class FeedFile:
+    """One file of a channel's feed. ``suffix`` is added to the configured feed path's stem ("" for the main file;
+    Shopify's inventory file is ``-inventory``); ``chunks`` are its bytes, written as they come."""
+
+    suffix: str
+    chunks: Iterable[bytes]
+    extension: str | None = None  # None: the configured feed path's own extension
+
+
 class Adapter:
     """Base class of every channel adapter. Subclasses set the class attributes and override what they can do."""
 
@@ -102,6 +121,15 @@ class Adapter:
     #: Whether a variable product's own row (the parent its variants name) is listed on this channel. Webshops
     #: group variants under it; catalogues, marketplaces and tills list only the variants themselves.
     lists_parents: ClassVar[bool] = False
+    #: Fields that belong to the product, not the variant: a variant takes them from its parent row in the master
+    #: (Shopify shows one title and description for all variants of a product).
+    product_fields: ClassVar[tuple[Field, ...]] = ()
+    #: Fields a variant does not hold on this channel at all (WooCommerce variations show their parent's
+    #: categories): left empty for variants, so they are neither compared nor written.
+    parent_only_fields: ClassVar[tuple[Field, ...]] = ()
+    #: Whether chansync can create a listing on this channel. Where it cannot (a marketplace listing needs a product
+    #: type and attributes chansync does not hold), products missing there are reported as skipped, not created.
+    creates: ClassVar[bool] = True
 
     def __init__(self, context: ChannelContext) -> None:
         self.context = context
@@ -115,8 +143,10 @@ class Adapter:
         return self.fields
 
     def needed(self) -> tuple[Field, ...]:
-        """Fields whose master error means the item is left alone on this channel."""
-        return tuple(dict.fromkeys((self.key, *self.carried())))
+        """Fields whose master error means the item is left alone on this channel (availability comes from stock)."""
+        carried = self.carried()
+        stock = (Field.QUANTITY,) if Field.AVAILABILITY in carried else ()
+        return tuple(dict.fromkeys((self.key, *carried, *stock)))
 
     # --- behaviour; each raises unless the adapter declares the capability -----------------------------------
 
@@ -127,5 +157,13 @@ class Adapter:
         """The channel's own rules on the desired state, as issue frames placed in the master. None by default."""
         return ()
 
+    def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Last touch on the desired frame in the channel's terms (e.g. an EAN padded to 13 digits). Vectorised."""
+        return frame
+
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         raise AdapterError(f"the {self.name} adapter cannot write a feed")
+
+    def feed_files(self, desired: Desired, plan: Plan) -> list[FeedFile]:
+        """Every file of the feed. One by default (:meth:`render`); an adapter with several files overrides this."""
+        return [FeedFile("", self.render(desired, plan))]

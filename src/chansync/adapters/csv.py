@@ -19,7 +19,7 @@ from ..errors import AdapterError
 from ..fields import Field
 from ..sheet import read_table
 from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired
-from .feeds import as_text, csv_bytes, neutralise
+from .feeds import as_text, csv_bytes, kept_rows, neutralise
 
 if TYPE_CHECKING:
     from ..diff import Plan
@@ -73,12 +73,8 @@ class CsvAdapter(Adapter):
         return ChannelState(frame, Field.SKU.value, display, issues=list(table.issues))
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
-        from ..diff import CREATE, SKIPPED, UNCHANGED, UPDATE
-
         fields = [Field.SKU, *self.carried()]
-        listed = plan.desired.loc[plan.keys(CREATE, UPDATE, UNCHANGED).intersection(plan.desired.index)]
-        kept = plan.current.loc[plan.keys(SKIPPED).intersection(plan.current.index)]
-        rows = pd.concat([listed, kept]) if len(kept) else listed
+        rows = kept_rows(plan)
         columns = self.context.config.columns
         out = pd.DataFrame(index=rows.index)
         for field_ in fields:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow.compute as pc
 
+from .. import columns
 from ..fields import Field
 from ..parse import format_value
+
+if TYPE_CHECKING:
+    from ..diff import Plan
 
 _FORMULA_START = r"^[=+\-@\t\r]"
 
@@ -33,3 +39,40 @@ def csv_bytes(frame: pd.DataFrame, *, delimiter: str = ",", encoding: str = "utf
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, sep=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return buffer.getvalue().encode(encoding)
+
+
+def slug(values: pd.Series) -> pd.Series:
+    """URL handles: lower case ASCII letters, digits and single dashes ("Regenjas Ström 2" -> "regenjas-strom-2")."""
+    data = columns.arrow(values.astype("str").fillna(""))
+    data = pc.utf8_normalize(data, "NFKD")
+    data = pc.replace_substring_regex(data, r"\p{Mn}", "")
+    data = pc.utf8_lower(data)
+    data = pc.replace_substring_regex(data, r"[^a-z0-9]+", "-")
+    data = pc.utf8_trim(data, "-")
+    return columns.strings(data, values.index)
+
+
+def variant_groups(frame: pd.DataFrame) -> pd.Series:
+    """The product each row belongs to: its parent SKU, or its own SKU when it has none."""
+    sku = frame[Field.SKU.value].astype("str")
+    if Field.PARENT_SKU.value not in frame.columns:
+        return sku
+    parent = frame[Field.PARENT_SKU.value].astype("str")
+    return parent.where(parent.notna() & parent.ne(""), sku)
+
+
+def kept_rows(plan: Plan) -> pd.DataFrame:
+    """The rows a full feed lists: wanted items as desired, skipped items exactly as they are on the channel now
+    (leaving them out would delist them). Delisted items are left out."""
+    from ..diff import CREATE, SKIPPED, UNCHANGED, UPDATE
+
+    listed = plan.desired.loc[plan.keys(CREATE, UPDATE, UNCHANGED).intersection(plan.desired.index)]
+    kept = plan.current.loc[plan.keys(SKIPPED).intersection(plan.current.index)]
+    return pd.concat([listed, kept]) if len(kept) else listed
+
+
+def values_of(rows: pd.DataFrame, field_: Field) -> pd.Series:
+    """A field's column, or NA everywhere where the frame has none (a master without that column)."""
+    if field_.value in rows.columns:
+        return rows[field_.value]
+    return pd.Series(pd.NA, index=rows.index, dtype="object")

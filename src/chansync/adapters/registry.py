@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -105,7 +106,12 @@ class Registry:
             text = problem.detail.replace("the top level", f"channels.{name}")
             setting_key = f"channels.{name}.{problem.key}" if problem.key else None
             raise ConfigError(text, key=setting_key, file=config.display) from None
-        adapter = cls(ChannelContext(name, channel, settings, config.master.currency))
+
+        def locate(value: str, key: str) -> tuple[Path, str]:
+            path = config.path_of(value, key)
+            return path, config.display_path(path)
+
+        adapter = cls(ChannelContext(name, channel, settings, config.master.currency, locate))
         adapter.carried()  # a configurable adapter checks its mapping here, before any reading
         return adapter
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import columns
 from ..catalog import Catalog
-from ..fields import CONDITIONS, STATUSES, Field
+from ..fields import AVAILABILITIES, CONDITIONS, STATUSES, Field
 from ..issues import Severity, define
 from ..parse import url_ok
 from ._place import at, quoted, text_at
@@ -16,6 +16,9 @@ from ._place import at, quoted, text_at
 URL_INVALID = define("url-invalid", Severity.ERROR, "A link is not an http(s) URL.")
 CONDITION_INVALID = define("condition-invalid", Severity.ERROR, "A condition is not new, refurbished or used.")
 STATUS_INVALID = define("status-invalid", Severity.ERROR, "A status is not active or inactive.")
+AVAILABILITY_INVALID = define(
+    "availability-invalid", Severity.ERROR, "An availability is not in_stock, out_of_stock, preorder or backorder."
+)
 TITLE_TOO_LONG = define("title-too-long", Severity.WARNING, "A title is longer than the configured limit (150).")
 DESCRIPTION_TOO_LONG = define(
     "description-too-long", Severity.WARNING, "A description is longer than the configured limit (5000)."
@@ -30,6 +33,7 @@ def check(catalog: Catalog, limits: dict[str, int] | None = None) -> Iterator[pd
     for field_, code, allowed in (
         (Field.CONDITION, CONDITION_INVALID, CONDITIONS),
         (Field.STATUS, STATUS_INVALID, STATUSES),
+        (Field.AVAILABILITY, AVAILABILITY_INVALID, AVAILABILITIES),
     ):
         for name in catalog.columns_of(field_):
             problem = catalog.problems.get(name)

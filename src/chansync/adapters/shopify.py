@@ -1,0 +1,391 @@
+"""``shopify``: the Shopify product CSV (legacy and current header dialects) and the inventory CSV.
+
+A Shopify product is a group of rows sharing a handle: the first row holds the product (title, description,
+vendor, type, status, option names), every row with a SKU, option value or price is a variant, and rows with only
+an image are extra images. Variants are keyed by SKU.
+
+Writing: the product CSV holds every product with a created or changed variant, all its variants grouped under one
+handle (a variant left out of an overwrite import could be lost), plus delisted products set to ``draft``. Stock
+goes into a separate inventory CSV for one location (the product CSV's quantity column only works for
+single-location stores), so the product CSV leaves stock alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from pydantic import Field as PydField
+
+from .. import columns
+from ..errors import AdapterError
+from ..fields import ROW, Field
+from ..issues import Severity, define
+from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile
+from .feeds import as_text, csv_bytes, slug, values_of, variant_groups
+from .tabular import Export, column, read_export
+
+if TYPE_CHECKING:
+    from ..diff import Plan
+
+HANDLE, PRODUCT_STATUS, INVENTORY_ITEM = "handle", "shopify_status", "_inventory"
+OPTION_NAMES = [f"option{i}_name" for i in (1, 2, 3)]
+OPTION_VALUES = [f"option{i}_value" for i in (1, 2, 3)]
+
+#: Legacy header first (what chansync writes; Shopify's importer reads both), then the 2024+ dialect.
+PRODUCT_COLUMNS = [
+    column(HANDLE, "Handle", "URL handle"),
+    column(Field.TITLE, "Title"),
+    column(Field.DESCRIPTION, "Body (HTML)", "Description"),
+    column(Field.BRAND, "Vendor"),
+    column(Field.CATEGORY, "Type"),
+    column("published", "Published", "Published on online store"),
+    *(column(OPTION_NAMES[i], f"Option{i + 1} Name") for i in range(3)),
+    *(column(OPTION_VALUES[i], f"Option{i + 1} Value") for i in range(3)),
+    column(Field.SKU, "Variant SKU", "SKU"),
+    column(Field.QUANTITY, "Variant Inventory Qty", "Inventory quantity"),
+    column(Field.PRICE, "Variant Price", "Price"),
+    column("compare_at", "Variant Compare At Price", "Compare-at price"),
+    column(Field.GTIN, "Variant Barcode", "Barcode"),
+    column("image_src", "Image Src", "Product image URL"),
+    column("variant_image", "Variant Image", "Variant image URL"),
+    column(PRODUCT_STATUS, "Status"),
+]
+INVENTORY_COLUMNS = [
+    column(HANDLE, "Handle"),
+    column(Field.SKU, "SKU"),
+    column("location", "Location"),
+    column("on_hand_new", "On hand (new)"),
+    column("on_hand", "On hand (current)", "On hand", "Available (not editable)", "Available"),
+]
+
+OPTION_MISMATCH = define(
+    "shopify-duplicate-options",
+    Severity.ERROR,
+    "Two variants of one Shopify product have the same option values (colour and size); Shopify cannot tell them "
+    "apart.",
+)
+TITLE_TOO_LONG = define("shopify-title-too-long", Severity.ERROR, "A title is longer than Shopify's 255 characters.")
+VENDOR_TOO_SHORT = define("shopify-vendor-too-short", Severity.WARNING, "Shopify wants a vendor of two characters.")
+
+_LIVE_STATUSES = {"active", ""}
+
+
+class ShopifySettings(AdapterSettings):
+    inventory_export: str | None = PydField(
+        None, description="Shopify's inventory CSV export (stock per location); relative to the config file."
+    )
+    location: str | None = PydField(
+        None,
+        description="The Shopify location whose stock chansync sets (the channel's stock rules pick the master "
+        "locations that feed it). Needed when the inventory export has several locations.",
+    )
+    color_option: str = PydField("Color", description="Option name that holds the colour.")
+    size_option: str = PydField("Size", description="Option name that holds the size.")
+    color_names: list[str] = PydField(
+        default_factory=lambda: ["Color", "Colour", "Kleur", "Farbe", "Couleur", "Colore", "Color "],
+        description="Option names read as colour.",
+    )
+    size_names: list[str] = PydField(
+        default_factory=lambda: ["Size", "Maat", "Größe", "Groesse", "Taille", "Taglia", "Talla"],
+        description="Option names read as size.",
+    )
+
+
+class ShopifyAdapter(Adapter):
+    name = "shopify"
+    title = "Shopify"
+    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    key = Field.SKU
+    fields = (
+        Field.TITLE,
+        Field.DESCRIPTION,
+        Field.BRAND,
+        Field.CATEGORY,
+        Field.GTIN,
+        Field.PRICE,
+        Field.SALE_PRICE,
+        Field.QUANTITY,
+        Field.IMAGE_URL,
+        Field.COLOR,
+        Field.SIZE,
+    )
+    required = (Field.TITLE, Field.PRICE)
+    product_fields = (Field.TITLE, Field.DESCRIPTION, Field.BRAND, Field.CATEGORY)
+    Settings = ShopifySettings
+
+    @property
+    def settings(self) -> ShopifySettings:
+        assert isinstance(self.context.settings, ShopifySettings)
+        return self.context.settings
+
+    def needed(self) -> tuple[Field, ...]:
+        return (*super().needed(), Field.PARENT_SKU)  # variants are grouped under their parent's handle
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    def read_export(self, path: Path, display: str) -> ChannelState:
+        export = read_export(
+            path,
+            display,
+            PRODUCT_COLUMNS,
+            channel=self.channel,
+            title="Shopify product",
+            header_map=self.context.config.header_map,
+            required=[HANDLE, Field.SKU.value],
+        )
+        frame = read_products(export, self.settings)
+        issues = list(export.issues)
+        if self.settings.inventory_export:
+            inv_path, inv_display = self.context.file(self.settings.inventory_export, "inventory_export")
+            stock, location, inv_issues = read_inventory(
+                inv_path, inv_display, self.channel, self.settings.location, self.context.config.header_map
+            )
+            frame[Field.QUANTITY.value] = frame[Field.SKU.value].map(stock).astype("Int64")
+            frame.attrs["location"] = location
+            issues.extend(inv_issues)
+        return ChannelState(frame, Field.SKU.value, display, issues=issues)
+
+    # --- the channel's rules --------------------------------------------------------------------------------
+
+    def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
+        from ..channel_rules import WANTED, channel_issue
+
+        frame = desired.frame
+        wanted = frame[WANTED]
+        title = frame.get(Field.TITLE.value)
+        if title is not None:
+            long = columns.length(title.astype("str").fillna("")).gt(255) & wanted
+            message = "Shopify titles are at most 255 characters; this one is longer."
+            yield channel_issue(desired, self, TITLE_TOO_LONG, long, message, Field.TITLE)
+        brand = frame.get(Field.BRAND.value)
+        if brand is not None:
+            text = brand.astype("str").fillna("")
+            short = columns.length(text).eq(1) & wanted
+            message = "Shopify needs a vendor of at least 2 characters; this one has 1."
+            yield channel_issue(desired, self, VENDOR_TOO_SHORT, short, message, Field.BRAND)
+        if Field.PARENT_SKU.value in frame.columns:
+            options = [frame.get(f.value, pd.Series("", index=frame.index)) for f in (Field.COLOR, Field.SIZE)]
+            keyed = pd.DataFrame({"group": variant_groups(frame), "color": options[0], "size": options[1]})
+            has_parent = frame[Field.PARENT_SKU.value].astype("str").fillna("").ne("")
+            twice = keyed.astype("str").fillna("").duplicated(keep=False) & has_parent & wanted
+            message = "Another variant of this product has the same colour and size; Shopify needs them to differ."
+            yield channel_issue(desired, self, OPTION_MISMATCH, twice, message, Field.SIZE)
+
+    # --- writing --------------------------------------------------------------------------------------------
+
+    def feed_files(self, desired: Desired, plan: Plan) -> list[FeedFile]:
+        return [
+            FeedFile("", self.render(desired, plan)),
+            FeedFile("-inventory", self.render_inventory(desired, plan)),
+        ]
+
+    def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
+        rows = product_rows(plan, self.settings)
+        yield csv_bytes(rows)
+
+    def render_inventory(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
+        location = self.settings.location or plan.current.attrs.get("location")
+        rows = inventory_rows(plan, location)
+        if len(rows) and not location:
+            raise AdapterError(
+                f"channel {self.channel!r}: name the Shopify location chansync sets stock for "
+                f"(channels.{self.channel}.location), or give the inventory export so it can be found there"
+            )
+        yield csv_bytes(rows)
+
+
+# --- reading helpers ------------------------------------------------------------------------------------------
+
+
+def read_products(export: Export, settings: ShopifySettings) -> pd.DataFrame:
+    """One row per variant: the product's fields carried down from its first row, options as colour and size."""
+    text = export.text
+    handle = text[HANDLE].where(text[HANDLE].ne("")).ffill().fillna("")
+    product_level = [Field.TITLE.value, Field.DESCRIPTION.value, Field.BRAND.value, Field.CATEGORY.value,
+                     "published", PRODUCT_STATUS, *OPTION_NAMES, "image_src"]  # fmt: skip
+    product = pd.DataFrame({HANDLE: handle})
+    for name in product_level:
+        values = export.get(name)
+        product[name] = values.where(values.ne("")).groupby(handle, sort=False).transform("first")
+    variant_cells = [export.get(n) for n in (Field.SKU.value, *OPTION_VALUES, Field.PRICE.value)]
+    is_variant = pd.concat([c.ne("") for c in variant_cells], axis=1).any(axis=1)
+    rows = text.index[is_variant]
+    frame = pd.DataFrame(index=rows)
+    frame[Field.SKU.value] = export.get(Field.SKU.value)[rows]
+    frame[HANDLE] = handle[rows]
+    for name in (Field.TITLE.value, Field.DESCRIPTION.value, Field.BRAND.value, Field.CATEGORY.value):
+        frame[name] = product.loc[rows, name].astype("str")
+    price, compare = export.parse(Field.PRICE)[rows], export.parse(Field.PRICE, "compare_at")[rows]
+    on_sale = (compare > price).fillna(False)
+    frame[Field.PRICE.value] = compare.where(on_sale, price).astype("Int64")
+    frame[Field.SALE_PRICE.value] = price.where(on_sale).astype("Int64")
+    frame[Field.GTIN.value] = export.get(Field.GTIN.value)[rows]  # as written: a mangled barcode is replaced
+    frame[Field.QUANTITY.value] = (
+        export.parse(Field.QUANTITY)[rows] if export.has(Field.QUANTITY) else pd.Series(pd.NA, index=rows)
+    ).astype("Int64")
+    own_image = export.get("variant_image")[rows]
+    frame[Field.IMAGE_URL.value] = own_image.where(own_image.ne(""), product.loc[rows, "image_src"])
+    color_names = {n.strip().casefold() for n in settings.color_names}
+    size_names = {n.strip().casefold() for n in settings.size_names}
+    frame[Field.COLOR.value] = _option(product.loc[rows], export, rows, color_names)
+    frame[Field.SIZE.value] = _option(product.loc[rows], export, rows, size_names)
+    status = product.loc[rows, PRODUCT_STATUS].fillna("").astype("str").str.strip().str.casefold()
+    frame[PRODUCT_STATUS] = status
+    frame[LIVE] = status.isin(_LIVE_STATUSES)
+    frame[ROW] = text.loc[rows, ROW]
+    return frame.reset_index(drop=True)
+
+
+def _option(product: pd.DataFrame, export: Export, rows: pd.Index, names: set[str]) -> pd.Series:
+    """The value of whichever option (1-3) the product names with one of ``names``."""
+    out = pd.Series(pd.NA, index=rows, dtype="str")
+    for name_col, value_col in zip(OPTION_NAMES, OPTION_VALUES, strict=True):
+        named = product[name_col].fillna("").astype("str").str.strip().str.casefold().isin(names)
+        values = export.get(value_col)[rows]
+        out = out.where(~named | out.notna(), values.where(values.ne("")))
+    return out
+
+
+def read_inventory(
+    path: Path, display: str, channel: str, location: str | None, header_map: dict[str, str]
+) -> tuple[pd.Series, str | None, list[pd.DataFrame]]:
+    """Stock on hand per SKU at one location of Shopify's inventory CSV (old or new layout)."""
+    export = read_export(
+        path,
+        display,
+        INVENTORY_COLUMNS,
+        channel=channel,
+        title="Shopify inventory",
+        header_map=header_map,
+        required=[Field.SKU.value, "location"],
+    )
+    locations = export.text["location"]
+    names = sorted(set(locations[locations.ne("")]))
+    if location is None:
+        if len(names) > 1:
+            raise AdapterError(
+                f"{display} holds stock for {len(names)} locations ({', '.join(names)}); name the one chansync "
+                f"sets under channels.{channel}.location"
+            )
+        location = names[0] if names else None
+    elif location not in names:
+        raise AdapterError(f"{display} has no location {location!r}; it has {', '.join(names) or 'none'}")
+    at = export.text[locations.eq(location or "") & export.text[Field.SKU.value].ne("")]
+    new = export.parse(Field.QUANTITY, "on_hand_new")[at.index] if export.has("on_hand_new") else None
+    current = export.parse(Field.QUANTITY, "on_hand")[at.index] if export.has("on_hand") else None
+    if new is None and current is None:
+        raise AdapterError(f"{display} has no on-hand or available quantity column")
+    quantity = new.fillna(current) if new is not None and current is not None else (new if new is not None else current)
+    assert quantity is not None
+    stock = pd.Series(quantity.to_numpy(), index=at[Field.SKU.value].to_numpy()).astype("Int64")
+    return stock[~stock.index.duplicated()], location, export.issues
+
+
+# --- writing helpers ------------------------------------------------------------------------------------------
+
+
+def _handles(rows: pd.DataFrame, current: pd.DataFrame) -> pd.Series:
+    """The handle of each row's product: the one Shopify already has for any of its variants, else a new one."""
+    groups = variant_groups(rows)
+    known = rows.index.to_series().map(current[HANDLE]) if HANDLE in current.columns else None
+    if known is not None:
+        by_group = known.dropna().groupby(groups[known.notna()]).first()
+        return groups.map(by_group).fillna(slug(groups)).astype("str")
+    return slug(groups)
+
+
+def product_rows(plan: Plan, settings: ShopifySettings) -> pd.DataFrame:
+    from ..diff import CREATE, DELIST, SKIPPED, UNCHANGED, UPDATE
+
+    desired, current = plan.desired, plan.current
+    listed = desired.loc[plan.keys(CREATE, UPDATE, UNCHANGED).intersection(desired.index)]
+    listed = listed.assign(**{PRODUCT_STATUS: "active", HANDLE: _handles(listed, current)})
+    touched = listed.index.isin(plan.keys(CREATE, UPDATE))
+    written_handles = set(listed.loc[touched, HANDLE])
+    wanted = listed[listed[HANDLE].isin(written_handles)]
+    # Variants Shopify has that this run leaves as they are (skipped) or takes off (delisted). Within a written
+    # product they are written as they are now (stock of a delisted one goes to 0 in the inventory file); a product
+    # none of whose variants stays is set to draft.
+    skipped, delisted = plan.keys(SKIPPED), plan.keys(DELIST)
+    others = current.loc[skipped.union(delisted).intersection(current.index)]
+    if HANDLE not in others.columns or PRODUCT_STATUS not in others.columns:
+        others = others.iloc[0:0].assign(**{HANDLE: "", PRODUCT_STATUS: ""})
+    gone = set(others.loc[others.index.isin(delisted), HANDLE]) - set(listed[HANDLE])
+    gone -= set(others.loc[others.index.isin(skipped), HANDLE])
+    others = others[others[HANDLE].isin(written_handles | gone)]
+    others = others.assign(**{PRODUCT_STATUS: others[PRODUCT_STATUS].mask(others[HANDLE].isin(gone), "draft")})
+    rows = pd.concat([wanted, others]) if len(others) else wanted
+    if not len(rows):
+        return pd.DataFrame(columns=PRODUCT_HEADERS)
+    rows = rows.assign(_order=range(len(rows))).sort_values([HANDLE, "_order"], kind="stable")
+    first = ~rows[HANDLE].duplicated()
+    color = values_of(rows, Field.COLOR).astype("str").fillna("")
+    size = values_of(rows, Field.SIZE).astype("str").fillna("")
+    has_color = color.ne("").groupby(rows[HANDLE]).transform("any")
+    has_size = size.ne("").groupby(rows[HANDLE]).transform("any")
+    plain = ~has_color & ~has_size
+    option1_name = pd.Series(settings.size_option, index=rows.index).where(~has_color, settings.color_option)
+    option1_name = option1_name.where(~plain, "Title")
+    option1_value = size.where(~has_color, color).where(~plain, "Default Title")
+    option2_name = pd.Series(settings.size_option, index=rows.index).where(has_color & has_size, "")
+    option2_value = size.where(has_color & has_size, "")
+    price, sale = values_of(rows, Field.PRICE).astype("Int64"), values_of(rows, Field.SALE_PRICE).astype("Int64")
+    on_sale = sale.notna() & (sale < price).fillna(False)
+    out = pd.DataFrame(index=rows.index)
+
+    def product_level(values: pd.Series) -> pd.Series:
+        return values.where(first, "")
+
+    out["Handle"] = rows[HANDLE]
+    out["Title"] = product_level(as_text(Field.TITLE, values_of(rows, Field.TITLE)))
+    out["Body (HTML)"] = product_level(as_text(Field.DESCRIPTION, values_of(rows, Field.DESCRIPTION)))
+    out["Vendor"] = product_level(as_text(Field.BRAND, values_of(rows, Field.BRAND)))
+    out["Type"] = product_level(as_text(Field.CATEGORY, values_of(rows, Field.CATEGORY)))
+    out["Published"] = product_level(rows[PRODUCT_STATUS].eq("active").map({True: "TRUE", False: "FALSE"}))
+    out["Option1 Name"] = product_level(option1_name)
+    out["Option1 Value"] = option1_value
+    out["Option2 Name"] = product_level(option2_name)
+    out["Option2 Value"] = option2_value
+    out["Variant SKU"] = rows.index.astype("str")
+    out["Variant Price"] = as_text(Field.PRICE, sale.where(on_sale, price))
+    out["Variant Compare At Price"] = as_text(Field.PRICE, price.where(on_sale))
+    out["Variant Barcode"] = as_text(Field.GTIN, values_of(rows, Field.GTIN))
+    out["Image Src"] = product_level(as_text(Field.IMAGE_URL, values_of(rows, Field.IMAGE_URL)))
+    out["Variant Image"] = as_text(Field.IMAGE_URL, values_of(rows, Field.IMAGE_URL))
+    out["Status"] = product_level(rows[PRODUCT_STATUS].replace("", "active"))
+    return out[PRODUCT_HEADERS]
+
+
+PRODUCT_HEADERS = ["Handle", "Title", "Body (HTML)", "Vendor", "Type", "Published", "Option1 Name", "Option1 Value",
+                   "Option2 Name", "Option2 Value", "Variant SKU", "Variant Price", "Variant Compare At Price",
+                   "Variant Barcode", "Image Src", "Variant Image", "Status"]  # fmt: skip
+
+
+def inventory_rows(plan: Plan, location: str | None) -> pd.DataFrame:
+    """Stock for every created variant and every variant whose stock changes; delisted variants go to 0."""
+    from ..diff import CREATE, DELIST
+
+    quantity = Field.QUANTITY.value
+    changed = plan.changes.loc[plan.changes["field"].eq(quantity), "key"]
+    set_keys = plan.keys(CREATE).union(pd.Index(changed)).intersection(plan.desired.index)
+    new = plan.desired.loc[set_keys, quantity].astype("Int64")
+    new = new[new.notna()]
+    zero_keys = plan.keys(DELIST).intersection(plan.current.index)
+    values = pd.concat([new, pd.Series(0, index=zero_keys, dtype="Int64")])
+    handles = _handles(plan.desired.loc[new.index], plan.current) if len(new) else pd.Series(dtype="str")
+    if len(zero_keys):
+        handles = pd.concat([handles, plan.current.loc[zero_keys, HANDLE].astype("str")])
+    before = values.index.to_series().map(plan.current[quantity]) if quantity in plan.current else None
+    out = pd.DataFrame(
+        {
+            "Handle": handles.reindex(values.index).astype("str").to_numpy(),
+            "SKU": values.index.astype("str"),
+            "Location": location or "",
+            "On hand (current)": as_text(Field.QUANTITY, before).to_numpy() if before is not None else "",
+            "On hand (new)": as_text(Field.QUANTITY, values).to_numpy(),
+        }
+    )
+    return out.sort_values(["Handle", "SKU"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,138 @@
+"""Reading a channel's tabular export by header name: dialects, translated headers, values parsed like the master's.
+
+Channels rename and translate their export headers (Shopify has a legacy and a current dialect, WooCommerce writes
+them in the site language), add columns (metafields, ``Meta:`` keys, market prices) and move them around. An
+adapter therefore declares its columns as :class:`Column` (the header it writes plus the other spellings it
+reads), and :func:`read_export` finds them by name, after the channel's ``header_map`` has turned translated
+headers back into the adapter's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalog import parse_column
+from ..errors import AdapterError
+from ..fields import ROW, Field
+from ..issues import Severity, define, frame_of
+from ..parse import clean
+from ..sheet import Table, normalize_header, read_table
+
+EXPORT_VALUE_INVALID = define(
+    "export-value-invalid",
+    Severity.WARNING,
+    "A value in a channel's export could not be read; chansync treats it as unknown and sets it from the master.",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a channel's file: the frame column it fills (a canonical field or a channel-only name such
+    as ``handle``), the header chansync writes, and other spellings it accepts when reading."""
+
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+def column(name: str | Field, header: str, *aliases: str) -> Column:
+    return Column(str(name), header, aliases)
+
+
+@dataclass
+class Export:
+    """A channel export read by name: ``text`` holds the trimmed cells of each column found (by frame column
+    name) and :data:`~chansync.fields.ROW`; ``headers`` the file's header for each found column."""
+
+    text: pd.DataFrame
+    table: Table
+    headers: dict[str, str]
+    issues: list[pd.DataFrame] = field(default_factory=list)
+
+    def has(self, name: str | Field) -> bool:
+        return str(name) in self.text.columns
+
+    def get(self, name: str | Field, default: str = "") -> pd.Series:
+        """The column's text, or ``default`` everywhere when the file has no such column."""
+        if str(name) in self.text.columns:
+            return self.text[str(name)]
+        return pd.Series(default, index=self.text.index, dtype="str")
+
+    def parse(self, field_: Field, name: str | None = None) -> pd.Series:
+        """Parse a column as the master's ``field_`` is parsed. Unreadable values become NA and a located warning
+        (the channel holds a value chansync cannot compare, so the master's value will be sent)."""
+        name = name or field_.value
+        text = self.get(name)
+        parsed = parse_column(field_, text)
+        bad = parsed.bad & text.ne("")
+        if bad.any():
+            self.issues.append(
+                frame_of(
+                    EXPORT_VALUE_INVALID,
+                    message="The channel's " + field_.label + ' "' + text[bad] + '" cannot be read.',
+                    rows=self.text.loc[bad, ROW].astype("Int64"),
+                    values=text[bad],
+                    file=self.table.file,
+                    sheet=self.table.sheet,
+                    column=self.headers.get(name, name),
+                    field=field_.value,
+                )
+            )
+        return parsed.values.where(~bad) if bad.any() else parsed.values
+
+
+def translated(headers: Iterable[str], header_map: Mapping[str, str]) -> dict[str, str]:
+    """{file header: header in the adapter's language} through the channel's ``header_map`` (case, spacing and a
+    byte-order mark ignored)."""
+    wanted = {normalize_header(k.lstrip("\ufeff")): v for k, v in header_map.items()}
+    return {h: wanted.get(normalize_header(h.lstrip("\ufeff")), h) for h in headers}
+
+
+def read_export(
+    path: Path,
+    display: str,
+    columns: Sequence[Column],
+    *,
+    channel: str,
+    title: str,
+    header_map: Mapping[str, str] | None = None,
+    required: Sequence[str] = (),
+) -> Export:
+    """Read a channel export, finding ``columns`` by header. ``required`` names the columns without which the
+    file cannot be this channel's export (an :class:`AdapterError` lists what the file has instead)."""
+    header_map = header_map or {}
+    hints = [s for c in columns for s in c.spellings] + list(header_map)
+    table = read_table(path, header_hints=hints, display=display)
+    english = translated(table.headers, header_map)
+    by_norm: dict[str, str] = {}
+    for header in table.headers:
+        by_norm.setdefault(normalize_header(english[header].lstrip("\ufeff")), header)
+    found: dict[str, str] = {}
+    for col in columns:
+        if col.name in found:
+            continue
+        for spelling in col.spellings:
+            header = by_norm.get(normalize_header(spelling))
+            if header is not None:
+                found[col.name] = header
+                break
+    missing = [c for c in columns if c.name in required and c.name not in found]
+    if missing:
+        names = ", ".join(f'"{c.header}"' for c in dict.fromkeys(missing))
+        shown = ", ".join(f'"{h}"' for h in table.headers[:25])
+        raise AdapterError(
+            f"{display} does not look like a {title} export: it has no column {names}. Its headers are {shown}",
+            hint=f"if the export's headers are translated, map them under channels.{channel}.header_map "
+            '(e.g. {"Artikelnummer": "SKU"})',
+        )
+    text = pd.DataFrame({name: clean(table.frame[header]) for name, header in found.items()}, index=table.frame.index)
+    text[ROW] = table.frame[ROW]
+    return Export(text, table, found, issues=list(table.issues))

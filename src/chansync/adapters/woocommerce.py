@@ -1,0 +1,286 @@
+"""``woocommerce``: the product CSV of WooCommerce's built-in exporter and importer.
+
+Simple, variable, grouped and external products and variations, keyed by SKU. A variation names its parent in
+``Parent`` (the parent's SKU, or ``id:123``); a variable product lists the attribute values of its variations.
+The exporter translates headers into the site language (map them back with the channel's ``header_map``), writes
+a byte-order mark, ``\\n`` for newlines in descriptions and an apostrophe before cells starting with ``= + - @``.
+
+Writing: a file for the importer's "update existing products" mode, matched by ID where chansync knows it and by
+SKU otherwise: every created, changed or delisted product (delisted ones as drafts) with all columns chansync
+manages, parents before their variations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from pydantic import Field as PydField
+
+from .. import columns
+from ..fields import ROW, Field
+from ..issues import Severity, define
+from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired
+from .feeds import as_text, csv_bytes, neutralise, values_of, variant_groups
+from .tabular import Export, column, read_export
+
+if TYPE_CHECKING:
+    from ..diff import Plan
+
+WC_ID, WC_TYPE, PUBLISHED = "wc_id", "wc_type", "published"
+MAX_ATTRIBUTES = 6
+
+COLUMNS = [
+    column(WC_ID, "ID"),
+    column(WC_TYPE, "Type"),
+    column(Field.SKU, "SKU"),
+    column(Field.GTIN, "GTIN, UPC, EAN, or ISBN", "GTIN, UPC, EAN or ISBN", "GTIN"),
+    column(Field.TITLE, "Name"),
+    column(PUBLISHED, "Published"),
+    column(Field.DESCRIPTION, "Description"),
+    column("in_stock", "In stock?"),
+    column(Field.QUANTITY, "Stock"),
+    column(Field.SALE_PRICE, "Sale price"),
+    column(Field.PRICE, "Regular price"),
+    column(Field.CATEGORY, "Categories"),
+    column("images", "Images"),
+    column(Field.PARENT_SKU, "Parent"),
+    *(column(f"attribute{n}_name", f"Attribute {n} name") for n in range(1, MAX_ATTRIBUTES + 1)),
+    *(column(f"attribute{n}_values", f"Attribute {n} value(s)") for n in range(1, MAX_ATTRIBUTES + 1)),
+]
+
+SKU_TOO_LONG = define("woocommerce-sku-too-long", Severity.ERROR, "A SKU is longer than WooCommerce stores (100).")
+
+#: Published column: 1 published, 0 private, -1 draft, 2 pending review.
+PUBLISH, DRAFT = "1", "-1"
+
+
+class WooCommerceSettings(AdapterSettings):
+    color_attribute: str = PydField("Color", description="Attribute name that holds the colour.")
+    size_attribute: str = PydField("Size", description="Attribute name that holds the size.")
+    color_names: list[str] = PydField(
+        default_factory=lambda: ["Color", "Colour", "Kleur", "Farbe", "Couleur", "Colore", "pa_color", "Цвет"],
+        description="Attribute names read as colour.",
+    )
+    size_names: list[str] = PydField(
+        default_factory=lambda: ["Size", "Maat", "Größe", "Taille", "Taglia", "Talla", "pa_size", "Размер"],
+        description="Attribute names read as size.",
+    )
+    spreadsheet_safe: bool = PydField(
+        True, description="Prefix cells starting with = + - @ with an apostrophe, as WooCommerce's exporter does."
+    )
+
+
+class WooCommerceAdapter(Adapter):
+    name = "woocommerce"
+    title = "WooCommerce"
+    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    key = Field.SKU
+    fields = (
+        Field.TITLE,
+        Field.DESCRIPTION,
+        Field.GTIN,
+        Field.PRICE,
+        Field.SALE_PRICE,
+        Field.QUANTITY,
+        Field.CATEGORY,
+        Field.IMAGE_URL,
+        Field.ADDITIONAL_IMAGE_URLS,
+        Field.PARENT_SKU,
+        Field.COLOR,
+        Field.SIZE,
+    )
+    required = (Field.TITLE,)
+    lists_parents = True
+    parent_only_fields = (Field.CATEGORY,)
+    Settings = WooCommerceSettings
+
+    @property
+    def settings(self) -> WooCommerceSettings:
+        assert isinstance(self.context.settings, WooCommerceSettings)
+        return self.context.settings
+
+    def read_export(self, path: Path, display: str) -> ChannelState:
+        export = read_export(
+            path,
+            display,
+            COLUMNS,
+            channel=self.channel,
+            title="WooCommerce product",
+            header_map=self.context.config.header_map,
+            required=[Field.SKU.value, Field.TITLE.value],
+        )
+        return ChannelState(read_products(export, self.settings), Field.SKU.value, display, issues=export.issues)
+
+    def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
+        from ..channel_rules import WANTED, channel_issue
+
+        frame = desired.frame
+        wanted = frame[WANTED]
+        long = columns.length(frame[Field.SKU.value].astype("str").fillna("")).gt(100) & wanted
+        yield channel_issue(desired, self, SKU_TOO_LONG, long, "WooCommerce keeps at most 100 characters.", Field.SKU)
+
+    def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
+        yield csv_bytes(product_rows(plan, self.settings), encoding="utf-8-sig")
+
+
+# --- reading --------------------------------------------------------------------------------------------------
+
+
+def unescape(text: pd.Series) -> pd.Series:
+    """Undo the exporter's cell escapes: the apostrophe before a formula-like start, ``\\n`` for a newline."""
+    text = columns.replace(text, r"^'([=+\-@\t\r])", r"\1")
+    return text.str.replace("\\n", "\n", regex=False)
+
+
+def _split_list(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``a, b\\, c, d`` -> first item ``a`` and the rest ``b, c,d`` joined with commas (escaped commas kept)."""
+    marker = "\u0000"
+    protected = text.str.replace("\\,", marker, regex=False)
+    first = protected.str.split(",", n=1).str[0].str.strip().str.replace(marker, ",", regex=False)
+    rest = protected.str.split(",", n=1).str[1].fillna("").str.replace(r"\s*,\s*", ",", regex=True)
+    return first, rest.str.strip().str.replace(marker, ",", regex=False)
+
+
+def read_products(export: Export, settings: WooCommerceSettings) -> pd.DataFrame:
+    text = export.text
+    frame = pd.DataFrame(index=text.index)
+    frame[Field.SKU.value] = export.get(Field.SKU.value)
+    frame[WC_ID] = export.get(WC_ID)
+    frame[WC_TYPE] = export.get(WC_TYPE).str.casefold()
+    frame[Field.TITLE.value] = unescape(export.get(Field.TITLE.value))
+    frame[Field.DESCRIPTION.value] = unescape(export.get(Field.DESCRIPTION.value))
+    frame[Field.GTIN.value] = export.parse(Field.GTIN) if export.has(Field.GTIN) else pd.NA
+    frame[Field.PRICE.value] = export.parse(Field.PRICE)
+    frame[Field.SALE_PRICE.value] = export.parse(Field.SALE_PRICE)
+    stock = export.get(Field.QUANTITY.value)
+    export.text[Field.QUANTITY.value] = stock.where(stock.str.casefold().ne("parent"), "")  # inherits the parent's
+    frame[Field.QUANTITY.value] = export.parse(Field.QUANTITY) if export.has(Field.QUANTITY) else pd.NA
+    frame[Field.CATEGORY.value] = unescape(export.get(Field.CATEGORY.value)).str.replace("\\,", ",", regex=False)
+    first, rest = _split_list(export.get("images"))
+    frame[Field.IMAGE_URL.value] = first
+    frame[Field.ADDITIONAL_IMAGE_URLS.value] = rest
+    frame[Field.PARENT_SKU.value] = _parent_skus(export.get(Field.PARENT_SKU.value), frame)
+    variable = frame[WC_TYPE].str.contains("variable", regex=False)
+    for field_, names in ((Field.COLOR, settings.color_names), (Field.SIZE, settings.size_names)):
+        values = _attribute(export, {n.strip().casefold() for n in names})
+        frame[field_.value] = values.mask(variable)  # a variable product lists every variation's value
+    published = export.get(PUBLISHED, PUBLISH)
+    frame[PUBLISHED] = published
+    frame[LIVE] = published.eq(PUBLISH) | published.eq("")
+    frame[ROW] = text[ROW]
+    return frame.reset_index(drop=True)
+
+
+def _parent_skus(parent: pd.Series, frame: pd.DataFrame) -> pd.Series:
+    """``Parent`` holds a SKU or ``id:123``; the latter becomes the SKU of product 123."""
+    by_id = frame.loc[frame[WC_ID].ne(""), [WC_ID, Field.SKU.value]].drop_duplicates(WC_ID).set_index(WC_ID)
+    ids = parent.str.extract(r"^id:(\d+)$", expand=False)
+    return parent.where(ids.isna(), ids.map(by_id[Field.SKU.value]))
+
+
+def _attribute(export: Export, names: set[str]) -> pd.Series:
+    out = pd.Series(pd.NA, index=export.text.index, dtype="str")
+    for n in range(1, MAX_ATTRIBUTES + 1):
+        if not export.has(f"attribute{n}_name"):
+            break
+        named = export.get(f"attribute{n}_name").str.casefold().isin(names)
+        values = export.get(f"attribute{n}_values")
+        out = out.where(~named | out.notna(), values.where(values.ne("")))
+    return out
+
+
+# --- writing --------------------------------------------------------------------------------------------------
+
+HEADERS = ["ID", "Type", "SKU", "GTIN, UPC, EAN, or ISBN", "Name", "Published", "Description", "In stock?", "Stock",
+           "Sale price", "Regular price", "Categories", "Images", "Parent", "Attribute 1 name",
+           "Attribute 1 value(s)", "Attribute 1 visible", "Attribute 1 global", "Attribute 2 name",
+           "Attribute 2 value(s)", "Attribute 2 visible", "Attribute 2 global"]  # fmt: skip
+
+
+def product_rows(plan: Plan, settings: WooCommerceSettings) -> pd.DataFrame:
+    from ..diff import CREATE, DELIST, UPDATE
+
+    listed = plan.desired.loc[plan.keys(CREATE, UPDATE).intersection(plan.desired.index)]
+    delisted = plan.current.loc[plan.keys(DELIST).intersection(plan.current.index)]
+    listed = listed.assign(**{PUBLISHED: PUBLISH})
+    delisted = delisted.assign(**{PUBLISHED: DRAFT})
+    rows = pd.concat([listed, delisted]) if len(delisted) else listed
+    if not len(rows):
+        return pd.DataFrame(columns=HEADERS)
+    sku = rows.index.to_series().astype("str")
+    parent = values_of(rows, Field.PARENT_SKU).astype("str").fillna("")
+    is_variation = parent.ne("")
+    named_parents = set(values_of(plan.desired, Field.PARENT_SKU).dropna().astype("str"))
+    named_parents |= set(values_of(plan.current, Field.PARENT_SKU).dropna().astype("str"))
+    is_variable = sku.isin(named_parents)
+    computed = pd.Series("simple", index=rows.index).mask(is_variable, "variable").mask(is_variation, "variation")
+    current_type = sku.map(plan.current[WC_TYPE]) if WC_TYPE in plan.current.columns else None
+    kind = (
+        current_type.where(current_type.notna() & current_type.ne(""), computed)
+        if current_type is not None
+        else computed
+    )
+    wc_id = sku.map(plan.current[WC_ID]).fillna("") if WC_ID in plan.current.columns else ""
+    quantity = values_of(rows, Field.QUANTITY).astype("Int64")
+    in_stock = (
+        pd.Series("", index=rows.index).mask(quantity.gt(0).fillna(False), "1").mask(quantity.eq(0).fillna(False), "0")
+    )
+    images = as_text(Field.IMAGE_URL, values_of(rows, Field.IMAGE_URL))
+    extra = as_text(Field.ADDITIONAL_IMAGE_URLS, values_of(rows, Field.ADDITIONAL_IMAGE_URLS))
+    extra = extra.str.replace(r"[,\s|]+", ", ", regex=True).str.strip(", ")
+    images = (images + ", " + extra).where(extra.ne(""), images).str.strip(", ")
+    out = pd.DataFrame(index=rows.index)
+    out["ID"] = wc_id
+    out["Type"] = kind
+    out["SKU"] = sku
+    out["GTIN, UPC, EAN, or ISBN"] = as_text(Field.GTIN, values_of(rows, Field.GTIN))
+    out["Name"] = as_text(Field.TITLE, values_of(rows, Field.TITLE))
+    out["Published"] = rows[PUBLISHED]
+    out["Description"] = (
+        as_text(Field.DESCRIPTION, values_of(rows, Field.DESCRIPTION))
+        .str.replace("\r\n", "\n", regex=False)
+        .str.replace("\n", "\\n", regex=False)
+    )
+    out["In stock?"] = in_stock
+    out["Stock"] = as_text(Field.QUANTITY, quantity)
+    out["Sale price"] = as_text(Field.SALE_PRICE, values_of(rows, Field.SALE_PRICE))
+    out["Regular price"] = as_text(Field.PRICE, values_of(rows, Field.PRICE))
+    out["Categories"] = as_text(Field.CATEGORY, values_of(rows, Field.CATEGORY)).str.replace(",", "\\,", regex=False)
+    out["Images"] = images
+    out["Parent"] = parent
+    _attributes(out, rows, plan, is_variable, is_variation, settings)
+    if settings.spreadsheet_safe:
+        for name in ("Name", "Description", "Categories"):
+            out[name] = neutralise(out[name])
+    group = variant_groups(pd.DataFrame({Field.SKU.value: sku, Field.PARENT_SKU.value: parent}))
+    out = out.assign(_group=group, _variation=is_variation).sort_values(["_group", "_variation", "SKU"], kind="stable")
+    return out[HEADERS].reset_index(drop=True)
+
+
+def _attributes(
+    out: pd.DataFrame,
+    rows: pd.DataFrame,
+    plan: Plan,
+    is_variable: pd.Series,
+    is_variation: pd.Series,
+    settings: WooCommerceSettings,
+) -> None:
+    """Colour as attribute 1 and size as attribute 2; a variable product lists its variations' values."""
+    every = pd.concat([plan.desired, plan.current.loc[plan.current.index.difference(plan.desired.index)]])
+    parents = values_of(every, Field.PARENT_SKU).astype("str").fillna("")
+    for n, (field_, name) in enumerate(
+        ((Field.COLOR, settings.color_attribute), (Field.SIZE, settings.size_attribute)), 1
+    ):
+        own = values_of(rows, field_).astype("str").fillna("")
+        children = values_of(every, field_).astype("str").fillna("")
+        listed = children[parents.ne("") & children.ne("")]
+        joined = listed.groupby(parents[listed.index]).agg(lambda v: ", ".join(dict.fromkeys(v)))
+        values = own.mask(is_variable, rows.index.to_series().map(joined).fillna(""))
+        has = values.ne("")
+        out[f"Attribute {n} name"] = pd.Series(name, index=rows.index).where(has, "")
+        out[f"Attribute {n} value(s)"] = values
+        out[f"Attribute {n} visible"] = pd.Series("1", index=rows.index).where(has & ~is_variation, "")
+        out[f"Attribute {n} global"] = pd.Series("1", index=rows.index).where(has, "")
