@@ -407,7 +407,9 @@ def write_shopify(folder: Path) -> None:
             barcode = "8.71E+12"
         if sku == "BG-7001":
             status = "archived"
-        option = ("Kleur", row.get("Kleur", ""), "Maat", row.get("Maat", "")) if parent else ("Title", "Default Title", "", "")
+        option = ("Kleur", row.get("Kleur", ""), "Maat", row.get("Maat", ""))
+        if not parent:
+            option = ("Title", "Default Title", "", "")
         rows.append(
             [product["Titel"] if first else "", handle, product["Omschrijving"] if first else "",
              product["Merk"] if first else "", "", product["Categorie"] if first else "", "",
@@ -477,8 +479,9 @@ def write_woocommerce(folder: Path) -> None:
             published = 0
         colours = sorted({r.get("Kleur", "") for r in products() if r.get("Hoofdartikel") == sku})
         sizes = list(dict.fromkeys(r.get("Maat", "") for r in products() if r.get("Hoofdartikel") == sku))
-        attr = (["Kleur", ", ".join(colours), "Maat", ", ".join(sizes)] if is_parent
-                else ["Kleur", row.get("Kleur", ""), "Maat", row.get("Maat", "")] if parent else ["", "", "", ""])  # fmt: skip
+        attr = ["Kleur", row.get("Kleur", ""), "Maat", row.get("Maat", "")] if parent else ["", "", "", ""]
+        if is_parent:
+            attr = ["Kleur", ", ".join(colours), "Maat", ", ".join(sizes)]
         images = row["Afbeelding"] + (", " + str(row["Extra afbeeldingen"]) if row.get("Extra afbeeldingen") else "")
         rows.append(
             [next(ids), kind, sku, row["EAN"], row["Titel"], published,

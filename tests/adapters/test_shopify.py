@@ -20,7 +20,8 @@ REAL = REAL_WORLD / "shopify" / "product_template.csv"
 
 
 def adapter(**settings: object) -> ShopifyAdapter:
-    config = ChannelConfig.model_validate({"adapter": "shopify", **{k: v for k, v in settings.items() if k == "header_map"}})
+    mapped = {k: v for k, v in settings.items() if k == "header_map"}
+    config = ChannelConfig.model_validate({"adapter": "shopify", **mapped})
     own = {k: v for k, v in settings.items() if k != "header_map"}
     return ShopifyAdapter(ChannelContext("shop", config, ShopifySettings(**own), "EUR"))
 
@@ -147,8 +148,8 @@ def test_a_changed_variant_writes_its_whole_product(monkeypatch: pytest.MonkeyPa
 
 
 def test_duplicate_options_are_a_channel_error(tmp_path: Path) -> None:
-    from tests.conftest import write_config
     from chansync.config import load_config
+    from tests.conftest import write_config
 
     (tmp_path / "m.csv").write_text(
         "sku,title,price,parent_sku,color,size\nP,Jas,,,,\nP-1,Jas rood,10,P,rood,M\nP-2,Jas rood,10,P,rood,M\n",

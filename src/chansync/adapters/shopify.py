@@ -302,7 +302,8 @@ def product_rows(plan: Plan, settings: ShopifySettings) -> pd.DataFrame:
 
     desired, current = plan.desired, plan.current
     listed = desired.loc[plan.keys(CREATE, UPDATE, UNCHANGED).intersection(desired.index)]
-    listed = listed.assign(**{PRODUCT_STATUS: "active", HANDLE: _handles(listed, current)})
+    listed = listed.assign(**{PRODUCT_STATUS: "active"})
+    listed[HANDLE] = _handles(listed, current)
     touched = listed.index.isin(plan.keys(CREATE, UPDATE))
     written_handles = set(listed.loc[touched, HANDLE])
     wanted = listed[listed[HANDLE].isin(written_handles)]

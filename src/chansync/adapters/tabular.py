@@ -120,9 +120,9 @@ def read_export(
         if col.name in found:
             continue
         for spelling in col.spellings:
-            header = by_norm.get(normalize_header(spelling))
-            if header is not None:
-                found[col.name] = header
+            match = by_norm.get(normalize_header(spelling))
+            if match is not None:
+                found[col.name] = match
                 break
     missing = [c for c in columns if c.name in required and c.name not in found]
     if missing:

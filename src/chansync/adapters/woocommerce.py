@@ -139,8 +139,9 @@ def _split_list(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``a, b\\, c, d`` -> first item ``a`` and the rest ``b, c,d`` joined with commas (escaped commas kept)."""
     marker = "\u0000"
     protected = text.str.replace("\\,", marker, regex=False)
-    first = protected.str.split(",", n=1).str[0].str.strip().str.replace(marker, ",", regex=False)
-    rest = protected.str.split(",", n=1).str[1].fillna("").str.replace(r"\s*,\s*", ",", regex=True)
+    parts = protected.str.partition(",")
+    first = parts[0].str.strip().str.replace(marker, ",", regex=False)
+    rest = parts[2].str.replace(r"\s*,\s*", ",", regex=True)
     return first, rest.str.strip().str.replace(marker, ",", regex=False)
 
 
