@@ -494,6 +494,100 @@ def write_woocommerce(folder: Path) -> None:
     _csv(folder / "woocommerce.csv", header, rows, bom=True, lead=" ")
 
 
+def _catalogue_items() -> list[dict[str, str]]:
+    """What a catalogue holds for each sellable master product, before drift (Google's attribute names)."""
+    stock = _stock()
+    items = []
+    for row in products():
+        sku = row["Artikelnummer"]
+        if sku in PARENTS or row["Status"] != "active":
+            continue
+        on_hand = sum(stock.get(sku, {}).values())
+        sale = row.get("Actieprijs")
+        items.append(
+            {
+                "id": sku,
+                "title": str(row["Titel"]),
+                "description": str(row["Omschrijving"]),
+                "link": str(row["Productlink"]),
+                "image_link": str(row["Afbeelding"]),
+                "availability": "in_stock" if on_hand > 0 else "out_of_stock",
+                "price": f"{_price(row):.2f} EUR",
+                "sale_price": f"{float(sale):.2f} EUR" if isinstance(sale, (int, float)) else "",
+                "brand": str(row["Merk"]),
+                "gtin": str(row["EAN"]).rjust(12, "0"),
+                "mpn": str(row["MPN"]),
+                "condition": str(row["Conditie"]),
+                "item_group_id": str(row.get("Hoofdartikel", "")),
+                "color": str(row.get("Kleur", "")),
+                "size": str(row.get("Maat", "")),
+                "product_type": str(row["Categorie"]),
+                "quantity_to_sell_on_facebook": str(on_hand),
+            }
+        )
+    return items
+
+
+def write_google(folder: Path) -> None:
+    """The feed Google fetched last: RSS 2.0 with the legacy spellings still common in the wild ("in stock",
+    "New"), a title escaped twice by the old feed plugin, a price and an availability that drifted, the
+    GL-WINTER variants missing and a product the master dropped."""
+    from xml.sax.saxutils import escape
+
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">', "<channel>",
+             "<title>Fietsshop</title>", "<link>https://www.example-fietsshop.nl/</link>",
+             "<description>Productfeed</description>"]  # fmt: skip
+    items = [i for i in _catalogue_items() if i["item_group_id"] != "GL-WINTER"]
+    items.append({**items[0], "id": "OLD-0004", "title": "Oude snelbinder", "gtin": "", "mpn": "", "item_group_id": ""})
+    for item in items:
+        item = dict(item)
+        item["availability"] = item["availability"].replace("_", " ")
+        if item["id"] == "KT-2001":
+            item["condition"] = "New"
+        if item["id"] == "BR-3003":
+            item["price"] = "8.95 EUR"
+        if item["id"] == "VL-1001":
+            item["availability"] = "in stock"  # sold out since
+        if item["id"] == "BG-7002":
+            item["title"] = item["title"] + " &amp; regenhoes"  # written escaped twice: reads as "&amp;"
+        lines.append("<item>")
+        for name, value in item.items():
+            if value and name != "quantity_to_sell_on_facebook":
+                text = value if item["id"] == "BG-7002" and name == "title" else escape(value)
+                lines.append(f"  <g:{name}>{text}</g:{name}>")
+        lines.append("</item>")
+    lines += ["</channel>", "</rss>", ""]
+    (folder / "google.xml").write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_meta(folder: Path) -> None:
+    """Meta's catalogue CSV: availability with a space, stock in quantity_to_sell_on_facebook, a JSON-path column.
+    Drift: stock and a sale price, a product the master dropped; the HM-URBAN variants are missing."""
+    words = {"in_stock": "in stock", "out_of_stock": "out of stock"}
+    header = ["id", "title", "description", "availability", "condition", "price", "sale_price", "link",
+              "image_link", "brand", "gtin", "mpn", "item_group_id", "color", "size", "product_type",
+              "quantity_to_sell_on_facebook", "product_tags[0]"]  # fmt: skip
+    rows = []
+    for item in _catalogue_items():
+        if item["item_group_id"] == "HM-URBAN":
+            continue
+        held = max(int(item["quantity_to_sell_on_facebook"]) - 1, 0)  # the channel's stock buffer of one
+        availability = words["in_stock" if held else "out_of_stock"]
+        item = {**item, "quantity_to_sell_on_facebook": str(held), "availability": availability}
+        item["product_tags[0]"] = "fiets"
+        if item["id"] == "TR-4002":
+            item["quantity_to_sell_on_facebook"] = "40"
+            item["availability"] = "in stock"
+        if item["id"] == "TL-5001":
+            item["sale_price"] = ""
+        rows.append([item[h] for h in header])
+    rows.append(["OLD-0005", "Oude lamp", "Niet meer leverbaar.", "in stock", "new", "9.95 EUR", "",
+                 "https://www.example-fietsshop.nl/p/oude-lamp", "https://cdn.example.com/img/old.jpg", "Velora",
+                 "", "VEL-0005", "", "", "", "Accessoires", "3", ""])  # fmt: skip
+    _csv(folder / "meta.csv", header, rows)
+
+
 def main() -> None:
     SAMPLES.mkdir(exist_ok=True)
     write_master(SAMPLES / "master.xlsx")
@@ -501,6 +595,8 @@ def main() -> None:
     write_exports(SAMPLES / "exports")
     write_shopify(SAMPLES / "exports")
     write_woocommerce(SAMPLES / "exports")
+    write_google(SAMPLES / "exports")
+    write_meta(SAMPLES / "exports")
     print(f"wrote samples under {SAMPLES}")
 
 

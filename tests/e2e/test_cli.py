@@ -160,9 +160,12 @@ def test_samples_validate_and_diff_end_to_end(tmp_path: Path) -> None:
     assert validate.returncode == 0, validate.stderr
     document = json.loads(validate.stdout)
     assert document["summary"]["errors"] == 0
-    assert sorted(i["code"] for i in document["issues"]) == ["gtin-leading-zero", "stock-unknown-sku", "title-too-long"]
+    codes = sorted(i["code"] for i in document["issues"])
+    assert codes == ["google-title-cut", "gtin-leading-zero", "stock-unknown-sku", "title-too-long"]
     title = next(i for i in document["issues"] if i["code"] == "title-too-long")
     assert (title["sheet"], title["row"], title["column"], title["sku"]) == ("products", 30, "Titel", "VL-1004")
+    cut = next(i for i in document["issues"] if i["code"] == "google-title-cut")
+    assert (cut["channel"], cut["row"], cut["column"]) == ("google", 30, "Titel")
 
     text = run("diff", "-c", "channels.example.yaml", "--limit", "2", cwd=REPO)
     assert text.returncode == 0 and "shop_floor" in text.stdout and "more" in text.stdout

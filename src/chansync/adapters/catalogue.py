@@ -1,0 +1,222 @@
+"""Shopping-catalogue feeds (Google Merchant Center, Meta): one item per variant, keyed by ``id`` (the SKU).
+
+Both channels share Google's attribute names and value forms (``15.00 EUR`` prices, ``item_group_id`` for
+variants, ``identifier_exists``); they differ in file formats, availability spellings and limits. The feed is the
+channel's whole catalogue: wanted items, and skipped items exactly as the channel has them now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pandas as pd
+import pyarrow.compute as pc
+
+from .. import columns
+from ..fields import AVAILABILITIES, DEFAULT_CONDITION, Field
+from ..issues import IssueCode, Severity, define
+from ..parse import format_money
+from .base import Adapter, Capability, Desired
+from .feeds import as_text, values_of
+from .tabular import Column, Export, column
+
+
+def _cut(field_: Field) -> str:
+    return f"_cut_{field_.value}"
+
+
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
+TEXT_FIELDS = (Field.TITLE, Field.DESCRIPTION, Field.BRAND, Field.CATEGORY, Field.COLOR, Field.SIZE)
+_CURRENCY_AT_END = r"(?i)\s*([a-z]{3})\s*$"
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A feed attribute and the canonical field it holds."""
+
+    name: str
+    field: Field
+
+
+#: Attributes in the order they are written.
+ATTRIBUTES = [
+    Attribute("id", Field.SKU),
+    Attribute("title", Field.TITLE),
+    Attribute("description", Field.DESCRIPTION),
+    Attribute("link", Field.PRODUCT_URL),
+    Attribute("image_link", Field.IMAGE_URL),
+    Attribute("additional_image_link", Field.ADDITIONAL_IMAGE_URLS),
+    Attribute("availability", Field.AVAILABILITY),
+    Attribute("price", Field.PRICE),
+    Attribute("sale_price", Field.SALE_PRICE),
+    Attribute("brand", Field.BRAND),
+    Attribute("gtin", Field.GTIN),
+    Attribute("mpn", Field.MPN),
+    Attribute("condition", Field.CONDITION),
+    Attribute("item_group_id", Field.PARENT_SKU),
+    Attribute("color", Field.COLOR),
+    Attribute("size", Field.SIZE),
+    Attribute("product_type", Field.CATEGORY),
+]
+IDENTIFIER_EXISTS = "identifier_exists"
+
+IDENTIFIER_MISSING = define(
+    "catalogue-brand-missing",
+    Severity.ERROR,
+    "A product with a GTIN or MPN has no brand; shopping catalogues need the brand with the identifier.",
+)
+
+
+class CatalogueAdapter(Adapter):
+    """Shared behaviour of Google Merchant Center and Meta catalogue feeds."""
+
+    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    key = Field.SKU
+    fields: ClassVar[tuple[Field, ...]] = (
+        Field.TITLE,
+        Field.DESCRIPTION,
+        Field.PRODUCT_URL,
+        Field.IMAGE_URL,
+        Field.ADDITIONAL_IMAGE_URLS,
+        Field.AVAILABILITY,
+        Field.PRICE,
+        Field.SALE_PRICE,
+        Field.CURRENCY,
+        Field.BRAND,
+        Field.GTIN,
+        Field.MPN,
+        Field.CONDITION,
+        Field.PARENT_SKU,
+        Field.COLOR,
+        Field.SIZE,
+        Field.CATEGORY,
+    )
+    required: ClassVar[tuple[Field, ...]] = (
+        Field.TITLE,
+        Field.PRODUCT_URL,
+        Field.IMAGE_URL,
+        Field.PRICE,
+        Field.AVAILABILITY,
+    )
+    #: Channel spelling of each canonical availability.
+    availability_words: ClassVar[dict[str, str]] = {a: a for a in AVAILABILITIES}
+    #: (field, limit, issue code): text longer than the limit is an error on this channel.
+    limits: ClassVar[tuple[tuple[Field, int, IssueCode], ...]] = ()
+    #: Extra attributes of this channel (Meta's stock column).
+    extra_attributes: ClassVar[tuple[Attribute, ...]] = ()
+
+    def attributes(self) -> list[Attribute]:
+        return [*ATTRIBUTES, *self.extra_attributes]
+
+    def export_columns(self) -> list[Column]:
+        return [column(a.field, a.name, f"g:{a.name}") for a in self.attributes()]
+
+    def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Condition defaults to new (the feed says so); text over a limit the channel cuts is cut here, so the
+        plan compares what the channel will hold (and the check warns)."""
+        for field_, limit, code in self.limits:
+            name = field_.value
+            if code.severity is Severity.WARNING and name in frame.columns:
+                text = frame[name].astype("str")
+                over = columns.length(text.fillna("")).gt(limit)
+                frame[_cut(field_)] = over
+                if over.any():
+                    frame.loc[over, name] = columns.strings(
+                        pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(columns.arrow(text[over]), 0, limit)),
+                        text[over].index,
+                    )
+        for field_ in TEXT_FIELDS:  # control characters cannot travel in XML (and mean nothing in a catalogue)
+            if field_.value in frame.columns:
+                text = frame[field_.value].astype("str")
+                frame[field_.value] = columns.replace(text.fillna(""), _CONTROL, "").where(text.notna())
+        condition = Field.CONDITION.value
+        if condition in frame.columns:
+            frame[condition] = frame[condition].astype("str").fillna(DEFAULT_CONDITION)  # the feed says "new"
+        else:
+            frame[condition] = DEFAULT_CONDITION
+        return frame
+
+    # --- reading ----------------------------------------------------------------------------------------------
+
+    def canonical(self, export: Export) -> pd.DataFrame:
+        """Attribute text to canonical values, parsed like the master's (legacy spellings accepted)."""
+        from ..fields import ROW
+        from .base import LIVE
+
+        frame = pd.DataFrame(index=export.text.index)
+        for attribute in self.attributes():
+            field_ = attribute.field
+            name = field_.value
+            if not export.has(name):
+                frame[name] = pd.Series(pd.NA, index=frame.index, dtype="object")
+            elif field_ in (Field.PRICE, Field.SALE_PRICE):
+                text = export.get(name)
+                if field_ is Field.PRICE:
+                    currency = columns.replace(text, r".*?([A-Za-z]{3})\s*$|.*", r"\1")
+                    frame[Field.CURRENCY.value] = columns.upper(currency).where(currency.ne(""))
+                export.text[name] = columns.replace(text, _CURRENCY_AT_END, "")
+                frame[name] = export.parse(field_)
+            elif field_.kind.value in ("text", "key", "url", "url_list"):
+                frame[name] = export.get(name)
+            else:
+                frame[name] = export.parse(field_)
+        if Field.CURRENCY.value not in frame.columns:
+            frame[Field.CURRENCY.value] = pd.NA
+        frame[LIVE] = True
+        frame[ROW] = export.text[ROW]
+        return frame
+
+    # --- the channel's rules --------------------------------------------------------------------------------
+
+    def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
+        from ..channel_rules import WANTED, channel_issue
+
+        frame = desired.frame
+        wanted = frame[WANTED]
+        for field_, limit, code in self.limits:
+            if code.severity is Severity.WARNING:
+                cut = frame[_cut(field_)] & wanted if _cut(field_) in frame.columns else wanted & False
+                message = (
+                    f"{self.title} shows at most {limit} characters of the {field_.label}; the feed cuts it there."
+                )
+                yield channel_issue(desired, self, code, cut, message, field_)
+                continue
+            values = values_of(frame, field_).astype("str").fillna("")
+            length = columns.length(values)
+            over = length.gt(limit) & wanted
+            too_long = (
+                f"{self.title} takes at most {limit} characters for the {field_.label}; this one has "
+                + length[over].astype("str")
+                + "."
+            )
+            yield channel_issue(desired, self, code, over, too_long, field_)
+        brand = values_of(frame, Field.BRAND).astype("str").fillna("").str.strip()
+        has_id = values_of(frame, Field.GTIN).notna() | values_of(frame, Field.MPN).astype("str").fillna("").ne("")
+        missing = has_id & brand.eq("") & wanted
+        message = f"{self.title} needs the brand of a product that has a GTIN or MPN; this one has none."
+        yield channel_issue(desired, self, IDENTIFIER_MISSING, missing, message, Field.BRAND)
+
+    # --- writing --------------------------------------------------------------------------------------------
+
+    def attribute_text(self, rows: pd.DataFrame, currency: str) -> dict[str, pd.Series]:
+        """Each attribute's feed text for ``rows`` ("" where the item has no value)."""
+        out: dict[str, pd.Series] = {}
+        money_currency = values_of(rows, Field.CURRENCY).astype("str").fillna(currency)
+        for attribute in self.attributes():
+            field_ = attribute.field
+            values = rows.index.to_series() if field_ is Field.SKU else values_of(rows, field_)
+            if field_ in (Field.PRICE, Field.SALE_PRICE):
+                amount = format_money(values.astype("Int64"))
+                text = (amount + " " + money_currency).fillna("")
+            elif field_ is Field.AVAILABILITY:
+                text = values.astype("str").map(self.availability_words).fillna("")
+            elif field_ is Field.ADDITIONAL_IMAGE_URLS:
+                text = as_text(field_, values).str.replace(r"[\s|]*,[\s|]*|\s+", ",", regex=True).str.strip(",")
+            else:
+                text = as_text(field_, values)
+            out[attribute.name] = text.astype("str").fillna("")
+        gtin, mpn = out["gtin"], out["mpn"]
+        out[IDENTIFIER_EXISTS] = pd.Series("", index=rows.index, dtype="str").mask(gtin.eq("") & mpn.eq(""), "no")
+        return out

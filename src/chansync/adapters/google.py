@@ -1,0 +1,128 @@
+"""``google_merchant``: a Google Merchant Center product feed, XML (RSS 2.0 with the ``g:`` namespace) or TSV.
+
+Reads RSS 2.0 and Atom 1.0 feeds and tab-separated files, with the legacy value spellings still common in the
+wild (``in stock``, ``New``) and entities escaped twice. Writes the whole catalogue as one feed, streamed in
+chunks: memory does not grow with the number of items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+import pandas as pd
+from pydantic import Field as PydField
+
+from .. import columns
+from ..fields import Field
+from ..issues import IssueCode, Severity, define
+from .base import ChannelState, Desired, FeedFile
+from .catalogue import CatalogueAdapter
+from .feeds import kept_rows
+from .rss import CHUNK_ROWS, looks_like_xml, read_feed, rss_chunks, tsv_chunks
+from .settings import FeedSettings
+from .tabular import read_export
+
+if TYPE_CHECKING:
+    from ..diff import Plan
+
+ID_TOO_LONG = define("google-id-too-long", Severity.ERROR, "An id (SKU) is longer than Google's 50 characters.")
+TITLE_TOO_LONG = define(
+    "google-title-cut", Severity.WARNING, "A title is longer than Google's 150 characters; the feed cuts it."
+)
+DESCRIPTION_TOO_LONG = define(
+    "google-description-cut",
+    Severity.WARNING,
+    "A description is longer than Google's 5,000 characters; the feed cuts it.",
+)
+GTIN_RESTRICTED = define(
+    "google-gtin-restricted",
+    Severity.ERROR,
+    "A GTIN has a prefix Google refuses (2, 02, 04: in-store codes; 05, 99, 981-984: coupons).",
+)
+
+#: Restricted prefixes, on the GTIN padded to 13 digits (for GTIN-14 the indicator digit is dropped first).
+_RESTRICTED = r"^(2|02|04|05|99|98[1-4])"
+
+
+class GoogleSettings(FeedSettings):
+    format: Literal["xml", "tsv"] = PydField("xml", description="Feed format: xml (RSS 2.0) or tsv.")
+
+
+class GoogleMerchantAdapter(CatalogueAdapter):
+    name = "google_merchant"
+    title = "Google Merchant Center"
+    Settings = GoogleSettings
+    feed_suffix = ".xml"
+    limits: ClassVar[tuple[tuple[Field, int, IssueCode], ...]] = (
+        (Field.SKU, 50, ID_TOO_LONG),
+        (Field.TITLE, 150, TITLE_TOO_LONG),
+        (Field.DESCRIPTION, 5000, DESCRIPTION_TOO_LONG),
+    )
+
+    @property
+    def settings(self) -> GoogleSettings:
+        assert isinstance(self.context.settings, GoogleSettings)
+        return self.context.settings
+
+    def read_export(self, path: Path, display: str) -> ChannelState:
+        if looks_like_xml(path):
+            export = read_feed(path, display)
+        else:
+            export = read_export(
+                path,
+                display,
+                self.export_columns(),
+                channel=self.channel,
+                title="Google Merchant Center",
+                header_map=self.context.config.header_map,
+                required=[Field.SKU.value],
+            )
+        if not looks_like_xml(path):
+            return ChannelState(self.canonical(export), Field.SKU.value, display, issues=export.issues)
+        renamed = {a.name: a.field.value for a in self.attributes() if a.name in export.text.columns}
+        export.text = export.text.rename(columns=renamed)
+        export.headers = {v: f"g:{k}" for k, v in renamed.items()}
+        return ChannelState(self.canonical(export), Field.SKU.value, display, issues=export.issues)
+
+    def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame = super().prepare(frame)
+        if self.settings.format == "tsv":  # the format has no quoting: tabs and line breaks become spaces
+            for field_ in (Field.TITLE, Field.DESCRIPTION, Field.CATEGORY, Field.BRAND, Field.COLOR, Field.SIZE):
+                if field_.value in frame.columns:
+                    text = frame[field_.value].astype("str")
+                    frame[field_.value] = columns.replace(text.fillna(""), r"[\t\r\n]+", " ").where(text.notna())
+        return frame
+
+    def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
+        from ..channel_rules import WANTED, channel_issue
+
+        yield from super().check(desired)
+        frame = desired.frame
+        gtin = frame.get(Field.GTIN.value)
+        if gtin is not None:
+            text = gtin.astype("str").fillna("")
+            thirteen = columns.replace(text.str.pad(14, fillchar="0"), r"^\d", "")
+            restricted = columns.contains(thirteen, _RESTRICTED) & text.ne("") & frame[WANTED]
+            message = "Google refuses GTINs with this prefix (in-store or coupon codes); leave the GTIN empty."
+            yield channel_issue(desired, self, GTIN_RESTRICTED, restricted, message, Field.GTIN)
+
+    def feed_files(self, desired: Desired, plan: Plan) -> list[FeedFile]:
+        extension = ".txt" if self.settings.format == "tsv" else ".xml"
+        return [FeedFile("", self.render(desired, plan), extension)]
+
+    def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
+        rows = kept_rows(plan).sort_index(kind="stable")
+        chunks = self.chunks(rows, desired.currency)
+        if self.settings.format == "tsv":
+            return tsv_chunks(chunks)
+        return rss_chunks(
+            chunks, title=self.settings.feed_title, link=self.settings.shop_url, description=self.settings.description
+        )
+
+    def chunks(self, rows: pd.DataFrame, currency: str) -> Iterator[tuple[int, dict[str, pd.Series]]]:
+        for start in range(0, max(len(rows), 1), CHUNK_ROWS):
+            part = rows.iloc[start : start + CHUNK_ROWS]
+            if len(part) or start == 0:
+                yield start, self.attribute_text(part, currency)

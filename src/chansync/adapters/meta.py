@@ -1,0 +1,80 @@
+"""``meta``: a Meta (Facebook and Instagram) catalogue data feed, CSV.
+
+Google's attribute names with Meta's own value forms: availability ``in stock`` / ``out of stock`` with a space,
+stock in ``quantity_to_sell_on_facebook``, longer limits (title 200, description 9,999). Reads the CSV (with
+the optional ``#`` comment lines and JSON-path columns such as ``video[0].url`` ignored) or an RSS/Atom feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+import pandas as pd
+
+from ..fields import BACKORDER, IN_STOCK, OUT_OF_STOCK, PREORDER, Field
+from ..issues import IssueCode, Severity, define
+from .base import ChannelState, Desired
+from .catalogue import IDENTIFIER_EXISTS, Attribute, CatalogueAdapter
+from .feeds import csv_bytes, kept_rows
+from .rss import looks_like_xml, read_feed
+from .settings import FeedSettings
+from .tabular import read_export
+
+if TYPE_CHECKING:
+    from ..diff import Plan
+
+ID_TOO_LONG = define("meta-id-too-long", Severity.ERROR, "An id (SKU) is longer than Meta's 100 characters.")
+TITLE_TOO_LONG = define(
+    "meta-title-cut", Severity.WARNING, "A title is longer than Meta's 200 characters; the feed cuts it."
+)
+DESCRIPTION_TOO_LONG = define(
+    "meta-description-cut", Severity.WARNING, "A description is longer than Meta's 9,999 characters; the feed cuts it."
+)
+STOCK = "quantity_to_sell_on_facebook"
+
+
+class MetaAdapter(CatalogueAdapter):
+    name = "meta"
+    title = "Meta catalogue"
+    Settings = FeedSettings
+    fields = (*CatalogueAdapter.fields, Field.QUANTITY)
+    required = (*CatalogueAdapter.required, Field.DESCRIPTION)
+    availability_words: ClassVar[dict[str, str]] = {
+        IN_STOCK: "in stock",
+        OUT_OF_STOCK: "out of stock",
+        PREORDER: "preorder",
+        BACKORDER: "available for order",
+    }
+    limits: ClassVar[tuple[tuple[Field, int, IssueCode], ...]] = (
+        (Field.SKU, 100, ID_TOO_LONG),
+        (Field.TITLE, 200, TITLE_TOO_LONG),
+        (Field.DESCRIPTION, 9999, DESCRIPTION_TOO_LONG),
+    )
+    extra_attributes = (Attribute(STOCK, Field.QUANTITY),)
+
+    def read_export(self, path: Path, display: str) -> ChannelState:
+        if looks_like_xml(path):
+            export = read_feed(path, display)
+            renamed = {a.name: a.field.value for a in self.attributes() if a.name in export.text.columns}
+            export.text = export.text.rename(columns=renamed)
+            export.headers = {v: k for k, v in renamed.items()}
+        else:
+            export = read_export(
+                path,
+                display,
+                self.export_columns(),
+                channel=self.channel,
+                title="Meta catalogue",
+                header_map=self.context.config.header_map,
+                required=[Field.SKU.value],
+            )
+        return ChannelState(self.canonical(export), Field.SKU.value, display, issues=export.issues)
+
+    def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
+        rows = kept_rows(plan).sort_index(kind="stable")
+        text = self.attribute_text(rows, desired.currency)
+        frame = pd.DataFrame(text, index=rows.index)
+        frame = frame[[a.name for a in self.attributes()] + [IDENTIFIER_EXISTS]]
+        yield csv_bytes(frame)
