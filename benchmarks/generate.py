@@ -62,17 +62,20 @@ def gtin13(numbers: np.ndarray) -> pd.Series:
     return bodies + pd.Series(check).astype(str)
 
 
-def catalogue(n: int, seed: int, descriptions: bool) -> pd.DataFrame:
+def catalogue(n: int, seed: int, descriptions: bool, variants: bool = True) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     ids = pd.Series(np.arange(n)).astype(str).str.zfill(7)
     sku = "SKU-" + ids
-    is_variant = rng.random(n) < 0.3
+    is_variant = rng.random(n) < (0.3 if variants else 0.0)
     parent_index = np.maximum(np.arange(n) - rng.integers(1, 4, n), 0)
     parent = pd.Series(np.where(is_variant, sku.to_numpy()[parent_index], ""))
     is_variant &= parent.ne(sku).to_numpy()
     parent = parent.where(is_variant, "")
-    # Distinct 12-digit bodies (100003 is coprime with 10**12); about one in ten starts with 0.
-    bodies = (np.arange(n, dtype=np.int64) * 100003 + int(rng.integers(0, 10**6))) % 10**12
+    # Distinct 12-digit bodies (100003 and 7919 are coprime with the moduli). Nine in ten start with 5-7, one in ten
+    # with "01" (a leading zero); none with a prefix Google refuses (2, 02, 04, 05, 99, 981-984).
+    rows = np.arange(n, dtype=np.int64)
+    bodies = (rows * 100003 + int(rng.integers(0, 10**6))) % (3 * 10**11) + 5 * 10**11
+    bodies = np.where(rows % 10 == 0, 10**10 + (rows * 7919) % (8 * 10**9), bodies)
     gtin = gtin13(bodies)
     price_cents = rng.integers(199, 99999, n)
     sale = np.where(rng.random(n) < 0.1, (price_cents * 0.8).astype(np.int64), 0)
@@ -126,9 +129,9 @@ def export_of(master: pd.DataFrame, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"sku": master["sku"], "price": price, "quantity": quantity})
 
 
-def write(n: int, seed: int, out: Path, fmt: str, descriptions: bool, export: bool) -> Path:
+def write(n: int, seed: int, out: Path, fmt: str, descriptions: bool, export: bool, variants: bool = True) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    frame = catalogue(n, seed, descriptions)
+    frame = catalogue(n, seed, descriptions, variants)
     if fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -164,8 +167,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "data")
     parser.add_argument("--no-descriptions", dest="descriptions", action="store_false")
     parser.add_argument("--export", action="store_true", help="also write export.csv for the diff benchmark")
+    parser.add_argument("--no-variants", dest="variants", action="store_false", help="only simple products")
     args = parser.parse_args()
-    path = write(args.skus, args.seed, args.out, args.format, args.descriptions, args.export)
+    path = write(args.skus, args.seed, args.out, args.format, args.descriptions, args.export, args.variants)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB)")
 
 

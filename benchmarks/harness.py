@@ -38,14 +38,14 @@ def arguments(doc: str | None, size_flag: str, default_size: int) -> argparse.Na
     return parser.parse_args()
 
 
-def dataset(name: str, size: int, *, fmt: str, export: bool, regenerate: bool) -> Path:
+def dataset(name: str, size: int, *, fmt: str, export: bool, regenerate: bool, variants: bool = True) -> Path:
     """The folder of a generated catalogue (seed 7), written on first use or with --regenerate."""
     folder = DATA / f"{name}-{size}"
     wanted = folder / ("export.csv" if export else f"master.{fmt}")
     if regenerate or not wanted.exists():
         from generate import write
 
-        write(size, 7, folder, fmt, descriptions=True, export=export)
+        write(size, 7, folder, fmt, descriptions=True, export=export, variants=variants)
     return folder
 
 

@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+if str(ROOT) not in sys.path:  # run as a script: make `tools` importable
+    sys.path.insert(0, str(ROOT))
 
 HEADERS = [
     "Artikelnummer",
@@ -167,8 +170,12 @@ def products() -> list[dict]:
     upc_body = "03600029145"
     upc = upc_body + check_digit(upc_body)  # 12 digits with a leading zero
     rows.append(simple("BT-8003", "Bidon thermo 500 ml", "Drinkfles", 17.95, "Accessoires", 8003, EAN=upc))
+    squeeze_body = "03600029146"
+    squeeze = squeeze_body + check_digit(squeeze_body)
     rows.append(
-        simple("BT-8004", "Bidon knijpfles 600 ml", "Drinkfles", 5.95, "Accessoires", 8004, EAN=int(upc.lstrip("0")))
+        simple(
+            "BT-8004", "Bidon knijpfles 600 ml", "Drinkfles", 5.95, "Accessoires", 8004, EAN=int(squeeze.lstrip("0"))
+        )
     )  # a numeric cell: a spreadsheet dropped the zero
     rows.append(
         simple("PD-9003", "Pedaalsleutel 15 mm", "Sleutelaar", 12.95, "Gereedschap", 9003, EAN=int(ean(9003)))
@@ -597,6 +604,10 @@ def main() -> None:
     write_woocommerce(SAMPLES / "exports")
     write_google(SAMPLES / "exports")
     write_meta(SAMPLES / "exports")
+    from tools.marketplace_exports import write_amazon, write_bol
+
+    write_amazon(SAMPLES / "exports")
+    write_bol(SAMPLES / "exports")
     print(f"wrote samples under {SAMPLES}")
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import columns
-from .adapters.base import LIVE, SKIP, WANTED, ChannelState, Desired
+from .adapters.base import FIXED, LIVE, SKIP, WANTED, ChannelState, Desired
 from .fields import ROW, Field, Kind
 from .parse import format_value, normalize_gtin14
 
@@ -22,6 +22,8 @@ CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED = "create", "update", "delist", "unch
 OUTCOMES = (CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED)
 ITEM_COLUMNS = ["key", "sku", "outcome", "fields", "reason", "row"]
 CHANGE_COLUMNS = ["key", "sku", "field", "old", "new"]
+#: Skip reason of a key the master holds twice (the channel rules report it as ``channel-duplicate-key``).
+DUPLICATE_KEY = "channel-duplicate-key"
 #: The change of a listing that is on the channel but not live there (draft, private, archived) and is wanted.
 LISTED = "listed"
 
@@ -98,12 +100,21 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     have = have[columns.filled(have[current.key].astype("str"))]
     all_want_codes, all_have_codes = columns.shared_codes(want[key].astype("str"), have[current.key].astype("str"))
     size = int(max(all_want_codes.max(initial=-1), all_have_codes.max(initial=-1))) + 1
-    # A key twice in the master is skipped (and reported) by the channel rules; twice in an export, the first wins.
-    doubled = np.bincount(all_want_codes, minlength=size)[all_want_codes] > 1 if len(all_want_codes) else []
-    keep_want = np.flatnonzero(~np.asarray(doubled, dtype=bool))
+    # A key twice in the master is skipped (and reported) by the channel rules: its first row stands for it, so the
+    # listing is left alone (never delisted), and the other rows are reported as skipped too. Twice in an export,
+    # the first wins.
+    first_want = _positions(all_want_codes, size)
+    is_first = first_want[all_want_codes] == np.arange(len(all_want_codes))
+    doubled = (np.bincount(all_want_codes, minlength=size)[all_want_codes] > 1) if len(all_want_codes) else is_first
+    keep_want, later_twins = np.flatnonzero(is_first), np.flatnonzero(~is_first)
     first_have = _positions(all_have_codes, size)
     keep_have = np.flatnonzero(first_have[all_have_codes] == np.arange(len(all_have_codes)))
+    twins = want.iloc[later_twins].reset_index(drop=True)
     want = want.iloc[keep_want].reset_index(drop=True)
+    if doubled.any():
+        reason = want[SKIP].where(want[SKIP].ne("") | ~doubled[keep_want], DUPLICATE_KEY)
+        want[SKIP] = reason.astype("str")
+        twins[SKIP] = twins[SKIP].where(twins[SKIP].ne(""), DUPLICATE_KEY).astype("str")
     have = have.iloc[keep_have].reset_index(drop=True)
     want_codes, have_codes = all_want_codes[keep_want], all_have_codes[keep_have]
     want_keys, have_keys = want[key].astype("str"), have[current.key].astype("str")
@@ -132,6 +143,7 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
 
     changed = np.zeros(len(both_rows), dtype=bool)
     field_hits: list[np.ndarray] = []
+    fixed = have[FIXED].astype("str").fillna("").iloc[both_have].reset_index(drop=True) if FIXED in have else None
     change_parts = []
     for field_ in compared:
         name = field_.value
@@ -142,6 +154,8 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
         differs = ~same
         if field_ is Field.QUANTITY or field_ is Field.AVAILABILITY:
             differs &= new.notna().to_numpy()  # unknown stock is left as it is
+        if fixed is not None and differs.any():
+            differs &= ~columns.contains(fixed, rf"(^|,){name}(,|$)").to_numpy()  # the channel's own to manage
         field_hits.append(differs)
         if not differs.any():
             continue
@@ -196,6 +210,10 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
         _items(want_keys, want[Field.SKU.value], rows_of(want, skip_rows), skip_rows, SKIPPED,
                reason=want[SKIP].iloc[skip_rows].to_numpy()),
     ]  # fmt: skip
+    if len(twins):
+        twin_rows = np.arange(len(twins))
+        parts.append(_items(twins[key].astype("str"), twins[Field.SKU.value], rows_of(twins, twin_rows), twin_rows,
+                            SKIPPED, reason=twins[SKIP].to_numpy()))  # fmt: skip
     items = pd.concat(parts, ignore_index=True)
     changes = pd.concat(change_parts, ignore_index=True) if change_parts else pd.DataFrame(columns=CHANGE_COLUMNS)
     changes = changes.astype({"key": "str", "sku": "str", "field": "str", "old": "str", "new": "str"})

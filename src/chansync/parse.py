@@ -114,17 +114,16 @@ def _parse_unusual_money(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def format_money(cents: pd.Series) -> pd.Series:
-    """Integer cents to ``"12.50"``; NA stays NA."""
-    known = cents.notna()
-    out = pd.Series(pd.NA, index=cents.index, dtype="str")
-    if known.any():
-        c = cents[known].astype("int64")
-        sign = np.where(c < 0, "-", "")
-        c = c.abs()
-        whole = (c // MONEY_SCALE).astype("str")
-        frac = (c % MONEY_SCALE).astype("str").str.pad(2, side="left", fillchar="0")
-        out[known] = pd.Series(sign, index=c.index, dtype="str") + whole + "." + frac
-    return out
+    """Integer cents to ``"12.50"``; NA stays NA. Arrow kernels, no per-value Python."""
+    data = pa.array(cents.astype("Int64").array, type=pa.int64()) if len(cents) else pa.array([], pa.int64())
+    negative = pc.less(data, 0)
+    size = pc.abs(data)
+    whole = pc.cast(pc.divide(size, MONEY_SCALE), pa.string())
+    frac = pc.utf8_lpad(pc.cast(pc.subtract(size, pc.multiply(pc.divide(size, MONEY_SCALE), MONEY_SCALE)),
+                                pa.string()), width=2, padding="0")  # fmt: skip
+    text = pc.binary_join_element_wise(whole, frac, ".")
+    text = pc.if_else(negative, pc.binary_join_element_wise("-", text, ""), text)
+    return columns.strings(text, cents.index)
 
 
 def format_value(kind: str, values: pd.Series) -> pd.Series:

@@ -97,7 +97,7 @@ INVENTORY = (
 def test_inventory_of_a_multi_location_store(tmp_path: Path) -> None:
     products = write(tmp_path / "products.csv", LEGACY)
     inventory = write(tmp_path / "inventory.csv", INVENTORY)
-    with pytest.raises(AdapterError, match="2 locations .*Amsterdam, Utrecht"):
+    with pytest.raises(AdapterError, match=r"2 locations .*Amsterdam, Utrecht"):
         adapter(inventory_export=str(inventory)).read_export(products, "products.csv")
     frame = adapter(inventory_export=str(inventory), location="Utrecht").read_export(products, "p").frame
     utrecht = frame.set_index("sku")["quantity"]

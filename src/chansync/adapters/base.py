@@ -30,6 +30,9 @@ CONTRACT_VERSION = 1
 
 #: Column of a channel state holding whether a listing is live (offered for sale) on the channel.
 LIVE = "_live"
+#: Optional column of a channel state: the fields (comma-joined) the channel itself manages for that listing, which
+#: chansync must neither compare nor write (the stock of an Amazon FBA listing, a bol.com FBB offer).
+FIXED = "_fixed"
 
 
 class Capability(StrEnum):

@@ -213,7 +213,8 @@ class CatalogueAdapter(Adapter):
             elif field_ is Field.AVAILABILITY:
                 text = values.astype("str").map(self.availability_words).fillna("")
             elif field_ is Field.ADDITIONAL_IMAGE_URLS:
-                text = as_text(field_, values).str.replace(r"[\s|]*,[\s|]*|\s+", ",", regex=True).str.strip(",")
+                text = columns.replace(as_text(field_, values), r"[\s|]*,[\s|]*|\s+", ",")
+                text = columns.strings(pc.utf8_trim(columns.arrow(text), ","), text.index)
             else:
                 text = as_text(field_, values)
             out[attribute.name] = text.astype("str").fillna("")

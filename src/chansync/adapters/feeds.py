@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
@@ -64,11 +66,36 @@ def variant_groups(frame: pd.DataFrame) -> pd.Series:
 def kept_rows(plan: Plan) -> pd.DataFrame:
     """The rows a full feed lists: wanted items as desired, skipped items exactly as they are on the channel now
     (leaving them out would delist them). Delisted items are left out."""
+    return pd.concat(list(kept_chunks(plan, size=None)))
+
+
+def kept_chunks(plan: Plan, size: int | None) -> Iterator[pd.DataFrame]:
+    """:func:`kept_rows` in chunks of at most ``size`` rows (master order, then skipped items), so a streamed feed
+    never copies the whole catalogue at once."""
     from ..diff import CREATE, SKIPPED, UNCHANGED, UPDATE
 
-    listed = plan.desired.loc[plan.keys(CREATE, UPDATE, UNCHANGED).intersection(plan.desired.index)]
-    kept = plan.current.loc[plan.keys(SKIPPED).intersection(plan.current.index)]
-    return pd.concat([listed, kept]) if len(kept) else listed
+    listed = _in(plan.desired.index, plan.keys(CREATE, UPDATE, UNCHANGED))
+    kept = _in(plan.current.index, plan.keys(SKIPPED))
+    yielded = False
+    for frame, mask in ((plan.desired, listed), (plan.current, kept)):
+        step = size or max(len(frame), 1)
+        for start in range(0, len(frame), step):
+            part, wanted = frame.iloc[start : start + step], mask[start : start + step]  # slices: no copies
+            if wanted.all():
+                yielded = True
+                yield part
+            elif wanted.any():
+                yielded = True
+                yield part[wanted]
+    if not yielded:
+        yield plan.desired.iloc[0:0]
+
+
+def _in(index: pd.Index, keys: pd.Index) -> np.ndarray:
+    if not len(keys):
+        return np.zeros(len(index), dtype=bool)
+    values = index.to_series(index=pd.RangeIndex(len(index))).astype("str")
+    return columns.isin(values, pd.Series(keys, dtype="str")).to_numpy(dtype=bool)
 
 
 def values_of(rows: pd.DataFrame, field_: Field) -> pd.Series:

@@ -19,7 +19,7 @@ from ..fields import Field
 from ..issues import IssueCode, Severity, define
 from .base import ChannelState, Desired, FeedFile
 from .catalogue import CatalogueAdapter
-from .feeds import kept_rows
+from .feeds import kept_chunks
 from .rss import CHUNK_ROWS, looks_like_xml, read_feed, rss_chunks, tsv_chunks
 from .settings import FeedSettings
 from .tabular import read_export
@@ -113,16 +113,11 @@ class GoogleMerchantAdapter(CatalogueAdapter):
         return [FeedFile("", self.render(desired, plan), extension)]
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
-        rows = kept_rows(plan).sort_index(kind="stable")
-        chunks = self.chunks(rows, desired.currency)
+        chunks = (
+            (n, self.attribute_text(rows, desired.currency)) for n, rows in enumerate(kept_chunks(plan, CHUNK_ROWS))
+        )
         if self.settings.format == "tsv":
             return tsv_chunks(chunks)
         return rss_chunks(
             chunks, title=self.settings.feed_title, link=self.settings.shop_url, description=self.settings.description
         )
-
-    def chunks(self, rows: pd.DataFrame, currency: str) -> Iterator[tuple[int, dict[str, pd.Series]]]:
-        for start in range(0, max(len(rows), 1), CHUNK_ROWS):
-            part = rows.iloc[start : start + CHUNK_ROWS]
-            if len(part) or start == 0:
-                yield start, self.attribute_text(part, currency)

@@ -73,7 +73,7 @@ class MetaAdapter(CatalogueAdapter):
         return ChannelState(self.canonical(export), Field.SKU.value, display, issues=export.issues)
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
-        rows = kept_rows(plan).sort_index(kind="stable")
+        rows = kept_rows(plan)
         text = self.attribute_text(rows, desired.currency)
         frame = pd.DataFrame(text, index=rows.index)
         frame = frame[[a.name for a in self.attributes()] + [IDENTIFIER_EXISTS]]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -109,12 +109,31 @@ def _unescape_twice_escaped(values: pd.Series) -> pd.Series:
 # --- writing --------------------------------------------------------------------------------------------------
 
 
-def escape(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
-    """Text for element content: XML-forbidden characters dropped, ``& < >`` escaped."""
-    values = pc.replace_substring_regex(values, _NOT_XML, "")
-    values = pc.replace_substring(values, "&", "&amp;")
-    values = pc.replace_substring(values, "<", "&lt;")
-    return pc.replace_substring(values, ">", "&gt;")
+def escape(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Text for element content: XML-forbidden characters dropped, ``& < >`` escaped.
+
+    Each step runs only on the values that need it (a cheap scan picks them), which is most of the time none.
+    """
+    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    unusual = pc.invert(pc.utf8_is_printable(array))  # control characters (line breaks too) or none printable
+    if pc.any(unusual).as_py():
+        array = _where(array, unusual, lambda v: pc.replace_substring_regex(v, _NOT_XML, ""))
+    special = pc.match_substring_regex(array, "[&<>]")
+    if pc.any(special).as_py():
+
+        def markup(v: pa.Array) -> pa.Array:
+            v = pc.replace_substring(v, "&", "&amp;")
+            v = pc.replace_substring(v, "<", "&lt;")
+            return pc.replace_substring(v, ">", "&gt;")
+
+        array = _where(array, special, markup)
+    return array
+
+
+def _where(array: pa.Array, mask: pa.Array, change: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """``change`` applied to the masked values only, the rest left as they are."""
+    mask = pc.fill_null(mask, False)
+    return pc.replace_with_mask(array, mask, change(pc.filter(array, mask)))
 
 
 def _plain(text: pd.Series) -> pa.ChunkedArray:
