@@ -52,9 +52,21 @@ def booleans(data: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
 
 
 def trim(values: pd.Series) -> pd.Series:
-    """Strip surrounding whitespace, Unicode spaces (non-breaking, zero-width) included."""
-    data = pc.utf8_trim(arrow(values), "\u200b\ufeff \t\r\n\u00a0\u2007\u202f\u3000")
-    return strings(pc.utf8_trim_whitespace(data), values.index)
+    """Strip surrounding whitespace, Unicode spaces (non-breaking, zero-width) included.
+
+    When nothing was trimmed (the usual case) the original column is returned, so a clean catalogue is not held
+    twice in memory.
+    """
+    original = arrow(values)
+    data = pc.utf8_trim_whitespace(pc.utf8_trim(original, "\u200b\ufeff \t\r\n\u00a0\u2007\u202f\u3000"))
+    if values.dtype == "str" and _text_bytes(data) == _text_bytes(original):
+        return values
+    return strings(data, values.index)
+
+
+def _text_bytes(data: pa.ChunkedArray) -> int:
+    """Total bytes of a string column's values, from the offsets alone."""
+    return sum(len(utf8_bytes(chunk)) for chunk in data.chunks)
 
 
 def matches(values: pd.Series, pattern: str) -> pd.Series:
@@ -163,3 +175,26 @@ def ascii_matrix(values: pd.Series, width: int) -> np.ndarray:
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
     data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
     return data.reshape(-1, width)
+
+
+def utf8_bytes(array: pa.Array) -> np.ndarray:
+    """The UTF-8 bytes of a string array's values, as a numpy view (no copy)."""
+    data = array.buffers()[2] if len(array) else None
+    if data is None:
+        return np.zeros(0, dtype=np.uint8)
+    width = np.int64 if pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type) else np.int32
+    offsets = np.frombuffer(array.buffers()[1], dtype=width)
+    start, end = int(offsets[array.offset]), int(offsets[array.offset + len(array)])
+    return np.frombuffer(data, dtype=np.uint8)[start:end]
+
+
+def has_control_characters(values: pd.Series | pa.Array) -> bool:
+    """Whether any value holds a C0 control character other than tab, line feed and carriage return, or a byte
+    that may start U+FFFE/U+FFFF (0xEF, which other characters start with too). A byte scan: much cheaper than a
+    regular expression over the column."""
+    chunks = [values] if isinstance(values, pa.Array) else arrow(values).chunks
+    for chunk in chunks:
+        raw = utf8_bytes(chunk)
+        if ((raw < 0x20) & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D)).any() or (raw == 0xEF).any():
+            return True
+    return False

@@ -43,6 +43,10 @@ class Plan:
     desired: pd.DataFrame
     current: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Masks over the rows of ``desired`` (created, updated or unchanged: what a full feed lists) and of ``current``
+    #: (skipped: what a full feed keeps as it is), so feeds select rows without looking keys up. None: not known.
+    listed_mask: np.ndarray | None = None
+    kept_mask: np.ndarray | None = None
 
     def counts(self) -> dict[str, int]:
         counts = self.items["outcome"].value_counts()
@@ -95,9 +99,9 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     """
     key = desired.key
     want = desired.frame
-    want = want[columns.filled(want[key].astype("str"))]
+    want = _rows_where(want, columns.filled(want[key].astype("str")))
     have = current.frame
-    have = have[columns.filled(have[current.key].astype("str"))]
+    have = _rows_where(have, columns.filled(have[current.key].astype("str")))
     all_want_codes, all_have_codes = columns.shared_codes(want[key].astype("str"), have[current.key].astype("str"))
     size = int(max(all_want_codes.max(initial=-1), all_have_codes.max(initial=-1))) + 1
     # A key twice in the master is skipped (and reported) by the channel rules: its first row stands for it, so the
@@ -110,14 +114,15 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     first_have = _positions(all_have_codes, size)
     keep_have = np.flatnonzero(first_have[all_have_codes] == np.arange(len(all_have_codes)))
     twins = want.iloc[later_twins].reset_index(drop=True)
-    want = want.iloc[keep_want].reset_index(drop=True)
+    want = _rows_at(want, keep_want)
     if doubled.any():
         reason = want[SKIP].where(want[SKIP].ne("") | ~doubled[keep_want], DUPLICATE_KEY)
         want[SKIP] = reason.astype("str")
         twins[SKIP] = twins[SKIP].where(twins[SKIP].ne(""), DUPLICATE_KEY).astype("str")
-    have = have.iloc[keep_have].reset_index(drop=True)
+    have = _rows_at(have, keep_have)
     want_codes, have_codes = all_want_codes[keep_want], all_have_codes[keep_have]
     want_keys, have_keys = want[key].astype("str"), have[current.key].astype("str")
+    want_skus = want_keys if key == Field.SKU.value else want[Field.SKU.value]
     compared = [f for f in fields if f.value != key and f.value in want.columns and f.value in have.columns]
 
     match = _positions(have_codes, size)[want_codes] if len(want_codes) else np.zeros(0, dtype=np.int64)
@@ -147,6 +152,9 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     change_parts = []
     for field_ in compared:
         name = field_.value
+        if not len(both_rows):  # nothing to compare (taking no rows of a chunked column would still copy it)
+            field_hits.append(np.zeros(0, dtype=bool))
+            continue
         new = want[name].iloc[both_rows].reset_index(drop=True)
         old = have[name].iloc[both_have].reset_index(drop=True)
         a, b = normalized(field_, new), normalized(field_, old)
@@ -201,13 +209,13 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
 
     have_sku = current_sku(have).astype("str")
     parts = [
-        _items(want_keys, want[Field.SKU.value], rows_of(want, create_rows), create_rows, CREATE),
-        _items(want_keys, want[Field.SKU.value], rows_of(want, both_rows[update_pick]), both_rows[update_pick],
+        _items(want_keys, want_skus, rows_of(want, create_rows), create_rows, CREATE),
+        _items(want_keys, want_skus, rows_of(want, both_rows[update_pick]), both_rows[update_pick],
                UPDATE, fields=listed),
         _items(have_keys, have_sku, rows_of(have, delist_rows), delist_rows, DELIST),
-        _items(want_keys, want[Field.SKU.value], rows_of(want, both_rows[~changed]), both_rows[~changed], UNCHANGED),
+        _items(want_keys, want_skus, rows_of(want, both_rows[~changed]), both_rows[~changed], UNCHANGED),
         _items(have_keys, have_sku, rows_of(have, already_off), already_off, UNCHANGED),
-        _items(want_keys, want[Field.SKU.value], rows_of(want, skip_rows), skip_rows, SKIPPED,
+        _items(want_keys, want_skus, rows_of(want, skip_rows), skip_rows, SKIPPED,
                reason=want[SKIP].iloc[skip_rows].to_numpy()),
     ]  # fmt: skip
     if len(twins):
@@ -219,7 +227,34 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     changes = changes.astype({"key": "str", "sku": "str", "field": "str", "old": "str", "new": "str"})
     keyed_want = want.set_index(pd.Index(want_keys, name=None))
     keyed_have = have.set_index(pd.Index(have_keys, name=None))
-    return Plan(channel, adapter, key, [f.value for f in compared], items, changes, keyed_want, keyed_have)
+    listed_mask = np.zeros(len(want), dtype=bool)
+    listed_mask[create_rows] = True
+    listed_mask[both_rows] = True
+    kept_mask = np.zeros(len(have), dtype=bool)
+    kept_mask[np.flatnonzero(known)] = skip[master_row]
+    return Plan(channel, adapter, key, [f.value for f in compared], items, changes, keyed_want, keyed_have,
+                listed_mask=listed_mask, kept_mask=kept_mask)  # fmt: skip
+
+
+def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
+    """``values`` at ``positions`` with a range index; no copy when that is every value in order."""
+    if len(positions) == len(values) and (
+        not len(positions) or (positions[0] == 0 and positions[-1] == len(values) - 1)
+    ):
+        return values.reset_index(drop=True)
+    return values.iloc[positions].reset_index(drop=True)
+
+
+def _rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """``frame[mask]``, without copying the frame when every row is kept (the usual case on a big catalogue)."""
+    return frame if bool(mask.all()) else frame[mask]
+
+
+def _rows_at(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """The rows at ``positions`` with a fresh range index; no copy of the columns when that is every row."""
+    if len(positions) == len(frame):
+        return frame.reset_index(drop=True)
+    return frame.iloc[positions].reset_index(drop=True)
 
 
 def without_creates(plan: Plan, reason: str) -> Plan:
@@ -231,6 +266,7 @@ def without_creates(plan: Plan, reason: str) -> Plan:
         items.loc[creates, "outcome"] = SKIPPED
         items.loc[creates, "reason"] = reason
         plan.items = items
+        plan.listed_mask = plan.kept_mask = None
     return plan
 
 
@@ -255,8 +291,8 @@ def _items(
     blank = pd.Series(pd.array([None] * n, dtype="str") if n < 1000 else pd.NA, index=index, dtype="str")
     return pd.DataFrame(
         {
-            "key": keys.iloc[positions].reset_index(drop=True),
-            "sku": skus.iloc[positions].astype("str").reset_index(drop=True).fillna(""),
+            "key": (key := _take(keys, positions)),
+            "sku": key if skus is keys else _take(skus, positions).astype("str").fillna(""),
             "outcome": pd.Series(outcome, index=index, dtype="str"),
             "fields": pd.Series(fields, index=index, dtype="str") if fields is not None else blank.fillna(""),
             "reason": pd.Series(reason, index=index, dtype="str") if reason is not None else blank.fillna(""),

@@ -130,7 +130,8 @@ class CatalogueAdapter(Adapter):
         for field_ in TEXT_FIELDS:  # control characters cannot travel in XML (and mean nothing in a catalogue)
             if field_.value in frame.columns:
                 text = frame[field_.value].astype("str")
-                frame[field_.value] = columns.replace(text.fillna(""), _CONTROL, "").where(text.notna())
+                if columns.has_control_characters(text):
+                    frame[field_.value] = columns.replace(text.fillna(""), _CONTROL, "").where(text.notna())
         condition = Field.CONDITION.value
         if condition in frame.columns:
             frame[condition] = frame[condition].astype("str").fillna(DEFAULT_CONDITION)  # the feed says "new"
@@ -217,7 +218,7 @@ class CatalogueAdapter(Adapter):
                 text = columns.strings(pc.utf8_trim(columns.arrow(text), ","), text.index)
             else:
                 text = as_text(field_, values)
-            out[attribute.name] = text.astype("str").fillna("")
+            out[attribute.name] = text if text.dtype == "str" else text.astype("str")
         gtin, mpn = out["gtin"], out["mpn"]
         out[IDENTIFIER_EXISTS] = pd.Series("", index=rows.index, dtype="str").mask(gtin.eq("") & mpn.eq(""), "no")
         return out

@@ -74,8 +74,10 @@ def kept_chunks(plan: Plan, size: int | None) -> Iterator[pd.DataFrame]:
     never copies the whole catalogue at once."""
     from ..diff import CREATE, SKIPPED, UNCHANGED, UPDATE
 
-    listed = _in(plan.desired.index, plan.keys(CREATE, UPDATE, UNCHANGED))
-    kept = _in(plan.current.index, plan.keys(SKIPPED))
+    listed, kept = plan.listed_mask, plan.kept_mask
+    if listed is None or kept is None:
+        listed = _in(plan.desired.index, plan.keys(CREATE, UPDATE, UNCHANGED))
+        kept = _in(plan.current.index, plan.keys(SKIPPED))
     yielded = False
     for frame, mask in ((plan.desired, listed), (plan.current, kept)):
         step = size or max(len(frame), 1)

@@ -18,9 +18,9 @@ from .. import columns
 from ..fields import Field
 from ..issues import IssueCode, Severity, define
 from .base import ChannelState, Desired, FeedFile
-from .catalogue import CatalogueAdapter
+from .catalogue import IDENTIFIER_EXISTS, CatalogueAdapter
 from .feeds import kept_chunks
-from .rss import CHUNK_ROWS, looks_like_xml, read_feed, rss_chunks, tsv_chunks
+from .rss import CHUNK_ROWS, RSS_TAIL, looks_like_xml, pipelined, read_feed, rss_head, rss_items, tsv_head, tsv_lines
 from .settings import FeedSettings
 from .tabular import read_export
 
@@ -113,11 +113,18 @@ class GoogleMerchantAdapter(CatalogueAdapter):
         return [FeedFile("", self.render(desired, plan), extension)]
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
-        chunks = (
-            (n, self.attribute_text(rows, desired.currency)) for n, rows in enumerate(kept_chunks(plan, CHUNK_ROWS))
-        )
-        if self.settings.format == "tsv":
-            return tsv_chunks(chunks)
-        return rss_chunks(
-            chunks, title=self.settings.feed_title, link=self.settings.shop_url, description=self.settings.description
-        )
+        """The whole catalogue, built chunk by chunk (a few chunks in flight), so memory stays flat."""
+        tsv = self.settings.format == "tsv"
+        if tsv:
+            yield tsv_head([*(a.name for a in self.attributes()), IDENTIFIER_EXISTS])
+        else:
+            settings = self.settings
+            yield rss_head(title=settings.feed_title, link=settings.shop_url, description=settings.description)
+
+        def build(rows: pd.DataFrame) -> bytes:
+            text = self.attribute_text(rows, desired.currency)
+            return tsv_lines(text) if tsv else rss_items(text)
+
+        yield from pipelined(build, kept_chunks(plan, CHUNK_ROWS))
+        if not tsv:
+            yield RSS_TAIL

@@ -12,8 +12,11 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -28,7 +31,8 @@ from .tabular import Export
 
 G = "http://base.google.com/ns/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
-CHUNK_ROWS = 25_000
+CHUNK_ROWS = 10_000
+T = TypeVar("T")
 
 #: Values an exporter escaped twice (``&amp;amp;``) still hold an entity after parsing.
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
@@ -112,95 +116,96 @@ def _unescape_twice_escaped(values: pd.Series) -> pd.Series:
 def escape(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Text for element content: XML-forbidden characters dropped, ``& < >`` escaped.
 
-    Each step runs only on the values that need it (a cheap scan picks them), which is most of the time none.
+    One look at the raw UTF-8 bytes tells which steps are needed (usually none); only those run.
     """
     array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    unusual = pc.invert(pc.utf8_is_printable(array))  # control characters (line breaks too) or none printable
-    if pc.any(unusual).as_py():
-        array = _where(array, unusual, lambda v: pc.replace_substring_regex(v, _NOT_XML, ""))
-    special = pc.match_substring_regex(array, "[&<>]")
-    if pc.any(special).as_py():
-
-        def markup(v: pa.Array) -> pa.Array:
-            v = pc.replace_substring(v, "&", "&amp;")
-            v = pc.replace_substring(v, "<", "&lt;")
-            return pc.replace_substring(v, ">", "&gt;")
-
-        array = _where(array, special, markup)
+    if columns.has_control_characters(array):
+        array = pc.replace_substring_regex(array, _NOT_XML, "")
+    raw = columns.utf8_bytes(array)
+    if ((raw == 0x26) | (raw == 0x3C) | (raw == 0x3E)).any():  # & < >
+        array = pc.replace_substring(array, "&", "&amp;")
+        array = pc.replace_substring(array, "<", "&lt;")
+        array = pc.replace_substring(array, ">", "&gt;")
     return array
 
 
-def _where(array: pa.Array, mask: pa.Array, change: Callable[[pa.Array], pa.Array]) -> pa.Array:
-    """``change`` applied to the masked values only, the rest left as they are."""
-    mask = pc.fill_null(mask, False)
-    return pc.replace_with_mask(array, mask, change(pc.filter(array, mask)))
+def _plain(text: pd.Series) -> pa.Array:
+    """A text column as one Arrow ``string`` array (32-bit offsets: a chunk of items stays far below 2 GiB), with
+    missing values as ""."""
+    data = columns.arrow(text if text.dtype == "str" else text.astype("str"))
+    data = data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
+    if data.null_count:
+        data = pc.fill_null(data, "")
+    return data if data.type == pa.string() else data.cast(pa.string())
 
 
-def _plain(text: pd.Series) -> pa.ChunkedArray:
-    """A text column as Arrow ``string`` (32-bit offsets: one chunk of items stays far below 2 GiB)."""
-    return columns.arrow(text.astype("str").fillna("")).cast(pa.string())
+def _element_parts(name: str, text: pd.Series, repeated: bool) -> list[pa.Array | str]:
+    """The pieces of ``<g:name>text</g:name>`` for one column, to be joined with the rest of the item.
 
-
-def _elements(name: str, text: pd.Series) -> pa.ChunkedArray:
-    """``<g:name>text</g:name>`` where text is not empty, else ""; commas in a repeated attribute split it."""
+    A column filled on every row gives its tags as plain strings (one join for the whole item); a column with
+    empty values gives ready elements, "" where empty (no element at all).
+    """
     data = escape(_plain(text))
     open_tag, close_tag = f"<g:{name}>", f"</g:{name}>"
+    if repeated:  # a comma-joined list: one element per value
+        data = pc.replace_substring(data, ",", close_tag + open_tag)
+    if not pc.any(pc.equal(data, "")).as_py():
+        return [open_tag, data, close_tag]
     element = pc.binary_join_element_wise(open_tag, data, close_tag, "")
-    return pc.if_else(pc.equal(data, ""), "", element)
+    return [pc.if_else(pc.equal(data, ""), "", element)]
 
 
-def _chunk_bytes(items: pa.ChunkedArray) -> bytes:
+def _chunk_bytes(items: pa.ChunkedArray | pa.Array) -> bytes:
     """The items of one chunk, concatenated, straight from the Arrow string buffer."""
     array = items.combine_chunks() if isinstance(items, pa.ChunkedArray) else items
-    array = pc.fill_null(array, "")
-    offsets_buffer, data_buffer = array.buffers()[1], array.buffers()[2]
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    offsets = np.frombuffer(offsets_buffer, dtype=width)
-    start, end = int(offsets[array.offset]), int(offsets[array.offset + len(array)])
-    if data_buffer is None or end == start:
-        return b""
-    return memoryview(data_buffer)[start:end].tobytes()
+    return columns.utf8_bytes(pc.fill_null(array, "")).tobytes()
 
 
-def rss_chunks(
-    attributes: Iterator[tuple[int, dict[str, pd.Series]]] | Sequence[tuple[int, dict[str, pd.Series]]],
-    *,
-    title: str,
-    link: str | None,
-    description: str,
-    repeated: Sequence[str] = ("additional_image_link",),
-) -> Iterator[bytes]:
-    """An RSS 2.0 feed: the channel header, then each chunk of items as it comes, then the footer."""
+def rss_head(*, title: str, link: str | None, description: str) -> bytes:
+    """The start of an RSS 2.0 feed, up to the first item."""
     head = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">\n']
     head.append(f"<channel>\n<title>{html.escape(title, quote=False)}</title>\n")
     if link:
         head.append(f"<link>{html.escape(link, quote=False)}</link>\n")
     head.append(f"<description>{html.escape(description, quote=False)}</description>\n")
-    yield "".join(head).encode("utf-8")
-    for _, chunk in attributes:
-        parts = []
-        for name, text in chunk.items():
-            element = _elements(name, text)
-            if name in repeated:
-                element = pc.replace_substring(element, ",", f"</g:{name}><g:{name}>")
-            parts.append(element)
-        item = pc.binary_join_element_wise("<item>", *parts, "</item>\n", "")
-        yield _chunk_bytes(item)
-    yield b"</channel>\n</rss>\n"
+    return "".join(head).encode("utf-8")
 
 
-def tsv_chunks(attributes: Iterator[tuple[int, dict[str, pd.Series]]]) -> Iterator[bytes]:
-    """Google's tab-separated format: attribute names in the first row; tabs and line breaks in values become
-    spaces (the format has no quoting)."""
-    first = True
-    for _, chunk in attributes:
-        if first:
-            yield ("\t".join(chunk) + "\n").encode("utf-8")
-            first = False
-        cells = [pc.replace_substring_regex(_plain(t), r"[\t\r\n]+", " ") for t in chunk.values()]
-        yield _chunk_bytes(_tsv_line(cells))
+RSS_TAIL = b"</channel>\n</rss>\n"
 
 
-def _tsv_line(cells: list[pa.ChunkedArray]) -> pa.ChunkedArray:
+def rss_items(chunk: Mapping[str, pd.Series], repeated: Sequence[str] = ("additional_image_link",)) -> bytes:
+    """One chunk of ``<item>`` elements from each attribute's text (the attribute order is the element order)."""
+    if not len(next(iter(chunk.values()), ())):
+        return b""
+    parts: list[pa.Array | str] = []
+    for name, text in chunk.items():
+        parts.extend(_element_parts(name, text, name in repeated))
+    return _chunk_bytes(pc.binary_join_element_wise("<item>", *parts, "</item>\n", ""))
+
+
+def tsv_head(names: Sequence[str]) -> bytes:
+    return ("\t".join(names) + "\n").encode("utf-8")
+
+
+def tsv_lines(chunk: Mapping[str, pd.Series]) -> bytes:
+    """Google's tab-separated format has no quoting: tabs and line breaks in values become spaces."""
+    if not len(next(iter(chunk.values()), ())):
+        return b""
+    cells = [pc.replace_substring_regex(_plain(t), r"[\t\r\n]+", " ") for t in chunk.values()]
     line = pc.binary_join_element_wise(*cells, "\t")
-    return pc.binary_join_element_wise(line, "\n", "")
+    return _chunk_bytes(pc.binary_join_element_wise(line, "\n", ""))
+
+
+def pipelined(work: Callable[[T], bytes], inputs: Iterable[T], *, ahead: int = 2) -> Iterator[bytes]:
+    """``work`` on each input in a small thread pool, results in input order, at most ``ahead`` inputs in flight
+    besides the one being handed out (so memory stays a few chunks, however long the feed). Arrow kernels release
+    the GIL, so chunks are built side by side."""
+    with ThreadPoolExecutor(max_workers=ahead) as pool:
+        pending: deque[Future[bytes]] = deque()
+        for item in inputs:
+            pending.append(pool.submit(work, item))
+            if len(pending) > ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
