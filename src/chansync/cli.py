@@ -248,6 +248,62 @@ def diff(
 
 @app.command()
 @handles_errors
+def push(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    channel: ChannelOption = None,
+    plan_file: Annotated[
+        Path | None,
+        typer.Option("--plan", help="Apply only if the plan is still the one saved by `chansync diff --plan FILE`."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Plan and check everything; write and send nothing.")
+    ] = False,
+    no_upload: Annotated[bool, typer.Option("--no-upload", help="Write the feeds; upload and apply nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Push even what the safety guard refuses.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask (push never asks when stdin is not a terminal).")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse everything when the master has any error.")] = False,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Items shown per channel in text output.")] = 20,
+    quiet: QuietOption = False,
+) -> None:
+    """Validate, plan, write each channel's feed atomically, and upload or apply it where configured."""
+    from .journal import StateDir, last_runs, read_journal
+    from .push import apply, prepare
+    from .render.plan import render_plans
+    from .render.push import push_json, render_guard, render_push
+
+    loaded = _load(config)
+    prepared = prepare(loaded, channels=channel or None, strict=strict, force=force, saved_plan=plan_file)
+    text = format is OutputFormat.text
+    console = _stdout()
+    if text and not quiet:
+        console.print(f"[bold]chansync push[/] · {loaded.display}" + (" [cyan](dry run)[/]" if dry_run else ""))
+        report = prepared.report
+        if report.errors or report.warnings:
+            console.print(f"[dim]master: {report.errors} errors, {report.warnings} warnings (items with errors are "
+                          "left as they are)[/]")  # fmt: skip
+        render_plans([c.plan for c in prepared.channels], console, limit=limit)
+        console.print()
+    if text:
+        render_guard(prepared, console)
+    changes = any(c.plan.has_changes for c in prepared.channels)
+    if not dry_run and changes and not yes and sys.stdin.isatty() and not typer.confirm("Push these changes?"):
+        console.print("nothing was changed")
+        raise typer.Exit(int(ExitCode.OK))
+    result = apply(prepared, dry_run=dry_run, no_upload=no_upload)
+    state = StateDir(loaded.path_of(loaded.model.state_dir, "state_dir", must_exist=False))
+    history = last_runs(read_journal(state.journal_path), 3)
+    if text:
+        render_push(result, console, last_runs=history)
+    else:
+        _emit(push_json(result, last_runs=history), None)
+    raise typer.Exit(int(result.exit_code))
+
+
+@app.command()
+@handles_errors
 def channels(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,

@@ -153,6 +153,9 @@ class GuardRules(Strict):
 class _Upload(Strict):
     timeout: float = PydField(30, gt=0, description="Seconds before a request is given up and retried.")
     retries: int = PydField(5, ge=0, le=20, description="Retries on connection errors, 429 and 5xx.")
+    backoff: float = PydField(
+        1.0, ge=0, le=60, description="Seconds before the first retry; doubles each retry (with jitter)."
+    )
 
 
 class WooCommerceUpload(_Upload):

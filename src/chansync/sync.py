@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
-from .adapters.base import Adapter, ChannelState, Desired
+from .adapters.base import LIVE, Adapter, ChannelState, Desired
 from .adapters.registry import Registry
 from .config import LoadedConfig
-from .diff import Plan, diff, without_creates
+from .diff import LISTED, Plan, diff, without_creates
 from .errors import ConfigError
 from .issues import Report
+from .journal import applied_values
 from .validation import ChannelCheck, Validation, validate
 
 
@@ -34,7 +36,9 @@ class PlanResult:
         return self.validation.report
 
 
-def read_current(config: LoadedConfig, adapter: Adapter) -> ChannelState:
+def read_current(config: LoadedConfig, adapter: Adapter, journal: list[dict[str, Any]] | None = None) -> ChannelState:
+    """The channel's current state: its export file (with what later pushes applied laid over it, from the
+    journal), or, with ``export: api``, fetched through the channel's API."""
     channel = adapter.context.config
     key = f"channels.{adapter.channel}.export"
     if channel.export is None:
@@ -42,18 +46,50 @@ def read_current(config: LoadedConfig, adapter: Adapter) -> ChannelState:
             "no export to compare with: set `export` to the channel's export file", key=key, file=config.display
         )
     if channel.export == "api":
-        raise ConfigError(
-            f"export: api is not available for the {adapter.name} adapter yet; use an export file",
-            key=key,
-            file=config.display,
-        )
+        fetch = getattr(adapter, "fetch", None)
+        if fetch is None:
+            raise ConfigError(
+                f"export: api is not available for the {adapter.name} adapter; use an export file",
+                key=key,
+                file=config.display,
+            )
+        if channel.upload is None:
+            raise ConfigError("export: api needs the channel's `upload` section (its API and credentials)", key=key,
+                              file=config.display)  # fmt: skip
+        from .connect import client_for
+
+        state: ChannelState = fetch(client_for(config, adapter.channel))
+        return state
     path = config.path_of(channel.export, key)
-    return adapter.read_export(path, config.display_path(path))
+    state = adapter.read_export(path, config.display_path(path))
+    if journal:
+        applied = applied_values(journal, adapter.channel, since=path.stat().st_mtime)
+        if applied:
+            state = overlay(state, applied)
+    return state
 
 
-def plan_channel(config: LoadedConfig, check: ChannelCheck) -> ChannelPlan:
+def overlay(state: ChannelState, applied: dict[str, dict[str, Any]]) -> ChannelState:
+    """The state with values that pushes applied after the export was taken: a re-run after a crash does not send
+    them again. ``listed`` sets whether the listing is live."""
+    frame = state.frame.copy()
+    keys = frame[state.key].astype("str")
+    names = sorted({name for fields in applied.values() for name in fields})
+    for name in names:
+        values = {key: fields[name] for key, fields in applied.items() if name in fields}
+        column = LIVE if name == LISTED else name
+        if column not in frame.columns:
+            continue
+        new = keys.map(values)
+        hit = new.notna().to_numpy()
+        if hit.any():
+            frame.loc[hit, column] = new[hit].astype(frame[column].dtype) if column != LIVE else new[hit].astype(bool)
+    return ChannelState(frame, state.key, state.source, state.issues)
+
+
+def plan_channel(config: LoadedConfig, check: ChannelCheck, journal: list[dict[str, Any]] | None = None) -> ChannelPlan:
     adapter, desired = check.adapter, check.desired
-    current = read_current(config, adapter)
+    current = read_current(config, adapter, journal)
     plan = diff(desired, current, channel=adapter.channel, adapter=adapter.name, fields=list(adapter.carried()))
     if not adapter.creates:
         plan = without_creates(plan, "not-on-channel")
@@ -66,7 +102,11 @@ def plan(
     registry: Registry | None = None,
     channels: list[str] | None = None,
     strict: bool = False,
+    journal: list[dict[str, Any]] | None = None,
 ) -> PlanResult:
-    """Validate the master (and each channel's rules) and plan every (or the named) channel."""
+    """Validate the master (and each channel's rules) and plan every (or the named) channel. ``journal``: the
+    state folder's records, to lay what earlier pushes applied over export files taken before them."""
     validation = validate(config, channels=channels, strict=strict, registry=registry, only_channel_fields=True)
-    return PlanResult(validation, [plan_channel(config, check) for check in validation.channels.values()])
+    if validation.catalog is None:
+        return PlanResult(validation, [])
+    return PlanResult(validation, [plan_channel(config, check, journal) for check in validation.channels.values()])

@@ -12,9 +12,9 @@ manages, parents before their variations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import Field as PydField
@@ -28,6 +28,7 @@ from .tabular import Export, column, read_export
 
 if TYPE_CHECKING:
     from ..diff import Plan
+    from ..transports.http import HttpClient
 
 WC_ID, WC_TYPE, PUBLISHED = "wc_id", "wc_type", "published"
 MAX_ATTRIBUTES = 6
@@ -76,7 +77,9 @@ class WooCommerceSettings(AdapterSettings):
 class WooCommerceAdapter(Adapter):
     name = "woocommerce"
     title = "WooCommerce"
-    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    capabilities = frozenset(
+        {Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API, Capability.FETCH_API}
+    )
     key = Field.SKU
     fields = (
         Field.TITLE,
@@ -124,6 +127,22 @@ class WooCommerceAdapter(Adapter):
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         yield csv_bytes(product_rows(plan, self.settings), encoding="utf-8-sig")
+
+    # --- the REST API (``upload: {type: woocommerce_api}``; ``export: api``) --------------------------------------
+
+    def fetch(self, client: HttpClient) -> ChannelState:
+        from .woocommerce_api import fetch_state
+
+        return fetch_state(client, f"{self.channel} (WooCommerce API)")
+
+    def apply(
+        self, plan: Plan, desired: Desired, client: HttpClient, applied: Callable[[list[dict[str, Any]]], None]
+    ) -> dict[str, str]:
+        from .woocommerce_api import apply_plan
+
+        upload = self.context.config.upload
+        batch_size = getattr(upload, "batch_size", 100)
+        return apply_plan(plan, desired, client, applied, batch_size=batch_size)
 
 
 # --- reading --------------------------------------------------------------------------------------------------

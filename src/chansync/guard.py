@@ -1,0 +1,59 @@
+"""The safety guard: a plan that would take a large share of a channel's live listings off sale, or reprice most of
+them, is refused unless the user says ``--force``. A renamed or emptied stock column must not empty a shop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .adapters.base import LIVE
+from .config import GuardRules
+from .diff import DELIST, UPDATE, Plan
+from .fields import Field
+
+
+@dataclass
+class GuardVerdict:
+    live: int
+    off_sale: int  # delisted, or stock set to 0 from above 0
+    repriced: int
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+def check_guard(plan: Plan, rules: GuardRules) -> GuardVerdict:
+    """Count what the plan takes off sale and reprices among the channel's live listings, against the limits."""
+    current = plan.current
+    live_mask = current[LIVE].fillna(True).astype(bool) if LIVE in current.columns else pd.Series(True, current.index)
+    live = int(live_mask.sum())
+    delisted = plan.keys(DELIST)
+    off_sale = int(live_mask.reindex(delisted).fillna(False).sum()) if len(delisted) else 0
+    changes = plan.changes
+    quantity = changes[changes["field"].eq(Field.QUANTITY.value)]
+    if len(quantity):
+        new = pd.to_numeric(quantity["new"], errors="coerce")
+        old = pd.to_numeric(quantity["old"], errors="coerce")
+        zeroed = quantity["key"][(new == 0) & ((old > 0) | old.isna())]
+        off_sale += int(live_mask.reindex(pd.Index(zeroed)).fillna(False).sum())
+    updated = set(plan.keys(UPDATE))
+    repriced_keys = changes.loc[changes["field"].eq(Field.PRICE.value), "key"]
+    repriced = int(np.isin(repriced_keys.to_numpy(dtype=object), list(updated)).sum()) if len(updated) else 0
+    verdict = GuardVerdict(live, off_sale, repriced)
+    if live == 0:
+        return verdict  # a new or empty channel: nothing to protect
+    if off_sale / live > rules.max_delist_share:
+        verdict.reasons.append(
+            f"the plan takes {off_sale} of {live} live listings off sale ({off_sale / live:.0%}; delisted or stock set "
+            f"to 0), more than guard.max_delist_share {rules.max_delist_share:.0%}"
+        )
+    if repriced / live > rules.max_price_change_share:
+        verdict.reasons.append(
+            f"the plan changes the price of {repriced} of {live} live listings ({repriced / live:.0%}), more than "
+            f"guard.max_price_change_share {rules.max_price_change_share:.0%}"
+        )
+    return verdict

@@ -1,0 +1,91 @@
+"""Push results as terminal text and as the ``chansync.push/1`` JSON document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .. import __version__
+from ..push import DONE, DRY_RUN, FAILED, REFUSED, UNCHANGED, PushPlan, PushResult
+
+PUSH_SCHEMA = "chansync.push/1"
+STYLE = {DONE: "green", UNCHANGED: "dim", DRY_RUN: "cyan", REFUSED: "bold red", FAILED: "bold red"}
+
+
+def render_guard(prepared: PushPlan, console: Console) -> None:
+    for channel in prepared.channels:
+        verdict = prepared.verdicts[channel.name]
+        if verdict.ok:
+            continue
+        word = "overridden by --force" if prepared.force else "refused"
+        for reason in verdict.reasons:
+            console.print(f"[bold red]safety guard[/] {escape(channel.name)}: {escape(reason)} ([bold]{word}[/])")
+
+
+def render_push(result: PushResult, console: Console, *, last_runs: list[dict[str, Any]] | None = None) -> None:
+    table = Table(box=None, header_style="dim", pad_edge=False, padding=(0, 1))
+    for column in ("channel", "status", "create", "update", "delist", "feeds", "delivered"):
+        table.add_column(column, overflow="fold")
+    for channel in result.channels:
+        counts = channel.counts
+        table.add_row(
+            escape(channel.name),
+            f"[{STYLE.get(channel.status, '')}]{channel.status}[/]",
+            f"{counts['create']:,}",
+            f"{counts['update']:,}",
+            f"{counts['delist']:,}",
+            escape(", ".join(channel.feeds)) or "-",
+            escape(channel.delivered or "-"),
+        )
+    console.print(table)
+    for channel in result.channels:
+        if channel.message:
+            console.print(f"[red]{escape(channel.name)}:[/] {escape(channel.message)}")
+        if channel.failed:
+            keys = sorted(channel.failed)
+            shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
+            console.print(f"[red]{escape(channel.name)}: not applied for {len(keys)}:[/] {escape(shown)}")
+    if last_runs:
+        console.print("\n[dim]last runs:[/]")
+        for run in last_runs:
+            statuses = ", ".join(f"{name} {info.get('event', '')}" for name, info in run["channels"].items())
+            console.print(f"[dim]  {escape(str(run['at']))}  {escape(run['run'])}  {escape(statuses)}[/]")
+
+
+def push_document(result: PushResult, *, last_runs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "schema": PUSH_SCHEMA,
+        "chansync": __version__,
+        "run": result.run_id,
+        "exit_code": int(result.exit_code),
+        "validation": {"errors": result.report.errors, "warnings": result.report.warnings},
+        "channels": [
+            {
+                "channel": c.name,
+                "adapter": c.adapter,
+                "status": c.status,
+                "counts": c.counts,
+                "guard": {
+                    "live": c.guard.live,
+                    "off_sale": c.guard.off_sale,
+                    "repriced": c.guard.repriced,
+                    "reasons": c.guard.reasons,
+                },
+                "feeds": c.feeds,
+                "delivered": c.delivered,
+                "applied": c.applied,
+                "failed": [{"key": k, "reason": v} for k, v in sorted(c.failed.items())],
+                "message": c.message,
+            }
+            for c in result.channels
+        ],
+        "last_runs": last_runs or [],
+    }
+
+
+def push_json(result: PushResult, *, last_runs: list[dict[str, Any]] | None = None) -> str:
+    return json.dumps(push_document(result, last_runs=last_runs), ensure_ascii=False) + "\n"
