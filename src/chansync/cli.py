@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,6 +18,9 @@ from . import __version__
 from .config import DEFAULT_CONFIG, LoadedConfig, json_schema_text, load_config
 from .errors import ChansyncError, ExitCode
 from .transports.local import write_atomic
+
+if TYPE_CHECKING:
+    from .push import PushPlan, PushResult
 
 app = typer.Typer(
     name="chansync",
@@ -269,17 +273,35 @@ def push(
     quiet: QuietOption = False,
 ) -> None:
     """Validate, plan, write each channel's feed atomically, and upload or apply it where configured."""
-    from .journal import StateDir, last_runs, read_journal
-    from .push import apply, prepare
-    from .render.plan import render_plans
-    from .render.push import push_json, render_guard, render_push
+    from .journal import last_runs, read_journal
+    from .push import prepare, state_dir
+    from .render.push import push_json, render_push
 
     loaded = _load(config)
-    prepared = prepare(loaded, channels=channel or None, strict=strict, force=force, saved_plan=plan_file)
-    text = format is OutputFormat.text
+    state = state_dir(loaded)
+    with contextlib.nullcontext() if dry_run else state.lock():  # a second push stops here, before any work
+        prepared = prepare(loaded, channels=channel or None, strict=strict, force=force, saved_plan=plan_file)
+        result = _push_prepared(prepared, loaded.display, dry_run=dry_run, no_upload=no_upload, yes=yes,
+                                text=format is OutputFormat.text, quiet=quiet, limit=limit)  # fmt: skip
+    history = last_runs(read_journal(state.journal_path), 3)
+    if format is OutputFormat.text:
+        render_push(result, _stdout(), last_runs=history)
+    else:
+        _emit(push_json(result, last_runs=history), None)
+    raise typer.Exit(int(result.exit_code))
+
+
+def _push_prepared(
+    prepared: PushPlan, display: str, *, dry_run: bool, no_upload: bool, yes: bool, text: bool, quiet: bool, limit: int
+) -> PushResult:
+    """Show the plan (text), ask when a person is at the terminal, then write and deliver."""
+    from .push import apply
+    from .render.plan import render_plans
+    from .render.push import render_guard
+
     console = _stdout()
     if text and not quiet:
-        console.print(f"[bold]chansync push[/] · {loaded.display}" + (" [cyan](dry run)[/]" if dry_run else ""))
+        console.print(f"[bold]chansync push[/] · {display}" + (" [cyan](dry run)[/]" if dry_run else ""))
         report = prepared.report
         if report.errors or report.warnings:
             console.print(f"[dim]master: {report.errors} errors, {report.warnings} warnings (items with errors are "
@@ -292,14 +314,7 @@ def push(
     if not dry_run and changes and not yes and sys.stdin.isatty() and not typer.confirm("Push these changes?"):
         console.print("nothing was changed")
         raise typer.Exit(int(ExitCode.OK))
-    result = apply(prepared, dry_run=dry_run, no_upload=no_upload)
-    state = StateDir(loaded.path_of(loaded.model.state_dir, "state_dir", must_exist=False))
-    history = last_runs(read_journal(state.journal_path), 3)
-    if text:
-        render_push(result, console, last_runs=history)
-    else:
-        _emit(push_json(result, last_runs=history), None)
-    raise typer.Exit(int(result.exit_code))
+    return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True)
 
 
 @app.command()

@@ -7,6 +7,7 @@ and :func:`apply` (under the config's lock).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,6 +72,26 @@ class PushResult:
         return ExitCode.OK
 
 
+def state_dir(config: LoadedConfig) -> StateDir:
+    return StateDir(config.path_of(config.model.state_dir, "state_dir", must_exist=False))
+
+
+def push(
+    config: LoadedConfig,
+    *,
+    channels: list[str] | None = None,
+    dry_run: bool = False,
+    no_upload: bool = False,
+    force: bool = False,
+    strict: bool = False,
+    registry: Registry | None = None,
+) -> PushResult:
+    """The whole push for a Python caller: lock (unless a dry run), plan, guard, write, deliver."""
+    with contextlib.nullcontext() if dry_run else state_dir(config).lock():
+        prepared = prepare(config, channels=channels, strict=strict, force=force, registry=registry)
+        return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True)
+
+
 def prepare(
     config: LoadedConfig,
     *,
@@ -81,7 +102,7 @@ def prepare(
     saved_plan: Path | None = None,
 ) -> PushPlan:
     """Validate and plan every (or the named) channel, with the guard's verdict for each. Nothing is written."""
-    records = read_journal(StateDir(config.path_of(config.model.state_dir, "state_dir", must_exist=False)).journal_path)
+    records = read_journal(state_dir(config).journal_path)
     result = plan(config, channels=channels, strict=strict, registry=registry, journal=records)
     report = result.report
     if result.validation.catalog is None:
@@ -123,16 +144,17 @@ def apply(
     no_upload: bool = False,
     client_factory: Callable[[Any, tuple[str, ...]], HttpClient] | None = None,
     run_id: str | None = None,
+    locked: bool = False,
 ) -> PushResult:
-    """Write and deliver every channel that is not refused, under the config's lock (a dry run takes no lock)."""
+    """Write and deliver every channel that is not refused, under the config's lock (a dry run takes no lock;
+    ``locked``: the caller holds it already, as :func:`push` and the CLI do from before planning)."""
     config = prepared.config
-    state = StateDir(config.path_of(config.model.state_dir, "state_dir", must_exist=False))
     run = run_id or new_run_id()
     if dry_run:
         return PushResult(run, prepared.report, [_summary(c, prepared, DRY_RUN) for c in prepared.channels])
     factory = client_factory or default_client
-    with state.lock():
-        journal = state.journal(run)
+    with contextlib.nullcontext() if locked else state_dir(config).lock():
+        journal = state_dir(config).journal(run)
         journal.record("start", channels=[c.name for c in prepared.channels])
         pushed = [_push_channel(c, prepared, journal, no_upload, factory) for c in prepared.channels]
         journal.record("end", exit_code=int(PushResult(run, prepared.report, pushed).exit_code))
@@ -178,7 +200,7 @@ def _push_channel(
             result.failed.setdefault(str(key), error.message)
         journal.record(FAILED, channel.name, message=error.message, failed=sorted(result.failed))
         return result
-    result.status = FAILED if result.failed else (DONE if channel.plan.has_changes or result.feeds else UNCHANGED)
+    result.status = FAILED if result.failed else (DONE if channel.plan.has_changes else UNCHANGED)
     event = FAILED if result.failed else "done"
     journal.record(event, channel.name, counts=result.counts, applied=result.applied, failed=sorted(result.failed))
     return result
