@@ -55,6 +55,9 @@ def default_client(upload: Expanded, secrets: tuple[str, ...]) -> HttpClient:
     base = upload.get("url") or (f"https://{upload.get('shop')}" if upload.get("shop") else "")
     headers = dict(upload.get("headers") or {})
     auth = None
+    if upload.type == "shopify_api":  # the Admin GraphQL endpoint; the token goes in its own header
+        headers["X-Shopify-Access-Token"] = upload.token
+        base = base.rstrip("/") + f"/admin/api/{upload.api_version}/graphql.json" if "/admin/api/" not in base else base
     if upload.type == "woocommerce_api":
         base = base.rstrip("/") + "/wp-json/wc/v3" if "/wp-json/" not in base else base
         auth = (upload.key, upload.secret)  # HTTP Basic over HTTPS: consumer key and secret

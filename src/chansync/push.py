@@ -190,8 +190,9 @@ def _push_channel(
         upload = settings.upload
         if upload is not None and not no_upload and channel.plan.has_changes:
             secrets = secrets_of(config, upload)
-            client = factory(expanded(config, channel.name, upload), secrets)
-            result.delivered = deliver(config, channel, upload, client, journal, result)
+            section = expanded(config, channel.name, upload)
+            client = factory(section, secrets)
+            result.delivered = deliver(config, channel, upload, section, client, journal, result)
     except TransportError as error:
         result.status = FAILED
         result.message = error.message
@@ -229,7 +230,13 @@ def write_feeds(config: LoadedConfig, channel: ChannelPlan) -> list[str]:
 
 
 def deliver(
-    config: LoadedConfig, channel: ChannelPlan, upload: Any, client: HttpClient, journal: Journal, result: ChannelPush
+    config: LoadedConfig,
+    channel: ChannelPlan,
+    upload: Any,
+    section: Any,
+    client: HttpClient,
+    journal: Journal,
+    result: ChannelPush,
 ) -> str:
     """Send the written feed files (``http``, ``sftp``) or apply the plan through the adapter (API types)."""
     if isinstance(upload, HttpUpload):
@@ -238,7 +245,7 @@ def deliver(
         from .transports.sftp import send_files
 
         files = [config.path_of(f, "feed") for f in result.feeds]
-        return send_files(files, expanded(config, channel.name, upload), client.secrets)
+        return send_files(files, section, client.secrets)
     adapter: Adapter = channel.adapter
     apply_api = getattr(adapter, "apply", None)
     if apply_api is None:
@@ -248,7 +255,7 @@ def deliver(
         journal.record("applied", channel.name, items=items)
         result.applied += len(items)
 
-    failed: dict[str, str] = apply_api(channel.plan, channel.desired, client, applied)
+    failed: dict[str, str] = apply_api(channel.plan, channel.desired, client, applied, upload=section)
     result.failed.update({k: redact(v, client.secrets) for k, v in failed.items()})
     return f"applied {result.applied} changes through {upload.type}"
 

@@ -136,12 +136,19 @@ class WooCommerceAdapter(Adapter):
         return fetch_state(client, f"{self.channel} (WooCommerce API)")
 
     def apply(
-        self, plan: Plan, desired: Desired, client: HttpClient, applied: Callable[[list[dict[str, Any]]], None]
+        self,
+        plan: Plan,
+        desired: Desired,
+        client: HttpClient,
+        applied: Callable[[list[dict[str, Any]]], None],
+        *,
+        upload: Any = None,
     ) -> dict[str, str]:
+        """Apply the plan through the REST API; {key: reason} for what failed. ``upload``: the channel's upload
+        section with its variables filled in."""
         from .woocommerce_api import apply_plan
 
-        upload = self.context.config.upload
-        batch_size = getattr(upload, "batch_size", 100)
+        batch_size = int(getattr(upload, "batch_size", 100) or 100)
         return apply_plan(plan, desired, client, applied, batch_size=batch_size)
 
 
