@@ -101,9 +101,9 @@ def test_the_lock_refuses_a_second_holder_at_once(tmp_path: Path) -> None:
     holder.start()
     try:
         assert ready.wait(10)
-        with pytest.raises(LockedError, match=r"another chansync push is running for this config \(pid \d+"):
-            with StateDir(tmp_path).lock():
-                pass
+        refused = pytest.raises(LockedError, match=r"another chansync push is running for this config \(pid \d+")
+        with refused, StateDir(tmp_path).lock():
+            pass
     finally:
         done.set()
         holder.join(10)
