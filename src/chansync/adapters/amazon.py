@@ -34,7 +34,7 @@ from ..fields import ROW, Field
 from ..issues import Severity, define
 from .base import FIXED, LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile
 from .feeds import as_text
-from .tabular import Export, column, read_export
+from .tabular import Export, column, read_channel_export
 
 if TYPE_CHECKING:
     from ..diff import Plan
@@ -99,14 +99,8 @@ class AmazonAdapter(Adapter):
         return self.context.settings
 
     def read_export(self, path: Path, display: str) -> ChannelState:
-        export = read_export(
-            path,
-            display,
-            COLUMNS,
-            channel=self.channel,
-            title="Amazon All Listings report",
-            header_map=self.context.config.header_map,
-            required=[Field.SKU.value],
+        export = read_channel_export(
+            self, path, display, COLUMNS, title="Amazon All Listings report", required=[Field.SKU.value]
         )
         return ChannelState(read_listings(export), Field.SKU.value, display, issues=export.issues)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
@@ -18,7 +19,7 @@ from .. import columns
 from ..fields import AVAILABILITIES, DEFAULT_CONDITION, Field
 from ..issues import IssueCode, Severity, define
 from ..parse import format_money
-from .base import Adapter, Capability, Desired
+from .base import Adapter, Capability, ChannelState, Desired
 from .feeds import as_text, values_of
 from .tabular import Column, Export, column
 
@@ -112,6 +113,22 @@ class CatalogueAdapter(Adapter):
 
     def export_columns(self) -> list[Column]:
         return [column(a.field, a.name, f"g:{a.name}") for a in self.attributes()]
+
+    def read_export(self, path: Path, display: str) -> ChannelState:
+        """An RSS/Atom feed or a delimited file, by what the file holds, into the canonical frame."""
+        from .rss import looks_like_xml, read_feed
+        from .tabular import read_channel_export
+
+        if looks_like_xml(path):
+            export = read_feed(path, display)
+            renamed = {a.name: a.field.value for a in self.attributes() if a.name in export.text.columns}
+            export.text = export.text.rename(columns=renamed)
+            export.headers = {field: f"g:{name}" for name, field in renamed.items()}
+        else:
+            export = read_channel_export(
+                self, path, display, self.export_columns(), title=self.title, required=[Field.SKU.value]
+            )
+        return ChannelState(self.canonical(export), Field.SKU.value, display, issues=export.issues)
 
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Condition defaults to new (the feed says so); text over a limit the channel cuts is cut here, so the

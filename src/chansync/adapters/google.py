@@ -8,7 +8,6 @@ chunks: memory does not grow with the number of items.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import pandas as pd
@@ -17,12 +16,11 @@ from pydantic import Field as PydField
 from .. import columns
 from ..fields import Field
 from ..issues import IssueCode, Severity, define
-from .base import ChannelState, Desired, FeedFile
+from .base import Desired, FeedFile
 from .catalogue import IDENTIFIER_EXISTS, CatalogueAdapter
 from .feeds import kept_chunks
-from .rss import CHUNK_ROWS, RSS_TAIL, looks_like_xml, pipelined, read_feed, rss_head, rss_items, tsv_head, tsv_lines
+from .rss import CHUNK_ROWS, RSS_TAIL, pipelined, rss_head, rss_items, tsv_head, tsv_lines
 from .settings import FeedSettings
-from .tabular import read_export
 
 if TYPE_CHECKING:
     from ..diff import Plan
@@ -65,26 +63,6 @@ class GoogleMerchantAdapter(CatalogueAdapter):
     def settings(self) -> GoogleSettings:
         assert isinstance(self.context.settings, GoogleSettings)
         return self.context.settings
-
-    def read_export(self, path: Path, display: str) -> ChannelState:
-        if looks_like_xml(path):
-            export = read_feed(path, display)
-        else:
-            export = read_export(
-                path,
-                display,
-                self.export_columns(),
-                channel=self.channel,
-                title="Google Merchant Center",
-                header_map=self.context.config.header_map,
-                required=[Field.SKU.value],
-            )
-        if not looks_like_xml(path):
-            return ChannelState(self.canonical(export), Field.SKU.value, display, issues=export.issues)
-        renamed = {a.name: a.field.value for a in self.attributes() if a.name in export.text.columns}
-        export.text = export.text.rename(columns=renamed)
-        export.headers = {v: f"g:{k}" for k, v in renamed.items()}
-        return ChannelState(self.canonical(export), Field.SKU.value, display, issues=export.issues)
 
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         frame = super().prepare(frame)

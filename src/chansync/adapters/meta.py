@@ -8,19 +8,16 @@ the optional ``#`` comment lines and JSON-path columns such as ``video[0].url`` 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
 
 from ..fields import BACKORDER, IN_STOCK, OUT_OF_STOCK, PREORDER, Field
 from ..issues import IssueCode, Severity, define
-from .base import ChannelState, Desired
+from .base import Desired
 from .catalogue import IDENTIFIER_EXISTS, Attribute, CatalogueAdapter
 from .feeds import csv_bytes, kept_rows
-from .rss import looks_like_xml, read_feed
 from .settings import FeedSettings
-from .tabular import read_export
 
 if TYPE_CHECKING:
     from ..diff import Plan
@@ -53,24 +50,6 @@ class MetaAdapter(CatalogueAdapter):
         (Field.DESCRIPTION, 9999, DESCRIPTION_TOO_LONG),
     )
     extra_attributes = (Attribute(STOCK, Field.QUANTITY),)
-
-    def read_export(self, path: Path, display: str) -> ChannelState:
-        if looks_like_xml(path):
-            export = read_feed(path, display)
-            renamed = {a.name: a.field.value for a in self.attributes() if a.name in export.text.columns}
-            export.text = export.text.rename(columns=renamed)
-            export.headers = {v: k for k, v in renamed.items()}
-        else:
-            export = read_export(
-                path,
-                display,
-                self.export_columns(),
-                channel=self.channel,
-                title="Meta catalogue",
-                header_map=self.context.config.header_map,
-                required=[Field.SKU.value],
-            )
-        return ChannelState(self.canonical(export), Field.SKU.value, display, issues=export.issues)
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         rows = kept_rows(plan)

@@ -21,6 +21,7 @@ from ..fields import ROW, Field
 from ..issues import Severity, define, frame_of
 from ..parse import clean
 from ..sheet import Table, normalize_header, read_table
+from .base import Adapter
 
 EXPORT_VALUE_INVALID = define(
     "export-value-invalid",
@@ -136,3 +137,18 @@ def read_export(
     text = pd.DataFrame({name: clean(table.frame[header]) for name, header in found.items()}, index=table.frame.index)
     text[ROW] = table.frame[ROW]
     return Export(text, table, found, issues=list(table.issues))
+
+
+def read_channel_export(
+    adapter: Adapter, path: Path, display: str, columns: Sequence[Column], *, title: str, required: Sequence[str]
+) -> Export:
+    """:func:`read_export` with the adapter's channel name and ``header_map``."""
+    return read_export(
+        path,
+        display,
+        columns,
+        channel=adapter.channel,
+        title=title,
+        header_map=adapter.context.config.header_map,
+        required=required,
+    )

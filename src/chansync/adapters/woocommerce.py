@@ -24,7 +24,7 @@ from ..fields import ROW, Field
 from ..issues import Severity, define
 from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired
 from .feeds import as_text, csv_bytes, neutralise, values_of, variant_groups
-from .tabular import Export, column, read_export
+from .tabular import Export, column, read_channel_export
 
 if TYPE_CHECKING:
     from ..diff import Plan
@@ -106,14 +106,8 @@ class WooCommerceAdapter(Adapter):
         return self.context.settings
 
     def read_export(self, path: Path, display: str) -> ChannelState:
-        export = read_export(
-            path,
-            display,
-            COLUMNS,
-            channel=self.channel,
-            title="WooCommerce product",
-            header_map=self.context.config.header_map,
-            required=[Field.SKU.value, Field.TITLE.value],
+        export = read_channel_export(
+            self, path, display, COLUMNS, title="WooCommerce product", required=[Field.SKU.value, Field.TITLE.value]
         )
         return ChannelState(read_products(export, self.settings), Field.SKU.value, display, issues=export.issues)
 
