@@ -192,3 +192,28 @@ def test_diff_exit_code_is_0_when_in_step(tmp_path: Path) -> None:
     )
     result = run("diff", "--exit-code", cwd=tmp_path)
     assert result.returncode == 0 and "in step" in result.stdout
+
+
+def test_push_on_the_samples_writes_every_feed_as_the_golden_files(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(REPO / "samples", tmp_path / "samples")
+    shutil.copy(REPO / "channels.example.yaml", tmp_path / "channels.example.yaml")
+    dry = run("push", "-c", "channels.example.yaml", "--dry-run", cwd=tmp_path)
+    assert dry.returncode == 0 and "dry run" in dry.stdout and not (tmp_path / "out").exists()
+    pushed = run("push", "-c", "channels.example.yaml", "--format", "json", cwd=tmp_path)
+    assert pushed.returncode == 0, pushed.stderr
+    document = json.loads(pushed.stdout)
+    assert document["schema"] == "chansync.push/1" and document["exit_code"] == 0
+    assert {c["channel"]: c["status"] for c in document["channels"]} == {
+        name: "done" for name in ("shop_floor", "webshop", "woo", "google", "meta", "amazon", "bol")
+    }
+    golden = REPO / "tests" / "golden" / "samples"
+    for channel in document["channels"]:
+        for feed in channel["feeds"]:
+            written = tmp_path / feed
+            base = Path(channel["feeds"][0]).stem  # out/shopify.csv and out/shopify-inventory.csv: "shopify"
+            expected = golden / (channel["channel"] + written.name.removeprefix(base))
+            assert written.read_bytes() == expected.read_bytes(), f"{feed} differs from {expected}"
+    again = run("push", "-c", "channels.example.yaml", cwd=tmp_path)
+    assert again.returncode == 0 and "last runs:" in again.stdout and again.stdout.count("done") >= 7
