@@ -37,7 +37,15 @@ def neutralise(values: pd.Series) -> pd.Series:
 
 
 def csv_bytes(frame: pd.DataFrame, *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
-    """A text frame as CSV: header row, minimal quoting, LF line ends."""
+    """A text frame as CSV: header row, minimal quoting, LF line ends.
+
+    Carriage returns inside cells become line feeds first: with LF line ends the csv writer would leave a lone CR
+    unquoted, and readers take it for the end of the row.
+    """
+    carriage = [c for c in frame.columns if frame[c].dtype == "str" and frame[c].str.contains("\r", regex=False).any()]
+    if carriage:
+        frame = frame.assign(**{c: frame[c].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+                                for c in carriage})  # fmt: skip
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, sep=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return buffer.getvalue().encode(encoding)

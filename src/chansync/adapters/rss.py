@@ -126,6 +126,8 @@ def escape(values: pa.ChunkedArray | pa.Array) -> pa.Array:
         array = pc.replace_substring(array, "&", "&amp;")
         array = pc.replace_substring(array, "<", "&lt;")
         array = pc.replace_substring(array, ">", "&gt;")
+    if (raw == 0x0D).any():  # a parser turns a raw carriage return into a line feed; a reference keeps it
+        array = pc.replace_substring(array, "\r", "&#13;")
     return array
 
 
