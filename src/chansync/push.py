@@ -244,7 +244,9 @@ def deliver(
     if isinstance(upload, SftpUpload):
         from .transports.sftp import send_files
 
-        files = [config.path_of(f, "feed") for f in result.feeds]
+        if not config.channel(channel.name).feed:
+            raise ChansyncError(f"channel {channel.name!r}: an sftp upload sends the feed file; set `feed`")
+        files = feed_paths(config, channel, channel.adapter.feed_files(channel.desired, channel.plan))
         return send_files(files, section, client.secrets)
     adapter: Adapter = channel.adapter
     apply_api = getattr(adapter, "apply", None)
