@@ -80,10 +80,10 @@ def overlay(state: ChannelState, applied: dict[str, dict[str, Any]]) -> ChannelS
         column = LIVE if name == LISTED else name
         if column not in frame.columns:
             continue
-        new = keys.map(values)
-        hit = new.notna().to_numpy()
+        hit = keys.isin(list(values)).to_numpy()  # a value set to nothing (a sale price removed) counts too
         if hit.any():
-            frame.loc[hit, column] = new[hit].astype(frame[column].dtype) if column != LIVE else new[hit].astype(bool)
+            new = keys[hit].map(values)
+            frame.loc[hit, column] = new.astype(frame[column].dtype) if column != LIVE else new.astype(bool)
     return ChannelState(frame, state.key, state.source, state.issues)
 
 

@@ -12,9 +12,9 @@ single-location stores), so the product CSV leaves stock alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import Field as PydField
@@ -29,6 +29,7 @@ from .tabular import Export, column, read_export
 
 if TYPE_CHECKING:
     from ..diff import Plan
+    from ..transports.http import HttpClient
 
 HANDLE, PRODUCT_STATUS, INVENTORY_ITEM = "handle", "shopify_status", "_inventory"
 OPTION_NAMES = [f"option{i}_name" for i in (1, 2, 3)]
@@ -97,7 +98,9 @@ class ShopifySettings(AdapterSettings):
 class ShopifyAdapter(Adapter):
     name = "shopify"
     title = "Shopify"
-    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    capabilities = frozenset(
+        {Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API, Capability.FETCH_API}
+    )
     key = Field.SKU
     fields = (
         Field.TITLE,
@@ -195,6 +198,38 @@ class ShopifyAdapter(Adapter):
                 f"(channels.{self.channel}.location), or give the inventory export so it can be found there"
             )
         yield csv_bytes(rows)
+
+    # --- the Admin GraphQL API (``upload: {type: shopify_api}``; ``export: api``) --------------------------------
+
+    def fetch(self, client: HttpClient) -> ChannelState:
+        from .shopify_api import fetch_state
+
+        settings = self.settings
+        location_ids = dict(getattr(self.context.config.upload, "location_ids", None) or {})
+        return fetch_state(client, f"{self.channel} (Shopify API)", location=settings.location,
+                           color_names=settings.color_names, size_names=settings.size_names, channel=self.channel,
+                           location_ids=location_ids,
+                           master_locations=self.context.config.stock.locations or ())  # fmt: skip
+
+    def apply(
+        self,
+        plan: Plan,
+        desired: Desired,
+        client: HttpClient,
+        applied: Callable[[list[dict[str, Any]]], None],
+        *,
+        upload: Any = None,
+    ) -> dict[str, str]:
+        """Apply the plan through the Admin GraphQL API (stock at the location, prices); {key: reason} for what
+        failed. ``upload``: the channel's upload section with its variables filled in."""
+        from .shopify_api import apply_plan
+
+        location = self.settings.location or plan.current.attrs.get("location")
+        location_ids = dict(
+            getattr(upload, "location_ids", None) or getattr(self.context.config.upload, "location_ids", None) or {}
+        )
+        return apply_plan(plan, client, applied, location=location, location_ids=location_ids,
+                          master_locations=self.context.config.stock.locations or (), channel=self.channel)  # fmt: skip
 
 
 # --- reading helpers ------------------------------------------------------------------------------------------

@@ -79,6 +79,8 @@ class HttpClient:
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
             return path
+        if not path:
+            return self.base_url
         return self.base_url.rstrip("/") + "/" + path.lstrip("/")
 
     def request(

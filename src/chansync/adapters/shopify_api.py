@@ -1,0 +1,655 @@
+"""Shopify Admin GraphQL API: applying a plan (stock at one location, prices, barcodes) and reading the shop's
+variants (``export: api``).
+
+Applying sets absolute values only, never adjustments:
+
+- Stock: ``inventorySetQuantities`` (``on_hand`` at the channel's location), at most 250 quantities a call, each
+  with ``changeFromQuantity`` = the stock chansync read (the export, with what earlier pushes applied; Shopify's own
+  number when the export has none). When Shopify holds another number by now (a sale since the export), the variant
+  is reported as failed and its stock is left alone, never overwritten blindly: checked against the stock looked up
+  just before, and by Shopify itself (``CHANGE_FROM_QUANTITY_STALE``) for a sale in between.
+- Prices and barcodes: ``productVariantsBulkUpdate``, one product a call (at most 250 variants). Shopify's price is
+  the selling price: the sale price while on sale, with the regular price as compare-at price.
+- A delisted variant gets no stock at the location; nothing is deleted.
+- New products, and changes to title, description, vendor, type or images, go through the product CSV (``feed``);
+  they are reported as failed with that reason. A draft or archived product is not made active through the API.
+
+The CSV export has no Shopify ids, so the variants to change are looked up by SKU first (ids, prices, stock at the
+location). Every call is paced by Shopify's cost-based leaky bucket: each reply's ``extensions.cost.throttleStatus``
+says what is left, and a ``THROTTLED`` reply (HTTP 200) is waited out for ``(requested - available) / restoreRate``
+seconds before the call is sent again. Per-variant ``userErrors`` fail those variants only.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
+from ..errors import AdapterError, TransportError
+from ..fields import ROW, Field
+from ..parse import format_money, parse_money
+from ..transports.http import HttpClient, redact
+from .base import LIVE, ChannelState
+
+#: Shopify's cap on every input array (quantities, variants).
+API_LIMIT = 250
+#: SKUs per lookup query, and variants per page when reading the shop (a query's cost grows with what it asks for).
+LOOKUP_BATCH = 50
+PAGE = 100
+#: THROTTLED replies waited out for one call before it is given up.
+THROTTLE_TRIES = 20
+#: What a mutation costs (Shopify's documented estimate), for pacing before the first reply says more.
+MUTATION_COST = 10.0
+MIN_WAIT = 0.05
+
+CREATE_REASON = "new products are created through the product CSV (feed)"
+STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"})
+#: Fields applied through the API (the rest go through the product CSV).
+APPLIED_FIELDS = frozenset({Field.PRICE.value, Field.SALE_PRICE.value, Field.QUANTITY.value, Field.GTIN.value, LISTED})
+VARIANT_FIELDS = (Field.PRICE.value, Field.SALE_PRICE.value, Field.GTIN.value)
+LOCATION_GID = "gid://shopify/Location/"
+
+Applied = Callable[[list[dict[str, Any]]], None]
+
+
+# --- the GraphQL endpoint with Shopify's cost-based throttle ----------------------------------------------------
+
+
+@dataclass
+class GraphQL:
+    """Sends queries through the client (which retries 429, 5xx and broken replies) and waits out ``THROTTLED``."""
+
+    client: HttpClient
+    clock: Callable[[], float] = time.monotonic
+    #: The bucket as the last reply left it: (available, restore rate per second, maximum, when).
+    bucket: tuple[float, float, float, float] | None = None
+    #: What each operation asked for last time, to pace the next one.
+    costs: dict[str, float] = field(default_factory=dict)
+    #: Seconds waited for each THROTTLED reply.
+    throttle_waits: list[float] = field(default_factory=list)
+
+    def __call__(
+        self, operation: str, query: str, variables: Mapping[str, Any], *, skus: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """The ``data`` of the reply; :class:`TransportError` (naming ``skus``) when Shopify refuses the call."""
+        skus = tuple(skus)
+        mutation = query.lstrip().startswith("mutation")
+        self._pace(self.costs.get(operation, MUTATION_COST if mutation else 0.0))
+        body = {"query": query, "variables": dict(variables)}
+        for _ in range(THROTTLE_TRIES + 1):
+            # The endpoint itself: ``client.url("")`` would add a slash Shopify does not answer at.
+            reply = self.client.request("POST", self.client.base_url, json=body, expect_json=True, skus=skus).json()
+            if not isinstance(reply, dict):
+                raise self._error(f"Shopify's reply to {operation} is not a GraphQL response", skus, retriable=True)
+            requested, status = self._note(operation, reply.get("extensions"))
+            errors = reply.get("errors")
+            if not errors:
+                data = reply.get("data")
+                if not isinstance(data, dict):
+                    raise self._error(f"Shopify's reply to {operation} has no data", skus, retriable=True)
+                return data
+            if not _codes(errors) & {"THROTTLED"}:
+                raise self._error(f"Shopify refused {operation}: {_messages(errors)}", skus)
+            available, restore, maximum = status
+            requested = requested or self.costs.get(operation, MUTATION_COST)
+            if maximum and requested > maximum:
+                raise self._error(
+                    f"{operation} costs {requested:g} points, more than Shopify's bucket ({maximum:g})", skus
+                )
+            wait = max((requested - available) / restore if restore > 0 else 1.0, MIN_WAIT)
+            wait = min(wait, self.client.policy.max_wait)
+            self.throttle_waits.append(wait)
+            self.client.sleep(wait)
+        raise self._error(f"Shopify kept throttling {operation} ({THROTTLE_TRIES} waits)", skus, retriable=True)
+
+    def _note(self, operation: str, extensions: Any) -> tuple[float, tuple[float, float, float]]:
+        """Remember the bucket and the cost from a reply's ``extensions.cost``: (requested, (available, restore,
+        maximum))."""
+        cost = _object(extensions.get("cost") if isinstance(extensions, dict) else None)
+        status = _object(cost.get("throttleStatus"))
+        requested = _number(cost.get("requestedQueryCost"))
+        available = _number(status.get("currentlyAvailable"))
+        restore = _number(status.get("restoreRate"))
+        maximum = _number(status.get("maximumAvailable"))
+        if requested:
+            self.costs[operation] = requested
+        if restore > 0:
+            self.bucket = (available, restore, maximum, self.clock())  # as of now: on the safe side
+        return requested, (available, restore, maximum)
+
+    def _pace(self, cost: float) -> None:
+        """Wait until the bucket (as the last reply left it, refilled since) holds ``cost``: no THROTTLED reply."""
+        if self.bucket is None or cost <= 0:
+            return
+        available, restore, maximum, when = self.bucket
+        now = min(available + restore * max(self.clock() - when, 0.0), maximum or math.inf)
+        if now < cost:
+            self.client.sleep(min((cost - now) / restore, self.client.policy.max_wait))
+
+    def _error(self, message: str, skus: tuple[str, ...], *, retriable: bool = False) -> TransportError:
+        return TransportError(redact(message, self.client.secrets), retriable=retriable, skus=skus)
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def _codes(errors: Any) -> set[str]:
+    if not isinstance(errors, list):
+        return set()
+    extensions = [e.get("extensions") for e in errors if isinstance(e, dict)]
+    return {str(x.get("code")) for x in extensions if isinstance(x, dict) and x.get("code")}
+
+
+def _messages(errors: Any) -> str:
+    if not isinstance(errors, list):
+        return str(errors)[:300]
+    return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)[:300]
+
+
+# --- queries ----------------------------------------------------------------------------------------------------
+
+LOCATIONS = "query chansyncLocations { locations(first: 250) { nodes { id name } } }"
+
+_STOCK = 'inventoryLevel(locationId: $location) { quantities(names: ["on_hand"]) { name quantity } }'
+
+
+def _variants_query(name: str, *, search: bool, stock: bool, details: bool = False) -> str:
+    args = ["$first: Int!", "$after: String"]
+    if search:
+        args.append("$query: String!")
+    if stock:
+        args.append("$location: ID!")
+    product = "id status" + (" handle title descriptionHtml vendor productType" if details else "")
+    options = " selectedOptions { name value }" if details else ""
+    inventory = f"inventoryItem {{ id {_STOCK if stock else ''} }}"
+    return (
+        f"query {name}({', '.join(args)}) {{ productVariants(first: $first, after: $after"
+        f"{', query: $query' if search else ''}) {{ nodes {{ id sku price compareAtPrice barcode{options} "
+        f"product {{ {product} }} {inventory} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+    )
+
+
+SET_STOCK = (
+    "mutation chansyncSetStock($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) "
+    "{ inventoryAdjustmentGroup { id } userErrors { field message code } } }"
+)
+SET_VARIANTS = (
+    "mutation chansyncSetVariants($productId: ID!, $variants: [ProductVariantsBulkInput!]!) "
+    "{ productVariantsBulkUpdate(productId: $productId, variants: $variants) "
+    "{ productVariants { id } userErrors { field message code } } }"
+)
+
+
+@dataclass
+class Variant:
+    """One variant as Shopify has it now."""
+
+    id: str
+    sku: str
+    product_id: str
+    product_status: str
+    price: str | None
+    compare_at: str | None
+    barcode: str | None
+    inventory_item: str
+    stocked: bool  # has an inventory level at the location
+    on_hand: int | None
+    node: dict[str, Any]
+
+
+def _variant(node: dict[str, Any]) -> Variant:
+    product = node.get("product") or {}
+    item = node.get("inventoryItem") or {}
+    level = item.get("inventoryLevel")
+    quantities = (level or {}).get("quantities") or []
+    on_hand = next((q.get("quantity") for q in quantities if q.get("name") == "on_hand"), None)
+    return Variant(
+        id=str(node.get("id") or ""),
+        sku=str(node.get("sku") or ""),
+        product_id=str(product.get("id") or ""),
+        product_status=str(product.get("status") or ""),
+        price=node.get("price"),
+        compare_at=node.get("compareAtPrice"),
+        barcode=node.get("barcode"),
+        inventory_item=str(item.get("id") or ""),
+        stocked=isinstance(level, dict),
+        on_hand=int(on_hand) if isinstance(on_hand, int | float) else None,
+        node=node,
+    )
+
+
+def _pages(
+    gql: GraphQL, operation: str, query: str, variables: dict[str, Any], skus: Sequence[str] = ()
+) -> list[Variant]:
+    found: list[Variant] = []
+    after: str | None = None
+    while True:
+        data = gql(operation, query, {**variables, "after": after}, skus=skus)
+        connection = data.get("productVariants") or {}
+        found.extend(_variant(n) for n in connection.get("nodes") or [] if isinstance(n, dict))
+        page = connection.get("pageInfo") or {}
+        if not page.get("hasNextPage") or not page.get("endCursor"):
+            return found
+        after = str(page["endCursor"])
+
+
+def _quoted(sku: str) -> str:
+    return '"' + sku.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def lookup(gql: GraphQL, skus: Sequence[str], location_id: str | None) -> dict[str, list[Variant]]:
+    """The variants whose SKU is one of ``skus`` (exactly), with stock at the location when one is given."""
+    query = _variants_query("chansyncLookup", search=True, stock=location_id is not None)
+    wanted = set(skus)
+    found: dict[str, dict[str, Variant]] = {}
+    for start in range(0, len(skus), LOOKUP_BATCH):
+        batch = list(skus[start : start + LOOKUP_BATCH])
+        variables: dict[str, Any] = {"first": LOOKUP_BATCH, "query": " OR ".join(f"sku:{_quoted(s)}" for s in batch)}
+        if location_id is not None:
+            variables["location"] = location_id
+        for variant in _pages(gql, "lookup", query, variables, batch):
+            if variant.sku in wanted:
+                found.setdefault(variant.sku, {})[variant.id] = variant
+    return {sku: list(by_id.values()) for sku, by_id in found.items()}
+
+
+def resolve_location(
+    gql: GraphQL,
+    name: str | None,
+    location_ids: Mapping[str, str],
+    channel: str,
+    master_locations: Sequence[str] = (),
+) -> tuple[str, str]:
+    """(gid, name) of the location chansync sets stock at: ``upload.location_ids`` for the Shopify location name
+    (or for the master stock locations that feed the channel, when they all map to one), else Shopify's location of
+    that name (the only one when no name is given). :class:`AdapterError` when there is no such location."""
+    if name and name in location_ids:
+        return str(location_ids[name]), name
+    if name and name.startswith(LOCATION_GID):
+        return name, name
+    mapped = {str(location_ids[m]) for m in master_locations if m in location_ids}
+    if len(mapped) == 1:
+        return mapped.pop(), name or next(m for m in master_locations if m in location_ids)
+    if not name and len(location_ids) == 1:
+        ((only, gid),) = location_ids.items()
+        return str(gid), only
+    nodes = (gql("locations", LOCATIONS, {}).get("locations") or {}).get("nodes") or []
+    known = {str(n.get("name")): str(n.get("id")) for n in nodes if isinstance(n, dict) and n.get("id")}
+    if name:
+        match = known.get(name) or next((g for n, g in known.items() if n.casefold() == name.casefold()), None)
+        if match is None:
+            raise AdapterError(f"Shopify has no location {name!r}; it has {', '.join(sorted(known)) or 'none'}")
+        return match, name
+    if len(known) == 1:
+        ((only, gid),) = known.items()
+        return gid, only
+    raise AdapterError(
+        f"Shopify has {len(known)} locations ({', '.join(sorted(known))}); name the one chansync sets stock at "
+        f"under channels.{channel}.location"
+    )
+
+
+# --- applying ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Change:
+    key: str
+    input: dict[str, Any]
+    done: dict[str, Any]  # what the journal records once Shopify confirms it
+    read: int | None = None  # stock changes: the quantity chansync read
+
+
+def _fail(failed: dict[str, str], key: str, reason: str) -> None:
+    if key not in failed:
+        failed[key] = reason
+    elif reason not in failed[key]:
+        failed[key] = f"{failed[key]}; {reason}"
+
+
+def _plain(value: Any) -> Any:
+    """A frame value as JSON (numpy and pandas scalars to Python, NA to None)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _cents(value: Any) -> int | None:
+    value = _plain(value)
+    return None if value is None else int(value)
+
+
+def _money(cents: int | None) -> str | None:
+    return None if cents is None else str(format_money(pd.Series([cents], dtype="Int64")).iloc[0])
+
+
+def _same_money(a: Any, b: str | None) -> bool:
+    """Whether two money texts mean the same amount (no amount, "" and 0 are all "none")."""
+
+    def amount(text: Any) -> Decimal:
+        try:
+            return Decimal(str(text)) if text not in (None, "") else Decimal(0)
+        except InvalidOperation:
+            return Decimal(-1)
+
+    return amount(a) == amount(b)
+
+
+def shopify_prices(price: int | None, sale: int | None) -> tuple[int | None, int | None]:
+    """(Shopify's price, compare-at price) in cents: on sale, the price is the sale price and compare-at the
+    regular price; otherwise the regular price and no compare-at."""
+    if price is not None and sale is not None and sale < price:
+        return sale, price
+    return price, None
+
+
+def apply_plan(
+    plan: Plan,
+    client: HttpClient,
+    applied: Applied,
+    *,
+    location: str | None,
+    location_ids: Mapping[str, str] | None = None,
+    master_locations: Sequence[str] = (),
+    channel: str = "",
+    gql: GraphQL | None = None,
+) -> dict[str, str]:
+    """Apply the plan's updates and delists; return {key: reason} for what failed. ``applied`` is called with what
+    Shopify confirmed after each call (for the journal). ``location``: the Shopify location name stock is set at."""
+    gql = gql or GraphQL(client)
+    current, wanted = plan.current, plan.desired
+    failed: dict[str, str] = {}
+    for key in plan.keys(CREATE):
+        _fail(failed, str(key), CREATE_REASON)
+    by_key: dict[str, set[str]] = {}
+    for key, name in zip(plan.changes["key"].tolist(), plan.changes["field"].tolist(), strict=True):
+        by_key.setdefault(str(key), set()).add(str(name))
+    stock: dict[str, int] = {}  # key -> the absolute quantity to set
+    variant_fields: dict[str, set[str]] = {}
+    relist: list[str] = []
+    for key in map(str, plan.keys(UPDATE)):
+        fields = by_key.get(key, set())
+        # Other fields (title, description, vendor, type, images) go to Shopify through the product CSV the push
+        # writes (`feed:`); they are not failures of the API upload.
+        quantity = _plain(wanted.at[key, Field.QUANTITY.value]) if Field.QUANTITY.value in fields else None
+        if quantity is not None:
+            stock[key] = int(quantity)
+        if fields & set(VARIANT_FIELDS):
+            variant_fields[key] = fields & set(VARIANT_FIELDS)
+        if LISTED in fields:
+            relist.append(key)
+    delisted = [str(k) for k in plan.keys(DELIST)]
+    for key in delisted:
+        stock[key] = 0
+    needed = sorted({*stock, *variant_fields, *relist})
+    if not needed:
+        return failed
+
+    location_id: str | None = None
+    if stock:
+        try:
+            location_id, location = resolve_location(gql, location, location_ids or {}, channel, master_locations)
+        except AdapterError as error:
+            for key in stock:
+                _fail(failed, key, f"stock not set: {error.message}")
+            stock = {}
+    variants = lookup(gql, needed, location_id)
+    found: dict[str, Variant] = {}
+    for key in needed:
+        matches = variants.get(key, [])
+        if len(matches) == 1:
+            found[key] = matches[0]
+        elif len(matches) > 1:
+            _fail(failed, key, f"{len(matches)} variants on Shopify have this SKU; which to change is unclear")
+        elif key not in delisted:
+            _fail(failed, key, "no variant with this SKU on Shopify")
+    confirmed: list[dict[str, Any]] = []
+    for key in delisted:
+        if key in stock and key not in variants:  # gone from Shopify already: nothing left to sell
+            confirmed.append({"key": key, "set": {Field.QUANTITY.value: 0, LISTED: False}})
+    for key in relist:
+        if key in found:
+            status = found[key].product_status.upper()
+            if status == "ACTIVE":
+                confirmed.append({"key": key, "set": {LISTED: True}})
+            else:
+                _fail(failed, key, f"the product is {status.lower() or 'not active'} on Shopify; make it active "
+                                   "there or through the product CSV (feed)")  # fmt: skip
+
+    # Prices and barcodes, one product per call.
+    by_product: dict[str, list[_Change]] = {}
+    for key, fields in variant_fields.items():
+        variant = found.get(key)
+        if variant is None:
+            continue
+        change = _variant_change(key, fields, wanted, variant)
+        if change is None:  # Shopify has these values already (a run cut short after applying them)
+            confirmed.append({"key": key, "set": _variant_done(key, fields, wanted)})
+        else:
+            by_product.setdefault(variant.product_id, []).append(change)
+
+    # Stock at the location.
+    quantities: list[_Change] = []
+    for key, target in stock.items():
+        variant = found.get(key)
+        if variant is None:
+            continue
+        done = {Field.QUANTITY.value: target, **({LISTED: False} if key in delisted else {})}
+        if variant.on_hand == target or (not variant.stocked and target == 0):
+            confirmed.append({"key": key, "set": done})
+            continue
+        if not variant.stocked:
+            _fail(failed, key, f"this variant is not stocked at {location} on Shopify; stock it there first")
+            continue
+        known = _plain(current.at[key, Field.QUANTITY.value]) if Field.QUANTITY.value in current.columns else None
+        read = int(known) if known is not None else variant.on_hand
+        if read is not None and variant.on_hand is not None and read != variant.on_hand:
+            _fail(failed, key, _stale(read, variant.on_hand, target, location))
+            continue
+        item = {"inventoryItemId": variant.inventory_item, "locationId": location_id, "quantity": target,
+                "changeFromQuantity": read}  # fmt: skip
+        quantities.append(_Change(key, item, done, read))
+
+    if confirmed:
+        applied(confirmed)
+    for product_id, changes in by_product.items():
+        for start in range(0, len(changes), API_LIMIT):
+            chunk = changes[start : start + API_LIMIT]
+            _send(gql, "productVariantsBulkUpdate", "variants", chunk, failed, applied, location,
+                  SET_VARIANTS, _variables_of(product_id))  # fmt: skip
+    for start in range(0, len(quantities), API_LIMIT):
+        chunk = quantities[start : start + API_LIMIT]
+        _send(gql, "inventorySetQuantities", "quantities", chunk, failed, applied, location, SET_STOCK, _stock_input)
+    return failed
+
+
+def _variables_of(product_id: str) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
+    def variables(items: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"productId": product_id, "variants": items}
+
+    return variables
+
+
+def _stock_input(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"input": {"name": "on_hand", "reason": "correction", "quantities": items}}
+
+
+def _variant_change(key: str, fields: set[str], wanted: pd.DataFrame, variant: Variant) -> _Change | None:
+    """The ``ProductVariantsBulkInput`` for a variant's changed prices and barcode; None when Shopify has them."""
+    body: dict[str, Any] = {"id": variant.id}
+    differs = False
+    if fields & {Field.PRICE.value, Field.SALE_PRICE.value}:
+        price, compare = shopify_prices(
+            _cents(wanted.at[key, Field.PRICE.value]),
+            _cents(wanted.at[key, Field.SALE_PRICE.value]) if Field.SALE_PRICE.value in wanted.columns else None,
+        )
+        if price is not None:
+            body["price"], body["compareAtPrice"] = _money(price), _money(compare)
+            same = _same_money(body["price"], variant.price) and _same_money(body["compareAtPrice"], variant.compare_at)
+            differs |= not same
+    if Field.GTIN.value in fields:
+        barcode = _plain(wanted.at[key, Field.GTIN.value])
+        body["barcode"] = "" if barcode is None else str(barcode)
+        differs |= body["barcode"] != (variant.barcode or "")
+    if len(body) == 1 or not differs:
+        return None
+    return _Change(key, body, _variant_done(key, fields, wanted))
+
+
+def _variant_done(key: str, fields: set[str], wanted: pd.DataFrame) -> dict[str, Any]:
+    return {name: _plain(wanted.at[key, name]) for name in sorted(fields) if name in wanted.columns}
+
+
+def _stale(read: int, now: int | None, target: int, location: str | None) -> str:
+    has = f" (it has {now})" if now is not None else ""
+    return (
+        f"stock not set to {target}: Shopify's stock at {location} is no longer {read} as chansync read it{has}, "
+        "so it was left alone; take a fresh inventory export and push again"
+    )
+
+
+def _send(
+    gql: GraphQL,
+    operation: str,
+    array: str,
+    changes: list[_Change],
+    failed: dict[str, str],
+    applied: Applied,
+    location: str | None,
+    query: str,
+    variables_of: Callable[[list[dict[str, Any]]], dict[str, Any]],
+) -> None:
+    """Send one mutation; the items Shopify refuses fail, the rest are journalled. When Shopify refused the call as
+    a whole because of some items, the others are sent once more without them."""
+    pending = changes
+    for _ in range(2):
+        data = gql(operation, query, variables_of([c.input for c in pending]), skus=[c.key for c in pending])
+        result = _object(data.get(operation))
+        errors = [e for e in result.get("userErrors") or [] if isinstance(e, dict)]
+        if not errors:
+            applied([{"key": c.key, "set": c.done} for c in pending])
+            return
+        by_item: dict[int, list[dict[str, Any]]] = {}
+        general: list[dict[str, Any]] = []
+        for error in errors:
+            index = _item_index(error.get("field"), array)
+            if index is not None and index < len(pending):
+                by_item.setdefault(index, []).append(error)
+            else:
+                general.append(error)
+        if general:
+            for change in pending:
+                _fail(failed, change.key, _refused(general))
+            return
+        for index, item_errors in by_item.items():
+            change = pending[index]
+            stale = [e for e in item_errors if e.get("code") in STALE_CODES]
+            if stale and change.read is not None:
+                _fail(failed, change.key, _stale(change.read, None, int(change.input["quantity"]), location))
+            else:
+                _fail(failed, change.key, _refused(item_errors))
+        rest = [c for i, c in enumerate(pending) if i not in by_item]
+        marker = "inventoryAdjustmentGroup" if array == "quantities" else "productVariants"
+        if result.get(marker) is not None:  # applied, all but the refused items
+            if rest:
+                applied([{"key": c.key, "set": c.done} for c in rest])
+            return
+        pending = rest
+        if not pending:
+            return
+    for change in pending:
+        _fail(failed, change.key, "Shopify refused the call this change was in twice, for other variants")
+
+
+def _item_index(path: Any, array: str) -> int | None:
+    """The item a userError's ``field`` path points at (``["input", "quantities", "3", "quantity"]`` -> 3)."""
+    if not isinstance(path, list):
+        return None
+    parts = [str(p) for p in path]
+    for position, part in enumerate(parts[:-1]):
+        if part == array and parts[position + 1].isdigit():
+            return int(parts[position + 1])
+    return None
+
+
+def _refused(errors: list[dict[str, Any]]) -> str:
+    texts = [f"{e.get('message', '')}" + (f" ({e['code']})" if e.get("code") else "") for e in errors]
+    return "Shopify refused it: " + "; ".join(texts)
+
+
+# --- reading (``export: api``) ----------------------------------------------------------------------------------
+
+
+def fetch_state(
+    client: HttpClient,
+    display: str,
+    *,
+    location: str | None,
+    color_names: Sequence[str],
+    size_names: Sequence[str],
+    channel: str = "",
+    location_ids: Mapping[str, str] | None = None,
+    master_locations: Sequence[str] = (),
+    gql: GraphQL | None = None,
+) -> ChannelState:
+    """Every variant of the shop, in the frame the CSV reader gives (stock on hand at the location)."""
+    from .shopify import HANDLE, PRODUCT_STATUS
+
+    gql = gql or GraphQL(client)
+    location_id, location = resolve_location(gql, location, location_ids or {}, channel, master_locations)
+    query = _variants_query("chansyncExport", search=False, stock=True, details=True)
+    variants = _pages(gql, "export", query, {"first": PAGE, "location": location_id})
+    colors = {n.strip().casefold() for n in color_names}
+    sizes = {n.strip().casefold() for n in size_names}
+
+    def option(variant: Variant, names: set[str]) -> str | None:
+        options = variant.node.get("selectedOptions") or []
+        return next((str(o.get("value")) for o in options if str(o.get("name", "")).strip().casefold() in names), None)
+
+    def product(variant: Variant, name: str) -> str:
+        return str((variant.node.get("product") or {}).get(name) or "")
+
+    frame = pd.DataFrame(
+        {
+            Field.SKU.value: [v.sku for v in variants],
+            HANDLE: [product(v, "handle") for v in variants],
+            Field.TITLE.value: [product(v, "title") for v in variants],
+            Field.DESCRIPTION.value: [product(v, "descriptionHtml") for v in variants],
+            Field.BRAND.value: [product(v, "vendor") for v in variants],
+            Field.CATEGORY.value: [product(v, "productType") for v in variants],
+            Field.GTIN.value: [v.barcode or None for v in variants],
+            Field.COLOR.value: [option(v, colors) for v in variants],
+            Field.SIZE.value: [option(v, sizes) for v in variants],
+            PRODUCT_STATUS: [v.product_status.casefold() for v in variants],
+            "shopify_variant_id": [v.id for v in variants],
+            "shopify_product_id": [v.product_id for v in variants],
+        },
+        dtype="str",
+    )
+    price = parse_money(pd.Series([v.price or "" for v in variants], dtype="str")).values
+    compare = parse_money(pd.Series([v.compare_at or "" for v in variants], dtype="str")).values
+    on_sale = (compare > price).fillna(False).to_numpy(dtype=bool)
+    frame[Field.PRICE.value] = compare.where(on_sale, price).astype("Int64").to_numpy()
+    frame[Field.SALE_PRICE.value] = price.where(on_sale).astype("Int64").to_numpy()
+    frame[Field.QUANTITY.value] = pd.array([v.on_hand for v in variants], dtype="Int64")
+    frame[LIVE] = frame[PRODUCT_STATUS].eq("active").to_numpy(dtype=bool)
+    frame[ROW] = pd.array(np.arange(1, len(frame) + 1), dtype="Int64")
+    frame.attrs["location"] = location
+    return ChannelState(frame, Field.SKU.value, display)
