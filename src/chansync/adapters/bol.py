@@ -18,9 +18,9 @@ by EAN.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow.compute as pc
@@ -34,6 +34,7 @@ from .tabular import EXPORT_VALUE_INVALID, Export, column, read_export
 
 if TYPE_CHECKING:
     from ..diff import Plan
+    from ..transports.http import HttpClient
 
 OFFER_ID, BOL_CONDITION, CONDITION_CATEGORY = "offer_id", "bol_condition", "condition_category"
 DELIVERY_CODE, ON_HOLD, FULFILMENT, MUTATED = "delivery_code", "on_hold", "fulfilment", "mutated"
@@ -74,7 +75,7 @@ _UNCAPPED = "_bol_uncapped_stock"
 class BolAdapter(Adapter):
     name = "bol"
     title = "bol.com"
-    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API})
     key = Field.GTIN
     fields = (Field.SKU, Field.PRICE, Field.QUANTITY, Field.CONDITION)
     creates = True
@@ -127,6 +128,23 @@ class BolAdapter(Adapter):
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         yield csv_bytes(offer_rows(plan))
+
+    def apply(
+        self,
+        plan: Plan,
+        desired: Desired,
+        client: HttpClient,
+        applied: Callable[[list[dict[str, Any]]], None],
+        *,
+        upload: Any = None,
+    ) -> dict[str, str]:
+        """Apply the plan through the Retailer API v10, offer by offer (see :mod:`.bol_api`); {key: reason} for
+        what was not applied. ``upload``: the channel's ``bol_api`` upload section with its variables filled in."""
+        from .bol_api import apply_plan
+
+        if upload is None:
+            raise ValueError("the bol.com API needs the channel's upload section (client_id, client_secret)")
+        return apply_plan(plan, desired, client, applied, upload)
 
 
 # --- reading --------------------------------------------------------------------------------------------------

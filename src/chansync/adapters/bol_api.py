@@ -1,0 +1,344 @@
+"""bol.com Retailer API v10: applying a plan offer by offer (``upload: {type: bol_api}``).
+
+Auth is OAuth client credentials: ``POST token_url?grant_type=client_credentials`` with HTTP Basic
+``client_id:client_secret`` gives a bearer token that lives about five minutes. One token is fetched and reused
+until shortly before it expires; a 401 fetches a new one once. The token is added to the client's secrets, so it
+never reaches a message.
+
+bol's API works per offer, so every change is one request, sent in sequence (bol allows 50 per second per
+endpoint; 429 with ``Retry-After`` and 5xx are retried by the HTTP client). Each answer is ``202 Accepted`` with a
+process status: bol applies the change shortly after. Values are absolute:
+
+- price: ``PUT /offers/{offer-id}/price`` with one bundle price for quantity 1, in euros, written from the cents
+  (never through binary floating point);
+- stock: ``PUT /offers/{offer-id}/stock`` with ``managedByRetailer: true``, 0 to 999. Never for an offer bol
+  fulfils (FBB): that stock is bol's;
+- relisting (``listed``): stock is set, as an offer with stock is sellable. An offer the retailer put on hold
+  stays on hold: lifting the hold is ``PUT /offers/{offer-id}``, which is not sent; it is reported as not applied;
+- delisting: stock 0 (an offer is never deleted, so its history and id stay); an offer whose stock is 0 already
+  needs no request. The offer is not put on hold, so a later export still shows it live (at 0) and the plan
+  lists it as delisted again: nothing is sent for it then;
+- a new offer: ``POST /offers`` (FBR, not on hold, the SKU as reference, the master title as
+  ``unknownProductTitle`` for an EAN bol does not know).
+
+A change of an offer's reference (SKU) or condition is not sent through the API (reported as not applied).
+A request bol refuses (4xx) fails that offer only; the others still go out. A failure that will hit every offer
+(the token refused, retries used up) stops the run: that offer and every one not yet sent are reported as failed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
+from ..errors import TransportError
+from ..fields import Field
+from ..transports.http import HttpClient, redact
+from .base import FIXED, Desired
+from .bol import BY_BOL, BY_RETAILER, FULFILMENT, MAX_STOCK, OFFER_ID, ON_HOLD, condition_names
+
+MEDIA_TYPE = "application/vnd.retailer.v10+json"
+#: A token is fetched again this many seconds before bol says it expires (at most a fifth of its life).
+TOKEN_MARGIN = 30.0
+DEFAULT_EXPIRES_IN = 299.0
+
+PRICE, QUANTITY, SKU, CONDITION = Field.PRICE.value, Field.QUANTITY.value, Field.SKU.value, Field.CONDITION.value
+#: Carried fields that the price and stock endpoints cannot change, and why.
+NOT_SENT = {
+    SKU: "the reference (SKU) of an existing offer is not changed through the API; change it in the seller "
+    "dashboard or with the offers update file",
+    CONDITION: "bol.com keeps an offer's condition; another condition is another offer, which is not created "
+    "through the API",
+}
+
+_STATUS = re.compile(r" failed: HTTP (\d{3})\b")
+
+
+def status_of(error: TransportError) -> int | None:
+    """The HTTP status of a refused request (from the client's message), or None (connection, retries used up)."""
+    match = _STATUS.search(error.message)
+    return int(match.group(1)) if match else None
+
+
+def euros(cents: Any) -> Decimal:
+    """Integer cents as an exact euro amount with two decimals (1299 -> 12.99)."""
+    return Decimal(int(cents)).scaleb(-2)
+
+
+def dumps(value: Any) -> str:
+    """JSON text in which :class:`~decimal.Decimal` is written as the number it is (``12.99``, never ``12.990000…``
+    or a string)."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a JSON number: {value}")
+        return format(value, "f")
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(dumps(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --- the session: token and requests -------------------------------------------------------------------------
+
+
+@dataclass
+class BolSession:
+    """Requests to the Retailer API with a bearer token that is reused until shortly before it expires."""
+
+    client: HttpClient
+    client_id: str
+    client_secret: str
+    token_url: str
+    clock: Callable[[], float] = time.monotonic
+    tokens_fetched: int = 0
+    _token: str | None = field(default=None, repr=False)
+    _expires: float = 0.0
+
+    @classmethod
+    def of(cls, client: HttpClient, upload: Any, clock: Callable[[], float] = time.monotonic) -> BolSession:
+        return cls(client, str(upload.client_id), str(upload.client_secret), str(upload.token_url), clock)
+
+    def scrub(self, text: str) -> str:
+        return redact(text, [self._token or "", *self.client.secrets])
+
+    def token(self) -> str:
+        if self._token is None or self.clock() >= self._expires:
+            self._fetch_token()
+        assert self._token is not None
+        return self._token
+
+    def _fetch_token(self) -> None:
+        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode("ascii")
+        if basic not in self.client.secrets:
+            self.client.secrets = (*self.client.secrets, basic)
+        response = self.client.request(
+            "POST",
+            self.token_url,
+            params={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {basic}", "Accept": "application/json"},
+            expect_json=True,
+        )
+        reply = response.json()
+        token = reply.get("access_token") if isinstance(reply, dict) else None
+        if not isinstance(token, str) or not token:
+            raise TransportError(f"the bol.com token endpoint ({self.token_url}) replied without an access_token")
+        self.client.secrets = (*self.client.secrets, token)  # every message the client builds is scrubbed of it
+        try:
+            lifetime = float(reply.get("expires_in") or DEFAULT_EXPIRES_IN)
+        except (TypeError, ValueError):
+            lifetime = DEFAULT_EXPIRES_IN
+        self._token = token
+        self._expires = self.clock() + max(lifetime - min(TOKEN_MARGIN, lifetime / 5), 0.0)
+        self.tokens_fetched += 1
+
+    def send(self, method: str, path: str, body: Any, key: str) -> dict[str, Any]:
+        """Send one offer's request; its process status (``{}`` when the reply has none). A 401 fetches a new
+        token and sends once more; other errors raise :class:`TransportError` naming ``key``."""
+        data = dumps(body).encode("utf-8")
+        for attempt in range(2):
+            headers = {"Accept": MEDIA_TYPE, "Content-Type": MEDIA_TYPE, "Authorization": f"Bearer {self.token()}"}
+            try:
+                response = self.client.request(method, path, data=data, headers=headers, skus=(key,))
+            except TransportError as error:
+                if attempt == 0 and status_of(error) == 401:
+                    self._token = None
+                    continue
+                raise
+            try:
+                reply = response.json()
+            except ValueError:
+                return {}
+            return reply if isinstance(reply, dict) else {}
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --- the plan as requests ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    what: str  # "price", "stock", "new offer": for messages
+    method: str
+    path: str
+    body: dict[str, Any]
+    sets: dict[str, Any]  # canonical field -> value, journalled once bol accepted it
+
+
+@dataclass
+class Job:
+    key: str
+    sku: str
+    steps: list[Step] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what cannot be sent, reported after the steps
+    done: dict[str, Any] = field(default_factory=dict)  # true already, journalled without a request
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _text(value: Any) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def _value(frame: pd.DataFrame, key: str, name: str) -> Any:
+    return frame.at[key, name] if name in frame.columns and key in frame.index else None
+
+
+def _stock(amount: Any) -> int:
+    return max(0, min(MAX_STOCK, int(amount)))
+
+
+def price_step(offer: str, cents: Any) -> Step:
+    body = {"pricing": {"bundlePrices": [{"quantity": 1, "unitPrice": euros(cents)}]}}
+    return Step("price", "PUT", f"offers/{offer}/price", body, {PRICE: int(cents)})
+
+
+def stock_step(offer: str, amount: int, sets: dict[str, Any]) -> Step:
+    return Step("stock", "PUT", f"offers/{offer}/stock", {"amount": amount, "managedByRetailer": True}, sets)
+
+
+def jobs_of(plan: Plan) -> list[Job]:
+    """One job per offer to change: its requests, and what cannot be sent and why."""
+    current, wanted = plan.current, plan.desired
+    fields: dict[str, set[str]] = {}
+    for key, name in zip(plan.changes["key"].tolist(), plan.changes["field"].tolist(), strict=True):
+        fields.setdefault(str(key), set()).add(str(name))
+
+    def sku_of(key: str, frame: pd.DataFrame) -> str:
+        return _text(_value(frame, key, SKU)) or key
+
+    def by_bol(key: str) -> bool:
+        fixed = _text(_value(current, key, FIXED))
+        return _text(_value(current, key, FULFILMENT)).upper() == BY_BOL or QUANTITY in fixed.split(",")
+
+    jobs: list[Job] = []
+    for key in map(str, plan.keys(UPDATE)):
+        job = Job(key, sku_of(key, wanted))
+        jobs.append(job)
+        changed = fields.get(key, set())
+        offer = _text(_value(current, key, OFFER_ID))
+        if not offer:
+            job.problems.append("bol.com's offer id is not in the export; take a fresh offer export")
+            continue
+        if PRICE in changed:
+            cents = _value(wanted, key, PRICE)
+            if _missing(cents):
+                job.problems.append("the master has no price for it")
+            else:
+                job.steps.append(price_step(offer, cents))
+        relist = LISTED in changed
+        if QUANTITY in changed or relist:
+            amount = _value(wanted, key, QUANTITY)
+            if by_bol(key):
+                if relist:
+                    job.problems.append("bol.com fulfils this offer (FBB): it is put back on sale in the dashboard")
+            elif _missing(amount):
+                job.problems.append("its stock is unknown in the master, so it is not put back on sale")
+            else:
+                on_hold = bool(_value(current, key, ON_HOLD)) if not _missing(_value(current, key, ON_HOLD)) else False
+                sets: dict[str, Any] = {QUANTITY: _stock(amount)}
+                if relist and not on_hold:
+                    sets[LISTED] = True
+                job.steps.append(stock_step(offer, _stock(amount), sets))
+                if relist and on_hold:
+                    job.problems.append(
+                        "the offer is on hold at bol.com: its stock is set, but the hold is lifted in the seller "
+                        "dashboard (chansync does not send PUT /offers/{offer-id})"
+                    )
+        job.problems.extend(NOT_SENT[name] for name in sorted(changed) if name in NOT_SENT)
+    for key in map(str, plan.keys(CREATE)):
+        job = Job(key, sku_of(key, wanted))
+        jobs.append(job)
+        cents = _value(wanted, key, PRICE)
+        if _missing(cents):
+            job.problems.append("the master has no price for it, so no offer is created")
+            continue
+        amount = _value(wanted, key, QUANTITY)
+        stock = 0 if _missing(amount) else _stock(amount)  # unknown stock: offered with none until it is known
+        condition = _text(_value(wanted, key, CONDITION)) or "new"
+        body: dict[str, Any] = {
+            "ean": key,
+            "condition": {"name": condition_names(pd.Series([condition], dtype="str"), None, None).iloc[0]},
+            "reference": job.sku,
+            "onHoldByRetailer": False,
+        }
+        title = _text(_value(wanted, key, Field.TITLE.value)).strip()
+        if title:
+            body["unknownProductTitle"] = title
+        body["pricing"] = {"bundlePrices": [{"quantity": 1, "unitPrice": euros(cents)}]}
+        body["stock"] = {"amount": stock, "managedByRetailer": True}
+        body["fulfilment"] = {"method": BY_RETAILER}
+        sets = {SKU: job.sku, PRICE: int(cents), QUANTITY: stock, CONDITION: condition, LISTED: True}
+        job.steps.append(Step("new offer", "POST", "offers", body, sets))
+    for key in map(str, plan.keys(DELIST)):
+        job = Job(key, sku_of(key, current))
+        jobs.append(job)
+        offer = _text(_value(current, key, OFFER_ID))
+        if not offer:
+            job.problems.append("bol.com's offer id is not in the export; take a fresh offer export")
+        elif by_bol(key):
+            job.problems.append("bol.com fulfils this offer (FBB) and keeps its stock: put it on hold in the dashboard")
+        elif _text(_value(current, key, QUANTITY)) == "0":
+            job.done = {LISTED: False}  # no stock already: nothing to send (bol watches for needless calls)
+        else:
+            job.steps.append(stock_step(offer, 0, {QUANTITY: 0, LISTED: False}))
+    return jobs
+
+
+# --- applying -------------------------------------------------------------------------------------------------
+
+
+def apply_plan(
+    plan: Plan,
+    desired: Desired,
+    client: HttpClient,
+    applied: Callable[[list[dict[str, Any]]], None],
+    upload: Any,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict[str, str]:
+    """Send the plan's changes offer by offer; return {key: reason} for what was not applied. After each offer,
+    ``applied`` is called with what bol accepted (for the journal). Raises :class:`TransportError` naming every
+    offer not yet done when a failure would hit them all (bad credentials, retries used up)."""
+    session = BolSession.of(client, upload, clock)
+    failed: dict[str, str] = {}
+    jobs = jobs_of(plan)
+    for position, job in enumerate(jobs):
+        confirmed: dict[str, Any] = dict(job.done)
+        reasons: list[str] = []
+        for step in job.steps:
+            try:
+                status = session.send(step.method, step.path, step.body, job.key)
+            except TransportError as error:
+                if error.retriable or status_of(error) in (None, 401):
+                    if confirmed:
+                        applied([{"key": job.key, "set": confirmed}])
+                    undone = [*failed, *(j.key for j in jobs[position:])]
+                    raise TransportError(
+                        session.scrub(error.message), retriable=error.retriable, skus=tuple(undone), hint=error.hint
+                    ) from None
+                reasons.append(f"bol.com refused the {step.what}: {session.scrub(error.message)}")
+                continue
+            if str(status.get("status", "")).upper() in ("FAILURE", "TIMEOUT"):
+                message = _text(status.get("errorMessage")) or str(status.get("status"))
+                reasons.append(f"bol.com refused the {step.what}: {session.scrub(message)}")
+                continue
+            confirmed.update(step.sets)
+        if confirmed:
+            applied([{"key": job.key, "set": confirmed}])
+        reasons.extend(job.problems)
+        if reasons:
+            prefix = f"{job.sku}: " if job.sku != job.key else ""
+            failed[job.key] = prefix + "; ".join(reasons)
+    return failed
