@@ -74,6 +74,13 @@ def overlay(state: ChannelState, applied: dict[str, dict[str, Any]]) -> ChannelS
     them again. ``listed`` sets whether the listing is live."""
     frame = state.frame.copy()
     keys = frame[state.key].astype("str")
+    created = [key for key in applied if key not in set(keys)]
+    if created:  # listings a push created after the export was taken
+        added = pd.DataFrame({state.key: pd.Series(created, dtype="str")})
+        if LIVE in frame.columns:
+            added[LIVE] = True
+        frame = pd.concat([frame, added], ignore_index=True)
+        keys = frame[state.key].astype("str")
     names = sorted({name for fields in applied.values() for name in fields})
     for name in names:
         values = {key: fields[name] for key, fields in applied.items() if name in fields}

@@ -83,10 +83,11 @@ def test_journal_records_survive_a_torn_last_line_and_give_the_last_runs(tmp_pat
 
 def test_applied_values_are_laid_over_an_older_export() -> None:
     _, current = states({}, {"A": (1000, 3), "B": (500, 1)})
-    after = overlay(current, {"A": {"price": 1250, "quantity": 7}, "B": {"listed": False}})
+    after = overlay(current, {"A": {"price": 1250, "quantity": 7}, "B": {"listed": False}, "C": {"price": 300}})
     frame = after.frame.set_index("sku")
     assert (frame.loc["A", "price"], frame.loc["A", "quantity"]) == (1250, 7)
     assert not frame.loc["B", LIVE] and frame.loc["B", "price"] == 500
+    assert frame.loc["C", "price"] == 300 and frame.loc["C", LIVE]  # created by a push after the export
 
 
 def _hold(path: str, ready: multiprocessing.synchronize.Event, done: multiprocessing.synchronize.Event) -> None:
