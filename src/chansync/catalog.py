@@ -37,6 +37,11 @@ from .parse import Parsed, clean, parse_choice, parse_currency, parse_decimal, p
 from .sheet import Table, normalize_header, read_table
 
 MISSING_COLUMN = define("missing-column", Severity.ERROR, "A required or mapped column is not in the sheet.")
+EMPTY_STOCK = define(
+    "stock-column-empty",
+    Severity.ERROR,
+    "The stock column has no value in any row: a renamed or emptied column, not a shop without stock.",
+)
 
 STATUS_SPELLINGS = {
     "active": "active",
@@ -294,6 +299,28 @@ def _missing(table: Table, names: list[str], mapping: dict[str, str], what: str)
     return error
 
 
+def _refuse_empty_stock(table: Table, header: str) -> None:
+    """A stock column with no value at all is a broken sheet (emptied, or the wrong column mapped), never "stock
+    unknown everywhere": stop before any channel is planned."""
+    if not len(table.frame) or columns.filled(table.frame[header]).any():
+        return
+    sheet = f' sheet "{table.sheet}"' if table.sheet else ""
+    error = MissingColumnError(
+        f'the{sheet} stock column "{header}" is empty in every row; nothing is planned or pushed',
+        file=table.file,
+        hint="fill the stock column, or fix the column mapping (master.columns / master.stock_columns)",
+    )
+    error.issues = frame_of(
+        EMPTY_STOCK,
+        message=f'The stock column "{header}" has no value in any row.',
+        file=table.file,
+        sheet=table.sheet,
+        column=header,
+        rows=pd.Series([table.header_row], dtype="Int64"),
+    )
+    raise error
+
+
 #: Always read: what identifies a product and what channel filters look at.
 IDENTITY_FIELDS = {Field.SKU, Field.PARENT_SKU, Field.STATUS, Field.CATEGORY, Field.BRAND}
 
@@ -308,6 +335,8 @@ def build_catalog(table: Table, master: MasterConfig, fields: set[Field] | None 
     required_absent = [f.value for f in (Field.SKU,) if f.value not in mapping and f.value not in absent]
     if absent or required_absent:
         raise _missing(table, absent + required_absent, master.columns, "mapped" if absent else "sku")
+    if Field.QUANTITY.value in mapping and not master.stock_sheet:
+        _refuse_empty_stock(table, mapping[Field.QUANTITY.value])
     data: dict[str, pd.Series] = {ROW: table.frame[ROW]}
     problems: dict[str, pd.Series] = {}
     overrides: dict[str, list[Field]] = {}
@@ -365,6 +394,7 @@ def read_stock(config: LoadedConfig, master: MasterConfig, master_path: Path, ma
     missing = absent + [f.value for f in StockField if f.value not in found and f.value not in absent]
     if missing:
         raise _missing(table, missing, mapping, "stock")
+    _refuse_empty_stock(table, found[StockField.QUANTITY.value])
     text = pd.DataFrame({name: clean(table.frame[found[name]]) for name in (f.value for f in StockField)})
     frame = text[[StockField.SKU.value, StockField.LOCATION.value]].assign(**{ROW: table.frame[ROW]})
     parsed = parse_quantity(text[StockField.QUANTITY.value])
