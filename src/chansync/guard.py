@@ -32,7 +32,11 @@ def check_guard(plan: Plan, rules: GuardRules) -> GuardVerdict:
     live_mask = current[LIVE].fillna(True).astype(bool) if LIVE in current.columns else pd.Series(True, current.index)
     live = int(live_mask.sum())
     delisted = plan.keys(DELIST)
-    off_sale = int(live_mask.reindex(delisted).fillna(False).sum()) if len(delisted) else 0
+    selling = live_mask
+    if Field.QUANTITY.value in current.columns:  # a listing already at 0 stock is off sale: delisting it takes nothing
+        stock = current[Field.QUANTITY.value].astype("Int64")
+        selling = live_mask & ~stock.eq(0).fillna(False)
+    off_sale = int(selling.reindex(delisted).fillna(False).sum()) if len(delisted) else 0
     changes = plan.changes
     quantity = changes[changes["field"].eq(Field.QUANTITY.value)]
     if len(quantity):

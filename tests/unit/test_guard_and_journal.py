@@ -56,6 +56,8 @@ def test_the_guard_counts_delists_and_zeroed_stock_against_live_listings() -> No
     assert (verdict.live, verdict.off_sale) == (10, 3) and not verdict.ok
     assert "3 of 10 live listings off sale (30%" in verdict.reasons[0]
     assert check_guard(plan_of(want, have), GuardRules(max_delist_share=0.3)).ok
+    have_at_zero = {**have, "S9": (100, 0)}  # delisted at 0 already (a channel that keeps the listing): not counted
+    assert check_guard(plan_of(want, have_at_zero), GuardRules()).off_sale == 2
 
 
 def test_the_guard_limits_price_changes_and_lets_a_new_channel_fill() -> None:
