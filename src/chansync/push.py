@@ -18,14 +18,15 @@ from .adapters.base import Adapter, FeedFile
 from .adapters.registry import Registry
 from .config import HttpUpload, LoadedConfig, SftpUpload
 from .connect import default_client, expanded, secrets_of
-from .diff import CREATE, DELIST, UPDATE, Plan
+from .diff import CREATE, DELIST, OUTCOMES, UPDATE, Plan
 from .errors import ChansyncError, ExitCode, RefusedError, TransportError
 from .guard import GuardVerdict, check_guard
 from .issues import Report
 from .journal import Journal, StateDir, new_run_id, read_journal
-from .sync import ChannelPlan, plan
+from .sync import ChannelPlan, plan_channel
 from .transports.http import HttpClient, redact
 from .transports.local import atomic_open
+from .validation import validate
 
 DONE, DRY_RUN, REFUSED, FAILED, UNCHANGED = "done", "dry-run", "refused", "failed", "unchanged"
 
@@ -51,6 +52,8 @@ class PushPlan:
     channels: list[ChannelPlan]
     verdicts: dict[str, GuardVerdict]
     force: bool
+    #: Channels whose current state could not be read through their API: {name: why}. They fail; the rest go on.
+    unreachable: dict[str, str] = field(default_factory=dict)
 
     def refused(self) -> list[str]:
         return [c.name for c in self.channels if not self.verdicts[c.name].ok and not self.force]
@@ -103,16 +106,22 @@ def prepare(
 ) -> PushPlan:
     """Validate and plan every (or the named) channel, with the guard's verdict for each. Nothing is written."""
     records = read_journal(state_dir(config).journal_path)
-    result = plan(config, channels=channels, strict=strict, registry=registry, journal=records)
-    report = result.report
-    if result.validation.catalog is None:
+    validation = validate(config, channels=channels, strict=strict, registry=registry, only_channel_fields=True)
+    report = validation.report
+    if validation.catalog is None:
         raise RefusedError(report.fatal or "the master sheet could not be read; nothing was written")
     if strict and report.errors:
         raise RefusedError(f"the master has {report.errors} errors and --strict is on; nothing was written")
-    verdicts = {c.name: check_guard(c.plan, config.channel(c.name).guard) for c in result.channels}
+    planned, unreachable = [], {}
+    for check in validation.channels.values():
+        try:
+            planned.append(plan_channel(config, check, records))
+        except TransportError as error:  # its current state could not be fetched (export: api): only it fails
+            unreachable[check.adapter.channel] = error.message
+    verdicts = {c.name: check_guard(c.plan, config.channel(c.name).guard) for c in planned}
     if saved_plan is not None:
-        _same_as_saved(saved_plan, [c.plan for c in result.channels])
-    return PushPlan(config, report, result.channels, verdicts, force)
+        _same_as_saved(saved_plan, [c.plan for c in planned])
+    return PushPlan(config, report, planned, verdicts, force, unreachable)
 
 
 def _same_as_saved(path: Path, plans: list[Plan]) -> None:
@@ -150,15 +159,28 @@ def apply(
     ``locked``: the caller holds it already, as :func:`push` and the CLI do from before planning)."""
     config = prepared.config
     run = run_id or new_run_id()
+    failed = [_unreachable(name, reason, prepared) for name, reason in prepared.unreachable.items()]
     if dry_run:
-        return PushResult(run, prepared.report, [_summary(c, prepared, DRY_RUN) for c in prepared.channels])
+        summaries = [_summary(c, prepared, DRY_RUN) for c in prepared.channels]
+        return PushResult(run, prepared.report, summaries + failed)
     factory = client_factory or default_client
     with contextlib.nullcontext() if locked else state_dir(config).lock():
         journal = state_dir(config).journal(run)
         journal.record("start", channels=[c.name for c in prepared.channels])
         pushed = [_push_channel(c, prepared, journal, no_upload, factory) for c in prepared.channels]
+        for channel in failed:
+            journal.record(FAILED, channel.name, message=channel.message)
+        pushed += failed
         journal.record("end", exit_code=int(PushResult(run, prepared.report, pushed).exit_code))
     return PushResult(run, prepared.report, pushed)
+
+
+def _unreachable(name: str, reason: str, prepared: PushPlan) -> ChannelPush:
+    adapter = prepared.config.channel(name).adapter
+    counts = dict.fromkeys(OUTCOMES, 0)
+    return ChannelPush(
+        name, adapter, counts, GuardVerdict(0, 0, 0), FAILED, message=f"reading the channel failed: {reason}"
+    )
 
 
 def _summary(channel: ChannelPlan, prepared: PushPlan, status: str) -> ChannelPush:
