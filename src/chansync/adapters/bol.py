@@ -27,10 +27,10 @@ import pyarrow.compute as pc
 
 from .. import columns
 from ..fields import DEFAULT_CONDITION, ROW, Field
-from ..issues import Severity, define, frame_of
+from ..issues import Severity, define
 from .base import FIXED, LIVE, Adapter, Capability, ChannelState, Desired
 from .feeds import as_text, csv_bytes, values_of
-from .tabular import EXPORT_VALUE_INVALID, Export, column, read_export
+from .tabular import Export, column, read_export
 
 if TYPE_CHECKING:
     from ..diff import Plan
@@ -173,17 +173,8 @@ def read_offers(export: Export) -> pd.DataFrame:
     ean = ean13(ean)
     unusable = columns.filled(ean) & ~columns.matches(ean, r"\d{13,14}")
     if unusable.any():
-        export.issues.append(
-            frame_of(
-                EXPORT_VALUE_INVALID,
-                message="The channel's EAN \"" + ean[unusable] + '" cannot be read; the offer is left out.',
-                rows=text.loc[unusable, ROW].astype("Int64"),
-                values=ean[unusable],
-                file=export.table.file,
-                sheet=export.table.sheet,
-                column=export.headers.get(Field.GTIN.value, "ean"),
-                field=Field.GTIN.value,
-            )
+        export.unreadable(
+            unusable, ean, Field.GTIN.value, Field.GTIN, "The channel's EAN", "cannot be read; the offer is left out."
         )
     frame[Field.GTIN.value] = ean
     frame[OFFER_ID] = export.get(OFFER_ID)
@@ -200,18 +191,8 @@ def read_offers(export: Export) -> pd.DataFrame:
     frame[BOL_CONDITION] = condition_name
     condition, unknown = columns.map_few(condition_name, CONDITIONS_READ)
     if unknown.any():
-        export.text[BOL_CONDITION] = condition_name
-        export.issues.append(
-            frame_of(
-                EXPORT_VALUE_INVALID,
-                message="The channel's condition \"" + condition_name[unknown] + '" cannot be read.',
-                rows=text.loc[unknown, ROW].astype("Int64"),
-                values=condition_name[unknown],
-                file=export.table.file,
-                sheet=export.table.sheet,
-                column=export.headers.get(BOL_CONDITION, "conditionName"),
-                field=Field.CONDITION.value,
-            )
+        export.unreadable(
+            unknown, condition_name, BOL_CONDITION, Field.CONDITION, "The channel's condition", "cannot be read."
         )
     frame[Field.CONDITION.value] = condition
     on_hold = columns.lower(export.get(ON_HOLD, "false")).eq("true")

@@ -67,6 +67,21 @@ class Export:
             return self.text[str(name)]
         return pd.Series(default, index=self.text.index, dtype="str")
 
+    def unreadable(self, mask: pd.Series, values: pd.Series, name: str, field_: Field, what: str, why: str) -> None:
+        """A located warning for the export's cells at ``mask``: ``what "value" why``."""
+        self.issues.append(
+            frame_of(
+                EXPORT_VALUE_INVALID,
+                message=what + ' "' + values[mask] + '" ' + why,
+                rows=self.text.loc[mask, ROW].astype("Int64"),
+                values=values[mask],
+                file=self.table.file,
+                sheet=self.table.sheet,
+                column=self.headers.get(name, name),
+                field=field_.value,
+            )
+        )
+
     def parse(self, field_: Field, name: str | None = None) -> pd.Series:
         """Parse a column as the master's ``field_`` is parsed. Unreadable values become NA and a located warning
         (the channel holds a value chansync cannot compare, so the master's value will be sent)."""
@@ -75,18 +90,7 @@ class Export:
         parsed = parse_column(field_, text)
         bad = parsed.bad & text.ne("")
         if bad.any():
-            self.issues.append(
-                frame_of(
-                    EXPORT_VALUE_INVALID,
-                    message="The channel's " + field_.label + ' "' + text[bad] + '" cannot be read.',
-                    rows=self.text.loc[bad, ROW].astype("Int64"),
-                    values=text[bad],
-                    file=self.table.file,
-                    sheet=self.table.sheet,
-                    column=self.headers.get(name, name),
-                    field=field_.value,
-                )
-            )
+            self.unreadable(bad, text, name, field_, f"The channel's {field_.label}", "cannot be read.")
         return parsed.values.where(~bad) if bad.any() else parsed.values
 
 
