@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .adapters.base import Adapter, FeedFile
+from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .config import HttpUpload, LoadedConfig, SftpUpload
 from .connect import default_client, expanded, secrets_of
@@ -38,7 +38,8 @@ class ChannelPush:
     counts: dict[str, int]
     guard: GuardVerdict
     status: str = ""
-    feeds: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)  # as shown to the user
+    feed_files: list[Path] = field(default_factory=list)  # the same files, for delivery
     delivered: str | None = None  # what the upload did ("PUT https://…", "applied 12 changes")
     applied: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # key -> reason
@@ -207,7 +208,8 @@ def _push_channel(
         return result
     try:
         if settings.feed:
-            result.feeds = write_feeds(config, channel)
+            result.feed_files = write_feeds(config, channel)
+            result.feeds = [config.display_path(path) for path in result.feed_files]
             journal.record("written", channel.name, feeds=result.feeds, counts=result.counts)
         upload = settings.upload
         if upload is not None and not no_upload and channel.plan.has_changes:
@@ -229,22 +231,18 @@ def _push_channel(
     return result
 
 
-def feed_paths(config: LoadedConfig, channel: ChannelPlan, files: list[FeedFile]) -> list[Path]:
+def write_feeds(config: LoadedConfig, channel: ChannelPlan) -> list[Path]:
+    """Every file of the channel's feed, each written to a temporary file and renamed into place."""
     settings = config.channel(channel.name)
     assert settings.feed is not None
     base = config.path_of(settings.feed, f"channels.{channel.name}.feed", must_exist=False)
-    return [base.with_name(f"{base.stem}{f.suffix}{f.extension or base.suffix}") for f in files]
-
-
-def write_feeds(config: LoadedConfig, channel: ChannelPlan) -> list[str]:
-    """Every file of the channel's feed, each written to a temporary file and renamed into place."""
-    files = channel.adapter.feed_files(channel.desired, channel.plan)
     written = []
-    for feed, path in zip(files, feed_paths(config, channel, files), strict=True):
+    for feed in channel.adapter.feed_files(channel.desired, channel.plan):
+        path = base.with_name(f"{base.stem}{feed.suffix}{feed.extension or base.suffix}")
         with atomic_open(path) as handle:
             for chunk in feed.chunks:
                 handle.write(chunk)
-        written.append(config.display_path(path))
+        written.append(path)
     return written
 
 
@@ -261,15 +259,14 @@ def deliver(
     result: ChannelPush,
 ) -> str:
     """Send the written feed files (``http``, ``sftp``) or apply the plan through the adapter (API types)."""
-    if isinstance(upload, HttpUpload):
-        return _send_files(config, channel, upload, client)
-    if isinstance(upload, SftpUpload):
+    if isinstance(upload, HttpUpload | SftpUpload):
+        if not result.feed_files:
+            raise ChansyncError(f"channel {channel.name!r}: an {upload.type} upload sends the feed file; set `feed`")
+        if isinstance(upload, HttpUpload):
+            return _send_files(channel.name, result.feed_files, upload, client)
         from .transports.sftp import send_files
 
-        if not config.channel(channel.name).feed:
-            raise ChansyncError(f"channel {channel.name!r}: an sftp upload sends the feed file; set `feed`")
-        files = feed_paths(config, channel, channel.adapter.feed_files(channel.desired, channel.plan))
-        return send_files(files, section, client.secrets)
+        return send_files(result.feed_files, section, client.secrets)
     adapter: Adapter = channel.adapter
     apply_api = getattr(adapter, "apply", None)
     if apply_api is None:
@@ -284,15 +281,10 @@ def deliver(
     return f"applied {result.applied} changes through {upload.type}"
 
 
-def _send_files(config: LoadedConfig, channel: ChannelPlan, upload: HttpUpload, client: HttpClient) -> str:
-    settings = config.channel(channel.name)
-    if not settings.feed:
-        raise ChansyncError(f"channel {channel.name!r}: an http upload sends the feed file; set `feed`")
-    files = channel.adapter.feed_files(channel.desired, channel.plan)
-    paths = feed_paths(config, channel, files)
+def _send_files(name: str, paths: list[Path], upload: HttpUpload, client: HttpClient) -> str:
     if len(paths) > 1 and "{file}" not in upload.url:
         raise ChansyncError(
-            f"channel {channel.name!r}: the feed has {len(paths)} files; put {{file}} in upload.url for their names"
+            f"channel {name!r}: the feed has {len(paths)} files; put {{file}} in upload.url for their names"
         )
     sent = []
     for path in paths:
