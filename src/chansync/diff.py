@@ -148,6 +148,19 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
 
     changed = np.zeros(len(both_rows), dtype=bool)
     field_hits: list[np.ndarray] = []
+
+    def change_rows(hit: np.ndarray, name: str, old: pd.Series | str, new: pd.Series | str) -> pd.DataFrame:
+        """Changes of field ``name`` for the matched items at ``hit`` (old and new as display text)."""
+        return pd.DataFrame(
+            {
+                "key": want_keys.iloc[both_rows[hit]].to_numpy(),
+                "sku": want[Field.SKU.value].iloc[both_rows[hit]].astype("str").to_numpy(),
+                "field": name,
+                "old": old.to_numpy() if isinstance(old, pd.Series) else old,
+                "new": new.to_numpy() if isinstance(new, pd.Series) else new,
+            }
+        )
+
     fixed = have[FIXED].astype("str").fillna("").iloc[both_have].reset_index(drop=True) if FIXED in have else None
     change_parts = []
     for field_ in compared:
@@ -169,33 +182,12 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
             continue
         changed |= differs
         hit = np.flatnonzero(differs)
-        change_parts.append(
-            pd.DataFrame(
-                {
-                    "key": want_keys.iloc[both_rows[hit]].to_numpy(),
-                    "sku": want[Field.SKU.value].iloc[both_rows[hit]].astype("str").to_numpy(),
-                    "field": name,
-                    "old": display(field_, old.iloc[hit]).to_numpy(),
-                    "new": display(field_, new.iloc[hit]).to_numpy(),
-                }
-            )
-        )
+        change_parts.append(change_rows(hit, name, display(field_, old.iloc[hit]), display(field_, new.iloc[hit])))
     # Wanted, on the channel, but not live there (a draft, an archived product): listing it again is a change.
     relist = ~live[both_have] if len(both_have) else np.zeros(0, dtype=bool)
     if relist.any():
         changed |= relist
-        hit = np.flatnonzero(relist)
-        change_parts.append(
-            pd.DataFrame(
-                {
-                    "key": want_keys.iloc[both_rows[hit]].to_numpy(),
-                    "sku": want[Field.SKU.value].iloc[both_rows[hit]].astype("str").to_numpy(),
-                    "field": LISTED,
-                    "old": "no",
-                    "new": "yes",
-                }
-            )
-        )
+        change_parts.append(change_rows(np.flatnonzero(relist), LISTED, "no", "yes"))
     update_pick = np.flatnonzero(changed)
     joined = np.full(len(both_rows), "", dtype=object)
     for name, hits in [*((f.value, h) for f, h in zip(compared, field_hits, strict=True)), (LISTED, relist)]:
