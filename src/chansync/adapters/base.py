@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -95,6 +95,10 @@ class Desired:
 
 WANTED = "_wanted"
 SKIP = "_skip"
+
+#: What an adapter's ``apply`` calls after each confirmed batch: ``[{"key": key, "set": {field: value}}]`` (the
+#: journal records it, so a re-run knows what was applied; ``listed`` is True/False for a relist/delist).
+OnApplied = Callable[[list[dict[str, Any]]], None]
 
 
 @dataclass

@@ -18,7 +18,7 @@ by EAN.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from .. import columns
 from ..fields import DEFAULT_CONDITION, ROW, Field
 from ..issues import Severity, define
-from .base import FIXED, LIVE, Adapter, Capability, ChannelState, Desired
+from .base import FIXED, LIVE, Adapter, Capability, ChannelState, Desired, OnApplied
 from .feeds import as_text, csv_bytes, values_of
 from .tabular import Export, column, read_export
 
@@ -134,7 +134,7 @@ class BolAdapter(Adapter):
         plan: Plan,
         desired: Desired,
         client: HttpClient,
-        applied: Callable[[list[dict[str, Any]]], None],
+        applied: OnApplied,
         *,
         upload: Any = None,
     ) -> dict[str, str]:

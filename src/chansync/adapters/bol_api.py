@@ -43,7 +43,7 @@ from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..errors import TransportError
 from ..fields import Field
 from ..transports.http import HttpClient, redact
-from .base import FIXED, Desired
+from .base import FIXED, Desired, OnApplied
 from .bol import BY_BOL, BY_RETAILER, FULFILMENT, MAX_STOCK, OFFER_ID, ON_HOLD, condition_names
 
 MEDIA_TYPE = "application/vnd.retailer.v10+json"
@@ -303,7 +303,7 @@ def apply_plan(
     plan: Plan,
     desired: Desired,
     client: HttpClient,
-    applied: Callable[[list[dict[str, Any]]], None],
+    applied: OnApplied,
     upload: Any,
     *,
     clock: Callable[[], float] = time.monotonic,

@@ -12,7 +12,7 @@ single-location stores), so the product CSV leaves stock alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from .. import columns
 from ..errors import AdapterError
 from ..fields import ROW, Field
 from ..issues import Severity, define
-from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile
+from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile, OnApplied
 from .feeds import as_text, csv_bytes, slug, values_of, variant_groups
 from .tabular import Export, column, read_export
 
@@ -216,7 +216,7 @@ class ShopifyAdapter(Adapter):
         plan: Plan,
         desired: Desired,
         client: HttpClient,
-        applied: Callable[[list[dict[str, Any]]], None],
+        applied: OnApplied,
         *,
         upload: Any = None,
     ) -> dict[str, str]:

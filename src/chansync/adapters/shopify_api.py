@@ -37,7 +37,7 @@ from ..errors import AdapterError, TransportError
 from ..fields import ROW, Field
 from ..parse import format_money, parse_money
 from ..transports.http import HttpClient, redact
-from .base import LIVE, ChannelState
+from .base import LIVE, ChannelState, OnApplied
 
 #: Shopify's cap on every input array (quantities, variants).
 API_LIMIT = 250
@@ -57,7 +57,6 @@ APPLIED_FIELDS = frozenset({Field.PRICE.value, Field.SALE_PRICE.value, Field.QUA
 VARIANT_FIELDS = (Field.PRICE.value, Field.SALE_PRICE.value, Field.GTIN.value)
 LOCATION_GID = "gid://shopify/Location/"
 
-Applied = Callable[[list[dict[str, Any]]], None]
 
 
 # --- the GraphQL endpoint with Shopify's cost-based throttle ----------------------------------------------------
@@ -363,7 +362,7 @@ def shopify_prices(price: int | None, sale: int | None) -> tuple[int | None, int
 def apply_plan(
     plan: Plan,
     client: HttpClient,
-    applied: Applied,
+    applied: OnApplied,
     *,
     location: str | None,
     location_ids: Mapping[str, str] | None = None,
@@ -531,7 +530,7 @@ def _send(
     array: str,
     changes: list[_Change],
     failed: dict[str, str],
-    applied: Applied,
+    applied: OnApplied,
     location: str | None,
     query: str,
     variables_of: Callable[[list[dict[str, Any]]], dict[str, Any]],

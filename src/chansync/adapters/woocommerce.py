@@ -12,7 +12,7 @@ manages, parents before their variations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from pydantic import Field as PydField
 from .. import columns
 from ..fields import ROW, Field
 from ..issues import Severity, define
-from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired
+from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired, OnApplied
 from .feeds import as_text, csv_bytes, neutralise, values_of, variant_groups
 from .tabular import Export, column, read_channel_export
 
@@ -134,7 +134,7 @@ class WooCommerceAdapter(Adapter):
         plan: Plan,
         desired: Desired,
         client: HttpClient,
-        applied: Callable[[list[dict[str, Any]]], None],
+        applied: OnApplied,
         *,
         upload: Any = None,
     ) -> dict[str, str]:

@@ -10,7 +10,6 @@ with that reason). Each batch's results are reported back item by item, so one b
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..fields import ROW, Field
 from ..parse import format_money, parse_money, parse_quantity
 from ..transports.http import HttpClient
-from .base import LIVE, ChannelState, Desired
+from .base import LIVE, ChannelState, Desired, OnApplied
 
 WC_ID, WC_TYPE, WC_PARENT_ID = "wc_id", "wc_type", "wc_parent_id"
 PAGE = 100
@@ -124,7 +123,7 @@ def apply_plan(
     plan: Plan,
     desired: Desired,
     client: HttpClient,
-    applied: Callable[[list[dict[str, Any]]], None],
+    applied: OnApplied,
     *,
     batch_size: int = 100,
 ) -> dict[str, str]:
@@ -206,7 +205,7 @@ def _send_batch(
     target: str,
     items: list[tuple[str, str, dict[str, Any], dict[str, Any]]],
     failed: dict[str, str],
-    applied: Callable[[list[dict[str, Any]]], None],
+    applied: OnApplied,
 ) -> None:
     body: dict[str, list[dict[str, Any]]] = {}
     for kind, _key, payload, _set in items:
