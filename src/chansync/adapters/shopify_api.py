@@ -58,7 +58,6 @@ VARIANT_FIELDS = (Field.PRICE.value, Field.SALE_PRICE.value, Field.GTIN.value)
 LOCATION_GID = "gid://shopify/Location/"
 
 
-
 # --- the GraphQL endpoint with Shopify's cost-based throttle ----------------------------------------------------
 
 
