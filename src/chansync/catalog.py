@@ -32,7 +32,7 @@ from .fields import (
     StockField,
     parse_field,
 )
-from .issues import Severity, define, frame_of
+from .issues import IssueCode, Severity, define, frame_of
 from .parse import Parsed, clean, parse_choice, parse_currency, parse_decimal, parse_gtin, parse_money, parse_quantity
 from .sheet import Table, normalize_header, read_table
 
@@ -277,6 +277,22 @@ def read_master(config: LoadedConfig, fields: set[Field] | None = None) -> Catal
     return catalog
 
 
+def _stop(
+    table: Table, text: str, hint: str, code: IssueCode, messages: list[str], column: str | None = None
+) -> MissingColumnError:
+    """The error that stops everything, with its issues placed at the header row (so every output format has it)."""
+    error = MissingColumnError(text, file=table.file, hint=hint)
+    error.issues = frame_of(
+        code,
+        message=pd.Series(messages, dtype="str"),
+        file=table.file,
+        sheet=table.sheet,
+        column=column,
+        rows=pd.Series([table.header_row] * len(messages), dtype="Int64"),
+    )
+    return error
+
+
 def _missing(table: Table, names: list[str], mapping: dict[str, str], what: str) -> InputError:
     parts = []
     for name in names:
@@ -284,19 +300,13 @@ def _missing(table: Table, names: list[str], mapping: dict[str, str], what: str)
         parts.append(f'"{header}" (mapped to {name})' if header else f'"{name}"')
     headers = ", ".join(f'"{h}"' for h in table.headers[:30])
     sheet = f' sheet "{table.sheet}"' if table.sheet else ""
-    error = MissingColumnError(
+    return _stop(
+        table,
         f"the{sheet} header (row {table.header_row}) has no {what} column {', '.join(parts)}; it has {headers}",
-        file=table.file,
-        hint="fix the header in the sheet, or the column mapping under master.columns in the config",
-    )
-    error.issues = frame_of(
+        "fix the header in the sheet, or the column mapping under master.columns in the config",
         MISSING_COLUMN,
-        message=pd.Series([f"The sheet has no column {p}." for p in parts], dtype="str"),
-        file=table.file,
-        sheet=table.sheet,
-        rows=pd.Series([table.header_row] * len(parts), dtype="Int64"),
+        [f"The sheet has no column {p}." for p in parts],
     )
-    return error
 
 
 def _refuse_empty_stock(table: Table, header: str) -> None:
@@ -305,20 +315,14 @@ def _refuse_empty_stock(table: Table, header: str) -> None:
     if not len(table.frame) or columns.filled(table.frame[header]).any():
         return
     sheet = f' sheet "{table.sheet}"' if table.sheet else ""
-    error = MissingColumnError(
+    raise _stop(
+        table,
         f'the{sheet} stock column "{header}" is empty in every row; nothing is planned or pushed',
-        file=table.file,
-        hint="fill the stock column, or fix the column mapping (master.columns / master.stock_columns)",
-    )
-    error.issues = frame_of(
+        "fill the stock column, or fix the column mapping (master.columns / master.stock_columns)",
         EMPTY_STOCK,
-        message=f'The stock column "{header}" has no value in any row.',
-        file=table.file,
-        sheet=table.sheet,
+        [f'The stock column "{header}" has no value in any row.'],
         column=header,
-        rows=pd.Series([table.header_row], dtype="Int64"),
     )
-    raise error
 
 
 #: Always read: what identifies a product and what channel filters look at.

@@ -298,7 +298,8 @@ def _attributes(
         own = values_of(rows, field_).astype("str").fillna("")
         children = values_of(every, field_).astype("str").fillna("")
         listed = children[parents.ne("") & children.ne("")]
-        joined = listed.groupby(parents[listed.index]).agg(lambda v: ", ".join(dict.fromkeys(v)))
+        distinct = pd.DataFrame({"parent": parents[listed.index], "value": listed}).drop_duplicates()
+        joined = distinct.groupby("parent", sort=False)["value"].agg(", ".join)
         values = own.mask(is_variable, rows.index.to_series().map(joined).fillna(""))
         has = values.ne("")
         out[f"Attribute {n} name"] = pd.Series(name, index=rows.index).where(has, "")
