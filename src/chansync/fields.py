@@ -113,10 +113,7 @@ STATUSES = ("active", "inactive")
 IN_STOCK, OUT_OF_STOCK, PREORDER, BACKORDER = "in_stock", "out_of_stock", "preorder", "backorder"
 AVAILABILITIES = (IN_STOCK, OUT_OF_STOCK, PREORDER, BACKORDER)
 DEFAULT_CONDITION = "new"
-DEFAULT_STATUS = "active"
 
-#: Master columns that must be present (a sheet without them cannot be read at all).
-REQUIRED_COLUMNS = (Field.SKU,)
 #: Fields an active product row must fill in.
 REQUIRED_VALUES = (Field.SKU, Field.TITLE, Field.PRICE)
 

@@ -53,7 +53,6 @@ MIN_WAIT = 0.05
 CREATE_REASON = "new products are created through the product CSV (feed)"
 STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"})
 #: Fields applied through the API (the rest go through the product CSV).
-APPLIED_FIELDS = frozenset({Field.PRICE.value, Field.SALE_PRICE.value, Field.QUANTITY.value, Field.GTIN.value, LISTED})
 VARIANT_FIELDS = (Field.PRICE.value, Field.SALE_PRICE.value, Field.GTIN.value)
 LOCATION_GID = "gid://shopify/Location/"
 
