@@ -99,24 +99,70 @@ class Stock:
     text: pd.DataFrame  # the same columns as trimmed text
     problems: dict[str, pd.Series]
     source: Source
+    _location_keys: pd.Series | None = field(default=None, repr=False)
 
     def locations(self) -> list[str]:
         return sorted(self.frame[str(StockField.LOCATION)].unique().tolist())
 
-    def totals(self, locations: list[str] | None = None) -> pd.Series:
-        """Quantity per SKU over ``locations``; NA for a SKU with a bad or doubled row among them."""
+    def location_keys(self) -> pd.Series:
+        """Locations as matched: without regard to case and surrounding spaces (cached)."""
+        if self._location_keys is None:
+            self._location_keys = self.frame[str(StockField.LOCATION)].astype("str").str.strip().str.casefold()
+        return self._location_keys
+
+    def unknown_locations(self, locations: list[str] | None) -> list[str]:
+        """The configured locations that no stock row uses (a typo would otherwise zero a channel's stock)."""
+        if not locations:
+            return []
+        used = set(self.location_keys().unique().tolist())
+        return [name for name in locations if name.strip().casefold() not in used]
+
+    def totals(self, locations: list[str] | None = None, sold: pd.DataFrame | None = None) -> pd.Series:
+        """Quantity per SKU over ``locations``; NA for a SKU with a bad or doubled row among them, and for every
+        SKU when a location is not in the sheet. ``sold``: units sold since the count (sku, location, sold), taken
+        off each location's quantity."""
         sku, location, quantity = str(StockField.SKU), str(StockField.LOCATION), str(StockField.QUANTITY)
         frame = self.frame
         listed = frame[sku].unique()
+        if self.unknown_locations(locations):
+            return pd.Series(pd.NA, index=pd.Index(listed), dtype="Int64")
+        where = self.location_keys()
         if locations is not None:
-            frame = frame[frame[location].isin(locations)]
-        doubled = frame.duplicated([sku, location], keep=False)
+            keep = where.isin([name.strip().casefold() for name in locations]).to_numpy()
+            frame, where = frame[keep], where[keep]
+        if sold is not None and len(sold):
+            frame = frame.assign(**{quantity: _less_sold(frame[sku], where, frame[quantity], sold)})
+        doubled = pd.DataFrame({sku: frame[sku], location: where}).duplicated(keep=False)
         unknown = frame[quantity].isna() | doubled
         grouped = frame.assign(_unknown=unknown).groupby(sku, sort=False)
         totals = grouped[quantity].sum(min_count=1).astype("Int64").mask(grouped["_unknown"].any())
         # A SKU in the stock sheet with no row at these locations has none there; one not in the sheet is unknown.
         absent = pd.Index(listed).difference(totals.index)
         return pd.concat([totals, pd.Series(0, index=absent, dtype="Int64")]) if len(absent) else totals
+
+    def counts(self, skus: pd.Index) -> pd.DataFrame:
+        """The counted quantity per SKU (of ``skus``) and location: sku, location (as matched), count."""
+        sku, quantity = str(StockField.SKU), str(StockField.QUANTITY)
+        rows = self.frame[sku].isin(skus).to_numpy()
+        return pd.DataFrame({
+            "sku": self.frame[sku][rows].astype("str"),
+            "location": self.location_keys()[rows],
+            "count": self.frame[quantity][rows],
+        }).dropna().astype({"count": "int64"}).reset_index(drop=True)  # fmt: skip
+
+
+def _less_sold(skus: pd.Series, locations: pd.Series, quantity: pd.Series, sold: pd.DataFrame) -> pd.Series:
+    """``quantity`` less the units sold at each row's SKU and location, never below zero; only rows of SKUs with
+    sales are touched (the ledger is small)."""
+    out = quantity.astype("Int64").copy()
+    rows = skus.isin(sold["sku"]).to_numpy()
+    if not rows.any():
+        return out
+    by = sold.set_index(["sku", "location"])["sold"]
+    index = pd.MultiIndex.from_arrays([skus[rows].astype("str"), locations[rows]])
+    less = by.reindex(index).fillna(0).astype("int64").to_numpy()
+    out[rows] = (out[rows] - less).clip(lower=0)
+    return out
 
 
 class RawText:
@@ -154,6 +200,9 @@ class Catalog:
     #: SKUs whose cell had surrounding or non-breaking spaces (a common source of "different" duplicate SKUs)
     sku_spaced: pd.Series | None = None
     _sku_codes: list[np.ndarray] | None = field(default=None, repr=False)
+    #: Units sold on the channels since the master's count (sku, location, sold): the sync state's ledger. Set
+    #: before the channels' desired states are built, so every channel gets what is available.
+    sold: pd.DataFrame | None = None
 
     def has(self, name: str | Field) -> bool:
         return str(name) in self.frame.columns
@@ -173,17 +222,35 @@ class Catalog:
         return [str(c) for c in self.frame.columns if c == field_.value or str(c).startswith(prefix)]
 
     def quantity_for(self, locations: list[str] | None = None) -> pd.Series:
-        """Stock per product: the stock sheet summed over ``locations`` (all when None), else the quantity column.
+        """Stock per product: the stock sheet summed over ``locations`` (all when None), else the quantity column;
+        less what was sold since the count (:attr:`sold`).
 
-        NA where stock is unknown: no stock row, a bad quantity, or the same location twice. Unknown stock is left
-        as it is on every channel, never taken for zero.
+        NA where stock is unknown: no stock row, a bad quantity, the same location twice, or a location that is
+        not in the stock sheet. Unknown stock is left as it is on every channel, never taken for zero.
         """
         sku = self.frame[Field.SKU.value]
         if self.stock is None:
             if not self.has(Field.QUANTITY):
                 return pd.Series(pd.NA, index=self.frame.index, dtype="Int64")
-            return self.frame[Field.QUANTITY.value]
-        return sku.map(self.stock.totals(locations)).astype("Int64")
+            quantity = self.frame[Field.QUANTITY.value]
+            if self.sold is not None and len(self.sold):
+                where = pd.Series("", index=sku.index, dtype="str")
+                quantity = _less_sold(sku, where, quantity, self.sold)
+            return quantity
+        return sku.map(self.stock.totals(locations, self.sold)).astype("Int64")
+
+    def counts(self, skus: pd.Index) -> pd.DataFrame:
+        """The master's counted quantity for ``skus`` per location (sku, location as matched, count)."""
+        if self.stock is not None:
+            return self.stock.counts(skus)
+        if not self.has(Field.QUANTITY):
+            return pd.DataFrame({"sku": pd.Series(dtype="str"), "location": pd.Series(dtype="str"),
+                                 "count": pd.Series(dtype="int64")})  # fmt: skip
+        sku = self.frame[Field.SKU.value]
+        rows = sku.isin(skus).to_numpy()
+        return pd.DataFrame({
+            "sku": sku[rows].astype("str"), "location": "", "count": self.frame[Field.QUANTITY.value][rows],
+        }).dropna().astype({"count": "int64"}).reset_index(drop=True)  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.frame)

@@ -13,9 +13,9 @@ from fractions import Fraction
 import pandas as pd
 
 from .adapters.base import SKIP, WANTED, Adapter, Desired
-from .catalog import Catalog
+from .catalog import Catalog, Stock
 from .config import ChannelConfig, FilterRules, PriceRules, StockRules
-from .fields import IN_STOCK, OUT_OF_STOCK, OVERRIDE_SEPARATOR, ROW, Field, Kind
+from .fields import IN_STOCK, OUT_OF_STOCK, OVERRIDE_SEPARATOR, ROW, Field, Kind, StockField
 from .issues import IssueCode, Report, Severity, define, frame_of
 from .parse import MONEY_SCALE
 from .rules.identity import parent_rows
@@ -25,6 +25,12 @@ CHANNEL_REQUIRED = define(
 )
 DUPLICATE_KEY = define(
     "channel-duplicate-key", Severity.ERROR, "Two products map to the same key on a channel (e.g. one EAN twice)."
+)
+
+STOCK_LOCATION_UNKNOWN = define(
+    "stock-location-unknown",
+    Severity.ERROR,
+    "A channel sells from a stock location that no row of the stock sheet uses (a typo would zero its stock).",
 )
 
 _SKU = Field.SKU.value
@@ -223,10 +229,14 @@ def apply_price_rules(cents: pd.Series, rules: PriceRules) -> pd.Series:
 
 
 def apply_stock_rules(quantity: pd.Series, rules: StockRules) -> pd.Series:
-    """Buffer held back, a cap, and zero below a threshold. Unknown (NA) stays unknown."""
+    """Buffer held back, the channel's share (rounded down), a cap, and zero below a threshold. Unknown (NA)
+    stays unknown."""
     q = quantity.astype("Int64")
     if rules.buffer:
         q = (q - rules.buffer).clip(lower=0)
+    if rules.share < 1:
+        share = Fraction(rules.share)
+        q = (q * share.numerator) // share.denominator
     if rules.max is not None:
         q = q.clip(upper=rules.max)
     if rules.zero_below:
@@ -237,7 +247,7 @@ def apply_stock_rules(quantity: pd.Series, rules: StockRules) -> pd.Series:
 # --- skips ------------------------------------------------------------------------------------------------------
 
 
-def mark_skips(desired: Desired, adapter: Adapter, report: Report) -> list[pd.DataFrame]:
+def mark_skips(desired: Desired, adapter: Adapter, report: Report, stock: Stock | None = None) -> list[pd.DataFrame]:
     """Mark items to leave alone, and return the channel's own issues (placed in the master).
 
     An item is skipped when its master row has an error in a field this channel needs, when the channel's rules
@@ -256,6 +266,7 @@ def mark_skips(desired: Desired, adapter: Adapter, report: Report) -> list[pd.Da
         & report.frame["field"].isin(needed | {_SKU})
         & (report.frame["channel"].isna() | report.frame["channel"].eq(channel))
     ]
+    errors = errors[~_at_other_locations(errors, stock, adapter)]
     if channel_issues:
         own = pd.concat(channel_issues, ignore_index=True)
         errors = pd.concat([errors, own[own["severity"].eq(Severity.ERROR.value) & own["sku"].notna()]])
@@ -263,6 +274,41 @@ def mark_skips(desired: Desired, adapter: Adapter, report: Report) -> list[pd.Da
         reasons = errors.drop_duplicates("sku").set_index("sku")["code"]
         frame[SKIP] = frame[_SKU].map(reasons).fillna(frame[SKIP]).astype("str")
     return channel_issues
+
+
+def unknown_locations(catalog: Catalog, adapter: Adapter) -> list[pd.DataFrame]:
+    """A channel location no stock row uses: the channel's stock is left as it is (never zeroed), and said."""
+    if catalog.stock is None:
+        return []
+    names = catalog.stock.unknown_locations(adapter.context.config.stock.locations)
+    if not names:
+        return []
+    known = ", ".join(repr(n) for n in catalog.stock.locations()[:10])
+    return [
+        frame_of(
+            STOCK_LOCATION_UNKNOWN,
+            message=f"Location {name!r} in channels.{adapter.context.name}.stock.locations is not in the stock sheet "
+            f"(its locations: {known}); this channel's stock is left as it is until it is fixed.",
+            file=catalog.stock.source.file,
+            sheet=catalog.stock.source.sheet,
+            field=Field.QUANTITY.value,
+            channel=adapter.context.name,
+        )
+        for name in names
+    ]
+
+
+def _at_other_locations(errors: pd.DataFrame, stock: Stock | None, adapter: Adapter) -> pd.Series:
+    """Stock sheet errors at a location this channel does not sell from: they must not hold the channel back."""
+    locations = adapter.context.config.stock.locations
+    if stock is None or not locations or not len(errors):
+        return pd.Series(False, index=errors.index)
+    in_sheet = errors["file"].eq(stock.source.file) & errors["sheet"].fillna("").eq(stock.source.sheet or "")
+    rows = stock.frame.set_index(ROW)[str(StockField.LOCATION)]
+    rows = rows[~rows.index.duplicated()]
+    where = errors["row"].map(rows).astype("str").str.strip().str.casefold()
+    wanted = [name.strip().casefold() for name in locations]
+    return (in_sheet & where.notna() & ~where.isin(wanted)).fillna(False).astype(bool)
 
 
 def channel_issue(

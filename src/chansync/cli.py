@@ -17,6 +17,7 @@ from rich.console import Console
 from . import __version__
 from .config import DEFAULT_CONFIG, LoadedConfig, json_schema_text, load_config
 from .errors import ChansyncError, ExitCode
+from .state.store import LockedError
 from .transports.local import write_atomic
 
 if TYPE_CHECKING:
@@ -273,17 +274,31 @@ def push(
     quiet: QuietOption = False,
 ) -> None:
     """Validate, plan, write each channel's feed atomically, and upload or apply it where configured."""
-    from .journal import last_runs, read_journal
-    from .push import prepare, state_dir
+    from .journal import new_run_id
+    from .push import open_state, prepare, record_refusal
     from .render.push import push_json, render_push
 
     loaded = _load(config)
-    state = state_dir(loaded)
-    with contextlib.nullcontext() if dry_run else state.lock():  # a second push stops here, before any work
-        prepared = prepare(loaded, channels=channel or None, strict=strict, force=force, saved_plan=plan_file)
-        result = _push_prepared(prepared, loaded.display, dry_run=dry_run, no_upload=no_upload, yes=yes,
-                                text=format is OutputFormat.text, quiet=quiet, limit=limit)  # fmt: skip
-    history = last_runs(read_journal(state.journal_path), 3)
+    state = open_state(loaded)
+    run = new_run_id()
+    try:
+        with contextlib.nullcontext() if dry_run else state.lock():  # a second push stops here, before any work
+            try:
+                prepared = prepare(loaded, channels=channel or None, strict=strict, force=force, saved_plan=plan_file,
+                                   state=state)  # fmt: skip
+            except ChansyncError as error:
+                record_refusal(state, run, "push", error, dry_run=dry_run)
+                raise
+            result = _push_prepared(prepared, loaded.display, dry_run=dry_run, no_upload=no_upload, yes=yes,
+                                    text=format is OutputFormat.text, quiet=quiet, limit=limit, run=run)  # fmt: skip
+        history = state.runs(limit=4)[1:]
+    except ChansyncError as error:
+        if not isinstance(error, LockedError):
+            raise
+        record_refusal(state, run, "push", error, dry_run=dry_run)
+        raise
+    finally:
+        state.close()
     if format is OutputFormat.text:
         render_push(result, _stdout(), last_runs=history)
     else:
@@ -292,7 +307,16 @@ def push(
 
 
 def _push_prepared(
-    prepared: PushPlan, display: str, *, dry_run: bool, no_upload: bool, yes: bool, text: bool, quiet: bool, limit: int
+    prepared: PushPlan,
+    display: str,
+    *,
+    dry_run: bool,
+    no_upload: bool,
+    yes: bool,
+    text: bool,
+    quiet: bool,
+    limit: int,
+    run: str | None = None,
 ) -> PushResult:
     """Show the plan (text), ask when a person is at the terminal, then write and deliver."""
     from .push import apply
@@ -314,7 +338,7 @@ def _push_prepared(
     if not dry_run and changes and not yes and sys.stdin.isatty() and not typer.confirm("Push these changes?"):
         console.print("nothing was changed")
         raise typer.Exit(int(ExitCode.OK))
-    return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True)
+    return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run)
 
 
 @app.command()

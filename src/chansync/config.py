@@ -65,6 +65,9 @@ class MasterConfig(Strict):
     limits: dict[str, int] = PydField(
         default_factory=dict, description="Longest title/description accepted without a warning (150/5000)."
     )
+    write_back: bool = PydField(
+        False, description="After a push, set the sheet's stock cells to what is available (a backup is kept)."
+    )
 
     @field_validator("columns")
     @classmethod
@@ -136,6 +139,17 @@ class StockRules(Strict):
     buffer: int = PydField(0, ge=0, description="Units held back from this channel.")
     max: int | None = PydField(None, ge=0, description="Never offer more than this.")
     zero_below: int = PydField(0, ge=0, description="Offer 0 when stock (after the buffer) is below this.")
+    share: Decimal = PydField(
+        Decimal(1), ge=0, le=1, description="Offer this share (0-1) of what is available, rounded down."
+    )
+
+
+class ListingRules(Strict):
+    create: bool = PydField(True, description="false: update existing listings only, never create one.")
+    delist: bool = PydField(True, description="false: never take a listing off sale.")
+    unknown: Literal["keep", "delist"] = PydField(
+        "keep", description="Listings on the channel that chansync never managed and the master lacks: keep them."
+    )
 
 
 class GuardRules(Strict):
@@ -241,6 +255,10 @@ class ChannelConfig(BaseModel):
     price: PriceRules = PydField(default_factory=PriceRules)
     stock: StockRules = PydField(default_factory=StockRules)
     guard: GuardRules = PydField(default_factory=GuardRules)
+    listing: ListingRules = PydField(default_factory=ListingRules)
+    on_channel_edit: Literal["overwrite", "keep"] = PydField(
+        "overwrite", description="A field edited on the channel since the last push: set it back, or keep it."
+    )
     field_map: dict[str, dict[str, str]] = PydField(
         default_factory=dict, description="Per field, master value -> channel value."
     )
@@ -256,7 +274,9 @@ class ChannelConfig(BaseModel):
 class Config(Strict):
     version: Literal[1] = 1
     master: MasterConfig
-    state_dir: str = PydField(".chansync", description="Journal and lock live here.")
+    state_dir: str = PydField(
+        ".chansync", description="The sync state (bases, stock ledger, run log) and the lock live here."
+    )
     channels: dict[str, ChannelConfig] = PydField(default_factory=dict)
 
     @field_validator("channels")

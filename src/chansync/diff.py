@@ -17,11 +17,19 @@ from . import columns
 from .adapters.base import FIXED, LIVE, SKIP, WANTED, ChannelState, Desired
 from .fields import ROW, Field, Kind
 from .parse import format_value, normalize_gtin14
+from .state.store import LISTED as LISTED_COLUMN
 
 CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED = "create", "update", "delist", "unchanged", "skipped"
-OUTCOMES = (CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED)
+#: A listing on the channel that the master lacks and chansync never managed: left exactly as it is.
+UNMANAGED = "unmanaged"
+OUTCOMES = (CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED, UNMANAGED)
 ITEM_COLUMNS = ["key", "sku", "outcome", "fields", "reason", "row"]
-CHANGE_COLUMNS = ["key", "sku", "field", "old", "new"]
+CHANGE_COLUMNS = ["key", "sku", "field", "old", "new", "origin"]
+#: Where a change comes from, against the base (what chansync last set): the master changed since, the channel
+#: changed since (an edit or drift made there), or both. "" when there is no base (a two-way comparison).
+MASTER, CHANNEL, BOTH = "master", "channel", "both"
+#: Skip reasons of the channel's listing rules.
+DELIST_OFF, CREATE_OFF = "delist-off", "create-off"
 #: Skip reason of a key the master holds twice (the channel rules report it as ``channel-duplicate-key``).
 DUPLICATE_KEY = "channel-duplicate-key"
 #: The change of a listing that is on the channel but not live there (draft, private, archived) and is wanted.
@@ -51,6 +59,17 @@ class Plan:
     def counts(self) -> dict[str, int]:
         counts = self.items["outcome"].value_counts()
         return {outcome: int(counts.get(outcome, 0)) for outcome in OUTCOMES}
+
+    def field_counts(self) -> dict[str, int]:
+        """Changes per field (``listed`` for relists)."""
+        counts = self.changes["field"].value_counts()
+        return {str(name): int(n) for name, n in counts.items()}
+
+    def origin_counts(self) -> dict[str, int]:
+        if not len(self.changes):
+            return {}
+        counts = self.changes["origin"].replace("", "new").value_counts()
+        return {str(name): int(n) for name, n in counts.items()}
 
     @property
     def has_changes(self) -> bool:
@@ -91,19 +110,40 @@ def _positions(codes: np.ndarray, size: int) -> np.ndarray:
     return first
 
 
-def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str, fields: list[Field]) -> Plan:
-    """Compare keyed states. ``fields``: the canonical fields the channel carries (the key excluded).
+def diff(
+    desired: Desired,
+    current: ChannelState,
+    *,
+    channel: str,
+    adapter: str,
+    fields: list[Field],
+    base: pd.DataFrame | None = None,
+    keep_channel_edits: bool = False,
+    delist: bool = True,
+    delist_unknown: bool = False,
+) -> Plan:
+    """Compare keyed states, three ways when there is a ``base``. ``fields``: the canonical fields the channel
+    carries (the key excluded).
 
-    Keys are matched through integer codes from one hashing pass over both key columns, and every comparison
-    is positional: no per-row Python and no string index lookups on the full catalogue.
+    ``base`` (index: key) holds what chansync last set on the channel: each change then gets an origin (the
+    master, the channel, or both changed since), ``keep_channel_edits`` leaves fields edited on the channel as
+    they are, and a listing the master lacks is delisted only if chansync managed it (its key is in the base) or
+    ``delist_unknown``. ``delist=False`` never takes a listing off sale.
+
+    Keys are matched through integer codes from one hashing pass over the key columns, and every comparison is
+    positional: no per-row Python and no string index lookups on the full catalogue.
     """
     key = desired.key
     want = desired.frame
     want = _rows_where(want, columns.filled(want[key].astype("str")))
     have = current.frame
     have = _rows_where(have, columns.filled(have[current.key].astype("str")))
-    all_want_codes, all_have_codes = columns.shared_codes(want[key].astype("str"), have[current.key].astype("str"))
-    size = int(max(all_want_codes.max(initial=-1), all_have_codes.max(initial=-1))) + 1
+    base_keys = pd.Series(base.index.astype("str"), dtype="str") if base is not None else pd.Series([], dtype="str")
+    all_want_codes, all_have_codes, base_codes = columns.shared_codes(
+        want[key].astype("str"), have[current.key].astype("str"), base_keys
+    )
+    size = int(max(all_want_codes.max(initial=-1), all_have_codes.max(initial=-1), base_codes.max(initial=-1))) + 1
+    in_base = _positions(base_codes, size)
     # A key twice in the master is skipped (and reported) by the channel rules: its first row stands for it, so the
     # listing is left alone (never delisted), and the other rows are reported as skipped too. Twice in an export,
     # the first wins.
@@ -113,6 +153,8 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     keep_want, later_twins = np.flatnonzero(is_first), np.flatnonzero(~is_first)
     first_have = _positions(all_have_codes, size)
     keep_have = np.flatnonzero(first_have[all_have_codes] == np.arange(len(all_have_codes)))
+    # A key twice in the export: which listing is meant cannot be told, so every listing with it is left alone.
+    twice_on_channel = np.bincount(all_have_codes, minlength=size) > 1 if len(all_have_codes) else np.zeros(size, bool)
     twins = want.iloc[later_twins].reset_index(drop=True)
     want = _rows_at(want, keep_want)
     if doubled.any():
@@ -121,6 +163,9 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
         twins[SKIP] = twins[SKIP].where(twins[SKIP].ne(""), DUPLICATE_KEY).astype("str")
     have = _rows_at(have, keep_have)
     want_codes, have_codes = all_want_codes[keep_want], all_have_codes[keep_have]
+    if len(want_codes) and twice_on_channel[want_codes].any():
+        hit = twice_on_channel[want_codes] & want[SKIP].eq("").to_numpy()
+        want[SKIP] = want[SKIP].mask(pd.Series(hit, index=want.index), DUPLICATE_KEY).astype("str")
     want_keys, have_keys = want[key].astype("str"), have[current.key].astype("str")
     want_skus = want_keys if key == Field.SKU.value else want[Field.SKU.value]
     compared = [f for f in fields if f.value != key and f.value in want.columns and f.value in have.columns]
@@ -142,14 +187,28 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     known = in_master >= 0
     master_row = in_master[known]
     unwanted_in_master[np.flatnonzero(known)] = ~want[WANTED].to_numpy(dtype=bool)[master_row] & ~skip[master_row]
-    candidates = (~known) | unwanted_in_master
-    delist_rows = np.flatnonzero(candidates & live)
+    doubled_here = twice_on_channel[have_codes] if len(have_codes) else np.zeros(0, dtype=bool)
+    managed = in_base[have_codes] >= 0 if len(have_codes) else np.zeros(0, dtype=bool)
+    unknown = ~known & ~managed & ~doubled_here
+    if delist_unknown:
+        unknown[:] = False
+    candidates = ((~known) | unwanted_in_master) & ~doubled_here & ~unknown
+    kept_off = candidates & live & (not delist)
+    delist_rows = np.flatnonzero(candidates & live & delist)
     already_off = np.flatnonzero(candidates & ~live)
+    unmanaged_rows = np.flatnonzero(unknown)
+    doubled_rows = np.flatnonzero(doubled_here & ~known)
+    held_rows = np.flatnonzero(kept_off)
+    base_at = in_base[want_codes[both_rows]] if len(both_rows) else np.zeros(0, dtype=np.int64)
+    has_base = base_at >= 0
+    kept: dict[str, int] = {}
 
     changed = np.zeros(len(both_rows), dtype=bool)
     field_hits: list[np.ndarray] = []
 
-    def change_rows(hit: np.ndarray, name: str, old: pd.Series | str, new: pd.Series | str) -> pd.DataFrame:
+    def change_rows(
+        hit: np.ndarray, name: str, old: pd.Series | str, new: pd.Series | str, origin: np.ndarray
+    ) -> pd.DataFrame:
         """Changes of field ``name`` for the matched items at ``hit`` (old and new as display text)."""
         return pd.DataFrame(
             {
@@ -158,8 +217,14 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
                 "field": name,
                 "old": old.to_numpy() if isinstance(old, pd.Series) else old,
                 "new": new.to_numpy() if isinstance(new, pd.Series) else new,
+                "origin": origin[hit],
             }
         )
+
+    def origins(master_moved: np.ndarray, channel_moved: np.ndarray) -> np.ndarray:
+        """The origin of each matched item's change, "" where there is no base."""
+        named = np.where(master_moved & channel_moved, BOTH, np.where(channel_moved, CHANNEL, MASTER))
+        return np.where(has_base, named, "").astype(object)
 
     fixed = have[FIXED].astype("str").fillna("").iloc[both_have].reset_index(drop=True) if FIXED in have else None
     change_parts = []
@@ -171,23 +236,42 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
         new = want[name].iloc[both_rows].reset_index(drop=True)
         old = have[name].iloc[both_have].reset_index(drop=True)
         a, b = normalized(field_, new), normalized(field_, old)
-        same = ((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
-        differs = ~same
+        differs = ~_same(a, b)
         if field_ is Field.QUANTITY or field_ is Field.AVAILABILITY:
             differs &= new.notna().to_numpy()  # unknown stock is left as it is
         if fixed is not None and differs.any():
             differs &= ~columns.contains(fixed, rf"(^|,){name}(,|$)").to_numpy()  # the channel's own to manage
+        origin = np.full(len(both_rows), "", dtype=object)
+        if differs.any() and base is not None and name in base.columns and has_base.any():
+            then = normalized(field_, base[name].iloc[np.where(has_base, base_at, 0)].reset_index(drop=True))
+            master_moved = ~_same(a, then) & has_base
+            channel_moved = ~_same(b, then) & has_base
+            origin = origins(master_moved, channel_moved)
+            if keep_channel_edits:
+                edited = differs & channel_moved
+                if edited.any():
+                    kept[name] = int(edited.sum())
+                    differs &= ~edited
         field_hits.append(differs)
         if not differs.any():
             continue
         changed |= differs
         hit = np.flatnonzero(differs)
-        change_parts.append(change_rows(hit, name, display(field_, old.iloc[hit]), display(field_, new.iloc[hit])))
+        change_parts.append(
+            change_rows(hit, name, display(field_, old.iloc[hit]), display(field_, new.iloc[hit]), origin)
+        )
     # Wanted, on the channel, but not live there (a draft, an archived product): listing it again is a change.
     relist = ~live[both_have] if len(both_have) else np.zeros(0, dtype=bool)
     if relist.any():
+        origin = np.full(len(both_rows), "", dtype=object)
+        if base is not None and LISTED_COLUMN in base.columns and has_base.any():
+            was_listed = base[LISTED_COLUMN].astype(bool).to_numpy()[np.where(has_base, base_at, 0)] & has_base
+            origin = origins(~was_listed & has_base, was_listed)  # we listed it and the channel took it off
+            if keep_channel_edits and (relist & was_listed).any():
+                kept[LISTED] = int((relist & was_listed).sum())
+                relist &= ~was_listed
         changed |= relist
-        change_parts.append(change_rows(np.flatnonzero(relist), LISTED, "no", "yes"))
+        change_parts.append(change_rows(np.flatnonzero(relist), LISTED, "no", "yes", origin))
     update_pick = np.flatnonzero(changed)
     joined = np.full(len(both_rows), "", dtype=object)
     for name, hits in [*((f.value, h) for f, h in zip(compared, field_hits, strict=True)), (LISTED, relist)]:
@@ -210,13 +294,21 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
         _items(want_keys, want_skus, rows_of(want, skip_rows), skip_rows, SKIPPED,
                reason=want[SKIP].iloc[skip_rows].to_numpy()),
     ]  # fmt: skip
+    if len(unmanaged_rows):
+        parts.append(_items(have_keys, have_sku, rows_of(have, unmanaged_rows), unmanaged_rows, UNMANAGED))
+    if len(doubled_rows):
+        parts.append(_items(have_keys, have_sku, rows_of(have, doubled_rows), doubled_rows, SKIPPED,
+                            reason=np.full(len(doubled_rows), DUPLICATE_KEY, dtype=object)))  # fmt: skip
+    if len(held_rows):
+        parts.append(_items(have_keys, have_sku, rows_of(have, held_rows), held_rows, SKIPPED,
+                            reason=np.full(len(held_rows), DELIST_OFF, dtype=object)))  # fmt: skip
     if len(twins):
         twin_rows = np.arange(len(twins))
         parts.append(_items(twins[key].astype("str"), twins[Field.SKU.value], rows_of(twins, twin_rows), twin_rows,
                             SKIPPED, reason=twins[SKIP].to_numpy()))  # fmt: skip
     items = pd.concat(parts, ignore_index=True)
     changes = pd.concat(change_parts, ignore_index=True) if change_parts else pd.DataFrame(columns=CHANGE_COLUMNS)
-    changes = changes.astype({"key": "str", "sku": "str", "field": "str", "old": "str", "new": "str"})
+    changes = changes.astype({"key": "str", "sku": "str", "field": "str", "old": "str", "new": "str", "origin": "str"})
     keyed_want = want.set_index(pd.Index(want_keys, name=None))
     keyed_have = have.set_index(pd.Index(have_keys, name=None))
     listed_mask = np.zeros(len(want), dtype=bool)
@@ -224,8 +316,18 @@ def diff(desired: Desired, current: ChannelState, *, channel: str, adapter: str,
     listed_mask[both_rows] = True
     kept_mask = np.zeros(len(have), dtype=bool)
     kept_mask[np.flatnonzero(known)] = skip[master_row]
+    kept_mask[unmanaged_rows] = True  # a full feed keeps what chansync does not manage exactly as it is
+    kept_mask[doubled_rows] = True
+    kept_mask[held_rows] = True
+    not_compared = [f.value for f in fields if f.value != key and f.value in want.columns and f.value not in have]
+    meta: dict[str, Any] = {"three_way": base is not None, "not_compared": not_compared, "kept_channel_edits": kept}
     return Plan(channel, adapter, key, [f.value for f in compared], items, changes, keyed_want, keyed_have,
-                listed_mask=listed_mask, kept_mask=kept_mask)  # fmt: skip
+                meta=meta, listed_mask=listed_mask, kept_mask=kept_mask)  # fmt: skip
+
+
+def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Element-wise equality of two normalised columns, with "no value" equal to "no value"."""
+    return ((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
 
 
 def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:

@@ -1,71 +1,27 @@
-"""The state folder of a config: the lock that keeps two pushes apart, and the journal of what each push applied.
+"""The audit trail: one JSON line per step of each push, appended beside the sync state and never read back to
+plan (the sync state holds what planning needs; this is for people and bug reports).
 
-The journal is JSON lines, appended and flushed to disk one record at a time, so a push killed at any point leaves
-every record before the kill intact (a torn last line is ignored when reading). It never holds secrets: records
-carry channel names, keys, fields and values from the plan, counts, and error messages that were already scrubbed.
+Lines are appended and flushed to disk one at a time, so a push killed at any point leaves every earlier line
+intact. The file is opened without following a symbolic link and only ever appended to. It never holds secrets:
+records carry channel names, keys, fields and values from the plan, counts, and messages already scrubbed.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
-import socket
+import stat
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ChansyncError, ExitCode
+from .state.store import LockedError, StateError
 
-LOCK_FILE = "push.lock"
 JOURNAL_FILE = "journal.jsonl"
 
-
-class LockedError(ChansyncError):
-    """Another push holds the config's lock."""
-
-    exit_code = ExitCode.ERRORS
-
-
-@dataclass
-class StateDir:
-    path: Path
-
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the config's lock for the block, or raise :class:`LockedError` at once (never wait: a cron run that
-        finds the previous one still going should say so and stop)."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path / LOCK_FILE
-        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the whole block
-        try:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "another process"
-                raise LockedError(
-                    f"another chansync push is running for this config ({holder}); not starting a second one",
-                    hint=f"wait for it to finish; the lock is {lock_path}",
-                ) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
-            handle.flush()
-            yield
-        finally:
-            handle.close()  # closing releases the lock
-
-    @property
-    def journal_path(self) -> Path:
-        return self.path / JOURNAL_FILE
-
-    def journal(self, run_id: str | None = None) -> Journal:
-        return Journal(self.journal_path, run_id or new_run_id())
+__all__ = ["JOURNAL_FILE", "Journal", "LockedError", "new_run_id", "read_journal"]
 
 
 def new_run_id() -> str:
@@ -80,55 +36,37 @@ class Journal:
     def record(self, event: str, channel: str | None = None, **data: Any) -> None:
         """Append one record and flush it to disk before returning."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        now = time.time()
-        entry: dict[str, Any] = {"run": self.run_id, "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "time": round(now, 3)}
-        entry["event"] = event
+        entry: dict[str, Any] = {"run": self.run_id, "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                 "time": round(time.time(), 3), "event": event}  # fmt: skip
         if channel is not None:
             entry["channel"] = channel
         entry.update(data)
-        line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+        line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(self.path, flags, 0o644)
+        except OSError as exc:
+            raise StateError(f"cannot append to {self.path}: {exc.strerror or exc} (is it a link?)") from None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise StateError(f"{self.path} is not a regular file")
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def read_journal(path: Path) -> list[dict[str, Any]]:
-    """Every complete record (a line cut short by a crash is skipped)."""
+    """Every complete record that is a record (a line cut short by a crash, or not an object, is skipped)."""
     if not path.exists():
         return []
     records = []
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8", errors="replace") as handle:
         for line in handle:
             try:
-                records.append(json.loads(line))
+                record = json.loads(line)
             except ValueError:
                 continue
+            if isinstance(record, dict) and isinstance(record.get("run"), str):
+                records.append(record)
     return records
-
-
-def applied_values(
-    records: list[dict[str, Any]], channel: str, since: float | None = None
-) -> dict[str, dict[str, Any]]:
-    """{key: {field: value}} that pushes applied to ``channel`` (the latest value per field wins), counting only
-    records at or after ``since`` (a Unix time; the export file's time, so an export taken later wins)."""
-    values: dict[str, dict[str, Any]] = {}
-    for record in records:
-        if record.get("channel") != channel or record.get("event") != "applied":
-            continue
-        if since is not None and float(record.get("time", 0)) < since:
-            continue
-        for item in record.get("items", []):
-            values.setdefault(str(item["key"]), {}).update(item.get("set", {}))
-    return values
-
-
-def last_runs(records: list[dict[str, Any]], limit: int = 5) -> list[dict[str, Any]]:
-    """The latest runs, newest first: run id, when, and per channel the final status and counts."""
-    runs: dict[str, dict[str, Any]] = {}
-    for record in records:
-        run = runs.setdefault(record["run"], {"run": record["run"], "at": record.get("at"), "channels": {}})
-        channel = record.get("channel")
-        if channel and record.get("event") in ("done", "refused", "failed", "written"):
-            run["channels"][channel] = {k: v for k, v in record.items() if k not in ("run", "channel")}
-    return list(reversed(list(runs.values())))[:limit]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .config import HttpUpload, LoadedConfig, SftpUpload
@@ -22,11 +24,13 @@ from .diff import CREATE, DELIST, OUTCOMES, UPDATE, Plan
 from .errors import ChansyncError, ExitCode, RefusedError, TransportError
 from .guard import GuardVerdict, check_guard
 from .issues import Report
-from .journal import Journal, StateDir, new_run_id, read_journal
-from .sync import ChannelPlan, plan_channel
+from .journal import Journal, new_run_id
+from .state.ledger import Observed
+from .state.snapshot import base_after, for_parquet
+from .state.store import SyncState
+from .sync import ChannelPlan, plan
 from .transports.http import HttpClient, redact
 from .transports.local import atomic_open
-from .validation import validate
 
 DONE, DRY_RUN, REFUSED, FAILED, UNCHANGED = "done", "dry-run", "refused", "failed", "unchanged"
 
@@ -44,6 +48,8 @@ class ChannelPush:
     applied: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # key -> reason
     message: str = ""
+    fields: dict[str, int] = field(default_factory=dict)  # changes per field
+    logged: bool = False  # its outcome is in the run log already
 
 
 @dataclass
@@ -53,8 +59,13 @@ class PushPlan:
     channels: list[ChannelPlan]
     verdicts: dict[str, GuardVerdict]
     force: bool
-    #: Channels whose current state could not be read through their API: {name: why}. They fail; the rest go on.
+    #: Channels whose current state could not be read (a missing export, an API): {name: why}. They fail alone.
     unreachable: dict[str, str] = field(default_factory=dict)
+    #: The sync state (None: planned two-way, nothing recorded), the ledger after this run's sales, and the sales.
+    state: SyncState | None = None
+    ledger: pd.DataFrame | None = None
+    observed: list[Observed] = field(default_factory=list)
+    command: str = "push"
 
     def refused(self) -> list[str]:
         return [c.name for c in self.channels if not self.verdicts[c.name].ok and not self.force]
@@ -65,6 +76,8 @@ class PushResult:
     run_id: str
     report: Report
     channels: list[ChannelPush]
+    dry_run: bool = False
+    write_back: str = ""  # what write-back did, or why it did not
 
     @property
     def exit_code(self) -> ExitCode:
@@ -76,8 +89,23 @@ class PushResult:
         return ExitCode.OK
 
 
-def state_dir(config: LoadedConfig) -> StateDir:
-    return StateDir(config.path_of(config.model.state_dir, "state_dir", must_exist=False))
+def state_path(config: LoadedConfig) -> Path:
+    return config.path_of(config.model.state_dir, "state_dir", must_exist=False)
+
+
+def open_state(config: LoadedConfig) -> SyncState:
+    """The config's sync state, created on first use."""
+    return SyncState.open(state_path(config))
+
+
+def peek_state(config: LoadedConfig) -> SyncState | None:
+    """The sync state when there is one (commands that only read never create it)."""
+    return SyncState.peek(state_path(config))
+
+
+def journal_for(config: LoadedConfig, run: str) -> Journal:
+    """The append-only audit trail beside the state database (never read back to plan)."""
+    return Journal(state_path(config) / "journal.jsonl", run)
 
 
 def push(
@@ -90,10 +118,30 @@ def push(
     strict: bool = False,
     registry: Registry | None = None,
 ) -> PushResult:
-    """The whole push for a Python caller: lock (unless a dry run), plan, guard, write, deliver."""
-    with contextlib.nullcontext() if dry_run else state_dir(config).lock():
-        prepared = prepare(config, channels=channels, strict=strict, force=force, registry=registry)
-        return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True)
+    """The whole push for a Python caller: lock (unless a dry run), plan, guard, write, deliver, record."""
+    state = open_state(config)
+    try:
+        with contextlib.nullcontext() if dry_run else state.lock():
+            run = new_run_id()
+            try:
+                prepared = prepare(config, channels=channels, strict=strict, force=force, registry=registry,
+                                   state=state)  # fmt: skip
+            except ChansyncError as error:
+                record_refusal(state, run, "push", error, dry_run=dry_run)
+                raise
+            return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run)
+    finally:
+        state.close()
+
+
+def record_refusal(state: SyncState | None, run: str, command: str, error: ChansyncError, *, dry_run: bool) -> None:
+    """A run that stopped before any channel was planned is in the run log too, with its reason."""
+    if state is None:
+        return
+    status = "refused" if error.exit_code == ExitCode.ERRORS else "failed"
+    with contextlib.suppress(ChansyncError, OSError):
+        state.begin_run(run, command, dry_run=dry_run)
+        state.end_run(run, status=status, exit_code=int(error.exit_code), reason=error.message)
 
 
 def prepare(
@@ -104,25 +152,23 @@ def prepare(
     force: bool = False,
     registry: Registry | None = None,
     saved_plan: Path | None = None,
+    state: SyncState | None = None,
+    command: str = "push",
 ) -> PushPlan:
-    """Validate and plan every (or the named) channel, with the guard's verdict for each. Nothing is written."""
-    records = read_journal(state_dir(config).journal_path)
-    validation = validate(config, channels=channels, strict=strict, registry=registry, only_channel_fields=True)
-    report = validation.report
-    if validation.catalog is None:
+    """Read every (or the named) channel, book the sales they show, validate and plan, with the guard's verdict
+    for each channel. Nothing is written (the sales are recorded by :func:`apply`)."""
+    result = plan(config, channels=channels, strict=strict, registry=registry, state=state)
+    report = result.report
+    if result.validation.catalog is None:
         raise RefusedError(report.fatal or "the master sheet could not be read; nothing was written")
     if strict and report.errors:
         raise RefusedError(f"the master has {report.errors} errors and --strict is on; nothing was written")
-    planned, unreachable = [], {}
-    for check in validation.channels.values():
-        try:
-            planned.append(plan_channel(config, check, records))
-        except TransportError as error:  # its current state could not be fetched (export: api): only it fails
-            unreachable[check.adapter.channel] = error.message
+    planned = result.channels
     verdicts = {c.name: check_guard(c.plan, config.channel(c.name).guard) for c in planned}
     if saved_plan is not None:
         _same_as_saved(saved_plan, [c.plan for c in planned])
-    return PushPlan(config, report, planned, verdicts, force, unreachable)
+    return PushPlan(config, report, planned, verdicts, force, result.failed, state, result.ledger, result.observed,
+                    command)  # fmt: skip
 
 
 def _same_as_saved(path: Path, plans: list[Plan]) -> None:
@@ -160,20 +206,78 @@ def apply(
     ``locked``: the caller holds it already, as :func:`push` and the CLI do from before planning)."""
     config = prepared.config
     run = run_id or new_run_id()
+    state = prepared.state
     failed = [_unreachable(name, reason, prepared) for name, reason in prepared.unreachable.items()]
-    if dry_run:
-        summaries = [_summary(c, prepared, DRY_RUN) for c in prepared.channels]
-        return PushResult(run, prepared.report, summaries + failed)
+    if state is not None:
+        state.begin_run(run, prepared.command, dry_run=dry_run)
+    if dry_run:  # a dry run predicts the real one: what the guard would refuse is refused here too
+        summaries = [_summary(c, prepared, _dry_status(c, prepared)) for c in prepared.channels]
+        for channel in summaries:
+            if channel.status == REFUSED:
+                channel.message = "; ".join(channel.guard.reasons) + _FORCE_HINT
+        result = PushResult(run, prepared.report, summaries + failed, dry_run=True)
+        _log(state, run, result)
+        return result
     factory = client_factory or default_client
-    with contextlib.nullcontext() if locked else state_dir(config).lock():
-        journal = state_dir(config).journal(run)
+    with contextlib.nullcontext() if locked or state is None else state.lock():
+        journal = journal_for(config, run)
         journal.record("start", channels=[c.name for c in prepared.channels])
-        pushed = [_push_channel(c, prepared, journal, no_upload, factory) for c in prepared.channels]
+        if state is not None:
+            _record_sales(state, run, prepared)
+        pushed = [_push_channel(c, prepared, journal, no_upload, factory, run) for c in prepared.channels]
         for channel in failed:
             journal.record(FAILED, channel.name, message=channel.message)
         pushed += failed
-        journal.record("end", exit_code=int(PushResult(run, prepared.report, pushed).exit_code))
-    return PushResult(run, prepared.report, pushed)
+        result = PushResult(run, prepared.report, pushed)
+        if state is not None and config.master.write_back:
+            from .writeback import write_back
+
+            result.write_back = write_back(config, state, prepared.ledger)
+        journal.record("end", exit_code=int(result.exit_code))
+        _log(state, run, result)
+    return result
+
+
+_FORCE_HINT = "; run with --force to push anyway, or raise the limit in the channel's guard settings"
+
+
+def _dry_status(channel: ChannelPlan, prepared: PushPlan) -> str:
+    return REFUSED if not prepared.verdicts[channel.name].ok and not prepared.force else DRY_RUN
+
+
+def _record_sales(state: SyncState, run: str, prepared: PushPlan) -> None:
+    """The sales seen on every channel and the ledger they make, in one transaction, before anything is sent:
+    from then on the same sale is never seen again, whatever happens to this run."""
+    sales = [o.sales for o in prepared.observed if len(o.sales)]
+    seen = [o.seen for o in prepared.observed if len(o.seen)]
+    if prepared.ledger is None or (not sales and not seen and not len(prepared.ledger)):
+        return
+    state.record_sales(run, prepared.ledger, sales, seen)
+
+
+def _log(state: SyncState | None, run: str, result: PushResult) -> None:
+    """The run and each channel's outcome in the run log."""
+    if state is None:
+        return
+    for channel in result.channels:
+        if channel.logged:
+            continue
+        state.record_channel(run, channel.name, status=channel.status, reason=channel.message,
+                             counts=channel.counts, fields=channel.fields, applied=channel.applied,
+                             failed=sorted(channel.failed))  # fmt: skip
+    statuses = {c.status for c in result.channels}
+    exit_code = int(result.exit_code)
+    status = DRY_RUN if result.dry_run and exit_code == 0 else _overall(statuses, exit_code)
+    reasons = "; ".join(f"{c.name}: {c.message}" for c in result.channels if c.message)
+    state.end_run(run, status=status, exit_code=exit_code, reason=reasons)
+
+
+def _overall(statuses: set[str], exit_code: int) -> str:
+    if REFUSED in statuses:
+        return REFUSED
+    if FAILED in statuses or exit_code:
+        return FAILED
+    return DONE
 
 
 def _unreachable(name: str, reason: str, prepared: PushPlan) -> ChannelPush:
@@ -186,7 +290,12 @@ def _unreachable(name: str, reason: str, prepared: PushPlan) -> ChannelPush:
 
 def _summary(channel: ChannelPlan, prepared: PushPlan, status: str) -> ChannelPush:
     return ChannelPush(
-        channel.name, channel.adapter.name, channel.plan.counts(), prepared.verdicts[channel.name], status
+        channel.name,
+        channel.adapter.name,
+        channel.plan.counts(),
+        prepared.verdicts[channel.name],
+        status,
+        fields=channel.plan.field_counts(),
     )
 
 
@@ -196,6 +305,7 @@ def _push_channel(
     journal: Journal,
     no_upload: bool,
     factory: Callable[[Any, tuple[str, ...]], HttpClient],
+    run: str,
 ) -> ChannelPush:
     config = prepared.config
     settings = config.channel(channel.name)
@@ -203,9 +313,10 @@ def _push_channel(
     result = _summary(channel, prepared, "")
     journal.record("planned", channel.name, counts=result.counts)
     if not verdict.ok and not prepared.force:
-        result.status, result.message = REFUSED, "; ".join(verdict.reasons)
+        result.status, result.message = REFUSED, "; ".join(verdict.reasons) + _FORCE_HINT
         journal.record(REFUSED, channel.name, reasons=verdict.reasons, counts=result.counts)
         return result
+    applies = settings.upload is not None and not no_upload and channel.plan.has_changes
     try:
         if settings.feed:
             result.feed_files = write_feeds(config, channel)
@@ -216,7 +327,7 @@ def _push_channel(
             secrets = secrets_of(config, upload)
             section = expanded(config, channel.name, upload)
             client = factory(section, secrets)
-            result.delivered = deliver(config, channel, upload, section, client, journal, result)
+            result.delivered = deliver(config, channel, upload, section, client, journal, result, prepared.state, run)
     except TransportError as error:
         result.status = FAILED
         result.message = error.message
@@ -224,11 +335,51 @@ def _push_channel(
         for key in keys:
             result.failed.setdefault(str(key), error.message)
         journal.record(FAILED, channel.name, message=error.message, failed=sorted(result.failed))
+        _commit_base(prepared, channel, result, run, applied_all=False)
         return result
     result.status = FAILED if result.failed else (DONE if channel.plan.has_changes else UNCHANGED)
     event = FAILED if result.failed else "done"
     journal.record(event, channel.name, counts=result.counts, applied=result.applied, failed=sorted(result.failed))
+    if settings.upload is None or applies or not channel.plan.has_changes:
+        _commit_base(prepared, channel, result, run, applied_all=True)
+    elif prepared.state is not None:  # --no-upload on a channel that takes its changes through an upload
+        _log_channel(prepared.state, run, result, before=channel.base.snapshot if channel.base else None, after=None)
     return result
+
+
+def _commit_base(prepared: PushPlan, channel: ChannelPlan, result: ChannelPush, run: str, *, applied_all: bool) -> None:
+    """The channel's new base (what it should now hold), committed with its outcome in the run log. Keys whose
+    changes failed keep their previous base; when the whole channel failed, only what was confirmed counts."""
+    state = prepared.state
+    if state is None:
+        return
+    before = channel.base.snapshot if channel.base else None
+    failed = set(result.failed)
+    if not applied_all:  # nothing is known to have taken but what the API confirmed (already in the deltas)
+        failed |= {str(k) for k in channel.plan.keys(CREATE, UPDATE, DELIST)}
+    frame = base_after(channel.plan, list(channel.adapter.carried()), channel.base, failed)
+    if not applied_all and channel.base is not None:
+        confirmed = state.base(channel.name)  # the previous base with the confirmed deltas laid over it
+        if confirmed is not None:
+            frame = _with_confirmed(frame, confirmed.frame)
+    snapshot = state.write_snapshot(channel.name, run, for_parquet(frame))
+    state.commit_base(channel.name, snapshot, run)
+    _log_channel(state, run, result, before=before, after=snapshot)
+
+
+def _with_confirmed(frame: pd.DataFrame, confirmed: pd.DataFrame) -> pd.DataFrame:
+    """Values an API confirmed before the channel failed win over the frame's."""
+    keys = confirmed.index.intersection(frame.index)
+    for column in confirmed.columns.intersection(frame.columns):
+        frame.loc[keys, column] = confirmed.loc[keys, column].to_numpy()
+    return frame
+
+
+def _log_channel(state: SyncState, run: str, result: ChannelPush, *, before: str | None, after: str | None) -> None:
+    state.record_channel(run, result.name, status=result.status, reason=result.message, counts=result.counts,
+                         fields=result.fields, applied=result.applied, failed=sorted(result.failed),
+                         snapshot_before=before, snapshot_after=after)  # fmt: skip
+    result.logged = True
 
 
 def write_feeds(config: LoadedConfig, channel: ChannelPlan) -> list[Path]:
@@ -257,6 +408,8 @@ def deliver(
     client: HttpClient,
     journal: Journal,
     result: ChannelPush,
+    state: SyncState | None = None,
+    run: str = "",
 ) -> str:
     """Send the written feed files (``http``, ``sftp``) or apply the plan through the adapter (API types)."""
     if isinstance(upload, HttpUpload | SftpUpload):
@@ -274,6 +427,8 @@ def deliver(
 
     def applied(items: list[dict[str, Any]]) -> None:
         journal.record("applied", channel.name, items=items)
+        if state is not None:  # confirmed values count at once: a push killed after this never sends them again
+            state.add_deltas(channel.name, run, items)
         result.applied += len(items)
 
     failed: dict[str, str] = apply_api(channel.plan, channel.desired, client, applied, upload=section)

@@ -1,20 +1,35 @@
-"""One channel at a time: build its adapter, read its current state, plan. Returns results; never prints."""
+"""Plan every channel against the master and the sync state. Returns results; never prints.
+
+The order matters: the channels are read first (each one's failure is its own), the sales they show since their
+base go into the stock ledger, and only then is each channel's desired state built, so every channel gets what is
+available after the sales seen anywhere. Then each channel is compared three ways: master, base, channel now.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 import pandas as pd
 
 from .adapters.base import LIVE, Adapter, ChannelState, Desired
 from .adapters.registry import Registry
+from .catalog import Catalog
+from .channel_rules import DUPLICATE_KEY as CHANNEL_DUPLICATE_KEY
 from .config import LoadedConfig
-from .diff import LISTED, Plan, diff, without_creates
-from .errors import ConfigError
-from .issues import Report
-from .journal import applied_values
+from .diff import CREATE_OFF, DUPLICATE_KEY, Plan, diff, without_creates
+from .errors import ChansyncError, ConfigError
+from .fields import ROW
+from .issues import Report, Severity, define, frame_of
+from .state.ledger import NO_LOCATION, Observed, book_sales, location_name, observe, renew_counts
+from .state.store import KEY, LEDGER_COLUMNS, LISTED, SKU, Base, SyncState
 from .validation import ChannelCheck, Validation, validate
+
+EXPORT_STALE = define(
+    "export-stale",
+    Severity.WARNING,
+    "The export file is older than the last push to its channel; what chansync set stands in for it.",
+)
 
 
 @dataclass
@@ -24,21 +39,27 @@ class ChannelPlan:
     desired: Desired
     plan: Plan
     issues: list[pd.DataFrame] = field(default_factory=list)
+    base: Base | None = None
+    observed: Observed | None = None
 
 
 @dataclass
 class PlanResult:
     validation: Validation
     channels: list[ChannelPlan]
+    #: Channels that could not be read (a missing export, an API that did not answer): {name: why}.
+    failed: dict[str, str] = field(default_factory=dict)
+    #: The stock ledger after this run's sales (sku, location, count, sold); what push records.
+    ledger: pd.DataFrame | None = None
+    observed: list[Observed] = field(default_factory=list)
 
     @property
     def report(self) -> Report:
         return self.validation.report
 
 
-def read_current(config: LoadedConfig, adapter: Adapter, journal: list[dict[str, Any]] | None = None) -> ChannelState:
-    """The channel's current state: its export file (with what later pushes applied laid over it, from the
-    journal), or, with ``export: api``, fetched through the channel's API."""
+def read_current(config: LoadedConfig, adapter: Adapter) -> ChannelState:
+    """The channel's current state: its export file or, with ``export: api``, fetched through its API."""
     channel = adapter.context.config
     key = f"channels.{adapter.channel}.export"
     if channel.export is None:
@@ -61,46 +82,161 @@ def read_current(config: LoadedConfig, adapter: Adapter, journal: list[dict[str,
         state: ChannelState = fetch(client_for(config, adapter.channel))
         return state
     path = config.path_of(channel.export, key)
-    state = adapter.read_export(path, config.display_path(path))
-    if journal:
-        applied = applied_values(journal, adapter.channel, since=path.stat().st_mtime)
-        if applied:
-            state = overlay(state, applied)
-    return state
+    return adapter.read_export(path, config.display_path(path))
 
 
-def overlay(state: ChannelState, applied: dict[str, dict[str, Any]]) -> ChannelState:
-    """The state with values that pushes applied after the export was taken: a re-run after a crash does not send
-    them again. ``listed`` sets whether the listing is live."""
+def export_time(config: LoadedConfig, adapter: Adapter) -> float | None:
+    """When the channel's export file was taken (its modification time); None for an API read."""
+    export = adapter.context.config.export
+    if export in (None, "api"):
+        return None
+    try:
+        return Path(config.path_of(str(export), f"channels.{adapter.channel}.export")).stat().st_mtime
+    except (OSError, ChansyncError):
+        return None
+
+
+def stand_in(state: ChannelState, base: Base) -> ChannelState:
+    """An export taken before the last push does not show it yet: for the listings chansync manages, the values
+    it set stand in for the export's (never a stale figure counted as a sale, never a change sent again), and
+    listings it created since are added."""
     frame = state.frame.copy()
     keys = frame[state.key].astype("str")
-    created = [key for key in applied if key not in set(keys)]
-    if created:  # listings a push created after the export was taken
-        added = pd.DataFrame({state.key: pd.Series(created, dtype="str")})
-        if LIVE in frame.columns:
+    known = base.frame
+    position = known.index.get_indexer(pd.Index(keys))
+    hit = position >= 0
+    for column in known.columns:
+        target = LIVE if column == LISTED else column
+        if column in (KEY, SKU) or target not in frame.columns or not hit.any():
+            continue
+        values = known[column].iloc[position[hit]].to_numpy()
+        if target == LIVE:
+            frame.loc[hit, target] = values.astype(bool)
+        else:
+            frame.loc[hit, target] = pd.Series(values, dtype=frame[target].dtype).to_numpy()
+    created = known.index.difference(pd.Index(keys))
+    if len(created):
+        added = pd.DataFrame({state.key: pd.Series(created.astype("str"), dtype="str")})
+        for column in known.columns:
+            target = LIVE if column == LISTED else column
+            if column != KEY and target in frame.columns and target != state.key:
+                added[target] = known.loc[created, column].to_numpy()
+        if LIVE in frame.columns and LIVE not in added:
             added[LIVE] = True
         frame = pd.concat([frame, added], ignore_index=True)
-        keys = frame[state.key].astype("str")
-    names = sorted({name for fields in applied.values() for name in fields})
-    for name in names:
-        values = {key: fields[name] for key, fields in applied.items() if name in fields}
-        column = LIVE if name == LISTED else name
-        if column not in frame.columns:
-            continue
-        hit = keys.isin(list(values)).to_numpy()  # a value set to nothing (a sale price removed) counts too
-        if hit.any():
-            new = keys[hit].map(values)
-            frame.loc[hit, column] = new.astype(frame[column].dtype) if column != LIVE else new.astype(bool)
     return ChannelState(frame, state.key, state.source, state.issues)
 
 
-def plan_channel(config: LoadedConfig, check: ChannelCheck, journal: list[dict[str, Any]] | None = None) -> ChannelPlan:
+def export_duplicates(adapter: Adapter, state: ChannelState) -> list[pd.DataFrame]:
+    """A located warning for each key found more than once in the channel's export."""
+    keys = state.frame[state.key].astype("str")
+    twice = keys.duplicated(keep=False) & keys.ne("") & keys.notna()
+    if not twice.any():
+        return []
+    rows = state.frame.loc[twice, ROW].astype("Int64") if ROW in state.frame.columns else None
+    return [
+        frame_of(
+            CHANNEL_DUPLICATE_KEY,
+            severity=Severity.WARNING,
+            message=f"This {adapter.key.label} appears more than once in the export; chansync cannot tell which "
+            "listing is meant, so it leaves all of them alone.",
+            rows=rows,
+            skus=keys[twice],
+            values=keys[twice],
+            file=state.source,
+            field=adapter.key.value,
+            channel=adapter.channel,
+        )
+    ]
+
+
+class ChannelReader:
+    """Reads every channel, lays the base over stale exports, and books the sales they show into the ledger
+    before the desired states are built (the hook :func:`~chansync.validation.validate` calls)."""
+
+    def __init__(self, config: LoadedConfig, state: SyncState | None) -> None:
+        self.config = config
+        self.state = state
+        self.currents: dict[str, ChannelState] = {}
+        self.bases: dict[str, Base | None] = {}
+        self.failed: dict[str, str] = {}
+        self.observed: list[Observed] = []
+        self.issues: dict[str, list[pd.DataFrame]] = {}
+        self.ledger: pd.DataFrame | None = None
+
+    def __call__(self, catalog: Catalog, adapters: list[Adapter]) -> None:
+        for adapter in adapters:
+            self._read(adapter)
+        self._book(catalog, adapters)
+
+    def _read(self, adapter: Adapter) -> None:
+        name = adapter.channel
+        try:
+            current = read_current(self.config, adapter)
+        except ChansyncError as error:  # a missing export or an API that cannot be read: this channel fails alone
+            self.failed[name] = error.message
+            return
+        base = self.state.base(name) if self.state is not None else None
+        issues = export_duplicates(adapter, current)
+        taken = export_time(self.config, adapter)
+        if base is not None and taken is not None and taken < base.pushed_at:
+            current = stand_in(current, base)
+            issues.append(frame_of(
+                EXPORT_STALE,
+                message="The export is older than the last push to this channel and does not show it yet; "
+                "chansync uses what it set instead. Take a fresh export to see sales and edits made since.",
+                file=current.source, channel=name,
+            ))  # fmt: skip
+        self.currents[name], self.bases[name], self.issues[name] = current, base, issues
+        self.observed.append(observe(name, base, current))
+
+    def _book(self, catalog: Catalog, adapters: list[Adapter]) -> None:
+        ledger = self.state.ledger() if self.state is not None else pd.DataFrame(columns=LEDGER_COLUMNS)
+        sold = [o for o in self.observed if len(o.sales)]
+        if not len(ledger) and not sold:
+            self.ledger = ledger
+            return
+        skus = pd.Index(ledger["sku"]).append(pd.Index([s for o in sold for s in o.sales["sku"]])).unique()
+        counts = catalog.counts(skus)
+        ledger = renew_counts(ledger, counts)
+        by_name = {a.channel: a for a in adapters}
+        for seen in sold:
+            locations = self._locations(catalog, by_name[seen.channel])
+            seen.sales["location"] = locations[0]
+            ledger = book_sales(ledger, counts, seen.sales, locations)
+        self.ledger = ledger
+        catalog.sold = ledger[["sku", "location", "sold"]] if len(ledger) else None
+
+    @staticmethod
+    def _locations(catalog: Catalog, adapter: Adapter) -> list[str]:
+        """Where a channel's sales come off: the locations it lists, in order (all, in sheet order, if none)."""
+        if catalog.stock is None:
+            return [NO_LOCATION]
+        named = adapter.context.config.stock.locations
+        if named:
+            return location_name(named).tolist()
+        return list(dict.fromkeys(catalog.stock.location_keys().tolist()))[:1] or [NO_LOCATION]
+
+
+def plan_channel(check: ChannelCheck, reader: ChannelReader) -> ChannelPlan:
     adapter, desired = check.adapter, check.desired
-    current = read_current(config, adapter, journal)
-    plan = diff(desired, current, channel=adapter.channel, adapter=adapter.name, fields=list(adapter.carried()))
+    name = adapter.channel
+    current, base = reader.currents[name], reader.bases.get(name)
+    settings = adapter.context.config
+    plan = diff(
+        desired, current, channel=name, adapter=adapter.name, fields=list(adapter.carried()),
+        base=base.frame if base is not None else None,
+        keep_channel_edits=settings.on_channel_edit == "keep",
+        delist=settings.listing.delist,
+        delist_unknown=settings.listing.unknown == "delist",
+    )  # fmt: skip
     if not adapter.creates:
         plan = without_creates(plan, "not-on-channel")
-    return ChannelPlan(adapter.channel, adapter, desired, plan, check.issues + current.issues)
+    elif not settings.listing.create:
+        plan = without_creates(plan, CREATE_OFF)
+    observed = next((o for o in reader.observed if o.channel == name), None)
+    issues = check.issues + current.issues + reader.issues.get(name, [])
+    return ChannelPlan(name, adapter, desired, plan, issues, base, observed)
 
 
 def plan(
@@ -109,11 +245,20 @@ def plan(
     registry: Registry | None = None,
     channels: list[str] | None = None,
     strict: bool = False,
-    journal: list[dict[str, Any]] | None = None,
+    state: SyncState | None = None,
 ) -> PlanResult:
-    """Validate the master (and each channel's rules) and plan every (or the named) channel. ``journal``: the
-    state folder's records, to lay what earlier pushes applied over export files taken before them."""
-    validation = validate(config, channels=channels, strict=strict, registry=registry, only_channel_fields=True)
+    """Read every (or the named) channel, book the sales they show, validate the master and each channel's rules,
+    and plan each channel that could be read. ``state``: the sync state (None: two-way plans, no ledger)."""
+    reader = ChannelReader(config, state)
+    validation = validate(
+        config, channels=channels, strict=strict, registry=registry, only_channel_fields=True, before_channels=reader
+    )
     if validation.catalog is None:
-        return PlanResult(validation, [])
-    return PlanResult(validation, [plan_channel(config, check, journal) for check in validation.channels.values()])
+        return PlanResult(validation, [], reader.failed)
+    planned = [plan_channel(check, reader) for name, check in validation.channels.items() if name in reader.currents]
+    for channel in planned:
+        validation.report.add([i for i in reader.issues.get(channel.name, []) if len(i)])
+    return PlanResult(validation, planned, reader.failed, reader.ledger, reader.observed)
+
+
+__all__ = ["DUPLICATE_KEY", "ChannelPlan", "PlanResult", "plan", "plan_channel", "read_current"]

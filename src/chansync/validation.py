@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -9,7 +10,7 @@ import pandas as pd
 from .adapters.base import Adapter, Desired
 from .adapters.registry import Registry
 from .catalog import Catalog, read_master
-from .channel_rules import desired_state, mark_skips
+from .channel_rules import desired_state, mark_skips, unknown_locations
 from .config import LoadedConfig
 from .errors import MissingColumnError
 from .issues import Report
@@ -43,6 +44,7 @@ def validate(
     strict: bool = False,
     registry: Registry | None = None,
     only_channel_fields: bool = False,
+    before_channels: Callable[[Catalog, list[Adapter]], None] | None = None,
 ) -> Validation:
     """Read and check the master sheet named by ``config``, then each channel's own rules (all configured
     channels, or those named).
@@ -52,6 +54,9 @@ def validate(
 
     ``only_channel_fields`` (used by diff and push) reads and checks only the fields the channels carry, plus
     what identifies and filters a product: on a big catalogue that skips work no channel needs.
+
+    ``before_channels`` is called with the catalogue and the adapters before the channels' desired states are
+    built (push and diff read the channels there and book their sales, so the desired stock is what is left).
     """
     names = list(config.channels) if channels is None else channels
     if names:
@@ -69,10 +74,12 @@ def validate(
     report.stats["files"] = 1 + int(catalog.stock is not None and catalog.stock.source.file != catalog.source.file)
     if strict:
         report = report.strict()
+    if before_channels is not None:
+        before_channels(catalog, adapters)
     checks = {}
     for adapter in adapters:
         desired = desired_state(catalog, adapter)
-        issues = mark_skips(desired, adapter, report)
+        issues = mark_skips(desired, adapter, report, catalog.stock) + unknown_locations(catalog, adapter)
         checks[adapter.channel] = ChannelCheck(adapter, desired, issues)
     for check in checks.values():
         report.add(check.issues)

@@ -49,7 +49,7 @@ def sample_plan(folder: Path, export: Path = EXPORT) -> ChannelPlan:
     """The bundled master (mapped as in channels.example.yaml) against an Amazon listings report."""
     example = yaml.safe_load((REPO / "channels.example.yaml").read_text(encoding="utf-8"))
     master = example["master"] | {"file": str(SAMPLES / "master.xlsx")}
-    channel = {"adapter": "amazon", "export": str(export), **SELLER}
+    channel = {"adapter": "amazon", "export": str(export), "listing": {"unknown": "delist"}, **SELLER}
     path = write_config(folder, master, {"amazon": channel})
     return plan(load_config(path, env={}), channels=["amazon"]).channels[0]
 
@@ -192,7 +192,7 @@ def test_an_active_listings_report_a_bad_price_and_a_file_that_is_not_a_report(t
 
 def test_the_sample_plan(sample: ChannelPlan) -> None:
     the_plan = sample.plan
-    assert the_plan.counts() == {"create": 0, "update": 6, "delist": 2, "unchanged": 29, "skipped": 4}
+    assert the_plan.counts() == {"create": 0, "update": 6, "delist": 2, "unchanged": 29, "skipped": 4, "unmanaged": 0}
     skipped = the_plan.items[the_plan.items["outcome"].eq("skipped")]
     assert sorted(skipped["key"]) == ["BT-8002", "HM-URBAN-GRI-LXL", "HM-URBAN-GRI-SM", "TR-4001"]
     assert set(skipped["reason"]) == {"not-on-channel"}  # chansync cannot create an Amazon listing

@@ -34,7 +34,8 @@ def sample_plan(folder: Path, export: Path = EXPORT) -> ChannelPlan:
     export."""
     example = yaml.safe_load((REPO / "channels.example.yaml").read_text(encoding="utf-8"))
     master = example["master"] | {"file": str(SAMPLES / "master.xlsx")}
-    path = write_config(folder, master, {"bol": {"adapter": "bol", "export": str(export)}})
+    channel = {"adapter": "bol", "export": str(export), "listing": {"unknown": "delist"}}
+    path = write_config(folder, master, {"bol": channel})
     return plan(load_config(path, env={}), channels=["bol"]).channels[0]
 
 

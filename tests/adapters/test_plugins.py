@@ -98,4 +98,4 @@ def test_an_installed_plugin_is_listed_and_usable(tmp_path: Path, site: Path) ->
     assert plan.returncode == 0, plan.stderr
     channel = json.loads(plan.stdout)["channels"][0]
     assert channel["adapter"] == "hello"
-    assert channel["counts"] == {"create": 1, "update": 0, "delist": 1, "unchanged": 1, "skipped": 0}
+    assert channel["counts"] == {"create": 1, "update": 0, "delist": 0, "unchanged": 1, "skipped": 0, "unmanaged": 1}

@@ -56,7 +56,7 @@ def current_of(state: dict[str, dict]) -> ChannelState:
 
 
 def plan_of(desired: Desired, current: ChannelState):
-    return diff(desired, current, channel="c", adapter="csv", fields=FIELDS)
+    return diff(desired, current, channel="c", adapter="csv", fields=FIELDS, delist_unknown=True)
 
 
 @given(STATE)

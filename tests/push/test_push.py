@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from chansync.journal import StateDir, read_journal
+from chansync.journal import read_journal
+from chansync.state.store import SyncState
 from tests.servers import FakeWooCommerce, Fault, FeedReceiver, Recorder, serving
 
 KEY, SECRET, FEED_TOKEN = "ck_live_0123456789abcdef", "cs_live_fedcba9876543210", "feed-token-4f9a1c"
@@ -66,6 +67,7 @@ def write_config(folder: Path, woo_url: str, feed_url: str | None = None, **woo:
                 "backoff": 0.01,
                 "timeout": 5,
             },
+            "listing": {"unknown": "delist"},  # the shop predates chansync: OLD-1 is to go
             **woo,
         }
     }
@@ -191,7 +193,7 @@ def test_a_second_push_exits_at_once_with_the_lock_message(tmp_path: Path) -> No
         outcomes = sorted((p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in (first, second))
     assert [code for code, _ in outcomes] == [0, 1]
     assert "another chansync push is running" in outcomes[1][1]
-    with StateDir(tmp_path / "state").lock():  # and while a push holds it, a new one is refused at once
+    with SyncState.open(tmp_path / "state").lock():  # and while a push holds it, a new one is refused at once
         started = time.monotonic()
         blocked = push(tmp_path)
     assert blocked.returncode == 1 and "another chansync push is running" in blocked.stderr

@@ -16,8 +16,9 @@ from chansync.config import GuardRules
 from chansync.diff import diff
 from chansync.fields import Field
 from chansync.guard import check_guard
-from chansync.journal import LockedError, StateDir, applied_values, last_runs, read_journal
-from chansync.sync import overlay
+from chansync.journal import Journal, read_journal
+from chansync.state.store import LISTED, Base, LockedError, SyncState
+from chansync.sync import stand_in
 
 SOURCE = Source("master.csv", None, {}, 1)
 
@@ -46,7 +47,8 @@ def states(want: dict[str, tuple[int, int]], have: dict[str, tuple[int, int]]) -
 
 def plan_of(want: dict[str, tuple[int, int]], have: dict[str, tuple[int, int]]):  # type: ignore[no-untyped-def]
     desired, current = states(want, have)
-    return diff(desired, current, channel="c", adapter="csv", fields=[Field.PRICE, Field.QUANTITY])
+    return diff(desired, current, channel="c", adapter="csv", fields=[Field.PRICE, Field.QUANTITY],
+                delist_unknown=True)
 
 
 def test_the_guard_counts_delists_and_zeroed_stock_against_live_listings() -> None:
@@ -68,24 +70,26 @@ def test_the_guard_limits_price_changes_and_lets_a_new_channel_fill() -> None:
     assert check_guard(plan_of(want, {}), GuardRules()).ok  # nothing live yet: nothing to protect
 
 
-def test_journal_records_survive_a_torn_last_line_and_give_the_last_runs(tmp_path: Path) -> None:
-    state = StateDir(tmp_path / "state")
-    journal = state.journal("run-1")
+def test_journal_records_survive_a_torn_last_line_and_odd_lines(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "journal.jsonl"
+    journal = Journal(path, "run-1")
     journal.record("start")
     journal.record("applied", "shop", items=[{"key": "A", "set": {"price": 1250}}])
     journal.record("done", "shop", counts={"update": 1})
-    with open(state.journal_path, "a", encoding="utf-8") as handle:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write('[1, 2]\n"text"\n{"no": "run"}\n')  # valid JSON that is not a record
         handle.write('{"run": "run-2", "event": "appl')  # killed mid-write
-    records = read_journal(state.journal_path)
-    assert [r["event"] for r in records] == ["start", "applied", "done"]
-    assert last_runs(records)[0]["channels"]["shop"]["event"] == "done"
-    assert applied_values(records, "shop") == {"A": {"price": 1250}}
-    assert applied_values(records, "shop", since=time.time() + 60) == {}  # an export taken later wins
+    assert [r["event"] for r in read_journal(path)] == ["start", "applied", "done"]
 
 
-def test_applied_values_are_laid_over_an_older_export() -> None:
+def test_the_base_stands_in_for_an_export_taken_before_the_push() -> None:
     _, current = states({}, {"A": (1000, 3), "B": (500, 1)})
-    after = overlay(current, {"A": {"price": 1250, "quantity": 7}, "B": {"listed": False}, "C": {"price": 300}})
+    base = pd.DataFrame(
+        {"key": ["A", "B", "C"], "sku": ["A", "B", "C"], LISTED: [True, False, True],
+         "price": pd.array([1250, 500, 300], dtype="Int64"), "quantity": pd.array([7, 1, 2], dtype="Int64")},
+        index=["A", "B", "C"],
+    )  # fmt: skip
+    after = stand_in(current, Base(base, time.time(), "s", "r"))
     frame = after.frame.set_index("sku")
     assert (frame.loc["A", "price"], frame.loc["A", "quantity"]) == (1250, 7)
     assert not frame.loc["B", LIVE] and frame.loc["B", "price"] == 500
@@ -93,7 +97,7 @@ def test_applied_values_are_laid_over_an_older_export() -> None:
 
 
 def _hold(path: str, ready: multiprocessing.synchronize.Event, done: multiprocessing.synchronize.Event) -> None:
-    with StateDir(Path(path)).lock():
+    with SyncState.open(Path(path)).lock():
         ready.set()
         done.wait(10)
 
@@ -105,10 +109,10 @@ def test_the_lock_refuses_a_second_holder_at_once(tmp_path: Path) -> None:
     try:
         assert ready.wait(10)
         refused = pytest.raises(LockedError, match=r"another chansync push is running for this config \(pid \d+")
-        with refused, StateDir(tmp_path).lock():
+        with refused, SyncState.open(tmp_path).lock():
             pass
     finally:
         done.set()
         holder.join(10)
-    with StateDir(tmp_path).lock():  # released when the holder ends
+    with SyncState.open(tmp_path).lock():  # released when the holder ends
         pass

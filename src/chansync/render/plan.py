@@ -11,19 +11,26 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import __version__
-from ..diff import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UPDATE, Plan
+from ..diff import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
 
 PLAN_SCHEMA = "chansync.plan/1"
-STYLE = {CREATE: "green", UPDATE: "yellow", DELIST: "red", SKIPPED: "magenta", "unchanged": "dim"}
+STYLE = {CREATE: "green", UPDATE: "yellow", DELIST: "red", SKIPPED: "magenta", "unchanged": "dim", UNMANAGED: "blue"}
+#: How a change's origin reads in a plan (docs/plan.md).
+ORIGIN_NOTE = {
+    "master": "",
+    "channel": " [cyan](edited on the channel; set back)[/]",
+    "both": " [cyan](changed on both)[/]",
+}
 
 
 def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> None:
     for plan in plans:
         counts = plan.counts()
-        head = " · ".join(f"[{STYLE[o]}]{counts[o]:,} {o}[/]" for o in OUTCOMES)
+        head = " · ".join(f"[{STYLE[o]}]{counts[o]:,} {o}[/]" for o in OUTCOMES if o != UNMANAGED or counts[o])
         console.print(f"\n[bold]{escape(plan.channel)}[/] [dim]({escape(plan.adapter)})[/]  {head}")
+        _field_line(plan, console)
         _biggest_moves(plan, console)
-        items = plan.items[plan.items["outcome"].ne("unchanged")]
+        items = plan.items[~plan.items["outcome"].isin([UNCHANGED, UNMANAGED])]
         if not len(items):
             console.print("  [green]in step: nothing to change[/]")
             continue
@@ -42,6 +49,32 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
             console.print(f"  [dim]… {len(items) - limit:,} more (--limit N, or --format json for all)[/]")
 
 
+def _field_line(plan: Plan, console: Console) -> None:
+    """Changes per field, what the export could not be compared on, and channel edits kept."""
+    fields = plan.field_counts()
+    if fields:
+        console.print("  [dim]changes by field:[/] " + ", ".join(f"{escape(k)} {v:,}" for k, v in fields.items()))
+    origins = {k: v for k, v in plan.origin_counts().items() if k in ("channel", "both")}
+    if origins:
+        console.print(
+            "  [dim]since the last push:[/] "
+            + ", ".join(
+                f"{v:,} edited on the {'channel' if k == 'channel' else 'channel and in the master'}"
+                for k, v in origins.items()
+            )
+        )
+    kept = plan.meta.get("kept_channel_edits") or {}
+    if kept:
+        console.print("  [dim]kept as edited on the channel (on_channel_edit: keep):[/] "
+                      + ", ".join(f"{escape(k)} {v:,}" for k, v in kept.items()))  # fmt: skip
+    missing = plan.meta.get("not_compared") or []
+    if missing:
+        console.print(f"  [dim]not compared (the export has no column for them):[/] {escape(', '.join(missing))}")
+    if plan.counts().get(UNMANAGED):
+        console.print(f"  [dim]{plan.counts()[UNMANAGED]:,} listings on the channel are not in the master and were "
+                      "never managed by chansync: left as they are[/]")  # fmt: skip
+
+
 def _detail(item: Any, changes: pd.DataFrame | None) -> str:
     if item.outcome == SKIPPED:
         return f"left as is: {escape(str(item.reason))}"
@@ -50,7 +83,8 @@ def _detail(item: Any, changes: pd.DataFrame | None) -> str:
     parts = []
     for change in changes.itertuples():
         old, new = _around_difference(str(change.old), str(change.new))
-        parts.append(f"{escape(str(change.field))}: {escape(old)} → {escape(new)}")
+        note = ORIGIN_NOTE.get(str(getattr(change, "origin", "")), "")
+        parts.append(f"{escape(str(change.field))}: {escape(old)} → {escape(new)}{note}")
     return "; ".join(parts)
 
 
@@ -87,13 +121,14 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
 
     Built from whole columns (``tolist``), not row by row through pandas: a big plan has many thousands of items.
     """
-    listed = plan.items[plan.items["outcome"].ne(UNCHANGED)]
-    changes: dict[str, list[dict[str, str]]] = {}
+    listed = plan.items[~plan.items["outcome"].isin([UNCHANGED, UNMANAGED])]
+    changes: dict[str, list[dict[str, str | None]]] = {}
     frame = plan.changes
-    for key, field, old, new in zip(
-        frame["key"].tolist(), frame["field"].tolist(), frame["old"].tolist(), frame["new"].tolist(), strict=True
-    ):
-        changes.setdefault(key, []).append({"field": field, "old": old, "new": new})
+    for key, field, old, new, origin in zip(
+        frame["key"].tolist(), frame["field"].tolist(), frame["old"].tolist(), frame["new"].tolist(),
+        frame["origin"].tolist(), strict=True,
+    ):  # fmt: skip
+        changes.setdefault(key, []).append({"field": field, "old": old, "new": new, "origin": origin or None})
     rows = listed["row"].astype(object).where(listed["row"].notna(), None).tolist()
     items = [
         {
@@ -121,6 +156,11 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "key": plan.key,
         "fields": plan.fields,
         "counts": plan.counts(),
+        "field_counts": plan.field_counts(),
+        "origin_counts": plan.origin_counts(),
+        "not_compared": list(plan.meta.get("not_compared") or []),
+        "kept_channel_edits": dict(plan.meta.get("kept_channel_edits") or {}),
+        "three_way": bool(plan.meta.get("three_way")),
         "items": items,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from rich.console import Console
@@ -49,11 +50,20 @@ def render_push(result: PushResult, console: Console, *, last_runs: list[dict[st
             keys = sorted(channel.failed)
             shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
             console.print(f"[red]{escape(channel.name)}: not applied for {len(keys)}:[/] {escape(shown)}")
+    if result.write_back:
+        console.print(f"[dim]master write-back:[/] {escape(result.write_back)}")
     if last_runs:
-        console.print("\n[dim]last runs:[/]")
+        console.print("\n[dim]earlier runs (chansync log shows more):[/]")
         for run in last_runs:
-            statuses = ", ".join(f"{name} {info.get('event', '')}" for name, info in run["channels"].items())
-            console.print(f"[dim]  {escape(str(run['at']))}  {escape(run['run'])}  {escape(statuses)}[/]")
+            console.print(f"[dim]  {escape(run_line(run))}[/]")
+
+
+def run_line(run: dict[str, Any]) -> str:
+    """One run in a line a seller reads in the morning: when, what, and each channel's outcome."""
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(run["started"]))
+    what = run["command"] + (" --dry-run" if run["dry_run"] else "")
+    channels = ", ".join(f"{c['channel']} {c['status']}" for c in run["channels"]) or run.get("reason", "")[:120]
+    return f"{when}  {run['run']}  {what}: {run['status']} (exit {run['exit_code']})  {channels}"
 
 
 def push_document(result: PushResult, *, last_runs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
