@@ -63,7 +63,7 @@ GERMAN = (
     "Aktion;Kategoriename;Artikelnummer;Titel;Website;Währung;Startpreis;Sofort-Kaufen-Preis;Verfügbare Menge;"
     "Beziehung;Beziehungsdetails;Bestandseinheit (SKU)\n"
     "Revise;Fahrradlampen (42297);155512340011;Frontlicht 80 Lux;DE;EUR;24,95;;12;;;VL-1001\n"
-    "Revise;Jacken (57988);155512340020;Regenjacke;DE;EUR;;;;;\"Farbe=Schwarz|Größe=M;L\";\n"
+    'Revise;Jacken (57988);155512340020;Regenjacke;DE;EUR;;;;;"Farbe=Schwarz|Größe=M;L";\n'
     ";;;;;;99,95;;4;Variation;Farbe=Schwarz|Größe=M;JK-RAIN-BLK-M\n"
     ";;;;;;99,95;;2;Variation;Farbe=Schwarz|Größe=L;JK-RAIN-BLK-L\n"
 )

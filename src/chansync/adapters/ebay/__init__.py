@@ -69,7 +69,9 @@ class EbayAdapter(Adapter):
         return tuple(f for f in self.fields if f is not Field.TITLE)
 
     def read_export(self, path: Path, display: str) -> ChannelState:
-        export = read_channel_export(self, path, display, COLUMNS, title="Seller Hub active listings", required=REQUIRED)
+        export = read_channel_export(
+            self, path, display, COLUMNS, title="Seller Hub active listings", required=REQUIRED
+        )
         frame = read_listings(export, template_of(path))
         return ChannelState(frame, Field.SKU.value, display, issues=export.issues)
 
