@@ -142,6 +142,14 @@ def test_without_valid_credentials_nothing_is_applied_and_every_sku_is_named(tmp
     assert not etsy.puts
 
 
+def test_a_shared_price_changes_when_every_variation_gets_it(tmp_path: Path) -> None:
+    etsy = fake(cups=True)
+    channel = master_plan(tmp_path, "CUP-S,Cup S,,13.00,5,,,active\nCUP-L,Cup L,,13.00,5,,,active\n")
+    with serving(etsy, Recorder()) as url:
+        failed = apply_plan(api_plan(channel, etsy), client(url), lambda _: None, etsy.shop_id)
+    assert failed == {} and [etsy.offering(s)["price"]["amount"] for s in ("CUP-S", "CUP-L")] == [1300, 1300]
+
+
 def test_the_fake_refuses_a_partial_inventory() -> None:
     """The contract the adapter is tested against: leaving a product out would delete it, so it is refused."""
     etsy = fake()

@@ -103,40 +103,27 @@ def products_of(inventory: dict[str, Any]) -> list[dict[str, Any]]:
 
 def writable(inventory: dict[str, Any], changes: dict[str, Change]) -> tuple[dict[str, Any], dict[str, str]]:
     """The PUT body for a listing: every product as it is, with ``changes`` applied; {SKU: reason} for the changes
-    that cannot be made on their own."""
+    that cannot be made on their own (nothing of those is sent)."""
     products = products_of(inventory)
-    by_price = bool(inventory.get("price_on_property"))
-    by_quantity = bool(inventory.get("quantity_on_property"))
-    shared = len(products) > 1
-    refused: dict[str, str] = {}
+    skus = [str(p.get("sku") or "") for p in products]
+    refused = _refused(inventory, skus, changes)
     body_products = []
-    for product in products:
-        change = changes.get(str(product.get("sku") or ""))
+    for sku, product in zip(skus, products, strict=True):
+        change = changes.get(sku) if sku not in refused else None
         offerings = []
         for offering in product.get("offerings") or []:
             if offering.get("is_deleted"):
                 continue
             price = _money(offering.get("price"))
             quantity = int(offering.get("quantity") or 0)
-            if change is not None:
-                if change.price is not None and shared and not by_price:
-                    refused[change.sku] = "Etsy holds one price for all of this listing's variations"
-                elif change.price is not None:
-                    price = Decimal(change.price) / 100
-                if change.quantity is not None and shared and not by_quantity:
-                    refused[change.sku] = "Etsy holds one quantity for all of this listing's variations"
-                elif change.quantity is not None:
-                    quantity = change.quantity
-            offerings.append(
-                {"price": float(price), "quantity": quantity, "is_enabled": bool(offering.get("is_enabled", True))}
-            )
-        body_products.append(
-            {
-                "sku": product.get("sku") or "",
-                "property_values": [_property(v) for v in product.get("property_values") or []],
-                "offerings": offerings,
-            }
-        )
+            if change is not None and change.price is not None:
+                price = Decimal(change.price) / 100
+            if change is not None and change.quantity is not None:
+                quantity = change.quantity
+            enabled = bool(offering.get("is_enabled", True))
+            offerings.append({"price": float(price), "quantity": quantity, "is_enabled": enabled})
+        values = [_property(v) for v in product.get("property_values") or []]
+        body_products.append({"sku": sku, "property_values": values, "offerings": offerings})
     body = {
         "products": body_products,
         "price_on_property": list(inventory.get("price_on_property") or []),
@@ -144,6 +131,24 @@ def writable(inventory: dict[str, Any], changes: dict[str, Change]) -> tuple[dic
         "sku_on_property": list(inventory.get("sku_on_property") or []),
     }
     return body, refused
+
+
+def _refused(inventory: dict[str, Any], skus: list[str], changes: dict[str, Change]) -> dict[str, str]:
+    """A price or quantity that does not vary by property is one value for all products: it can change only when
+    every product of the listing is set to the same new value."""
+    refused: dict[str, str] = {}
+    if len(skus) < 2:
+        return refused
+    for name, on_property in (("price", "price_on_property"), ("quantity", "quantity_on_property")):
+        if inventory.get(on_property):
+            continue
+        new = [getattr(changes[s], name) if s in changes else None for s in skus]
+        if all(v is None for v in new) or (None not in new and len(set(new)) == 1):
+            continue
+        for sku in skus:
+            if sku in changes and getattr(changes[sku], name) is not None:
+                refused[sku] = f"Etsy holds one {name} for all of this listing's variations"
+    return refused
 
 
 def _money(price: Any) -> Decimal:
