@@ -174,3 +174,15 @@ def test_a_price_rule_that_makes_a_price_zero_is_an_etsy_error(tmp_path: Path) -
     desired = Desired(frame, "sku", channel.desired.source, "EUR")
     codes = [c for f in check(desired, channel.adapter) for c in f["code"]]
     assert codes == ["etsy-price-not-positive"]
+
+
+def test_a_sku_on_two_listings_keeps_the_first(tmp_path: Path) -> None:
+    header = layout("TITLE", "DESCRIPTION", "PRICE", "QUANTITY", "TAGS", "MATERIALS", "IMAGE",
+                    ("VARIATION", "VARIATION", "VARIATION"))  # fmt: skip
+    path = tmp_path / "EtsyListingsDownload.csv"
+    path.write_text(header + "\n" + ROWS + "Mug again,,20.00,EUR,2,,,,,,,,,,,,,,,,,,,MUG-11\n", encoding="utf-8")
+    state = adapter().read_export(path, path.name)
+    assert state.frame.set_index("sku").loc["MUG-11", "price"] == 2400
+    issues = pd.concat(state.issues, ignore_index=True)
+    assert issues[["code", "row", "column", "sku"]].values.tolist() == [["etsy-duplicate-sku", 4, "SKU", "MUG-11"]]
+    assert "row 2" in issues["message"].iloc[0]
