@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from chansync.adapters.base import ChannelContext
 from chansync.adapters.etsy import EtsyAdapter, EtsySettings
+from chansync.adapters.etsy import headers as h
 from chansync.adapters.etsy.export import LISTING_PRICE, LISTING_ROW, LISTING_SKUS, find_columns
 from chansync.cli import app
 from chansync.config import ChannelConfig, load_config
@@ -186,3 +187,15 @@ def test_a_sku_on_two_listings_keeps_the_first(tmp_path: Path) -> None:
     issues = pd.concat(state.issues, ignore_index=True)
     assert issues[["code", "row", "column", "sku"]].values.tolist() == [["etsy-duplicate-sku", 4, "SKU", "MUG-11"]]
     assert "row 2" in issues["message"].iloc[0]
+
+
+@pytest.mark.parametrize("language", sorted(h.TRANSLATED))
+def test_each_language_table_is_recognised_by_name(language: str) -> None:
+    """By name alone (CURRENCY_CODE moved away, so the layout cannot help)."""
+    words = h.TRANSLATED[language]
+    file_headers = [words[h.PRICE], words[h.TITLE], words[h.QUANTITY], words[h.DESCRIPTION], "SKU", "CURRENCY_CODE"]
+    found = find_columns(file_headers, {})
+    assert {n: found[n] for n in (h.TITLE, h.PRICE, h.QUANTITY, h.DESCRIPTION)} == {
+        h.TITLE: words[h.TITLE], h.PRICE: words[h.PRICE], h.QUANTITY: words[h.QUANTITY],
+        h.DESCRIPTION: words[h.DESCRIPTION],
+    }  # fmt: skip
