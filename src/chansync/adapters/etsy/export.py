@@ -100,7 +100,7 @@ def read_listings(export: Export) -> pd.DataFrame:
     listing[LISTING_SKUS] = count
     listing[LISTING_PRICE] = export.get(Field.PRICE.value)
     listing[LISTING_QUANTITY] = export.get(Field.QUANTITY.value)
-    listing[LIVE] = True  # the download lists the shop's active listings
+    listing[LIVE] = True  # every listing in the download is taken as on sale (unconfirmed; see docs)
     listing[ROW] = text[ROW]
     frame = listing.loc[sku.index]
     frame.insert(0, Field.SKU.value, sku.astype("str").to_numpy())
