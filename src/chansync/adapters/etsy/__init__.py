@@ -1,0 +1,62 @@
+"""``etsy``: an Etsy shop: ``EtsyListingsDownload.csv`` in (any language), a review CSV out.
+
+Keyed by SKU: the download has no listing id, and a listing with variations lists the SKUs of all its products in
+one cell. Etsy has no CSV import, so the feed is a review file of what should change, to apply by hand (the Open
+API's ``updateListingInventory`` is the automatic route; see ``docs/channels/etsy.md``). chansync does not create
+Etsy listings (``creates = False``): a listing needs a taxonomy, who/when made and a shipping profile the master
+does not hold. Variations take their listing's title and description from their parent row in the master.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from pydantic import Field as PydField
+
+from ...fields import Field
+from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired
+from . import rules
+from .export import read_download, read_listings
+from .feed import review_bytes
+
+if TYPE_CHECKING:
+    from ...diff import Plan
+
+
+class EtsySettings(AdapterSettings):
+    spreadsheet_safe: bool = PydField(
+        True, description="Prefix review-file cells starting with = + - @ with an apostrophe."
+    )
+
+
+class EtsyAdapter(Adapter):
+    name = "etsy"
+    title = "Etsy"
+    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    key = Field.SKU
+    fields = (Field.TITLE, Field.DESCRIPTION, Field.PRICE, Field.QUANTITY)
+    required = (Field.TITLE, Field.PRICE)
+    product_fields = (Field.TITLE, Field.DESCRIPTION)
+    creates = False
+    Settings = EtsySettings
+
+    @property
+    def settings(self) -> EtsySettings:
+        assert isinstance(self.context.settings, EtsySettings)
+        return self.context.settings
+
+    def read_export(self, path: Path, display: str) -> ChannelState:
+        export = read_download(path, display, self.channel, self.context.config.header_map)
+        return ChannelState(read_listings(export), Field.SKU.value, display, issues=export.issues)
+
+    def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
+        return rules.check(desired, self)
+
+    def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
+        yield review_bytes(plan, desired.currency, spreadsheet_safe=self.settings.spreadsheet_safe)
+
+
+__all__ = ["EtsyAdapter", "EtsySettings"]

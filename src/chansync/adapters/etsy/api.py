@@ -1,0 +1,215 @@
+"""Applying price and quantity changes through Etsy's Open API v3, where a listing's inventory is replaced whole.
+
+The contract, with its sources:
+
+- Every request carries ``x-api-key`` (the app's keystring) and ``Authorization: Bearer`` with an OAuth 2 token of
+  scope ``listings_r`` / ``listings_w`` (https://developers.etsy.com/documentation/tutorials/listings).
+- Price and quantity live only in the inventory; ``updateListing`` ignores them since 2022
+  (https://github.com/etsy/open-api/releases, 3.0.0 general release 2022-06-06).
+- ``GET /v3/application/listings/{listing_id}/inventory`` reads a listing's products and offerings
+  (https://developers.etsy.com/documentation/reference#operation/getListingInventory);
+  ``PUT`` on the same path (``updateListingInventory``) **replaces the whole inventory**: a product left out is
+  deleted (section 7 of the channel reference), so chansync sends every product of the listing, changed or not,
+  with its property values and the ``price_on_property`` / ``quantity_on_property`` / ``sku_on_property`` lists.
+- The download has no listing id, so the shop's active listings are listed first
+  (``GET /v3/application/shops/{shop_id}/listings/active``, ``limit`` at most 100 with ``offset``:
+  https://developers.etsy.com/documentation/reference#operation/findAllActiveListingsByShop).
+
+A price or quantity that does not vary by property is one value for every product of the listing: a change to one
+SKU's would change its siblings', so it is refused for that SKU with the reason. Titles and descriptions are not
+part of the inventory; they are left to the review file. Not wired to ``chansync push`` yet (an ``etsy_api``
+upload type is needed in the config, and push must build a client for it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ...diff import DELIST, LISTED, UPDATE, Plan
+from ...errors import TransportError
+from ...fields import Field
+from ...transports.http import HttpClient
+from ..base import OnApplied
+
+PAGE = 100  # the documented maximum of ``limit`` on the listings call
+PRICE, QUANTITY = Field.PRICE.value, Field.QUANTITY.value
+
+
+@dataclass
+class Change:
+    """What to set on one SKU: price in cents and/or quantity; ``delist``: quantity 0, recorded as delisted."""
+
+    sku: str
+    price: int | None = None
+    quantity: int | None = None
+    delist: bool = False
+
+
+@dataclass
+class Listing:
+    listing_id: int
+    inventory: dict[str, Any]
+    changes: list[Change] = field(default_factory=list)
+
+
+def changes_of(plan: Plan) -> dict[str, Change]:
+    """{SKU: change} for the plan's price and quantity updates and its delists (absolute values)."""
+    wanted = plan.desired
+    changed: dict[str, set[str]] = {}
+    for key, name in zip(plan.changes["key"].tolist(), plan.changes["field"].tolist(), strict=True):
+        changed.setdefault(str(key), set()).add(str(name))
+    out: dict[str, Change] = {}
+    for key in map(str, plan.keys(UPDATE)):
+        fields = changed.get(key, set())
+        change = Change(key)
+        if PRICE in fields and key in wanted.index and PRICE in wanted.columns:
+            change.price = _int(wanted.at[key, PRICE])
+        if (QUANTITY in fields or LISTED in fields) and key in wanted.index and QUANTITY in wanted.columns:
+            change.quantity = _int(wanted.at[key, QUANTITY])
+        if change.price is not None or change.quantity is not None:
+            out[key] = change
+    for key in map(str, plan.keys(DELIST)):
+        out[key] = Change(key, quantity=0, delist=True)
+    return out
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return None if value is None or value != value else int(value)  # NA and NaN are unknown
+    except (TypeError, ValueError):
+        return None
+
+
+def active_listing_ids(client: HttpClient, shop_id: str) -> Iterator[int]:
+    offset = 0
+    while True:
+        page = client.request(
+            "GET", f"shops/{shop_id}/listings/active", params={"limit": PAGE, "offset": offset}, expect_json=True
+        ).json()
+        results = page.get("results") or []
+        for listing in results:
+            yield int(listing["listing_id"])
+        offset += len(results)
+        if not results or offset >= int(page.get("count") or 0):
+            return
+
+
+def products_of(inventory: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for p in inventory.get("products") or [] if not p.get("is_deleted")]
+
+
+def writable(inventory: dict[str, Any], changes: dict[str, Change]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The PUT body for a listing: every product as it is, with ``changes`` applied; {SKU: reason} for the changes
+    that cannot be made on their own (nothing of those is sent)."""
+    products = products_of(inventory)
+    skus = [str(p.get("sku") or "") for p in products]
+    refused = _refused(inventory, skus, changes)
+    body_products = []
+    for sku, product in zip(skus, products, strict=True):
+        change = changes.get(sku) if sku not in refused else None
+        offerings = []
+        for offering in product.get("offerings") or []:
+            if offering.get("is_deleted"):
+                continue
+            price = _money(offering.get("price"))
+            quantity = int(offering.get("quantity") or 0)
+            if change is not None and change.price is not None:
+                price = Decimal(change.price) / 100
+            if change is not None and change.quantity is not None:
+                quantity = change.quantity
+            enabled = bool(offering.get("is_enabled", True))
+            offerings.append({"price": float(price), "quantity": quantity, "is_enabled": enabled})
+        values = [_property(v) for v in product.get("property_values") or []]
+        body_products.append({"sku": sku, "property_values": values, "offerings": offerings})
+    body = {
+        "products": body_products,
+        "price_on_property": list(inventory.get("price_on_property") or []),
+        "quantity_on_property": list(inventory.get("quantity_on_property") or []),
+        "sku_on_property": list(inventory.get("sku_on_property") or []),
+    }
+    return body, refused
+
+
+def _refused(inventory: dict[str, Any], skus: list[str], changes: dict[str, Change]) -> dict[str, str]:
+    """A price or quantity that does not vary by property is one value for all products: it can change only when
+    every product of the listing is set to the same new value."""
+    refused: dict[str, str] = {}
+    if len(skus) < 2:
+        return refused
+    for name, on_property in (("price", "price_on_property"), ("quantity", "quantity_on_property")):
+        if inventory.get(on_property):
+            continue
+        new = [getattr(changes[s], name) if s in changes else None for s in skus]
+        if all(v is None for v in new) or (None not in new and len(set(new)) == 1):
+            continue
+        for sku in skus:
+            if sku in changes and getattr(changes[sku], name) is not None:
+                refused[sku] = f"Etsy holds one {name} for all of this listing's variations"
+    return refused
+
+
+def _money(price: Any) -> Decimal:
+    """An offering's price as read (``{"amount": 1999, "divisor": 100}``) in currency units."""
+    if isinstance(price, dict):
+        return Decimal(int(price.get("amount") or 0)) / Decimal(int(price.get("divisor") or 100))
+    return Decimal(str(price or 0))
+
+
+def _property(value: dict[str, Any]) -> dict[str, Any]:
+    keys = ("property_id", "value_ids", "scale_id", "property_name", "values")
+    return {k: value.get(k) for k in keys if k in value}
+
+
+def apply_plan(plan: Plan, client: HttpClient, applied: OnApplied, shop_id: str) -> dict[str, str]:
+    """Send each changed listing's whole inventory; {SKU: reason} for what was not applied. Raises
+    :class:`TransportError` naming every SKU not yet done when a failure would hit them all."""
+    changes = changes_of(plan)
+    if not changes:
+        return {}
+    listings: list[Listing] = []
+    found: set[str] = set()
+    skus = tuple(changes)
+    try:
+        for listing_id in active_listing_ids(client, shop_id):
+            inventory = client.request("GET", f"listings/{listing_id}/inventory", expect_json=True, skus=skus).json()
+            mine = [changes[s] for s in (str(p.get("sku") or "") for p in products_of(inventory)) if s in changes]
+            if mine:
+                listings.append(Listing(listing_id, inventory, mine))
+                found.update(c.sku for c in mine)
+    except TransportError as error:
+        raise TransportError(error.message, retriable=error.retriable, skus=skus, hint=error.hint) from None
+    failed = {s: "no active Etsy listing has this SKU" for s in changes if s not in found}
+    for position, listing in enumerate(listings):
+        wanted = {c.sku: c for c in listing.changes}
+        body, refused = writable(listing.inventory, wanted)
+        failed.update(refused)
+        done = [c for c in listing.changes if c.sku not in refused]
+        if not done:
+            continue
+        keys = tuple(c.sku for c in listing.changes)
+        try:
+            client.request("PUT", f"listings/{listing.listing_id}/inventory", json=body, expect_json=True, skus=keys)
+        except TransportError as error:
+            if not error.retriable and "HTTP 401" not in error.message:  # a refusal of this listing alone
+                failed.update({c.sku: f"Etsy refused the inventory: {error.message}" for c in done})
+                continue
+            undone = [*failed, *(c.sku for rest in listings[position:] for c in rest.changes)]
+            raise TransportError(
+                error.message, retriable=error.retriable, skus=tuple(undone), hint=error.hint
+            ) from None
+        applied([{"key": c.sku, "set": _sets(c)} for c in done])
+    return failed
+
+
+def _sets(change: Change) -> dict[str, Any]:
+    sets: dict[str, Any] = {}
+    if change.price is not None:
+        sets[PRICE] = change.price
+    if change.quantity is not None:
+        sets[QUANTITY] = change.quantity
+    if change.delist:
+        sets[LISTED] = False
+    return sets
