@@ -202,6 +202,12 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class StockFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
 @app.command()
 @handles_errors
 def diff(
@@ -339,6 +345,74 @@ def _push_prepared(
         console.print("nothing was changed")
         raise typer.Exit(int(ExitCode.OK))
     return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run)
+
+
+@app.command()
+@handles_errors
+def log(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many runs, newest first.")] = 20,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """The runs, newest first: when, what, each channel's outcome (done, refused, failed, dry run) and why."""
+    import json
+
+    from .push import peek_state
+    from .render.push import run_line
+
+    state = peek_state(_load(config))
+    runs = state.runs(limit) if state is not None else []
+    if format is OutputFormat.json:
+        _emit(json.dumps({"schema": "chansync.log/1", "runs": runs}, ensure_ascii=False, default=str) + "\n", None)
+        return
+    console = _stdout()
+    if not runs:
+        console.print("no runs yet: `chansync push` records each run here")
+        return
+    for run in runs:
+        console.print(run_line(run), markup=False)
+        for channel in run["channels"]:
+            counts = ", ".join(f"{k} {v}" for k, v in channel["counts"].items() if v and k != "unchanged")
+            fields = ", ".join(f"{k} {v}" for k, v in channel["fields"].items())
+            detail = "; ".join(p for p in (counts, f"fields: {fields}" if fields else "", channel["reason"]) if p)
+            console.print(f"    {channel['channel']}: {channel['status']}" + (f" ({detail})" if detail else ""),
+                          markup=False)  # fmt: skip
+
+
+@app.command()
+@handles_errors
+def stock(
+    skus: Annotated[list[str] | None, typer.Argument(help="Only these SKUs.", show_default=False)] = None,
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    format: Annotated[StockFormat, typer.Option("--format", "-f", help="text, json or csv.")] = None,  # type: ignore[assignment]
+) -> None:
+    """Per SKU: the master count, units sold per channel since it, what is available, and what each channel gets."""
+    import json
+
+    from .push import peek_state
+    import pandas as pd
+
+    from .state.views import stock_table
+
+    loaded = _load(config)
+    table = stock_table(loaded, peek_state(loaded), skus or None)
+    shown = format or StockFormat.text
+    if shown is StockFormat.json:
+        records = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in table.to_dict(orient="records")]
+        _emit(json.dumps({"schema": "chansync.stock/1", "items": records}, ensure_ascii=False, default=int) + "\n",
+              None)  # fmt: skip
+        return
+    if shown is StockFormat.csv:
+        _emit(table.to_csv(index=False), None)
+        return
+    from rich.table import Table
+
+    grid = Table(box=None, header_style="dim", pad_edge=False, padding=(0, 1))
+    for column in table.columns:
+        grid.add_column(str(column), justify="left" if column == "sku" else "right")
+    for row in table.astype("string").fillna("?").itertuples(index=False):
+        grid.add_row(*(str(v) for v in row))
+    _stdout().print(grid)
 
 
 @app.command()

@@ -177,7 +177,8 @@ class ChannelReader:
             self.failed[name] = error.message
             return
         base = self.state.base(name) if self.state is not None else None
-        issues = export_duplicates(adapter, current)
+        said = any(len(i) and (i["code"] == CHANNEL_DUPLICATE_KEY.code).any() for i in current.issues)
+        issues = [] if said else export_duplicates(adapter, current)  # unless its reader said so already
         taken = export_time(self.config, adapter)
         if base is not None and taken is not None and taken < base.pushed_at:
             current = stand_in(current, base)

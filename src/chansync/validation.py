@@ -13,7 +13,7 @@ from .catalog import Catalog, read_master
 from .channel_rules import desired_state, mark_skips, unknown_locations
 from .config import LoadedConfig
 from .errors import MissingColumnError
-from .issues import Report
+from .issues import Report, Severity, define, frame_of
 from .rules import check_catalog
 
 
@@ -35,6 +35,25 @@ class Validation:
     @property
     def ok(self) -> bool:
         return self.report.ok
+
+
+MASTER_OPEN = define(
+    "master-open-in-excel",
+    Severity.WARNING,
+    "The master workbook is open in Excel: it is read as last saved, without unsaved edits.",
+)
+
+
+def _open_in_excel(config: LoadedConfig) -> list[pd.DataFrame]:
+    from .writeback import open_in_excel
+
+    path = config.path_of(config.master.file, "master.file", must_exist=False)
+    owner = open_in_excel(path)
+    if owner is None:
+        return []
+    return [frame_of(MASTER_OPEN, file=config.display_path(path),
+                     message=f"The workbook is open in Excel ({owner.name} beside it): chansync reads it as last "
+                     "saved; edits not yet saved are not included.")]  # fmt: skip
 
 
 def validate(
@@ -71,6 +90,7 @@ def validate(
             report.add(error.issues)
         return Validation(report.strict() if strict else report, None)
     report = check_catalog(catalog, config.master.limits)
+    report.add(_open_in_excel(config))
     report.stats["files"] = 1 + int(catalog.stock is not None and catalog.stock.source.file != catalog.source.file)
     if strict:
         report = report.strict()
