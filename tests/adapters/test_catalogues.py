@@ -202,3 +202,25 @@ def test_the_channels_own_rules_are_placed_in_the_master(tmp_path: Path) -> None
     assert ("google-id-too-long", "L" * 51, "google", 7, "sku") in found
     assert ("meta-title-cut", "LONG-1", "meta", 6, "title") not in found  # 160 is within Meta's 200
     assert ("channel-required-value", "OK-1", "meta", 2, "description") in found  # Meta needs a description
+
+
+def test_google_needs_a_description_and_meta_a_brand(tmp_path: Path) -> None:
+    """Google's product data specification requires a description; Meta's catalogue fields require a brand."""
+    (tmp_path / "master.csv").write_text(
+        "sku,title,description,price,image_url,product_url,brand,quantity\n"
+        "FULL-1,Vaas,Een blauwe vaas,1.00,https://x.test/1.jpg,https://x.test/1,Merk,1\n"
+        "NODESC-1,Kaars,,1.00,https://x.test/2.jpg,https://x.test/2,Merk,1\n"
+        "NOBRAND-1,Lamp,Een lamp,1.00,https://x.test/3.jpg,https://x.test/3,,1\n",
+        encoding="utf-8",
+    )
+    write_config(
+        tmp_path, {"file": "master.csv"}, {"google": {"adapter": "google_merchant"}, "meta": {"adapter": "meta"}}
+    )
+    result = validate(load_config(tmp_path / "channels.yaml", env={}))
+    report = result.report.frame
+    required = report[report["code"].eq("channel-required-value")]
+    found = {(r.sku, r.channel, r.row, r.column, r.severity) for r in required.itertuples()}
+    assert ("NODESC-1", "google", 3, "description", "error") in found
+    assert ("NOBRAND-1", "meta", 4, "brand", "error") in found
+    assert not [f for f in found if f[0] == "FULL-1"]
+    assert ("NOBRAND-1", "google", 4, "brand", "error") not in found  # Google asks a brand only with a GTIN/MPN

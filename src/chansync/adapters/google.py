@@ -53,6 +53,10 @@ class GoogleMerchantAdapter(CatalogueAdapter):
     title = "Google Merchant Center"
     Settings = GoogleSettings
     feed_suffix = ".xml"
+    #: Google's product data specification lists ``description`` among the attributes every product needs
+    #: (https://support.google.com/merchants/answer/7052112, "Basic product data"): an item without one is
+    #: disapproved, so it is a channel error here rather than a surprise in Merchant Center.
+    required = (*CatalogueAdapter.required, Field.DESCRIPTION)
     limits: ClassVar[tuple[tuple[Field, int, IssueCode], ...]] = (
         (Field.SKU, 50, ID_TOO_LONG),
         (Field.TITLE, 150, TITLE_TOO_LONG),

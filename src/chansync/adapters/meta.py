@@ -37,7 +37,10 @@ class MetaAdapter(CatalogueAdapter):
     title = "Meta catalogue"
     Settings = FeedSettings
     fields = (*CatalogueAdapter.fields, Field.QUANTITY)
-    required = (*CatalogueAdapter.required, Field.DESCRIPTION)
+    #: Meta's catalogue field reference lists ``description`` and ``brand`` among the required fields
+    #: (https://developers.facebook.com/docs/commerce-platform/catalog/fields). A GTIN or MPN does not stand in for
+    #: the brand: with an identifier but no brand the item is ``catalogue-brand-missing`` already.
+    required = (*CatalogueAdapter.required, Field.DESCRIPTION, Field.BRAND)
     availability_words: ClassVar[dict[str, str]] = {
         IN_STOCK: "in stock",
         OUT_OF_STOCK: "out of stock",
