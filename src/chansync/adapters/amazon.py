@@ -8,7 +8,9 @@ so chansync treats it as unknown and never writes it.
 
 Writing: a ``JSON_LISTINGS_FEED`` (Listings Feed schema 2.0) of ``PATCH`` messages, one per listing that changes,
 holding only what changed: the price as ``purchasable_offer`` (a JSON number written from the cents, never through
-a binary float) and the stock as ``fulfillment_availability``. A delisted listing has its stock set to 0; chansync
+a binary float) and the stock as ``fulfillment_availability``. Both are ``merge`` patches that name only the offer's
+selectors and the one value that changes, so whatever the seller set elsewhere (sale and business prices, minimum
+and maximum prices, handling time, restock date) stays as it is; a ``replace`` would drop it. A delisted listing has its stock set to 0; chansync
 never deletes a listing. chansync cannot create Amazon listings (a new listing needs a product type and attributes
 the master does not hold): products Amazon lacks are reported as skipped. A feed holds at most
 ``messages_per_feed`` messages; more are split over several files (``amazon.json``, ``amazon-2.json``, ...).
@@ -225,20 +227,42 @@ def patch_messages(plan: Plan, settings: AmazonSettings, currency: str) -> list[
     for sku, new_price_text, new_stock_text in rows.itertuples():  # only the listings that change
         patches: list[dict[str, Any]] = []
         if new_price_text:
-            offer = {
-                "marketplace_id": settings.marketplace_id,
-                "currency": currency,
-                "our_price": [{"schedule": [{"value_with_tax": Number(new_price_text)}]}],
-            }
-            patches.append({"op": "replace", "path": "/attributes/purchasable_offer", "value": [offer]})
+            patches.append(price_patch(settings.marketplace_id, currency, new_price_text))
         if new_stock_text:
-            availability = {"fulfillment_channel_code": settings.fulfillment_channel_code,
-                            "quantity": int(new_stock_text)}  # fmt: skip
-            patches.append({"op": "replace", "path": "/attributes/fulfillment_availability", "value": [availability]})
+            patches.append(stock_patch(settings.fulfillment_channel_code, int(new_stock_text)))
         messages.append(
             {"sku": str(sku), "operationType": "PATCH", "productType": settings.product_type, "patches": patches}
         )
     return messages
+
+
+#: The ``audience`` selector of the offer chansync prices: every buyer (Amazon's default; ``B2B`` is the business
+#: offer, which chansync leaves alone).
+AUDIENCE_ALL = "ALL"
+
+
+def price_patch(marketplace_id: str, currency: str, price: str) -> dict[str, Any]:
+    """A ``merge`` of the offer's ``our_price`` only.
+
+    Amazon identifies an offer in ``purchasable_offer`` by its selectors ``marketplace_id``, ``currency`` and
+    ``audience`` and updates its sub-attributes one by one without recreating the offer
+    (https://developer-docs.amazon.com/sp-api/docs/manage-purchasable-offer); the ``merge`` op exists in the
+    Listings Items API and in ``JSON_LISTINGS_FEED`` since June 2025
+    (https://developer-docs.amazon.com/sp-api/changelog/update-listings-items-v2021-08-01-api-and-json_listing_feed-now-include-a-json-patch-merge-operation).
+    A ``replace`` would drop the sale price, minimum and maximum prices and business prices set elsewhere.
+    """
+    offer = {"marketplace_id": marketplace_id, "currency": currency, "audience": AUDIENCE_ALL,
+             "our_price": [{"schedule": [{"value_with_tax": Number(price)}]}]}  # fmt: skip
+    return {"op": "merge", "path": "/attributes/purchasable_offer", "value": [offer]}
+
+
+def stock_patch(channel_code: str, quantity: int) -> dict[str, Any]:
+    """A ``merge`` of the quantity only: Amazon's example for changing stock names the selector
+    ``fulfillment_channel_code`` and ``quantity`` and keeps ``lead_time_to_ship_max_days`` and ``restock_date``
+    (https://developer-docs.amazon.com/sp-api/docs/merge-a-listing; message 5 of
+    amzn/selling-partner-api-models ``schemas/feeds/listings-feed-schema-v2.example.json``)."""
+    availability = {"fulfillment_channel_code": channel_code, "quantity": quantity}
+    return {"op": "merge", "path": "/attributes/fulfillment_availability", "value": [availability]}
 
 
 # --- the processing report --------------------------------------------------------------------------------------
