@@ -427,4 +427,6 @@ def test_a_patch_changes_only_the_price_or_the_quantity(sample: ChannelPlan) -> 
     for patch in [*messages["KT-2002"], *messages["BR-3001"]]:
         value = patch["value"][0]
         assert patch["op"] == "merge" and set(value) in (
-            {"marketplace_id", "currency", "audience", "our_price"}, {"fulfillment_channel_code", "quantity"})
+            {"marketplace_id", "currency", "audience", "our_price"},
+            {"fulfillment_channel_code", "quantity"},
+        )

@@ -10,10 +10,11 @@ Writing: a ``JSON_LISTINGS_FEED`` (Listings Feed schema 2.0) of ``PATCH`` messag
 holding only what changed: the price as ``purchasable_offer`` (a JSON number written from the cents, never through
 a binary float) and the stock as ``fulfillment_availability``. Both are ``merge`` patches that name only the offer's
 selectors and the one value that changes, so whatever the seller set elsewhere (sale and business prices, minimum
-and maximum prices, handling time, restock date) stays as it is; a ``replace`` would drop it. A delisted listing has its stock set to 0; chansync
-never deletes a listing. chansync cannot create Amazon listings (a new listing needs a product type and attributes
-the master does not hold): products Amazon lacks are reported as skipped. A feed holds at most
-``messages_per_feed`` messages; more are split over several files (``amazon.json``, ``amazon-2.json``, ...).
+and maximum prices, handling time, restock date) stays as it is; a ``replace`` would drop it. A delisted listing
+has its stock set to 0; chansync never deletes a listing. chansync cannot create Amazon listings (a new listing
+needs a product type and attributes the master does not hold): products Amazon lacks are reported as skipped. A
+feed holds at most ``messages_per_feed`` messages; more are split over several files (``amazon.json``,
+``amazon-2.json``, ...).
 
 The processing report Amazon returns for a feed is read by :func:`read_processing_report` (one row per issue) and
 :func:`message_results` (per message: accepted, accepted with warnings, or invalid).
