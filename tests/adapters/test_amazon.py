@@ -430,3 +430,12 @@ def test_a_patch_changes_only_the_price_or_the_quantity(sample: ChannelPlan) -> 
             {"marketplace_id", "currency", "audience", "our_price"},
             {"fulfillment_channel_code", "quantity"},
         )
+
+
+def test_a_report_without_quantity_or_price_leaves_them_uncompared(tmp_path: Path) -> None:
+    frame = pd.read_csv(EXPORT, sep="\t", dtype=str, keep_default_na=False)
+    export = tmp_path / "listings.txt"
+    frame.drop(columns=["quantity", "item-name"]).to_csv(export, sep="\t", index=False)
+    channel = sample_plan(tmp_path, export)
+    assert not {"quantity", "title"} & set(channel.plan.current.columns)
+    assert set(channel.plan.changes["field"]) <= {"price", "listed"}

@@ -255,3 +255,17 @@ def test_the_sample_export_is_what_the_tool_writes(tmp_path: Path) -> None:
     from tools.marketplace_exports import write_bol
 
     assert write_bol(tmp_path).read_bytes() == EXPORT.read_bytes()
+
+
+def test_an_export_without_a_column_compares_nothing_for_that_field(tmp_path: Path) -> None:
+    """An offer export without referenceCode, conditionName and stockAmount says nothing about SKU, condition or
+    stock: the state has no such columns, so the plan changes none of them (only what the export shows)."""
+    frame = pd.read_csv(EXPORT, dtype=str, keep_default_na=False)
+    export = tmp_path / "narrow.csv"
+    frame.drop(columns=["referenceCode", "conditionName", "stockAmount"]).to_csv(export, index=False)
+    state = adapter().read_export(export, "narrow.csv")
+    assert not {"sku", "condition", "quantity"} & set(state.frame.columns)
+    assert {"gtin", "price", "offer_id"} <= set(state.frame.columns)
+    channel = sample_plan(tmp_path, export)
+    assert set(channel.plan.changes["field"]) <= {"price", "listed"}
+    assert channel.plan.changes["field"].eq("price").any()

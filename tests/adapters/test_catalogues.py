@@ -224,3 +224,20 @@ def test_google_needs_a_description_and_meta_a_brand(tmp_path: Path) -> None:
     assert ("NOBRAND-1", "meta", 4, "brand", "error") in found
     assert not [f for f in found if f[0] == "FULL-1"]
     assert ("NOBRAND-1", "google", 4, "brand", "error") not in found  # Google asks a brand only with a GTIN/MPN
+
+
+def test_absent_export_columns_are_absent_from_the_state(tmp_path: Path) -> None:
+    """Google's and Meta's readers give a field no column when the export has none (nothing to compare)."""
+    export = tmp_path / "meta.csv"
+    export.write_text("id,title,price,availability\nA-1,Vaas,9.95 EUR,in stock\n", encoding="utf-8")
+    frame = meta().read_export(export, "meta.csv").frame
+    assert {"sku", "title", "price", "currency", "availability"} <= set(frame.columns)
+    assert not {"quantity", "description", "brand", "gtin", "additional_image_urls"} & set(frame.columns)
+    rss = tmp_path / "google.xml"
+    rss.write_text(
+        f'<rss version="2.0" xmlns:g="{G}"><channel><item><g:id>A-1</g:id><g:title>Vaas</g:title></item>'
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    frame = google().read_export(rss, "google.xml").frame
+    assert {"sku", "title"} <= set(frame.columns) and not {"price", "currency", "description"} & set(frame.columns)

@@ -150,15 +150,19 @@ def read_listings(export: Export) -> pd.DataFrame:
     text = export.text
     frame = pd.DataFrame(index=text.index)
     frame[Field.SKU.value] = export.get(Field.SKU.value)
-    frame[Field.TITLE.value] = export.get(Field.TITLE.value)
     for name in (ASIN, LISTING_ID, PRODUCT_ID, PRODUCT_ID_TYPE, OPEN_DATE):
         frame[name] = export.get(name)
-    frame[Field.PRICE.value] = export.parse(Field.PRICE).astype("Int64")
+    # A field the report has no column for gets no column either, so the plan does not compare it.
+    if export.has(Field.TITLE):
+        frame[Field.TITLE.value] = export.get(Field.TITLE.value)
+    if export.has(Field.PRICE):
+        frame[Field.PRICE.value] = export.parse(Field.PRICE).astype("Int64")
     fulfilment = export.get(FULFILMENT)
     by_amazon = fulfilled_by_amazon(fulfilment)
     frame[FULFILMENT] = fulfilment.where(columns.filled(fulfilment), MERCHANT_FULFILLED)
-    quantity = export.parse(Field.QUANTITY) if export.has(Field.QUANTITY) else pd.Series(pd.NA, index=text.index)
-    frame[Field.QUANTITY.value] = quantity.astype("Int64").mask(by_amazon)  # Amazon's own count: unknown here
+    if export.has(Field.QUANTITY):
+        quantity = export.parse(Field.QUANTITY).astype("Int64")
+        frame[Field.QUANTITY.value] = quantity.mask(by_amazon)  # Amazon's own count: unknown here
     frame[FIXED] = pd.Series("", index=text.index, dtype="str").mask(by_amazon, Field.QUANTITY.value)
     status = columns.lower(export.get(AMAZON_STATUS, "active"))
     frame[AMAZON_STATUS] = status

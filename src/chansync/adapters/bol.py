@@ -178,23 +178,28 @@ def read_offers(export: Export) -> pd.DataFrame:
         )
     frame[Field.GTIN.value] = ean
     frame[OFFER_ID] = export.get(OFFER_ID)
-    frame[Field.SKU.value] = export.get(Field.SKU.value)
-    frame[Field.PRICE.value] = export.parse(Field.PRICE).astype("Int64")
+    # A field the export has no column for gets no column either, so the plan does not compare it.
+    if export.has(Field.SKU):
+        frame[Field.SKU.value] = export.get(Field.SKU.value)
+    if export.has(Field.PRICE):
+        frame[Field.PRICE.value] = export.parse(Field.PRICE).astype("Int64")
     fulfilment = columns.upper(export.get(FULFILMENT))
     frame[FULFILMENT] = fulfilment.where(columns.filled(fulfilment), BY_RETAILER)
     by_bol = frame[FULFILMENT].eq(BY_BOL)
-    quantity = export.parse(Field.QUANTITY) if export.has(Field.QUANTITY) else pd.Series(pd.NA, index=text.index)
-    frame[Field.QUANTITY.value] = quantity.astype("Int64").mask(by_bol)  # bol's own count: unknown here
+    if export.has(Field.QUANTITY):
+        quantity = export.parse(Field.QUANTITY).astype("Int64")
+        frame[Field.QUANTITY.value] = quantity.mask(by_bol)  # bol's own count: unknown here
     frame[FIXED] = pd.Series("", index=text.index, dtype="str").mask(by_bol, Field.QUANTITY.value)
-    condition_name = columns.upper(export.get(BOL_CONDITION))
-    condition_name = condition_name.where(columns.filled(condition_name), "NEW")  # bol's default condition
-    frame[BOL_CONDITION] = condition_name
-    condition, unknown = columns.map_few(condition_name, CONDITIONS_READ)
-    if unknown.any():
-        export.unreadable(
-            unknown, condition_name, BOL_CONDITION, Field.CONDITION, "The channel's condition", "cannot be read."
-        )
-    frame[Field.CONDITION.value] = condition
+    if export.has(BOL_CONDITION):
+        condition_name = columns.upper(export.get(BOL_CONDITION))
+        condition_name = condition_name.where(columns.filled(condition_name), "NEW")  # bol's default condition
+        frame[BOL_CONDITION] = condition_name
+        condition, unknown = columns.map_few(condition_name, CONDITIONS_READ)
+        if unknown.any():
+            export.unreadable(
+                unknown, condition_name, BOL_CONDITION, Field.CONDITION, "The channel's condition", "cannot be read."
+            )
+        frame[Field.CONDITION.value] = condition
     on_hold = columns.lower(export.get(ON_HOLD, "false")).eq("true")
     frame[ON_HOLD] = on_hold
     frame[LIVE] = ~on_hold

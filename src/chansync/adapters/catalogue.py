@@ -168,8 +168,10 @@ class CatalogueAdapter(Adapter):
             field_ = attribute.field
             name = field_.value
             if not export.has(name):
-                frame[name] = pd.Series(pd.NA, index=frame.index, dtype="object")
-            elif field_ in (Field.PRICE, Field.SALE_PRICE):
+                if field_ is self.key:  # a feed without items has no columns; the key column is always there
+                    frame[name] = pd.Series(pd.NA, index=frame.index, dtype="str")
+                continue  # no column in the export, none in the state: the plan does not compare it
+            if field_ in (Field.PRICE, Field.SALE_PRICE):
                 text = export.get(name)
                 if field_ is Field.PRICE:
                     currency = columns.replace(text, r".*?([A-Za-z]{3})\s*$|.*", r"\1")
@@ -180,8 +182,6 @@ class CatalogueAdapter(Adapter):
                 frame[name] = export.get(name)
             else:
                 frame[name] = export.parse(field_)
-        if Field.CURRENCY.value not in frame.columns:
-            frame[Field.CURRENCY.value] = pd.NA
         frame[LIVE] = True
         frame[ROW] = export.text[ROW]
         return frame
