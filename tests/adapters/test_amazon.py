@@ -439,3 +439,14 @@ def test_a_report_without_quantity_or_price_leaves_them_uncompared(tmp_path: Pat
     channel = sample_plan(tmp_path, export)
     assert not {"quantity", "title"} & set(channel.plan.current.columns)
     assert set(channel.plan.changes["field"]) <= {"price", "listed"}
+
+
+def test_a_sku_twice_in_the_report_is_a_located_warning(tmp_path: Path) -> None:
+    lines = EXPORT.read_text(encoding="utf-8").splitlines(keepends=True)
+    export = tmp_path / "twice.txt"
+    export.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    channel = sample_plan(tmp_path, export)
+    issues = channel.issues if isinstance(channel.issues, pd.DataFrame) else pd.concat(channel.issues)
+    found = issues[issues["code"].eq("channel-duplicate-key")]
+    assert found["row"].tolist() == [2, len(lines) + 1] and set(found["column"]) == {"seller-sku"}
+    assert set(found["severity"]) == {"warning"}

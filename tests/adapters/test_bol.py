@@ -269,3 +269,19 @@ def test_an_export_without_a_column_compares_nothing_for_that_field(tmp_path: Pa
     channel = sample_plan(tmp_path, export)
     assert set(channel.plan.changes["field"]) <= {"price", "listed"}
     assert channel.plan.changes["field"].eq("price").any()
+
+
+def test_an_ean_twice_in_the_export_is_a_located_warning(tmp_path: Path) -> None:
+    lines = EXPORT.read_text(encoding="utf-8").splitlines(keepends=True)
+    export = tmp_path / "twice.csv"
+    again = lines[1].replace(",NEW,NEW,", ",GOOD,SECONDHAND,").replace("eda99aad", "0000aaad")
+    export.write_text("".join([*lines, again]), encoding="utf-8")
+    state = adapter().read_export(export, "twice.csv")
+    issues = pd.concat(state.issues)
+    found = issues[issues["code"].eq("channel-duplicate-key")]
+    ean_ = lines[1].split(",")[1]
+    last = len(lines) + 1  # the appended line's row in the file (the header is row 1)
+    assert found["row"].tolist() == [2, last] and set(found["severity"]) == {"warning"}
+    assert set(found["value"]) == {ean_} and set(found["column"]) == {"ean"} and set(found["file"]) == {"twice.csv"}
+    assert found["message"].str.contains(f"rows 2, {last}", regex=False).all()
+    sample_plan(tmp_path, export)  # the plan is still made (the diff decides what to do with the key)

@@ -241,3 +241,15 @@ def test_absent_export_columns_are_absent_from_the_state(tmp_path: Path) -> None
     )
     frame = google().read_export(rss, "google.xml").frame
     assert {"sku", "title"} <= set(frame.columns) and not {"price", "currency", "description"} & set(frame.columns)
+
+
+def test_an_id_twice_in_a_catalogue_export_is_a_located_warning(tmp_path: Path) -> None:
+    export = tmp_path / "meta.csv"
+    export.write_text("id,title\nA-1,Vaas\nB-1,Kaars\nA-1,Vaas blauw\n", encoding="utf-8")
+    issues = pd.concat(meta().read_export(export, "meta.csv").issues)
+    found = issues[issues["code"].eq("channel-duplicate-key")]
+    assert found[["row", "value", "column", "severity"]].values.tolist() == [
+        [2, "A-1", "id", "warning"],
+        [4, "A-1", "id", "warning"],
+    ]
+    assert found["message"].str.contains("rows 2, 4", regex=False).all()

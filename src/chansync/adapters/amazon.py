@@ -150,6 +150,7 @@ def read_listings(export: Export) -> pd.DataFrame:
     text = export.text
     frame = pd.DataFrame(index=text.index)
     frame[Field.SKU.value] = export.get(Field.SKU.value)
+    export.duplicates(frame[Field.SKU.value], Field.SKU.value, Field.SKU, "seller SKU")
     for name in (ASIN, LISTING_ID, PRODUCT_ID, PRODUCT_ID_TYPE, OPEN_DATE):
         frame[name] = export.get(name)
     # A field the report has no column for gets no column either, so the plan does not compare it.

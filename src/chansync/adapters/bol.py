@@ -177,6 +177,8 @@ def read_offers(export: Export) -> pd.DataFrame:
             unusable, ean, Field.GTIN.value, Field.GTIN, "The channel's EAN", "cannot be read; the offer is left out."
         )
     frame[Field.GTIN.value] = ean
+    # One EAN twice (two conditions are two offers, but chansync keys offers by EAN alone): a located warning.
+    export.duplicates(ean.where(~unusable, ""), Field.GTIN.value, Field.GTIN, "EAN")
     frame[OFFER_ID] = export.get(OFFER_ID)
     # A field the export has no column for gets no column either, so the plan does not compare it.
     if export.has(Field.SKU):

@@ -182,6 +182,7 @@ class CatalogueAdapter(Adapter):
                 frame[name] = export.get(name)
             else:
                 frame[name] = export.parse(field_)
+        export.duplicates(frame[self.key.value], self.key.value, self.key, "id")
         frame[LIVE] = True
         frame[ROW] = export.text[ROW]
         return frame
