@@ -100,6 +100,8 @@ def test_a_newer_export_with_lost_zeros_a_mangled_ean_and_an_unknown_condition(t
     issues = pd.concat(state.issues, ignore_index=True)
     assert issues[["code", "row", "column", "value"]].values.tolist() == [
         ["export-value-invalid", 3, "ean", "8.71E+12"],
+        ["channel-duplicate-key", 2, "ean", "0036000291452"],  # one EAN in two offers once its zeros are back
+        ["channel-duplicate-key", 5, "ean", "0036000291452"],
         ["export-value-invalid", 6, "conditionName", "BROKEN"],
     ]
 
