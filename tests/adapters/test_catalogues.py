@@ -253,3 +253,13 @@ def test_an_id_twice_in_a_catalogue_export_is_a_located_warning(tmp_path: Path) 
         [4, "A-1", "id", "warning"],
     ]
     assert found["message"].str.contains("rows 2, 4", regex=False).all()
+
+
+def test_the_meta_feed_writes_only_fields_meta_documents(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    channel = sample_channel("meta", monkeypatch)
+    written = write_feed(channel.adapter, channel, channel.plan, tmp_path)[""]
+    header = written.read_text(encoding="utf-8").splitlines()[0].split(",")
+    documented = {"id", "title", "description", "link", "image_link", "additional_image_link", "availability",
+                  "price", "sale_price", "brand", "gtin", "mpn", "condition", "item_group_id", "color", "size",
+                  "product_type", "quantity_to_sell_on_facebook"}  # fmt: skip
+    assert set(header) <= documented and "identifier_exists" not in header

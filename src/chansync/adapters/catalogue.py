@@ -41,7 +41,9 @@ class Attribute:
     field: Field
 
 
-#: Attributes in the order they are written.
+#: Attributes in the order they are written. Each is an attribute of Google's product data specification
+#: (https://support.google.com/merchants/answer/7052112), and Meta reads the same names
+#: (https://developers.facebook.com/docs/commerce-platform/catalog/fields).
 ATTRIBUTES = [
     Attribute("id", Field.SKU),
     Attribute("title", Field.TITLE),
@@ -61,6 +63,8 @@ ATTRIBUTES = [
     Attribute("size", Field.SIZE),
     Attribute("product_type", Field.CATEGORY),
 ]
+#: Google's ``identifier_exists`` (https://support.google.com/merchants/answer/6324478): ``no`` for a product
+#: without GTIN and MPN. Written in Google feeds only; Meta does not document it.
 IDENTIFIER_EXISTS = "identifier_exists"
 
 IDENTIFIER_MISSING = define(
