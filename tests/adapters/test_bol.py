@@ -1,4 +1,4 @@
-"""The bol.com adapter: the offer export, the offers update file it writes, round trips, variants and bol's rules
+"""The bol.com adapter: the offer export, the review file it writes, round trips, variants and bol's rules
 (13-digit EANs, stock at most 999)."""
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def test_fbb_offers_and_bols_own_condition_names_are_kept(tmp_path: Path) -> Non
 
 def test_round_trip_of_the_whole_catalogue(sample: ChannelPlan, tmp_path: Path) -> None:
     files = write_feed(sample.adapter, sample, full_plan(sample), tmp_path)
-    state = adapter().read_export(files[""], "feed")  # the update file reads back as an export
+    state = adapter().read_export(files[""], "feed")  # the review file reads back as an export
     assert len(state.frame) == 39 and not state.issues
     assert_no_changes(sample, state)
 

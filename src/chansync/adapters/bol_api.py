@@ -60,7 +60,7 @@ PRICE, QUANTITY, SKU, CONDITION = Field.PRICE.value, Field.QUANTITY.value, Field
 #: Carried fields that the price and stock endpoints cannot change, and why.
 NOT_SENT = {
     SKU: "the reference (SKU) of an existing offer is not changed through the API; change it in the seller "
-    "dashboard or with the offers update file",
+    "dashboard",
     CONDITION: "bol.com keeps an offer's condition; another condition is another offer, which is not created "
     "through the API",
 }
