@@ -59,8 +59,7 @@ DEFAULT_EXPIRES_IN = 299.0
 PRICE, QUANTITY, SKU, CONDITION = Field.PRICE.value, Field.QUANTITY.value, Field.SKU.value, Field.CONDITION.value
 #: Carried fields that the price and stock endpoints cannot change, and why.
 NOT_SENT = {
-    SKU: "the reference (SKU) of an existing offer is not changed through the API; change it in the seller "
-    "dashboard",
+    SKU: "the reference (SKU) of an existing offer is not changed through the API; change it in the seller dashboard",
     CONDITION: "bol.com keeps an offer's condition; another condition is another offer, which is not created "
     "through the API",
 }
