@@ -124,7 +124,10 @@ class AmazonAdapter(Adapter):
         yield self.documents(desired, plan)[0]
 
     def documents(self, desired: Desired, plan: Plan) -> list[bytes]:
-        """The feed as JSON documents of at most ``messages_per_feed`` messages each (one, possibly empty)."""
+        """The feed as JSON documents of at most ``messages_per_feed`` messages each (one, possibly empty), in the
+        shape of Amazon's listings feed schema 2.0 (amzn/selling-partner-api-models
+        ``schemas/feeds/listings-feed-schema-v2.json``: header ``sellerId``, ``version``, ``issueLocale``; 1 to 10,000
+        messages with ``messageId``, ``sku``, ``operationType``, ``productType``, ``patches``)."""
         settings = self.settings
         messages = patch_messages(plan, settings, desired.currency)
         size = settings.messages_per_feed
