@@ -50,7 +50,9 @@ class FakeBol:
     issued: list[str] = field(default_factory=list)  # every token handed out (to check none leaks)
     revoke_after: int | None = None  # revoke every token once this many offer calls have been applied
     failing: dict[str, str] = field(default_factory=dict)  # offer id or new EAN -> error: 202, PENDING, FAILURE
+    timing_out: set[str] = field(default_factory=set)  # offer ids whose change ends TIMEOUT (not applied)
     pending_reads: int = 1  # reads of a process status that still answer PENDING
+    keep_statuses: bool = True  # False: every process status is gone at once (reads answer 404)
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)  # process status id -> status
     status_reads: int = 0
     refused: list[tuple[int, str]] = field(default_factory=list)  # (status, detail) of every refused call
@@ -118,6 +120,8 @@ class FakeBol:
             offer_id, what = match.groups()
             if offer_id in self.failing:  # bol accepts the call; its process status later says it failed
                 return self._accepted(handler, f"UPDATE_OFFER_{what.upper()}", offer_id, self.failing[offer_id])
+            if offer_id in self.timing_out:  # bol's downstream service did not answer: TIMEOUT, nothing applied
+                return self._accepted(handler, f"UPDATE_OFFER_{what.upper()}", offer_id, timeout=True)
             with self.lock:
                 offer = self.offers.get(offer_id)
                 if offer is None:
@@ -159,7 +163,7 @@ class FakeBol:
                 "detail": detail}  # fmt: skip
         return handler._reply(status, body)
 
-    def _accepted(self, handler: Any, event: str, entity: str, error: str | None = None) -> None:
+    def _accepted(self, handler: Any, event: str, entity: str, error: str | None = None, timeout: bool = False) -> None:
         with self.lock:
             if self.revoke_after is not None and len(self.applied) >= self.revoke_after:
                 self.tokens.clear()
@@ -171,7 +175,14 @@ class FakeBol:
         if event == "CREATE_OFFER":
             del status["entityId"]  # bol names the new offer's id only once it exists (SUCCESS)
         with self.lock:
-            self.statuses[status_id] = {**status, "_reads": 0, "_entity": entity, "_error": error}
+            if self.keep_statuses:
+                self.statuses[status_id] = {
+                    **status,
+                    "_reads": 0,
+                    "_entity": entity,
+                    "_error": error,
+                    "_timeout": timeout,
+                }
         return handler._reply(202, status)
 
     def _process_status(self, handler: Any, method: str, path: str) -> None:
@@ -186,7 +197,9 @@ class FakeBol:
             self.status_reads += 1
             record["_reads"] += 1
             if record["status"] == "PENDING" and record["_reads"] > self.pending_reads:
-                if record["_error"]:
+                if record["_timeout"]:
+                    record["status"] = "TIMEOUT"
+                elif record["_error"]:
                     record["status"], record["errorMessage"] = "FAILURE", record["_error"]
                 else:
                     record["status"] = "SUCCESS"

@@ -507,3 +507,33 @@ def test_a_status_still_pending_after_the_last_check_fails_that_offer() -> None:
         failed = apply_plan(plan, None, client, journal.extend, upload, sleep=waits.append)  # type: ignore[arg-type]
     assert waits == [0.5, 1.0, 2.0, 4.0] and bol.status_reads == 4  # bounded, with a doubling wait
     assert "had not finished the price after 4 checks" in failed[PRICED] and not journal
+
+
+def test_a_timeout_and_an_unreadable_status_fail_their_offer_only() -> None:
+    bol = FakeBol(CLIENT_ID, CLIENT_SECRET)
+    slow = bol.add(PRICED, price="10.00", stock=3, reference="BOL-1")
+    fine = bol.add(ZEROED, price="1.00", stock=3, reference="BOL-2")
+    bol.timing_out.add(slow)
+    keys = [PRICED, ZEROED]
+    current = frame({PRICED: {"offer_id": slow, "fulfilment": "FBR", "quantity": 3, "sku": "BOL-1"},
+                     ZEROED: {"offer_id": fine, "fulfilment": "FBR", "quantity": 3, "sku": "BOL-2"}})  # fmt: skip
+    desired = frame({PRICED: {"sku": "BOL-1", "price": 1250, "quantity": 3},
+                     ZEROED: {"sku": "BOL-2", "price": 150, "quantity": 3}})  # fmt: skip
+    items = pd.DataFrame({"key": keys, "sku": ["BOL-1", "BOL-2"], "outcome": ["update"] * 2, "fields": "price",
+                          "reason": "", "row": pd.array([None, None], dtype="Int64")})  # fmt: skip
+    changes = pd.DataFrame({"key": keys, "sku": ["BOL-1", "BOL-2"], "field": ["price"] * 2, "old": "", "new": ""})
+    plan = Plan("bol", "bol", "gtin", ["price"], items, changes, desired, current)
+    journal: list[Any] = []
+    with serving(bol, Recorder()) as url:
+        client = HttpClient(f"{url}/retailer", policy=RetryPolicy(retries=0, timeout=5), secrets=(CLIENT_SECRET,))
+        upload = Upload(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token_url=f"{url}/token",
+                        url=f"{url}/retailer", status_wait=0.0)  # fmt: skip
+        failed = apply_plan(plan, None, client, journal.extend, upload)  # type: ignore[arg-type]
+        assert failed == {PRICED: "BOL-1: bol.com did not apply the price: its process status is TIMEOUT"}
+        assert journal == [{"key": ZEROED, "set": {"price": 150}}]
+        bol.keep_statuses = False  # bol keeps process statuses for a limited time: one that is gone cannot be read
+        bol.timing_out.clear()
+        journal.clear()
+        failed = apply_plan(plan, None, client, journal.extend, upload)  # type: ignore[arg-type]
+    assert failed.keys() == {PRICED, ZEROED} and not journal  # neither confirmed...
+    assert all("process status cannot be read" in reason and "HTTP 404" in reason for reason in failed.values())
