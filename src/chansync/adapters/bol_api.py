@@ -346,6 +346,7 @@ class Outcome:
     confirmed: dict[str, Any] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     open: int = 0  # requests whose process status is not final yet
+    journalled: bool = False
 
 
 def status_url(upload: Any) -> str:
@@ -446,10 +447,9 @@ class Applier:
     def settle(self, job: Job) -> None:
         """Journal what bol confirmed for ``job`` once none of its requests is open."""
         outcome = self.outcomes[job.key]
-        if outcome.open == 0 and outcome.confirmed:
+        if outcome.open == 0 and outcome.confirmed and not outcome.journalled:
             self.applied([{"key": job.key, "set": outcome.confirmed}])
-            outcome.confirmed = {}
-            outcome.open = -1  # journalled
+            outcome.journalled = True
 
     def failed(self, jobs: list[Job]) -> dict[str, str]:
         failed: dict[str, str] = {}
@@ -503,7 +503,7 @@ def apply_plan(
 
 def _all_confirmed(applier: Applier, job: Job) -> bool:
     outcome = applier.outcomes.get(job.key)
-    return outcome is not None and outcome.open <= 0 and not outcome.reasons and not job.problems
+    return outcome is not None and outcome.open == 0 and not outcome.reasons and not job.problems
 
 
 def _follow_quietly(applier: Applier) -> None:
