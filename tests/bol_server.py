@@ -2,11 +2,19 @@
 
 ``FakeBol`` answers the token endpoint (``POST /token``: HTTP Basic client id and secret,
 ``grant_type=client_credentials``) and the offer calls chansync makes under ``/retailer``: ``PUT
-/offers/{id}/stock``, ``PUT /offers/{id}/price`` and ``POST /offers``. It enforces the bearer token (and its
-expiry), the v10 ``Accept`` and ``Content-Type`` headers and the payload shapes (stock an integer 0..999 managed by
-the retailer, prices JSON numbers with at most two decimals, the first bundle for quantity 1, no stock for an FBB
-offer), keeps the offers in memory, logs every change it applies and answers ``202`` with a process status, as bol
-does. Faults (429 with Retry-After, 500) come from the :class:`tests.servers.Recorder`.
+/offers/{id}/stock``, ``PUT /offers/{id}/price`` and ``POST /offers``, and ``GET /shared/process-status/{id}``. It
+enforces the bearer token (and its expiry), the v10 ``Accept`` and ``Content-Type`` headers and the payload shapes
+(stock an integer 0..999 managed by the retailer, prices JSON numbers with at most two decimals, the first bundle
+for quantity 1, no stock for an FBB offer), keeps the offers in memory, logs every change it applies and answers
+``202`` with a process status, as bol does.
+
+Process statuses follow bol's documented life cycle
+(https://api.bol.com/retailer/public/Retailer-API/v10/functional/shared-api/process-status.html): every accepted
+change starts ``PENDING`` and stays so for ``pending_reads`` reads, then turns ``SUCCESS``, or ``FAILURE`` with an
+``errorMessage`` for an offer (or, for a new offer, an EAN) in ``failing``: such a change is never applied. A new
+offer's status carries its offer id as ``entityId`` only once it is ``SUCCESS``
+(https://api.bol.com/retailer/public/Retailer-API/v10/functional/retailer-api/offers.html). Faults (429 with
+Retry-After, 500) come from the :class:`tests.servers.Recorder`.
 """
 
 from __future__ import annotations
@@ -41,7 +49,12 @@ class FakeBol:
     token_requests: int = 0
     issued: list[str] = field(default_factory=list)  # every token handed out (to check none leaks)
     revoke_after: int | None = None  # revoke every token once this many offer calls have been applied
-    failing: dict[str, str] = field(default_factory=dict)  # offer id -> error: accepted (202), then FAILURE
+    failing: dict[str, str] = field(default_factory=dict)  # offer id or new EAN -> error: 202, PENDING, FAILURE
+    timing_out: set[str] = field(default_factory=set)  # offer ids whose change ends TIMEOUT (not applied)
+    pending_reads: int = 1  # reads of a process status that still answer PENDING
+    keep_statuses: bool = True  # False: every process status is gone at once (reads answer 404)
+    statuses: dict[str, dict[str, Any]] = field(default_factory=dict)  # process status id -> status
+    status_reads: int = 0
     refused: list[tuple[int, str]] = field(default_factory=list)  # (status, detail) of every refused call
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -84,7 +97,7 @@ class FakeBol:
         url = urlparse(handler.path)
         if url.path == "/token":
             return self._token(handler, method, body, url.query)
-        if not url.path.startswith("/retailer/"):
+        if not url.path.startswith(("/retailer/", "/shared/")):
             return self._refuse(handler, 404, f"no route {method} {url.path}")
         auth = handler.headers.get("Authorization", "")
         with self.lock:
@@ -93,6 +106,8 @@ class FakeBol:
             return self._refuse(handler, 401, "Unauthorized: the access token is missing, unknown or expired")
         if handler.headers.get("Accept") != MEDIA_TYPE:
             return self._refuse(handler, 406, f"Accept must be {MEDIA_TYPE}")
+        if url.path.startswith("/shared/"):
+            return self._process_status(handler, method, url.path)
         if handler.headers.get("Content-Type") != MEDIA_TYPE:
             return self._refuse(handler, 415, f"Content-Type must be {MEDIA_TYPE}")
         try:
@@ -103,8 +118,10 @@ class FakeBol:
         match = re.fullmatch(r"/offers/([^/]+)/(stock|price)", path)
         if method == "PUT" and match:
             offer_id, what = match.groups()
-            if offer_id in self.failing:  # bol accepts the call, and its process status says it failed
+            if offer_id in self.failing:  # bol accepts the call; its process status later says it failed
                 return self._accepted(handler, f"UPDATE_OFFER_{what.upper()}", offer_id, self.failing[offer_id])
+            if offer_id in self.timing_out:  # bol's downstream service did not answer: TIMEOUT, nothing applied
+                return self._accepted(handler, f"UPDATE_OFFER_{what.upper()}", offer_id, timeout=True)
             with self.lock:
                 offer = self.offers.get(offer_id)
                 if offer is None:
@@ -114,6 +131,9 @@ class FakeBol:
                     return self._refuse(handler, 400, problem)
             return self._accepted(handler, f"UPDATE_OFFER_{what.upper()}", offer_id)
         if method == "POST" and path == "/offers":
+            ean = payload.get("ean") if isinstance(payload, dict) else None
+            if isinstance(ean, str) and ean in self.failing:
+                return self._accepted(handler, "CREATE_OFFER", "", self.failing[ean])
             with self.lock:
                 problem, offer_id = self._create(payload)
             if problem:
@@ -143,17 +163,49 @@ class FakeBol:
                 "detail": detail}  # fmt: skip
         return handler._reply(status, body)
 
-    def _accepted(self, handler: Any, event: str, entity: str, error: str | None = None) -> None:
+    def _accepted(self, handler: Any, event: str, entity: str, error: str | None = None, timeout: bool = False) -> None:
         with self.lock:
             if self.revoke_after is not None and len(self.applied) >= self.revoke_after:
                 self.tokens.clear()
                 self.revoke_after = None
-        status: dict[str, Any] = {"processStatusId": str(uuid.uuid4()), "entityId": entity, "eventType": event,
-                  "description": f"{event} for {entity}", "status": "FAILURE" if error else "PENDING",
+        status_id = str(uuid.uuid4())
+        status: dict[str, Any] = {"processStatusId": status_id, "entityId": entity, "eventType": event,
+                  "description": f"{event} for {entity}", "status": "PENDING",
                   "createTimestamp": "2026-11-25T10:00:00+01:00", "links": []}  # fmt: skip
-        if error:
-            status["errorMessage"] = error
+        if event == "CREATE_OFFER":
+            del status["entityId"]  # bol names the new offer's id only once it exists (SUCCESS)
+        with self.lock:
+            if self.keep_statuses:
+                self.statuses[status_id] = {
+                    **status,
+                    "_reads": 0,
+                    "_entity": entity,
+                    "_error": error,
+                    "_timeout": timeout,
+                }
         return handler._reply(202, status)
+
+    def _process_status(self, handler: Any, method: str, path: str) -> None:
+        """``GET /shared/process-status/{id}``: PENDING for ``pending_reads`` reads, then final."""
+        match = re.fullmatch(r"/shared/process-status/([^/]+)", path)
+        if method != "GET" or not match:
+            return self._refuse(handler, 404, f"no route {method} {path}")
+        with self.lock:
+            record = self.statuses.get(match.group(1))
+            if record is None:
+                return self._refuse(handler, 404, f"process status {match.group(1)} not found")
+            self.status_reads += 1
+            record["_reads"] += 1
+            if record["status"] == "PENDING" and record["_reads"] > self.pending_reads:
+                if record["_timeout"]:
+                    record["status"] = "TIMEOUT"
+                elif record["_error"]:
+                    record["status"], record["errorMessage"] = "FAILURE", record["_error"]
+                else:
+                    record["status"] = "SUCCESS"
+                    record["entityId"] = record["_entity"]
+            reply = {k: v for k, v in record.items() if not k.startswith("_")}
+        return handler._reply(200, reply)
 
     @staticmethod
     def _check_stock(stock: Any) -> str | None:

@@ -389,9 +389,9 @@ def stock(
     """Per SKU: the master count, units sold per channel since it, what is available, and what each channel gets."""
     import json
 
-    from .push import peek_state
     import pandas as pd
 
+    from .push import peek_state
     from .state.views import stock_table
 
     loaded = _load(config)

@@ -203,6 +203,17 @@ class BolUpload(_Upload):
     client_secret: str
     url: str = "https://api.bol.com/retailer"
     token_url: str = "https://login.bol.com/token"
+    status_url: str | None = PydField(
+        None,
+        description="Where process statuses are read (GET {status_url}/process-status/{id}); default: url with "
+        "/retailer replaced by /shared (https://api.bol.com/shared).",
+    )
+    status_checks: int = PydField(
+        8, ge=1, le=50, description="Reads of an offer change's process status before it is reported as unfinished."
+    )
+    status_wait: float = PydField(
+        1.0, ge=0, le=60, description="Seconds before the first process status read; doubles each round (30 s at most)."
+    )
     _secrets = field_validator("client_id", "client_secret")(_secret)
 
 

@@ -66,14 +66,14 @@ def feed_of(channel: ChannelPlan, the_plan: Plan | None = None) -> list[dict[str
 
 
 def price_patch(value: str) -> dict[str, Any]:
-    offer = {"marketplace_id": "A1805IZSGTT6HS", "currency": "EUR",
+    offer = {"marketplace_id": "A1805IZSGTT6HS", "currency": "EUR", "audience": "ALL",
              "our_price": [{"schedule": [{"value_with_tax": Decimal(value)}]}]}  # fmt: skip
-    return {"op": "replace", "path": "/attributes/purchasable_offer", "value": [offer]}
+    return {"op": "merge", "path": "/attributes/purchasable_offer", "value": [offer]}
 
 
 def stock_patch(quantity: int) -> dict[str, Any]:
     value = [{"fulfillment_channel_code": "DEFAULT", "quantity": quantity}]
-    return {"op": "replace", "path": "/attributes/fulfillment_availability", "value": value}
+    return {"op": "merge", "path": "/attributes/fulfillment_availability", "value": value}
 
 
 # --- Amazon's own example files -------------------------------------------------------------------------------
@@ -119,10 +119,11 @@ def test_amazons_example_feed_and_the_shape_of_our_patches(sample: ChannelPlan) 
     messages = feed_messages(REAL_FEED.read_bytes())
     assert messages["operationType"].tolist() == ["DELETE", "PARTIAL_UPDATE", "UPDATE", "PATCH", "PATCH"]
     assert messages["sku"].tolist() == [f"My-SKU-{c}" for c in "ABCDE"]
-    theirs = example["messages"][3]  # a PATCH replacing fulfillment_availability, as chansync writes
+    theirs = example["messages"][4]  # a PATCH merging the quantity into fulfillment_availability, as chansync writes
     ours = next(m for m in feed_of(sample)[0]["messages"] if m["sku"] == "BR-3001")
     assert ours.keys() == theirs.keys()
     assert ours["patches"][0].keys() == theirs["patches"][0].keys()
+    assert ours["patches"][0]["op"] == theirs["patches"][0]["op"] == "merge"
     assert ours["patches"][0]["path"] == theirs["patches"][0]["path"]
     assert ours["patches"][0]["value"][0].keys() == theirs["patches"][0]["value"][0].keys()
     assert feed_of(sample)[0]["header"].keys() == {"sellerId", "version", "issueLocale"}
@@ -368,3 +369,84 @@ def test_the_sample_report_is_what_the_tool_writes(tmp_path: Path) -> None:
     from tools.marketplace_exports import write_amazon
 
     assert write_amazon(tmp_path).read_bytes() == EXPORT.read_bytes()
+
+
+#: The selectors that identify one element of each attribute chansync patches (Amazon's "Manage purchasable offer"
+#: and "Merge a listing" pages).
+SELECTORS = {"purchasable_offer": ("marketplace_id", "currency", "audience"),
+             "fulfillment_availability": ("fulfillment_channel_code",)}  # fmt: skip
+
+
+def amazon_applies(attributes: dict[str, list[dict[str, Any]]], patch: dict[str, Any]) -> None:
+    """A patch as Amazon documents it: ``replace`` sets the whole attribute; ``merge`` sets the given
+    sub-attributes of the element its selectors name and keeps the rest."""
+    name = patch["path"].removeprefix("/attributes/")
+    if patch["op"] == "replace":
+        attributes[name] = [dict(v) for v in patch["value"]]
+        return
+    assert patch["op"] == "merge"
+    for value in patch["value"]:
+        keys = SELECTORS[name]
+        assert all(value.get(k) for k in keys[:1]), "a merge must name its selectors"
+        match = [e for e in attributes.get(name, []) if all(e.get(k, "ALL") == value.get(k, "ALL") for k in keys)]
+        if match:
+            match[0].update(value)
+        else:
+            attributes.setdefault(name, []).append(dict(value))
+
+
+def test_a_patch_changes_only_the_price_or_the_quantity(sample: ChannelPlan) -> None:
+    """What the seller set on Amazon beside our price and stock (a sale price, minimum and maximum prices, the
+    business offer, handling time, a restock date) is still there after the feed."""
+    marketplace = {"marketplace_id": "A1805IZSGTT6HS", "currency": "EUR"}
+    sale = [{"schedule": [{"value_with_tax": 19.0, "start_at": "2026-12-01", "end_at": "2026-12-31"}]}]
+    attributes: dict[str, list[dict[str, Any]]] = {
+        "purchasable_offer": [
+            {**marketplace, "audience": "ALL", "our_price": [{"schedule": [{"value_with_tax": 22.0}]}],
+             "discounted_price": sale, "minimum_seller_allowed_price": [{"schedule": [{"value_with_tax": 15.0}]}],
+             "maximum_seller_allowed_price": [{"schedule": [{"value_with_tax": 40.0}]}]},
+            {**marketplace, "audience": "B2B", "our_price": [{"schedule": [{"value_with_tax": 18.0}]}]},
+        ],
+        "fulfillment_availability": [
+            {"fulfillment_channel_code": "DEFAULT", "quantity": 3, "lead_time_to_ship_max_days": 4,
+             "restock_date": "2027-01-15"},
+        ],
+    }  # fmt: skip
+    messages = {m["sku"]: m["patches"] for m in feed_of(sample)[0]["messages"]}
+    for patch in [*messages["KT-2002"], *messages["BR-3001"]]:  # a new price; a new quantity
+        amazon_applies(attributes, patch)
+    offer, business = attributes["purchasable_offer"]
+    assert offer["our_price"] == [{"schedule": [{"value_with_tax": Decimal("24.50")}]}]
+    assert offer["discounted_price"] == sale and offer["minimum_seller_allowed_price"][0]["schedule"][0] == {
+        "value_with_tax": 15.0} and "maximum_seller_allowed_price" in offer  # fmt: skip
+    assert business["our_price"] == [{"schedule": [{"value_with_tax": 18.0}]}]  # the B2B offer is another offer
+    assert attributes["fulfillment_availability"] == [
+        {"fulfillment_channel_code": "DEFAULT", "quantity": 19, "lead_time_to_ship_max_days": 4,
+         "restock_date": "2027-01-15"},
+    ]  # fmt: skip
+    for patch in [*messages["KT-2002"], *messages["BR-3001"]]:
+        value = patch["value"][0]
+        assert patch["op"] == "merge" and set(value) in (
+            {"marketplace_id", "currency", "audience", "our_price"},
+            {"fulfillment_channel_code", "quantity"},
+        )
+
+
+def test_a_report_without_quantity_or_price_leaves_them_uncompared(tmp_path: Path) -> None:
+    frame = pd.read_csv(EXPORT, sep="\t", dtype=str, keep_default_na=False)
+    export = tmp_path / "listings.txt"
+    frame.drop(columns=["quantity", "item-name"]).to_csv(export, sep="\t", index=False)
+    channel = sample_plan(tmp_path, export)
+    assert not {"quantity", "title"} & set(channel.plan.current.columns)
+    assert set(channel.plan.changes["field"]) <= {"price", "listed"}
+
+
+def test_a_sku_twice_in_the_report_is_a_located_warning(tmp_path: Path) -> None:
+    lines = EXPORT.read_text(encoding="utf-8").splitlines(keepends=True)
+    export = tmp_path / "twice.txt"
+    export.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    channel = sample_plan(tmp_path, export)
+    issues = channel.issues if isinstance(channel.issues, pd.DataFrame) else pd.concat(channel.issues)
+    found = issues[issues["code"].eq("channel-duplicate-key")]
+    assert found["row"].tolist() == [2, len(lines) + 1] and set(found["column"]) == {"seller-sku"}
+    assert set(found["severity"]) == {"warning"}

@@ -1,4 +1,4 @@
-"""The bol.com adapter: the offer export, the offers update file it writes, round trips, variants and bol's rules
+"""The bol.com adapter: the offer export, the review file it writes, round trips, variants and bol's rules
 (13-digit EANs, stock at most 999)."""
 
 from __future__ import annotations
@@ -101,6 +101,8 @@ def test_a_newer_export_with_lost_zeros_a_mangled_ean_and_an_unknown_condition(t
     issues = pd.concat(state.issues, ignore_index=True)
     assert issues[["code", "row", "column", "value"]].values.tolist() == [
         ["export-value-invalid", 3, "ean", "8.71E+12"],
+        ["channel-duplicate-key", 2, "ean", "0036000291452"],  # one EAN in two offers once its zeros are back
+        ["channel-duplicate-key", 5, "ean", "0036000291452"],
         ["export-value-invalid", 6, "conditionName", "BROKEN"],
     ]
 
@@ -182,7 +184,7 @@ def test_fbb_offers_and_bols_own_condition_names_are_kept(tmp_path: Path) -> Non
 
 def test_round_trip_of_the_whole_catalogue(sample: ChannelPlan, tmp_path: Path) -> None:
     files = write_feed(sample.adapter, sample, full_plan(sample), tmp_path)
-    state = adapter().read_export(files[""], "feed")  # the update file reads back as an export
+    state = adapter().read_export(files[""], "feed")  # the review file reads back as an export
     assert len(state.frame) == 39 and not state.issues
     assert_no_changes(sample, state)
 
@@ -256,3 +258,33 @@ def test_the_sample_export_is_what_the_tool_writes(tmp_path: Path) -> None:
     from tools.marketplace_exports import write_bol
 
     assert write_bol(tmp_path).read_bytes() == EXPORT.read_bytes()
+
+
+def test_an_export_without_a_column_compares_nothing_for_that_field(tmp_path: Path) -> None:
+    """An offer export without referenceCode, conditionName and stockAmount says nothing about SKU, condition or
+    stock: the state has no such columns, so the plan changes none of them (only what the export shows)."""
+    frame = pd.read_csv(EXPORT, dtype=str, keep_default_na=False)
+    export = tmp_path / "narrow.csv"
+    frame.drop(columns=["referenceCode", "conditionName", "stockAmount"]).to_csv(export, index=False)
+    state = adapter().read_export(export, "narrow.csv")
+    assert not {"sku", "condition", "quantity"} & set(state.frame.columns)
+    assert {"gtin", "price", "offer_id"} <= set(state.frame.columns)
+    channel = sample_plan(tmp_path, export)
+    assert set(channel.plan.changes["field"]) <= {"price", "listed"}
+    assert channel.plan.changes["field"].eq("price").any()
+
+
+def test_an_ean_twice_in_the_export_is_a_located_warning(tmp_path: Path) -> None:
+    lines = EXPORT.read_text(encoding="utf-8").splitlines(keepends=True)
+    export = tmp_path / "twice.csv"
+    again = lines[1].replace(",NEW,NEW,", ",GOOD,SECONDHAND,").replace("eda99aad", "0000aaad")
+    export.write_text("".join([*lines, again]), encoding="utf-8")
+    state = adapter().read_export(export, "twice.csv")
+    issues = pd.concat(state.issues)
+    found = issues[issues["code"].eq("channel-duplicate-key")]
+    ean_ = lines[1].split(",")[1]
+    last = len(lines) + 1  # the appended line's row in the file (the header is row 1)
+    assert found["row"].tolist() == [2, last] and set(found["severity"]) == {"warning"}
+    assert set(found["value"]) == {ean_} and set(found["column"]) == {"ean"} and set(found["file"]) == {"twice.csv"}
+    assert found["message"].str.contains(f"rows 2, {last}", regex=False).all()
+    sample_plan(tmp_path, export)  # the plan is still made (the diff decides what to do with the key)

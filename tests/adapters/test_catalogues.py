@@ -202,3 +202,64 @@ def test_the_channels_own_rules_are_placed_in_the_master(tmp_path: Path) -> None
     assert ("google-id-too-long", "L" * 51, "google", 7, "sku") in found
     assert ("meta-title-cut", "LONG-1", "meta", 6, "title") not in found  # 160 is within Meta's 200
     assert ("channel-required-value", "OK-1", "meta", 2, "description") in found  # Meta needs a description
+
+
+def test_google_needs_a_description_and_meta_a_brand(tmp_path: Path) -> None:
+    """Google's product data specification requires a description; Meta's catalogue fields require a brand."""
+    (tmp_path / "master.csv").write_text(
+        "sku,title,description,price,image_url,product_url,brand,quantity\n"
+        "FULL-1,Vaas,Een blauwe vaas,1.00,https://x.test/1.jpg,https://x.test/1,Merk,1\n"
+        "NODESC-1,Kaars,,1.00,https://x.test/2.jpg,https://x.test/2,Merk,1\n"
+        "NOBRAND-1,Lamp,Een lamp,1.00,https://x.test/3.jpg,https://x.test/3,,1\n",
+        encoding="utf-8",
+    )
+    write_config(
+        tmp_path, {"file": "master.csv"}, {"google": {"adapter": "google_merchant"}, "meta": {"adapter": "meta"}}
+    )
+    result = validate(load_config(tmp_path / "channels.yaml", env={}))
+    report = result.report.frame
+    required = report[report["code"].eq("channel-required-value")]
+    found = {(r.sku, r.channel, r.row, r.column, r.severity) for r in required.itertuples()}
+    assert ("NODESC-1", "google", 3, "description", "error") in found
+    assert ("NOBRAND-1", "meta", 4, "brand", "error") in found
+    assert not [f for f in found if f[0] == "FULL-1"]
+    assert ("NOBRAND-1", "google", 4, "brand", "error") not in found  # Google asks a brand only with a GTIN/MPN
+
+
+def test_absent_export_columns_are_absent_from_the_state(tmp_path: Path) -> None:
+    """Google's and Meta's readers give a field no column when the export has none (nothing to compare)."""
+    export = tmp_path / "meta.csv"
+    export.write_text("id,title,price,availability\nA-1,Vaas,9.95 EUR,in stock\n", encoding="utf-8")
+    frame = meta().read_export(export, "meta.csv").frame
+    assert {"sku", "title", "price", "currency", "availability"} <= set(frame.columns)
+    assert not {"quantity", "description", "brand", "gtin", "additional_image_urls"} & set(frame.columns)
+    rss = tmp_path / "google.xml"
+    rss.write_text(
+        f'<rss version="2.0" xmlns:g="{G}"><channel><item><g:id>A-1</g:id><g:title>Vaas</g:title></item>'
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    frame = google().read_export(rss, "google.xml").frame
+    assert {"sku", "title"} <= set(frame.columns) and not {"price", "currency", "description"} & set(frame.columns)
+
+
+def test_an_id_twice_in_a_catalogue_export_is_a_located_warning(tmp_path: Path) -> None:
+    export = tmp_path / "meta.csv"
+    export.write_text("id,title\nA-1,Vaas\nB-1,Kaars\nA-1,Vaas blauw\n", encoding="utf-8")
+    issues = pd.concat(meta().read_export(export, "meta.csv").issues)
+    found = issues[issues["code"].eq("channel-duplicate-key")]
+    assert found[["row", "value", "column", "severity"]].values.tolist() == [
+        [2, "A-1", "id", "warning"],
+        [4, "A-1", "id", "warning"],
+    ]
+    assert found["message"].str.contains("rows 2, 4", regex=False).all()
+
+
+def test_the_meta_feed_writes_only_fields_meta_documents(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    channel = sample_channel("meta", monkeypatch)
+    written = write_feed(channel.adapter, channel, channel.plan, tmp_path)[""]
+    header = written.read_text(encoding="utf-8").splitlines()[0].split(",")
+    documented = {"id", "title", "description", "link", "image_link", "additional_image_link", "availability",
+                  "price", "sale_price", "brand", "gtin", "mpn", "condition", "item_group_id", "color", "size",
+                  "product_type", "quantity_to_sell_on_facebook"}  # fmt: skip
+    assert set(header) <= documented and "identifier_exists" not in header

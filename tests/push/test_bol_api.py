@@ -70,6 +70,7 @@ def write_config(folder: Path, url: str, bol: FakeBol, **upload: Any) -> Path:
     (folder / "bol-export.csv").write_text(bol.export_csv(), encoding="utf-8")
     section = {"type": "bol_api", "client_id": "${BOL_ID}", "client_secret": "${BOL_SECRET}",
                "url": f"{url}/retailer", "token_url": f"{url}/token", "retries": 5, "backoff": 0.01, "timeout": 5,
+               "status_wait": 0.01,
                **upload}  # fmt: skip
     config = {
         "version": 1,
@@ -322,7 +323,13 @@ def test_status_of_reads_the_clients_message() -> None:
 
 
 class Upload(dict[str, Any]):
-    __getattr__ = dict.__getitem__
+    """An upload section's keys as attributes (an absent key is an absent attribute, as on the config model)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def test_a_token_is_reused_until_shortly_before_it_expires() -> None:
@@ -417,9 +424,11 @@ def test_a_process_status_failure_and_odd_token_replies() -> None:
     journal: list[Any] = []
     with serving(bol, Recorder()) as url:
         client = HttpClient(f"{url}/retailer", policy=RetryPolicy(retries=0, timeout=5), secrets=(CLIENT_SECRET,))
-        upload = Upload(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token_url=f"{url}/token")
+        upload = Upload(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token_url=f"{url}/token",
+                        url=f"{url}/retailer", status_wait=0.0)  # fmt: skip
         failed = apply_plan(plan, None, client, journal.extend, upload)  # type: ignore[arg-type]
-    assert failed == {PRICED: "BOL-1: bol.com refused the price: price too low"} and not journal and not bol.applied
+    assert failed == {PRICED: "BOL-1: bol.com did not apply the price: price too low"}
+    assert not journal and not bol.applied and bol.status_reads == 2  # PENDING, then FAILURE
 
     def no_token(handler: Any, method: str, body: bytes) -> None:
         handler._reply(200, {"token_type": "Bearer"})
@@ -436,3 +445,96 @@ def test_a_process_status_failure_and_odd_token_replies() -> None:
                     session.token()
             else:
                 assert session.token() == "tok-123456" and session.scrub("tok-123456") == "***"
+
+
+# --- process statuses: a 202 means received, not done ----------------------------------------------------------
+
+
+def test_only_what_bols_process_status_confirms_is_journalled(tmp_path: Path) -> None:
+    write_master(tmp_path)
+    bol = stocked_bol(pending_reads=2)  # every change is PENDING for two reads
+    bol.failing[bol.by_ean()[EXACT]["offerId"]] = "The price is outside the allowed range."
+    recorder = Recorder()
+    with serving(bol, recorder) as url:
+        write_config(tmp_path, url, bol)
+        result = push(tmp_path, "--format", "json")
+    assert result.returncode == 4, result.stdout + result.stderr
+    channel = channel_of(result)
+    assert [(f["key"], f["reason"]) for f in channel["failed"]] == [
+        (EXACT, "BOL-3: bol.com did not apply the price: The price is outside the allowed range.")
+    ]
+    assert bol.by_ean()[EXACT]["price"] == Decimal("4.36") and bol.by_ean()[PRICED]["price"] == Decimal("12.99")
+    reads = [r for r in recorder.requests if r["path"].startswith("/shared/process-status/")]
+    assert reads and all(r["method"] == "GET" for r in reads)
+    assert bol.status_reads == 3 * len(bol.statuses)  # PENDING, PENDING, then final: each read until it is final
+    records = read_journal(tmp_path / "state" / "journal.jsonl")
+    by_key = {i["key"]: i["set"] for r in records if r["event"] == "applied" for i in r["items"]}
+    assert EXACT not in by_key and by_key[PRICED] == {"price": 1299, "quantity": 7}
+    assert by_key[NEW]["offer_id"] == bol.by_ean()[NEW]["offerId"]  # the entityId of its SUCCESS
+
+
+def test_a_new_offers_id_comes_from_its_process_status(tmp_path: Path) -> None:
+    write_master(tmp_path)
+    bol = stocked_bol()
+    recorder = Recorder()
+    with serving(bol, recorder) as url:
+        write_config(tmp_path, url, bol)
+        first = push(tmp_path)
+        assert first.returncode == 0, first.stdout + first.stderr
+        rows = [(sku, title, price, 9 if code == NEW else qty, code) for sku, title, price, qty, code in MASTER]
+        write_master(tmp_path, rows)  # the export is the old one: the new offer is known from the journal only
+        again = push(tmp_path, "--format", "json")
+    assert again.returncode == 0, again.stdout + again.stderr
+    new_id = bol.by_ean()[NEW]["offerId"]
+    assert bol.by_ean()[NEW]["stock"] == 9
+    assert [r["method"] for r in recorder.requests if r["path"] == f"/retailer/offers/{new_id}/stock"] == ["PUT"]
+
+
+def test_a_status_still_pending_after_the_last_check_fails_that_offer() -> None:
+    bol = FakeBol(CLIENT_ID, CLIENT_SECRET, pending_reads=100)
+    offer = bol.add(PRICED, price="10.00", stock=3, reference="BOL-1")
+    current = frame({PRICED: {"offer_id": offer, "fulfilment": "FBR", "quantity": 3, "sku": "BOL-1"}})
+    desired = frame({PRICED: {"sku": "BOL-1", "price": 1250, "quantity": 3}})
+    items = pd.DataFrame({"key": [PRICED], "sku": ["BOL-1"], "outcome": ["update"], "fields": "price", "reason": "",
+                          "row": pd.array([None], dtype="Int64")})  # fmt: skip
+    changes = pd.DataFrame({"key": [PRICED], "sku": ["BOL-1"], "field": ["price"], "old": "", "new": ""})
+    plan = Plan("bol", "bol", "gtin", ["price"], items, changes, desired, current)
+    journal: list[Any] = []
+    waits: list[float] = []
+    with serving(bol, Recorder()) as url:
+        client = HttpClient(f"{url}/retailer", policy=RetryPolicy(retries=0, timeout=5), secrets=(CLIENT_SECRET,))
+        upload = Upload(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token_url=f"{url}/token",
+                        status_url=f"{url}/shared", status_checks=4, status_wait=0.5)  # fmt: skip
+        failed = apply_plan(plan, None, client, journal.extend, upload, sleep=waits.append)  # type: ignore[arg-type]
+    assert waits == [0.5, 1.0, 2.0, 4.0] and bol.status_reads == 4  # bounded, with a doubling wait
+    assert "had not finished the price after 4 checks" in failed[PRICED] and not journal
+
+
+def test_a_timeout_and_an_unreadable_status_fail_their_offer_only() -> None:
+    bol = FakeBol(CLIENT_ID, CLIENT_SECRET)
+    slow = bol.add(PRICED, price="10.00", stock=3, reference="BOL-1")
+    fine = bol.add(ZEROED, price="1.00", stock=3, reference="BOL-2")
+    bol.timing_out.add(slow)
+    keys = [PRICED, ZEROED]
+    current = frame({PRICED: {"offer_id": slow, "fulfilment": "FBR", "quantity": 3, "sku": "BOL-1"},
+                     ZEROED: {"offer_id": fine, "fulfilment": "FBR", "quantity": 3, "sku": "BOL-2"}})  # fmt: skip
+    desired = frame({PRICED: {"sku": "BOL-1", "price": 1250, "quantity": 3},
+                     ZEROED: {"sku": "BOL-2", "price": 150, "quantity": 3}})  # fmt: skip
+    items = pd.DataFrame({"key": keys, "sku": ["BOL-1", "BOL-2"], "outcome": ["update"] * 2, "fields": "price",
+                          "reason": "", "row": pd.array([None, None], dtype="Int64")})  # fmt: skip
+    changes = pd.DataFrame({"key": keys, "sku": ["BOL-1", "BOL-2"], "field": ["price"] * 2, "old": "", "new": ""})
+    plan = Plan("bol", "bol", "gtin", ["price"], items, changes, desired, current)
+    journal: list[Any] = []
+    with serving(bol, Recorder()) as url:
+        client = HttpClient(f"{url}/retailer", policy=RetryPolicy(retries=0, timeout=5), secrets=(CLIENT_SECRET,))
+        upload = Upload(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token_url=f"{url}/token",
+                        url=f"{url}/retailer", status_wait=0.0)  # fmt: skip
+        failed = apply_plan(plan, None, client, journal.extend, upload)  # type: ignore[arg-type]
+        assert failed == {PRICED: "BOL-1: bol.com did not apply the price: its process status is TIMEOUT"}
+        assert journal == [{"key": ZEROED, "set": {"price": 150}}]
+        bol.keep_statuses = False  # bol keeps process statuses for a limited time: one that is gone cannot be read
+        bol.timing_out.clear()
+        journal.clear()
+        failed = apply_plan(plan, None, client, journal.extend, upload)  # type: ignore[arg-type]
+    assert failed.keys() == {PRICED, ZEROED} and not journal  # neither confirmed...
+    assert all("process status cannot be read" in reason and "HTTP 404" in reason for reason in failed.values())

@@ -145,8 +145,8 @@ def test_feed_files_are_uploaded_with_the_configured_header(tmp_path: Path) -> N
     with serving(shop, Recorder()) as woo, serving(receiver, Recorder(faults=[Fault("429", 0.05)])) as feeds:
         write_config(tmp_path, woo, feeds)
         (tmp_path / "master.csv").write_text(
-            "sku,title,price,quantity,image_url,product_url,brand\n"
-            + "".join(f"{r['sku']},{r['title']},{r['price']},{r['quantity']},https://x.test/{r['sku']}.jpg,"
+            "sku,title,description,price,quantity,image_url,product_url,brand\n"
+            + "".join(f"{r['sku']},{r['title']},{r['title']},{r['price']},{r['quantity']},https://x.test/{r['sku']}.jpg,"
                       f"https://x.test/p/{r['sku']},Merk\n" for r in rows),
             encoding="utf-8",
         )  # fmt: skip

@@ -8,10 +8,13 @@ so chansync treats it as unknown and never writes it.
 
 Writing: a ``JSON_LISTINGS_FEED`` (Listings Feed schema 2.0) of ``PATCH`` messages, one per listing that changes,
 holding only what changed: the price as ``purchasable_offer`` (a JSON number written from the cents, never through
-a binary float) and the stock as ``fulfillment_availability``. A delisted listing has its stock set to 0; chansync
-never deletes a listing. chansync cannot create Amazon listings (a new listing needs a product type and attributes
-the master does not hold): products Amazon lacks are reported as skipped. A feed holds at most
-``messages_per_feed`` messages; more are split over several files (``amazon.json``, ``amazon-2.json``, ...).
+a binary float) and the stock as ``fulfillment_availability``. Both are ``merge`` patches that name only the offer's
+selectors and the one value that changes, so whatever the seller set elsewhere (sale and business prices, minimum
+and maximum prices, handling time, restock date) stays as it is; a ``replace`` would drop it. A delisted listing
+has its stock set to 0; chansync never deletes a listing. chansync cannot create Amazon listings (a new listing
+needs a product type and attributes the master does not hold): products Amazon lacks are reported as skipped. A
+feed holds at most ``messages_per_feed`` messages; more are split over several files (``amazon.json``,
+``amazon-2.json``, ...).
 
 The processing report Amazon returns for a feed is read by :func:`read_processing_report` (one row per issue) and
 :func:`message_results` (per message: accepted, accepted with warnings, or invalid).
@@ -121,7 +124,10 @@ class AmazonAdapter(Adapter):
         yield self.documents(desired, plan)[0]
 
     def documents(self, desired: Desired, plan: Plan) -> list[bytes]:
-        """The feed as JSON documents of at most ``messages_per_feed`` messages each (one, possibly empty)."""
+        """The feed as JSON documents of at most ``messages_per_feed`` messages each (one, possibly empty), in the
+        shape of Amazon's listings feed schema 2.0 (amzn/selling-partner-api-models
+        ``schemas/feeds/listings-feed-schema-v2.json``: header ``sellerId``, ``version``, ``issueLocale``; 1 to 10,000
+        messages with ``messageId``, ``sku``, ``operationType``, ``productType``, ``patches``)."""
         settings = self.settings
         messages = patch_messages(plan, settings, desired.currency)
         size = settings.messages_per_feed
@@ -147,15 +153,20 @@ def read_listings(export: Export) -> pd.DataFrame:
     text = export.text
     frame = pd.DataFrame(index=text.index)
     frame[Field.SKU.value] = export.get(Field.SKU.value)
-    frame[Field.TITLE.value] = export.get(Field.TITLE.value)
+    export.duplicates(frame[Field.SKU.value], Field.SKU.value, Field.SKU, "seller SKU")
     for name in (ASIN, LISTING_ID, PRODUCT_ID, PRODUCT_ID_TYPE, OPEN_DATE):
         frame[name] = export.get(name)
-    frame[Field.PRICE.value] = export.parse(Field.PRICE).astype("Int64")
+    # A field the report has no column for gets no column either, so the plan does not compare it.
+    if export.has(Field.TITLE):
+        frame[Field.TITLE.value] = export.get(Field.TITLE.value)
+    if export.has(Field.PRICE):
+        frame[Field.PRICE.value] = export.parse(Field.PRICE).astype("Int64")
     fulfilment = export.get(FULFILMENT)
     by_amazon = fulfilled_by_amazon(fulfilment)
     frame[FULFILMENT] = fulfilment.where(columns.filled(fulfilment), MERCHANT_FULFILLED)
-    quantity = export.parse(Field.QUANTITY) if export.has(Field.QUANTITY) else pd.Series(pd.NA, index=text.index)
-    frame[Field.QUANTITY.value] = quantity.astype("Int64").mask(by_amazon)  # Amazon's own count: unknown here
+    if export.has(Field.QUANTITY):
+        quantity = export.parse(Field.QUANTITY).astype("Int64")
+        frame[Field.QUANTITY.value] = quantity.mask(by_amazon)  # Amazon's own count: unknown here
     frame[FIXED] = pd.Series("", index=text.index, dtype="str").mask(by_amazon, Field.QUANTITY.value)
     status = columns.lower(export.get(AMAZON_STATUS, "active"))
     frame[AMAZON_STATUS] = status
@@ -225,20 +236,42 @@ def patch_messages(plan: Plan, settings: AmazonSettings, currency: str) -> list[
     for sku, new_price_text, new_stock_text in rows.itertuples():  # only the listings that change
         patches: list[dict[str, Any]] = []
         if new_price_text:
-            offer = {
-                "marketplace_id": settings.marketplace_id,
-                "currency": currency,
-                "our_price": [{"schedule": [{"value_with_tax": Number(new_price_text)}]}],
-            }
-            patches.append({"op": "replace", "path": "/attributes/purchasable_offer", "value": [offer]})
+            patches.append(price_patch(settings.marketplace_id, currency, new_price_text))
         if new_stock_text:
-            availability = {"fulfillment_channel_code": settings.fulfillment_channel_code,
-                            "quantity": int(new_stock_text)}  # fmt: skip
-            patches.append({"op": "replace", "path": "/attributes/fulfillment_availability", "value": [availability]})
+            patches.append(stock_patch(settings.fulfillment_channel_code, int(new_stock_text)))
         messages.append(
             {"sku": str(sku), "operationType": "PATCH", "productType": settings.product_type, "patches": patches}
         )
     return messages
+
+
+#: The ``audience`` selector of the offer chansync prices: every buyer (Amazon's default; ``B2B`` is the business
+#: offer, which chansync leaves alone).
+AUDIENCE_ALL = "ALL"
+
+
+def price_patch(marketplace_id: str, currency: str, price: str) -> dict[str, Any]:
+    """A ``merge`` of the offer's ``our_price`` only.
+
+    Amazon identifies an offer in ``purchasable_offer`` by its selectors ``marketplace_id``, ``currency`` and
+    ``audience`` and updates its sub-attributes one by one without recreating the offer
+    (https://developer-docs.amazon.com/sp-api/docs/manage-purchasable-offer); the ``merge`` op exists in the
+    Listings Items API and in ``JSON_LISTINGS_FEED`` since June 2025
+    (https://developer-docs.amazon.com/sp-api/changelog/update-listings-items-v2021-08-01-api-and-json_listing_feed-now-include-a-json-patch-merge-operation).
+    A ``replace`` would drop the sale price, minimum and maximum prices and business prices set elsewhere.
+    """
+    offer = {"marketplace_id": marketplace_id, "currency": currency, "audience": AUDIENCE_ALL,
+             "our_price": [{"schedule": [{"value_with_tax": Number(price)}]}]}  # fmt: skip
+    return {"op": "merge", "path": "/attributes/purchasable_offer", "value": [offer]}
+
+
+def stock_patch(channel_code: str, quantity: int) -> dict[str, Any]:
+    """A ``merge`` of the quantity only: Amazon's example for changing stock names the selector
+    ``fulfillment_channel_code`` and ``quantity`` and keeps ``lead_time_to_ship_max_days`` and ``restock_date``
+    (https://developer-docs.amazon.com/sp-api/docs/merge-a-listing; message 5 of
+    amzn/selling-partner-api-models ``schemas/feeds/listings-feed-schema-v2.example.json``)."""
+    availability = {"fulfillment_channel_code": channel_code, "quantity": quantity}
+    return {"op": "merge", "path": "/attributes/fulfillment_availability", "value": [availability]}
 
 
 # --- the processing report --------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""``bol``: bol.com offers: the offer export CSV in, an offers update CSV out.
+"""``bol``: bol.com offers: the offer export CSV in, a review CSV of the changed offers out.
 
 An offer is unique per EAN and condition; bol gives it an ``offerId`` and keeps the seller's SKU as its
 ``referenceCode``. Offers are keyed by EAN, always 13 digits on bol: a 12-digit UPC in the master is sent with a
@@ -11,9 +11,11 @@ stockAmount,onHoldByRetailer,fulfilmentType,mutationDateTime,referenceCode``, fo
 columns). An offer on hold is not live. The stock of an offer bol fulfils (``FBB``) is bol's own count: unknown to
 chansync and never written. The file chansync writes reads back too.
 
-Writing: an offers update file ``ean,condition,price,stock,fulfilment,reference,onHold`` with every created and
-changed offer (all columns, absolute values), and delisted offers put on hold with stock 0 (never deleted), sorted
-by EAN.
+Writing: a review file ``ean,condition,price,stock,fulfilment,reference,onHold`` with every created and changed
+offer (all columns, absolute values), and delisted offers put on hold with stock 0 (never deleted), sorted by EAN.
+It is chansync's own format: no official description of a file bol's seller dashboard imports for offers was found
+(docs/channels/bol.md), so it is for review (and reads back as an export); changes are applied through the Retailer
+API (``upload: {type: bol_api}``, :mod:`.bol_api`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 OFFER_ID, BOL_CONDITION, CONDITION_CATEGORY = "offer_id", "bol_condition", "condition_category"
 DELIVERY_CODE, ON_HOLD, FULFILMENT, MUTATED = "delivery_code", "on_hold", "fulfilment", "mutated"
 
-#: The offer export's header first, then the header of the update file chansync writes (so a feed reads back).
+#: The offer export's header first, then the header of the review file chansync writes (so a feed reads back).
 COLUMNS = [
     column(OFFER_ID, "offerId"),
     column(Field.GTIN, "ean"),
@@ -53,6 +55,9 @@ COLUMNS = [
     column(MUTATED, "mutationDateTime"),
     column(Field.SKU, "referenceCode", "reference"),
 ]
+#: The review file's header: chansync's own, not a bol import format (see docs/channels/bol.md for what was
+#: searched). Its names follow the Retailer API v10 offer fields
+#: (https://api.bol.com/retailer/public/Retailer-API/v10/functional/retailer-api/offers.html).
 HEADERS = ["ean", "condition", "price", "stock", "fulfilment", "reference", "onHold"]
 
 MAX_STOCK = 999
@@ -177,24 +182,31 @@ def read_offers(export: Export) -> pd.DataFrame:
             unusable, ean, Field.GTIN.value, Field.GTIN, "The channel's EAN", "cannot be read; the offer is left out."
         )
     frame[Field.GTIN.value] = ean
+    # One EAN twice (two conditions are two offers, but chansync keys offers by EAN alone): a located warning.
+    export.duplicates(ean.where(~unusable, ""), Field.GTIN.value, Field.GTIN, "EAN")
     frame[OFFER_ID] = export.get(OFFER_ID)
-    frame[Field.SKU.value] = export.get(Field.SKU.value)
-    frame[Field.PRICE.value] = export.parse(Field.PRICE).astype("Int64")
+    # A field the export has no column for gets no column either, so the plan does not compare it.
+    if export.has(Field.SKU):
+        frame[Field.SKU.value] = export.get(Field.SKU.value)
+    if export.has(Field.PRICE):
+        frame[Field.PRICE.value] = export.parse(Field.PRICE).astype("Int64")
     fulfilment = columns.upper(export.get(FULFILMENT))
     frame[FULFILMENT] = fulfilment.where(columns.filled(fulfilment), BY_RETAILER)
     by_bol = frame[FULFILMENT].eq(BY_BOL)
-    quantity = export.parse(Field.QUANTITY) if export.has(Field.QUANTITY) else pd.Series(pd.NA, index=text.index)
-    frame[Field.QUANTITY.value] = quantity.astype("Int64").mask(by_bol)  # bol's own count: unknown here
+    if export.has(Field.QUANTITY):
+        quantity = export.parse(Field.QUANTITY).astype("Int64")
+        frame[Field.QUANTITY.value] = quantity.mask(by_bol)  # bol's own count: unknown here
     frame[FIXED] = pd.Series("", index=text.index, dtype="str").mask(by_bol, Field.QUANTITY.value)
-    condition_name = columns.upper(export.get(BOL_CONDITION))
-    condition_name = condition_name.where(columns.filled(condition_name), "NEW")  # bol's default condition
-    frame[BOL_CONDITION] = condition_name
-    condition, unknown = columns.map_few(condition_name, CONDITIONS_READ)
-    if unknown.any():
-        export.unreadable(
-            unknown, condition_name, BOL_CONDITION, Field.CONDITION, "The channel's condition", "cannot be read."
-        )
-    frame[Field.CONDITION.value] = condition
+    if export.has(BOL_CONDITION):
+        condition_name = columns.upper(export.get(BOL_CONDITION))
+        condition_name = condition_name.where(columns.filled(condition_name), "NEW")  # bol's default condition
+        frame[BOL_CONDITION] = condition_name
+        condition, unknown = columns.map_few(condition_name, CONDITIONS_READ)
+        if unknown.any():
+            export.unreadable(
+                unknown, condition_name, BOL_CONDITION, Field.CONDITION, "The channel's condition", "cannot be read."
+            )
+        frame[Field.CONDITION.value] = condition
     on_hold = columns.lower(export.get(ON_HOLD, "false")).eq("true")
     frame[ON_HOLD] = on_hold
     frame[LIVE] = ~on_hold

@@ -7,7 +7,12 @@ never reaches a message.
 
 bol's API works per offer, so every change is one request, sent in sequence (bol allows 50 per second per
 endpoint; 429 with ``Retry-After`` and 5xx are retried by the HTTP client). Each answer is ``202 Accepted`` with a
-process status: bol applies the change shortly after. Values are absolute:
+process status: received, not done. Once every request is sent, the open process statuses are read
+(``GET /shared/process-status/{id}``) in rounds with a doubling wait (``status_wait``, at most ``status_checks``
+rounds) until each is ``SUCCESS``, ``FAILURE`` or ``TIMEOUT``
+(https://api.bol.com/retailer/public/Retailer-API/v10/functional/shared-api/process-status.html). Only what
+succeeded is journalled; a failure, a timeout or a status still pending after the last round fails that offer.
+A new offer's id is its process status's ``entityId``. Values are absolute:
 
 - price: ``PUT /offers/{offer-id}/price`` with one bundle price for quantity 1, in euros, written from the cents
   (never through binary floating point);
@@ -54,8 +59,7 @@ DEFAULT_EXPIRES_IN = 299.0
 PRICE, QUANTITY, SKU, CONDITION = Field.PRICE.value, Field.QUANTITY.value, Field.SKU.value, Field.CONDITION.value
 #: Carried fields that the price and stock endpoints cannot change, and why.
 NOT_SENT = {
-    SKU: "the reference (SKU) of an existing offer is not changed through the API; change it in the seller "
-    "dashboard or with the offers update file",
+    SKU: "the reference (SKU) of an existing offer is not changed through the API; change it in the seller dashboard",
     CONDITION: "bol.com keeps an offer's condition; another condition is another offer, which is not created "
     "through the API",
 }
@@ -159,6 +163,27 @@ class BolSession:
             except ValueError:
                 return {}
             return reply if isinstance(reply, dict) else {}
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def status(self, base: str, status_id: str, key: str) -> dict[str, Any] | None:
+        """``GET {base}/process-status/{id}``: the process status of one request, or None when the reply is not
+        a process status (read again next round). A GET has no body, so no Content-Type is sent
+        (https://api.bol.com/retailer/public/Retailer-API/demo/v10-PROCESS_STATUS.html)."""
+        url = f"{base}/process-status/{status_id}"
+        for attempt in range(2):
+            headers = {"Accept": MEDIA_TYPE, "Authorization": f"Bearer {self.token()}"}
+            try:
+                response = self.client.request("GET", url, headers=headers, skus=(key,))
+            except TransportError as error:
+                if attempt == 0 and status_of(error) == 401:
+                    self._token = None
+                    continue
+                raise
+            try:
+                reply = response.json()
+            except ValueError:
+                return None
+            return reply if isinstance(reply, dict) else None
         raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -298,6 +323,144 @@ def jobs_of(plan: Plan) -> list[Job]:
 
 # --- applying -------------------------------------------------------------------------------------------------
 
+#: Process status values (https://api.bol.com/retailer/public/Retailer-API/v10/functional/shared-api/process-status.html):
+#: a change is PENDING until bol's downstream service answers SUCCESS or FAILURE; TIMEOUT when it did not answer.
+PENDING, SUCCESS, FAILURE, TIMEOUT = "PENDING", "SUCCESS", "FAILURE", "TIMEOUT"
+#: The longest wait between two rounds of process status reads.
+MAX_STATUS_WAIT = 30.0
+
+
+@dataclass
+class Sent:
+    """One request bol accepted (202) whose process status is not final yet."""
+
+    job: Job
+    step: Step
+    status_id: str
+
+
+@dataclass
+class Outcome:
+    """What became of one offer's requests: the values bol confirmed, and why the others were not applied."""
+
+    confirmed: dict[str, Any] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    open: int = 0  # requests whose process status is not final yet
+    journalled: bool = False
+
+
+def status_url(upload: Any) -> str:
+    """Where process statuses live: ``/shared/process-status/{id}`` next to ``/retailer`` on the same host
+    (https://api.bol.com/retailer/public/Retailer-API/v10/functional/shared-api/process-status.html)."""
+    configured = getattr(upload, "status_url", None)
+    if configured:
+        return str(configured).rstrip("/")
+    base = str(getattr(upload, "url", "") or "https://api.bol.com/retailer").rstrip("/")
+    return base.removesuffix("/retailer") + "/shared"
+
+
+def _settled(status: dict[str, Any], outcome: Outcome, step: Step, scrub: Callable[[str], str]) -> bool:
+    """Record a final process status in ``outcome``; False while it is still PENDING. A SUCCESS confirms the step's
+    values; a new offer's id is the status's ``entityId``
+    (https://api.bol.com/retailer/public/Retailer-API/v10/functional/retailer-api/offers.html)."""
+    state = str(status.get("status", "")).upper()
+    if state == SUCCESS:
+        outcome.confirmed.update(step.sets)
+        entity = _text(status.get("entityId"))
+        if step.method == "POST" and entity:
+            outcome.confirmed[OFFER_ID] = entity
+        return True
+    if state in (FAILURE, TIMEOUT):
+        message = _text(status.get("errorMessage")) or f"its process status is {state}"
+        outcome.reasons.append(f"bol.com did not apply the {step.what}: {scrub(message)}")
+        return True
+    return False
+
+
+class Applier:
+    """Sends a plan's requests, then reads their process statuses in rounds until each is final."""
+
+    def __init__(self, session: BolSession, upload: Any, applied: OnApplied, sleep: Callable[[float], None]) -> None:
+        self.session, self.applied, self.sleep = session, applied, sleep
+        self.status_url = status_url(upload)
+        self.checks = int(getattr(upload, "status_checks", 8))
+        self.wait = float(getattr(upload, "status_wait", 1.0))
+        self.outcomes: dict[str, Outcome] = {}
+        self.sent: list[Sent] = []
+
+    def send(self, job: Job) -> None:
+        """Send one offer's requests; a refusal (4xx) fails that request only. Raises on a failure that will hit
+        every offer (retries used up, the token refused)."""
+        outcome = self.outcomes.setdefault(job.key, Outcome(dict(job.done)))
+        for step in job.steps:
+            try:
+                status = self.session.send(step.method, step.path, step.body, job.key)
+            except TransportError as error:
+                if error.retriable or status_of(error) in (None, 401):
+                    raise
+                outcome.reasons.append(f"bol.com refused the {step.what}: {self.session.scrub(error.message)}")
+                continue
+            if _settled(status, outcome, step, self.session.scrub):
+                continue
+            status_id = _text(status.get("processStatusId"))
+            if not status_id:
+                outcome.reasons.append(f"bol.com accepted the {step.what} without a process status to follow")
+                continue
+            outcome.open += 1
+            self.sent.append(Sent(job, step, status_id))
+
+    def follow(self) -> None:
+        """Read every open process status, round after round with a doubling wait, until each is final or the
+        checks are used up (then reported: bol may still apply it later). Offers are journalled as they settle."""
+        wait = self.wait
+        for _ in range(self.checks):
+            if not self.sent:
+                return
+            self.sleep(wait)
+            wait = min(wait * 2, MAX_STATUS_WAIT)
+            still: list[Sent] = []
+            for sent in self.sent:
+                outcome = self.outcomes[sent.job.key]
+                try:
+                    status = self.session.status(self.status_url, sent.status_id, sent.job.key)
+                except TransportError as error:
+                    if error.retriable or status_of(error) in (None, 401):
+                        raise
+                    message = self.session.scrub(error.message)
+                    status = {"status": FAILURE, "errorMessage": f"its process status cannot be read: {message}"}
+                if status is None or not _settled(status, outcome, sent.step, self.session.scrub):
+                    still.append(sent)
+                    continue
+                outcome.open -= 1
+                self.settle(sent.job)
+            self.sent = still
+        for sent in self.sent:
+            outcome = self.outcomes[sent.job.key]
+            outcome.reasons.append(
+                f"bol.com had not finished the {sent.step.what} after {self.checks} checks (process status "
+                f"{sent.status_id}); it may still be applied: the next export shows it"
+            )
+            outcome.open -= 1
+            self.settle(sent.job)
+        self.sent = []
+
+    def settle(self, job: Job) -> None:
+        """Journal what bol confirmed for ``job`` once none of its requests is open."""
+        outcome = self.outcomes[job.key]
+        if outcome.open == 0 and outcome.confirmed and not outcome.journalled:
+            self.applied([{"key": job.key, "set": outcome.confirmed}])
+            outcome.journalled = True
+
+    def failed(self, jobs: list[Job]) -> dict[str, str]:
+        failed: dict[str, str] = {}
+        for job in jobs:
+            outcome = self.outcomes.get(job.key)
+            reasons = [*(outcome.reasons if outcome else []), *job.problems]
+            if reasons:
+                prefix = f"{job.sku}: " if job.sku != job.key else ""
+                failed[job.key] = prefix + "; ".join(reasons)
+        return failed
+
 
 def apply_plan(
     plan: Plan,
@@ -307,38 +470,45 @@ def apply_plan(
     upload: Any,
     *,
     clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, str]:
-    """Send the plan's changes offer by offer; return {key: reason} for what was not applied. After each offer,
-    ``applied`` is called with what bol accepted (for the journal). Raises :class:`TransportError` naming every
-    offer not yet done when a failure would hit them all (bad credentials, retries used up)."""
+    """Send the plan's changes offer by offer, then follow each one's process status; return {key: reason} for
+    what was not applied. ``applied`` is called per offer with what bol's process status confirmed (for the
+    journal): a 202 means received, not done. Raises :class:`TransportError` naming every offer not confirmed
+    when a failure would hit them all (bad credentials, retries used up)."""
     session = BolSession.of(client, upload, clock)
-    failed: dict[str, str] = {}
+    applier = Applier(session, upload, applied, sleep)
     jobs = jobs_of(plan)
     for position, job in enumerate(jobs):
-        confirmed: dict[str, Any] = dict(job.done)
-        reasons: list[str] = []
-        for step in job.steps:
-            try:
-                status = session.send(step.method, step.path, step.body, job.key)
-            except TransportError as error:
-                if error.retriable or status_of(error) in (None, 401):
-                    if confirmed:
-                        applied([{"key": job.key, "set": confirmed}])
-                    undone = [*failed, *(j.key for j in jobs[position:])]
-                    raise TransportError(
-                        session.scrub(error.message), retriable=error.retriable, skus=tuple(undone), hint=error.hint
-                    ) from None
-                reasons.append(f"bol.com refused the {step.what}: {session.scrub(error.message)}")
-                continue
-            if str(status.get("status", "")).upper() in ("FAILURE", "TIMEOUT"):
-                message = _text(status.get("errorMessage")) or str(status.get("status"))
-                reasons.append(f"bol.com refused the {step.what}: {session.scrub(message)}")
-                continue
-            confirmed.update(step.sets)
-        if confirmed:
-            applied([{"key": job.key, "set": confirmed}])
-        reasons.extend(job.problems)
-        if reasons:
-            prefix = f"{job.sku}: " if job.sku != job.key else ""
-            failed[job.key] = prefix + "; ".join(reasons)
-    return failed
+        try:
+            applier.send(job)
+        except TransportError as error:
+            _follow_quietly(applier)  # what bol accepted before the stop is still confirmed and journalled
+            done = {j.key for j in jobs[:position] if _all_confirmed(applier, j)}
+            undone = [j.key for j in jobs if j.key not in done]
+            raise TransportError(
+                session.scrub(error.message), retriable=error.retriable, skus=tuple(undone), hint=error.hint
+            ) from None
+        if not applier.outcomes[job.key].open:
+            applier.settle(job)
+    try:
+        applier.follow()
+    except TransportError as error:
+        undone = [j.key for j in jobs if not _all_confirmed(applier, j)]
+        raise TransportError(
+            session.scrub(error.message), retriable=error.retriable, skus=tuple(undone), hint=error.hint
+        ) from None
+    return applier.failed(jobs)
+
+
+def _all_confirmed(applier: Applier, job: Job) -> bool:
+    outcome = applier.outcomes.get(job.key)
+    return outcome is not None and outcome.open == 0 and not outcome.reasons and not job.problems
+
+
+def _follow_quietly(applier: Applier) -> None:
+    """Follow the open process statuses after a stop; a second failure leaves them unconfirmed."""
+    try:
+        applier.follow()
+    except TransportError:
+        applier.sent = []

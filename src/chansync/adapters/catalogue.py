@@ -41,7 +41,9 @@ class Attribute:
     field: Field
 
 
-#: Attributes in the order they are written.
+#: Attributes in the order they are written. Each is an attribute of Google's product data specification
+#: (https://support.google.com/merchants/answer/7052112), and Meta reads the same names
+#: (https://developers.facebook.com/docs/commerce-platform/catalog/fields).
 ATTRIBUTES = [
     Attribute("id", Field.SKU),
     Attribute("title", Field.TITLE),
@@ -61,6 +63,8 @@ ATTRIBUTES = [
     Attribute("size", Field.SIZE),
     Attribute("product_type", Field.CATEGORY),
 ]
+#: Google's ``identifier_exists`` (https://support.google.com/merchants/answer/6324478): ``no`` for a product
+#: without GTIN and MPN. Written in Google feeds only; Meta does not document it.
 IDENTIFIER_EXISTS = "identifier_exists"
 
 IDENTIFIER_MISSING = define(
@@ -168,8 +172,10 @@ class CatalogueAdapter(Adapter):
             field_ = attribute.field
             name = field_.value
             if not export.has(name):
-                frame[name] = pd.Series(pd.NA, index=frame.index, dtype="object")
-            elif field_ in (Field.PRICE, Field.SALE_PRICE):
+                if field_ is self.key:  # a feed without items has no columns; the key column is always there
+                    frame[name] = pd.Series(pd.NA, index=frame.index, dtype="str")
+                continue  # no column in the export, none in the state: the plan does not compare it
+            if field_ in (Field.PRICE, Field.SALE_PRICE):
                 text = export.get(name)
                 if field_ is Field.PRICE:
                     currency = columns.replace(text, r".*?([A-Za-z]{3})\s*$|.*", r"\1")
@@ -180,8 +186,7 @@ class CatalogueAdapter(Adapter):
                 frame[name] = export.get(name)
             else:
                 frame[name] = export.parse(field_)
-        if Field.CURRENCY.value not in frame.columns:
-            frame[Field.CURRENCY.value] = pd.NA
+        export.duplicates(frame[self.key.value], self.key.value, self.key, "id")
         frame[LIVE] = True
         frame[ROW] = export.text[ROW]
         return frame

@@ -53,6 +53,10 @@ class GoogleMerchantAdapter(CatalogueAdapter):
     title = "Google Merchant Center"
     Settings = GoogleSettings
     feed_suffix = ".xml"
+    #: Google's product data specification lists ``description`` among the attributes every product needs
+    #: (https://support.google.com/merchants/answer/7052112, "Basic product data"): an item without one is
+    #: disapproved, so it is a channel error here rather than a surprise in Merchant Center.
+    required = (*CatalogueAdapter.required, Field.DESCRIPTION)
     limits: ClassVar[tuple[tuple[Field, int, IssueCode], ...]] = (
         (Field.SKU, 50, ID_TOO_LONG),
         (Field.TITLE, 150, TITLE_TOO_LONG),
@@ -91,7 +95,11 @@ class GoogleMerchantAdapter(CatalogueAdapter):
         return [FeedFile("", self.render(desired, plan), extension)]
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
-        """The whole catalogue, built chunk by chunk (a few chunks in flight), so memory stays flat."""
+        """The whole catalogue, built chunk by chunk (a few chunks in flight), so memory stays flat.
+
+        Tab-separated text with the attribute names in the first row, or RSS 2.0 with the ``g:`` namespace
+        (https://support.google.com/merchants/answer/160567); attribute names and values as in the product data
+        specification (https://support.google.com/merchants/answer/7052112)."""
         tsv = self.settings.format == "tsv"
         if tsv:
             yield tsv_head([*(a.name for a in self.attributes()), IDENTIFIER_EXISTS])

@@ -15,7 +15,7 @@ import pandas as pd
 from ..fields import BACKORDER, IN_STOCK, OUT_OF_STOCK, PREORDER, Field
 from ..issues import IssueCode, Severity, define
 from .base import Desired
-from .catalogue import IDENTIFIER_EXISTS, Attribute, CatalogueAdapter
+from .catalogue import Attribute, CatalogueAdapter
 from .feeds import csv_bytes, kept_rows
 from .settings import FeedSettings
 
@@ -37,7 +37,10 @@ class MetaAdapter(CatalogueAdapter):
     title = "Meta catalogue"
     Settings = FeedSettings
     fields = (*CatalogueAdapter.fields, Field.QUANTITY)
-    required = (*CatalogueAdapter.required, Field.DESCRIPTION)
+    #: Meta's catalogue field reference lists ``description`` and ``brand`` among the required fields
+    #: (https://developers.facebook.com/docs/commerce-platform/catalog/fields). A GTIN or MPN does not stand in for
+    #: the brand: with an identifier but no brand the item is ``catalogue-brand-missing`` already.
+    required = (*CatalogueAdapter.required, Field.DESCRIPTION, Field.BRAND)
     availability_words: ClassVar[dict[str, str]] = {
         IN_STOCK: "in stock",
         OUT_OF_STOCK: "out of stock",
@@ -55,5 +58,10 @@ class MetaAdapter(CatalogueAdapter):
         rows = kept_rows(plan)
         text = self.attribute_text(rows, desired.currency)
         frame = pd.DataFrame(text, index=rows.index)
-        frame = frame[[a.name for a in self.attributes()] + [IDENTIFIER_EXISTS]]
-        yield csv_bytes(frame)
+        # Only fields Meta documents: its catalogue fields reference and the sample feed header on
+        # https://developers.facebook.com/docs/marketing-api/catalog/guides/metadata-tags (id, title, description,
+        # product_type, link, image_link, condition, availability, price, sale_price, gtin, brand, mpn,
+        # item_group_id, color, size; additional_image_link and quantity_to_sell_on_facebook on
+        # https://developers.facebook.com/docs/commerce-platform/catalog/fields). Google's identifier_exists is not
+        # among them, so it is not written.
+        yield csv_bytes(frame[[a.name for a in self.attributes()]])

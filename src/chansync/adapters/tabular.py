@@ -82,6 +82,33 @@ class Export:
             )
         )
 
+    def duplicates(self, keys: pd.Series, name: str, field_: Field, what: str) -> None:
+        """A located warning (``channel-duplicate-key``) on every row whose non-empty key another row of the export
+        holds too, naming all their rows: the channel has two listings under one key, so chansync cannot tell which
+        one a change is for (the plan leaves that key alone). ``keys`` aligns with :attr:`text`."""
+        from ..channel_rules import DUPLICATE_KEY
+
+        text = keys.astype("str").fillna("")
+        twice = text.ne("") & text.duplicated(keep=False)
+        if not twice.any():
+            return
+        rows = self.text.loc[twice, ROW].astype("Int64")
+        listed = rows.astype("str").groupby(text[twice]).agg(", ".join)  # only the duplicated keys: a short frame
+        message = f"The export lists {what} " + text[twice] + " more than once (rows " + text[twice].map(listed)
+        self.issues.append(
+            frame_of(
+                DUPLICATE_KEY,
+                message=message + "); chansync leaves it alone on this channel until one is removed.",
+                rows=rows,
+                values=text[twice],
+                file=self.table.file,
+                sheet=self.table.sheet,
+                column=self.headers.get(name, name),
+                field=field_.value,
+                severity=Severity.WARNING,
+            )
+        )
+
     def parse(self, field_: Field, name: str | None = None) -> pd.Series:
         """Parse a column as the master's ``field_`` is parsed. Unreadable values become NA and a located warning
         (the channel holds a value chansync cannot compare, so the master's value will be sent)."""
