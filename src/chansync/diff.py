@@ -202,6 +202,7 @@ def diff(
     base_at = in_base[want_codes[both_rows]] if len(both_rows) else np.zeros(0, dtype=np.int64)
     has_base = base_at >= 0
     kept: dict[str, int] = {}
+    kept_values: dict[str, pd.Series] = {}  # field -> the channel's values (by key) that a keep leaves
 
     changed = np.zeros(len(both_rows), dtype=bool)
     field_hits: list[np.ndarray] = []
@@ -252,6 +253,10 @@ def diff(
                 if edited.any():
                     kept[name] = int(edited.sum())
                     differs &= ~edited
+                    at = np.flatnonzero(edited)
+                    kept_values[name] = pd.Series(
+                        old.iloc[at].to_numpy(), index=want_keys.iloc[both_rows[at]].to_numpy()
+                    )
         field_hits.append(differs)
         if not differs.any():
             continue
@@ -310,6 +315,8 @@ def diff(
     changes = pd.concat(change_parts, ignore_index=True) if change_parts else pd.DataFrame(columns=CHANGE_COLUMNS)
     changes = changes.astype({"key": "str", "sku": "str", "field": "str", "old": "str", "new": "str", "origin": "str"})
     keyed_want = want.set_index(pd.Index(want_keys, name=None))
+    for name, values in kept_values.items():  # what the channel holds is what it should hold: feeds write it
+        keyed_want.loc[values.index, name] = values.to_numpy()
     keyed_have = have.set_index(pd.Index(have_keys, name=None))
     listed_mask = np.zeros(len(want), dtype=bool)
     listed_mask[create_rows] = True
@@ -320,7 +327,12 @@ def diff(
     kept_mask[doubled_rows] = True
     kept_mask[held_rows] = True
     not_compared = [f.value for f in fields if f.value != key and f.value in want.columns and f.value not in have]
-    meta: dict[str, Any] = {"three_way": base is not None, "not_compared": not_compared, "kept_channel_edits": kept}
+    meta: dict[str, Any] = {
+        "three_way": base is not None,
+        "not_compared": not_compared,
+        "kept_channel_edits": kept,
+        "kept_values": kept_values,
+    }
     return Plan(channel, adapter, key, [f.value for f in compared], items, changes, keyed_want, keyed_have,
                 meta=meta, listed_mask=listed_mask, kept_mask=kept_mask)  # fmt: skip
 

@@ -250,7 +250,7 @@ def _record_sales(state: SyncState, run: str, prepared: PushPlan) -> None:
     from then on the same sale is never seen again, whatever happens to this run."""
     sales = [o.sales for o in prepared.observed if len(o.sales)]
     seen = [o.seen for o in prepared.observed if len(o.seen)]
-    if prepared.ledger is None or (not sales and not seen and not len(prepared.ledger)):
+    if prepared.ledger is None:
         return
     state.record_sales(run, prepared.ledger, sales, seen)
 

@@ -219,6 +219,16 @@ class ChannelReader:
         return list(dict.fromkeys(catalog.stock.location_keys().tolist()))[:1] or [NO_LOCATION]
 
 
+def _keep_on_channel(desired: Desired, kept: dict[str, pd.Series]) -> None:
+    """Fields kept as edited on the channel (``on_channel_edit: keep``) are what the channel should hold: a full
+    feed writes the channel's value, not the master's."""
+    keys = desired.frame[desired.key].astype("str")
+    for name, values in kept.items():
+        hit = keys.isin(values.index).to_numpy()
+        if hit.any():
+            desired.frame.loc[hit, name] = keys[hit].map(values).to_numpy()
+
+
 def plan_channel(check: ChannelCheck, reader: ChannelReader) -> ChannelPlan:
     adapter, desired = check.adapter, check.desired
     name = adapter.channel
@@ -235,6 +245,7 @@ def plan_channel(check: ChannelCheck, reader: ChannelReader) -> ChannelPlan:
         plan = without_creates(plan, "not-on-channel")
     elif not settings.listing.create:
         plan = without_creates(plan, CREATE_OFF)
+    _keep_on_channel(desired, plan.meta.get("kept_values") or {})
     observed = next((o for o in reader.observed if o.channel == name), None)
     issues = check.issues + current.issues + reader.issues.get(name, [])
     return ChannelPlan(name, adapter, desired, plan, issues, base, observed)

@@ -1,0 +1,253 @@
+"""The sync state: sales seen on channels lower every channel's stock once, channel edits are told apart from the
+master's, unmanaged listings are left alone, the run log, one channel's failure, and master write-back."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from chansync.config import load_config
+from chansync.push import open_state, push
+from chansync.state.store import SyncState
+
+CHANNELS = ("a", "b", "c")
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]], *, later: bool = True) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    if later:  # an export taken after the last push (file times can be coarse)
+        stamp = time.time() + 5
+        os.utime(path, (stamp, stamp))
+
+
+def read_csv(path: Path) -> dict[str, dict[str, str]]:
+    """Rows by SKU, with the channels' headers read as canonical names."""
+    names = {"ItemCode": "sku", "RetailPrice": "price", "OnHand": "quantity"}
+    with path.open(encoding="utf-8") as handle:
+        rows = [{names.get(k, k): v for k, v in row.items()} for row in csv.DictReader(handle)]
+    return {row["sku"]: row for row in rows}
+
+
+def setup(tmp: Path, master: dict[str, int], *, channel: dict[str, Any] | None = None, **extra: Any) -> Path:
+    write_csv(tmp / "master.csv", [{"sku": s, "title": f"Item {s}", "price": "10.00", "quantity": q}
+                                   for s, q in master.items()], later=False)  # fmt: skip
+    for name in CHANNELS:
+        export(tmp, name, master)
+    channels = {
+        name: {"adapter": "csv", "export": f"{name}.csv", "feed": f"out/{name}.csv",
+               "columns": {"sku": "ItemCode", "price": "RetailPrice", "quantity": "OnHand"},
+               "guard": {"max_delist_share": 1, "max_price_change_share": 1}, **(channel or {})}
+        for name in CHANNELS
+    }  # fmt: skip
+    config = {"version": 1, "master": {"file": "master.csv", **extra}, "state_dir": "state", "channels": channels}
+    (tmp / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return tmp / "channels.yaml"
+
+
+def run(path: Path, **options: Any) -> Any:
+    return push(load_config(path, env={}), **options)
+
+
+def export(tmp: Path, name: str, quantities: dict[str, int], price: str = "10.00") -> None:
+    write_csv(tmp / f"{name}.csv", [{"ItemCode": s, "RetailPrice": price, "OnHand": q} for s, q in quantities.items()])
+
+
+def fed(tmp: Path, name: str, sku: str) -> int:
+    return int(read_csv(tmp / "out" / f"{name}.csv")[sku]["quantity"])
+
+
+def sold(tmp: Path) -> dict[str, int]:
+    state = SyncState.open(tmp / "state")
+    try:
+        ledger = state.ledger()
+        return dict(zip(ledger["sku"], ledger["sold"], strict=True))
+    finally:
+        state.close()
+
+
+def test_sales_on_two_channels_lower_all_three_by_the_sum_once(tmp_path: Path) -> None:
+    config = setup(tmp_path, {"A1": 10, "A2": 5})
+    assert run(config).exit_code == 0  # the first push: in step, and now chansync has a base
+    export(tmp_path, "a", {"A1": 8, "A2": 5})  # two sold on a
+    export(tmp_path, "b", {"A1": 9, "A2": 5})  # one sold on b
+    result = run(config)
+    assert result.exit_code == 0
+    assert [fed(tmp_path, name, "A1") for name in CHANNELS] == [7, 7, 7]  # 10 counted - 3 sold everywhere
+    assert sold(tmp_path) == {"A1": 3}
+    again = run(config)  # the same exports again (a re-run): the sales are not counted twice
+    assert again.exit_code == 0 and sold(tmp_path) == {"A1": 3}
+    assert [fed(tmp_path, name, "A1") for name in CHANNELS] == [7, 7, 7]
+    for name in CHANNELS:  # the channels import the feeds
+        export(tmp_path, name, {"A1": 7, "A2": 5})
+    settled = run(config)
+    assert all(c.counts["update"] == 0 for c in settled.channels) and sold(tmp_path) == {"A1": 3}
+    write_csv(tmp_path / "master.csv", [{"sku": "A1", "title": "Item A1", "price": "10.00", "quantity": 20},
+                                        {"sku": "A2", "title": "Item A2", "price": "10.00", "quantity": 5}])  # fmt: skip
+    recount = run(config)  # a new count in the master: the ledger starts again from it
+    assert recount.exit_code == 0 and sold(tmp_path) == {}
+    assert [fed(tmp_path, name, "A1") for name in CHANNELS] == [20, 20, 20]
+
+
+def test_a_crash_after_the_sales_are_booked_counts_nothing_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = setup(tmp_path, {"A1": 10})
+    run(config)
+    export(tmp_path, "a", {"A1": 6})
+    import chansync.push as push_module
+
+    real = push_module.write_feeds
+
+    def crash(config: Any, channel: Any) -> Any:
+        if channel.name == "b":
+            raise KeyboardInterrupt  # killed while writing the second channel's feed
+        return real(config, channel)
+
+    monkeypatch.setattr(push_module, "write_feeds", crash)
+    with pytest.raises(KeyboardInterrupt):
+        run(config)
+    monkeypatch.setattr(push_module, "write_feeds", real)
+    assert sold(tmp_path) == {"A1": 4}
+    assert run(config).exit_code == 0  # the re-run after the crash
+    assert sold(tmp_path) == {"A1": 4} and [fed(tmp_path, n, "A1") for n in CHANNELS] == [6, 6, 6]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_at_a_random_point_then_rerun_counts_each_sale_once(tmp_path: Path, seed: int) -> None:
+    import random
+
+    config = setup(tmp_path, {f"S{i}": 50 for i in range(200)})
+    run(config)
+    export(tmp_path, "a", {f"S{i}": 50 - (i % 3) for i in range(200)})  # 199 units sold on a
+    command = [sys.executable, "-m", "chansync", "push", "-c", str(config), "--yes"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(random.Random(seed).uniform(0.2, 2.5))
+    process.kill()
+    process.wait(30)
+    finished = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    assert sum(sold(tmp_path).values()) == 199
+    assert all(fed(tmp_path, n, f"S{i}") == 50 - (i % 3) for n in CHANNELS for i in range(0, 200, 17))
+
+
+def test_drift_is_marked_channel_and_keep_leaves_it(tmp_path: Path) -> None:
+    config = setup(tmp_path, {"A1": 10, "A2": 5})
+    run(config)
+    export(tmp_path, "a", {"A1": 10, "A2": 5}, price="12.00")  # a price edited on channel a
+    plan = {c.name: c for c in run(config, dry_run=True).channels}
+    assert plan["a"].counts["update"] == 2
+    from chansync.sync import plan as make_plan
+
+    state = open_state(load_config(config, env={}))
+    channels = {c.name: c.plan for c in make_plan(load_config(config, env={}), state=state).channels}
+    changes = channels["a"].changes
+    assert set(changes["origin"]) == {"channel"} and set(changes["field"]) == {"price"}
+    yaml_config = yaml.safe_load(config.read_text())
+    yaml_config["channels"]["a"]["on_channel_edit"] = "keep"
+    config.write_text(yaml.safe_dump(yaml_config))
+    kept = run(config)
+    assert next(c for c in kept.channels if c.name == "a").counts["update"] == 0
+    assert read_csv(tmp_path / "out" / "a.csv")["A1"]["price"] == "12.00"  # the channel's edit stays
+    state.close()
+
+
+def test_unmanaged_listings_are_left_alone_and_a_removed_managed_one_is_delisted(tmp_path: Path) -> None:
+    config = setup(tmp_path, {"A1": 10, "A2": 5})
+    export(tmp_path, "a", {"A1": 10, "A2": 5, "GIFT": 1})  # a gift card only the till sells
+    first = run(config)
+    channel = next(c for c in first.channels if c.name == "a")
+    assert channel.counts["unmanaged"] == 1 and channel.counts["delist"] == 0
+    assert "GIFT" in read_csv(tmp_path / "out" / "a.csv")  # kept exactly as it is in the full feed
+    write_csv(tmp_path / "master.csv", [{"sku": "A1", "title": "Item A1", "price": "10.00", "quantity": 10}],
+              later=False)  # A2 leaves the master
+    export(tmp_path, "a", {"A1": 10, "A2": 5, "GIFT": 1})
+    second = run(config)
+    channel = next(c for c in second.channels if c.name == "a")
+    assert channel.counts["delist"] == 1 and channel.counts["unmanaged"] == 1
+
+
+def test_the_log_lists_a_refused_and_a_failed_run(tmp_path: Path) -> None:
+    config = setup(tmp_path, {f"S{i}": 5 for i in range(10)})
+    run(config)
+    yaml_config = yaml.safe_load(config.read_text())
+    yaml_config["channels"]["a"]["guard"] = {"max_delist_share": 0.2}
+    config.write_text(yaml.safe_dump(yaml_config))
+    export(tmp_path, "a", {f"S{i}": 5 for i in range(10)})
+    write_csv(tmp_path / "master.csv", [{"sku": "S0", "title": "x", "price": "10.00", "quantity": 5}], later=False)
+    refused = run(config)
+    assert refused.exit_code == 1 and "--force" in next(c for c in refused.channels if c.name == "a").message
+    (tmp_path / "b.csv").unlink()  # a missing export fails that channel only
+    failed = run(config, force=True)
+    statuses = {c.name: c.status for c in failed.channels}
+    assert failed.exit_code == 4 and statuses == {"a": "done", "b": "failed", "c": "done"}
+    out = subprocess.run([sys.executable, "-m", "chansync", "log", "-c", str(config), "--format", "json"],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    runs = json.loads(out.stdout)["runs"]
+    assert [r["status"] for r in runs[:2]] == ["failed", "refused"]
+    assert "file not found" in next(c for c in runs[0]["channels"] if c["channel"] == "b")["reason"]
+    text = subprocess.run([sys.executable, "-m", "chansync", "log", "-c", str(config)], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "refused" in text and "failed" in text and "max_delist_share" in text
+
+
+def test_a_dry_run_exits_1_when_the_push_would_be_refused(tmp_path: Path) -> None:
+    config = setup(tmp_path, {f"S{i}": 5 for i in range(10)}, channel={"listing": {"unknown": "delist"}})
+    yaml_config = yaml.safe_load(config.read_text())
+    for name in CHANNELS:
+        yaml_config["channels"][name]["guard"] = {"max_delist_share": 0.2}
+    config.write_text(yaml.safe_dump(yaml_config))
+    write_csv(tmp_path / "master.csv", [{"sku": "S0", "title": "x", "price": "10.00", "quantity": 5}], later=False)
+    assert run(config, dry_run=True).exit_code == 1
+
+
+def test_write_back_sets_a_csv_masters_stock_and_keeps_a_backup(tmp_path: Path) -> None:
+    config = setup(tmp_path, {"A1": 10, "A2": 5}, write_back=True)
+    run(config)
+    export(tmp_path, "a", {"A1": 7, "A2": 5})
+    (tmp_path / "~$master.csv").write_text("owner")  # "open in Excel"
+    refused = run(config)
+    assert "open in Excel" in refused.write_back and read_csv(tmp_path / "master.csv")["A1"]["quantity"] == "10"
+    (tmp_path / "~$master.csv").unlink()
+    written = run(config)
+    assert "stock cells" in written.write_back, written.write_back
+    master = read_csv(tmp_path / "master.csv")
+    assert master["A1"]["quantity"] == "7" and master["A1"]["title"] == "Item A1"
+    assert list((tmp_path / "state" / "backups").glob("master.*.csv"))
+    assert sold(tmp_path) == {}  # the sheet shows what is left: a new count
+
+
+def test_write_back_in_an_xlsx_master_keeps_formatting(tmp_path: Path) -> None:
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.styles import Font
+
+    config = setup(tmp_path, {"A1": 10, "A2": 5}, write_back=True)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["sku", "title", "price", "quantity"])
+    sheet.append(["A1", "Item A1", "10.00", 10])
+    sheet.append(["A2", "Item A2", "10.00", 5])
+    sheet["B2"].font = Font(bold=True)
+    workbook.save(tmp_path / "master.xlsx")
+    yaml_config = yaml.safe_load(config.read_text())
+    yaml_config["master"]["file"] = "master.xlsx"
+    config.write_text(yaml.safe_dump(yaml_config))
+    run(config)
+    export(tmp_path, "b", {"A1": 10, "A2": 3})
+    result = run(config)
+    assert "stock cells" in result.write_back
+    sheet = load_workbook(tmp_path / "master.xlsx").active
+    assert sheet is not None
+    assert sheet["D3"].value == 3 and sheet["D2"].value == 10 and sheet["B2"].font.bold
+    assert list((tmp_path / "state" / "backups").glob("master.*.xlsx"))
