@@ -94,14 +94,17 @@ def test_sales_on_two_channels_lower_all_three_by_the_sum_once(tmp_path: Path) -
         export(tmp_path, name, {"A1": 7, "A2": 5})
     settled = run(config)
     assert all(c.counts["update"] == 0 for c in settled.channels) and sold(tmp_path) == {"A1": 3}
-    write_csv(tmp_path / "master.csv", [{"sku": "A1", "title": "Item A1", "price": "10.00", "quantity": 20},
-                                        {"sku": "A2", "title": "Item A2", "price": "10.00", "quantity": 5}])  # fmt: skip
+    recounted = [{"sku": "A1", "title": "Item A1", "price": "10.00", "quantity": 20},
+                 {"sku": "A2", "title": "Item A2", "price": "10.00", "quantity": 5}]  # fmt: skip
+    write_csv(tmp_path / "master.csv", recounted)
     recount = run(config)  # a new count in the master: the ledger starts again from it
     assert recount.exit_code == 0 and sold(tmp_path) == {}
     assert [fed(tmp_path, name, "A1") for name in CHANNELS] == [20, 20, 20]
 
 
-def test_a_crash_after_the_sales_are_booked_counts_nothing_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_after_the_sales_are_booked_counts_nothing_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = setup(tmp_path, {"A1": 10})
     run(config)
     export(tmp_path, "a", {"A1": 6})
