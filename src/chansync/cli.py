@@ -349,6 +349,61 @@ def _push_prepared(
 
 @app.command()
 @handles_errors
+def undo(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    run_id: Annotated[
+        str | None, typer.Option("--run", help="The run to undo (`chansync log`); the last push by default.")
+    ] = None,
+    channel: ChannelOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; write and send nothing.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Also set back listings changed on the channel since that run.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Items shown per channel in text output.")] = 20,
+) -> None:
+    """Set every channel a push changed back to the values it had before that push (the last push by default).
+
+    Listings changed on the channel since then are shown as conflicts and left alone unless --force. Applied like a
+    push: lock, safety guard, feeds, uploads, sync state and run log.
+    """
+    from .journal import new_run_id
+    from .push import open_state, record_refusal
+    from .render.push import push_json, render_push
+    from .undo import prepare_undo
+
+    loaded = _load(config)
+    state = open_state(loaded)
+    run = new_run_id()
+    try:
+        with contextlib.nullcontext() if dry_run else state.lock():
+            try:
+                prepared = prepare_undo(loaded, state, run_id=run_id, channels=channel or None, force=force)
+            except ChansyncError as error:
+                record_refusal(state, run, "undo", error, dry_run=dry_run)
+                raise
+            for name, plan in ((c.name, c.plan) for c in prepared.channels):
+                conflicts = plan.meta.get("conflicts") or []
+                if conflicts and format is OutputFormat.text:
+                    shown = ", ".join(conflicts[:10]) + (
+                        f" and {len(conflicts) - 10} more" if len(conflicts) > 10 else ""
+                    )
+                    note = f"{name}: changed on the channel since that run, left alone (--force sets them back too): "
+                    _stdout().print(note + shown, markup=False)
+            result = _push_prepared(prepared, loaded.display, dry_run=dry_run, no_upload=False, yes=yes,
+                                    text=format is OutputFormat.text, quiet=False, limit=limit, run=run)  # fmt: skip
+    finally:
+        state.close()
+    if format is OutputFormat.text:
+        render_push(result, _stdout())
+    else:
+        _emit(push_json(result), None)
+    raise typer.Exit(int(result.exit_code))
+
+
+@app.command()
+@handles_errors
 def log(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many runs, newest first.")] = 20,

@@ -357,7 +357,7 @@ def _commit_base(prepared: PushPlan, channel: ChannelPlan, result: ChannelPush, 
     failed = set(result.failed)
     if not applied_all:  # nothing is known to have taken but what the API confirmed (already in the deltas)
         failed |= {str(k) for k in channel.plan.keys(CREATE, UPDATE, DELIST)}
-    frame = base_after(channel.plan, list(channel.adapter.carried()), channel.base, failed)
+    frame = base_after(channel.plan, list(channel.adapter.needed()), channel.base, failed)
     if not applied_all and channel.base is not None:
         confirmed = state.base(channel.name)  # the previous base with the confirmed deltas laid over it
         if confirmed is not None:

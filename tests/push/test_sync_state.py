@@ -254,3 +254,47 @@ def test_write_back_in_an_xlsx_master_keeps_formatting(tmp_path: Path) -> None:
     assert sheet is not None
     assert sheet["D3"].value == 3 and sheet["D2"].value == 10 and sheet["B2"].font.bold
     assert list((tmp_path / "state" / "backups").glob("master.*.xlsx"))
+
+
+def test_undo_of_the_last_push_restores_every_value_and_leaves_conflicts(tmp_path: Path) -> None:
+    from chansync.push import apply
+    from chansync.undo import prepare_undo
+
+    config = setup(tmp_path, {"A1": 10, "A2": 5, "A3": 2})
+    run(config)
+    for name in CHANNELS:  # the channels import what the first push wrote
+        export(tmp_path, name, {"A1": 10, "A2": 5, "A3": 2})
+    write_csv(tmp_path / "master.csv", [  # a bad import: prices and stock changed, A3 removed, A4 new
+        {"sku": "A1", "title": "Item A1", "price": "99.00", "quantity": 1},
+        {"sku": "A2", "title": "Item A2", "price": "99.00", "quantity": 1},
+        {"sku": "A4", "title": "Item A4", "price": "5.00", "quantity": 3},
+    ], later=False)  # fmt: skip
+    bad = run(config, force=True)
+    assert bad.exit_code == 0
+    for name in CHANNELS:  # the channels take the bad push; on c, A2 is edited by hand afterwards
+        write_csv(tmp_path / f"{name}.csv", [
+            {"ItemCode": "A1", "RetailPrice": "99.00", "OnHand": 1},
+            {"ItemCode": "A2", "RetailPrice": "50.00" if name == "c" else "99.00", "OnHand": 1},
+            {"ItemCode": "A4", "RetailPrice": "5.00", "OnHand": 3},
+        ])  # fmt: skip
+    loaded = load_config(config, env={})
+    state = open_state(loaded)
+    try:
+        prepared = prepare_undo(loaded, state, run_id=bad.run_id, force=False)
+        plans = {c.name: c.plan for c in prepared.channels}
+        assert plans["c"].meta["conflicts"] == ["A2"]
+        with state.lock():
+            undone = apply(prepared, locked=True)
+    finally:
+        state.close()
+    assert undone.exit_code == 0
+    for name in ("a", "b"):
+        feed = read_csv(tmp_path / "out" / f"{name}.csv")
+        assert (feed["A1"]["price"], feed["A1"]["quantity"]) == ("10.00", "10")
+        assert (feed["A2"]["price"], feed["A2"]["quantity"]) == ("10.00", "5")
+        assert "A4" not in feed or feed["A4"]["quantity"] == "0"  # created by the bad push: taken off again
+        assert feed["A3"]["quantity"] == "2"  # delisted by the bad push: back
+    assert read_csv(tmp_path / "out" / "c.csv")["A2"]["price"] == "50.00"  # the conflict is left alone
+    out = subprocess.run([sys.executable, "-m", "chansync", "log", "-c", str(config), "--format", "json"],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    assert json.loads(out.stdout)["runs"][0]["command"] == "undo"

@@ -29,7 +29,8 @@ def base_after(plan: Plan, fields: Iterable[Field], previous: Base | None, faile
     created = pd.Index(plan.keys(CREATE)).astype("str")
     keys = pd.Index(managed["key"].astype("str").unique())
     keys = keys[keys.isin(current.index.astype("str")) | keys.isin(created)]  # only what is on the channel
-    names = [f.value for f in fields if f.value in current.columns or f.value in desired.columns]
+    names = [f.value for f in fields
+             if f.value not in (KEY, SKU) and (f.value in current.columns or f.value in desired.columns)]  # fmt: skip
     frame = pd.DataFrame(index=keys)
     frame[KEY] = keys.astype("str")
     sku = managed.drop_duplicates("key").set_index("key")["sku"].astype("str")
