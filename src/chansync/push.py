@@ -358,10 +358,12 @@ def _commit_base(prepared: PushPlan, channel: ChannelPlan, result: ChannelPush, 
     if not applied_all:  # nothing is known to have taken but what the API confirmed (already in the deltas)
         failed |= {str(k) for k in channel.plan.keys(CREATE, UPDATE, DELIST)}
     frame = base_after(channel.plan, list(channel.adapter.needed()), channel.base, failed)
-    if not applied_all and channel.base is not None:
-        confirmed = state.base(channel.name)  # the previous base with the confirmed deltas laid over it
-        if confirmed is not None:
+    confirmed = state.base(channel.name)  # the previous base with what this run's API calls confirmed laid over it
+    if confirmed is not None:
+        if not applied_all:
             frame = _with_confirmed(frame, confirmed.frame)
+        for column in confirmed.frame.columns.difference(frame.columns):  # channel ids an API gave (bol's offer id)
+            frame[column] = confirmed.frame[column].reindex(frame.index)
     snapshot = state.write_snapshot(channel.name, run, for_parquet(frame))
     state.commit_base(channel.name, snapshot, run)
     _log_channel(state, run, result, before=before, after=snapshot)
@@ -371,7 +373,10 @@ def _with_confirmed(frame: pd.DataFrame, confirmed: pd.DataFrame) -> pd.DataFram
     """Values an API confirmed before the channel failed win over the frame's."""
     keys = confirmed.index.intersection(frame.index)
     for column in confirmed.columns.intersection(frame.columns):
-        frame.loc[keys, column] = confirmed.loc[keys, column].to_numpy()
+        values = confirmed.loc[keys, column]
+        if str(frame[column].dtype) == "Int64":
+            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+        frame.loc[keys, column] = values.to_numpy()
     return frame
 
 

@@ -410,8 +410,9 @@ def overlay_deltas(frame: pd.DataFrame | None, deltas: list[tuple[Any, ...]]) ->
             continue
         decoded = given.map(json.loads)
         column = LISTED if name == "listed" else str(name)
-        if column not in frame.columns:
-            frame[column] = pd.NA
+        if column not in frame.columns:  # integers (cents, stock) stay integers; anything else is text
+            numeric = decoded.map(lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool))).all()
+            frame[column] = pd.Series(pd.NA, index=frame.index, dtype="Int64" if numeric else "str")
         dtype = frame[column].dtype
         if column == LISTED:
             frame.loc[decoded.index, column] = decoded.astype(bool)
