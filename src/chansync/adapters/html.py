@@ -1,0 +1,74 @@
+"""Descriptions as webshops hold them (HTML) and as the master holds them (plain text), compared as text.
+
+Shopify's ``Body (HTML)`` and WooCommerce's ``Description`` are HTML; a master sheet has plain text with blank lines
+between paragraphs. Comparing the two raw would call every description changed, so a reader turns the channel's
+HTML into the text a shopper reads (:func:`html_text`) and a writer turns the master's text into simple paragraphs
+(:func:`text_html`). Both work on whole columns.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+#: Tags that end a paragraph or a block (a blank line in text), and the line break.
+_BLOCK_END = r"(?i)</\s*(p|div|h[1-6]|ul|ol|li|table|tr|blockquote|section|article|pre)\s*>|<\s*(hr)\b[^>]*>"
+_BLOCK_START = r"(?i)<\s*(p|div|h[1-6]|ul|ol|li|table|tr|blockquote|section|article|pre)\b[^>]*>"
+_BREAK = r"(?i)<\s*br\s*/?\s*>"
+_TAG = r"<[^>]*>"
+_COMMENT = r"(?s)<!--.*?-->"
+_SCRIPT = r"(?is)<\s*(script|style)\b.*?<\s*/\s*\1\s*>"
+
+
+def _decode(text: pd.Series) -> pd.Series:
+    """Character references decoded (``&amp;`` -> ``&``, ``&#8217;`` -> ``’``). Only distinct values holding a ``&``
+    are decoded, once each (the standard library knows every HTML5 entity; a hand-made table would not)."""
+    has = text.str.contains("&", regex=False).fillna(False)
+    if not has.any():
+        return text
+    decoded = pd.Series({value: html.unescape(value) for value in text[has].unique()}, dtype="str")
+    return text.mask(has, text[has].map(decoded))
+
+
+def plain(text: pd.Series) -> pd.Series:
+    """Whitespace as a reader sees it: runs of spaces collapsed, lines trimmed, at most one blank line between
+    paragraphs, no blank lines at either end. Applied to both sides of a comparison."""
+    text = text.astype("str").fillna("")
+    text = text.str.replace(r"\r\n?", "\n", regex=True)
+    text = text.str.replace(r"[ \t\f\v\u00a0]+", " ", regex=True)
+    text = text.str.replace(r" *\n *", "\n", regex=True)
+    text = text.str.replace(r"\n{3,}", "\n\n", regex=True)
+    return text.str.strip()
+
+
+def html_text(values: pd.Series) -> pd.Series:
+    """The text of HTML cells: tags stripped, entities decoded, whitespace collapsed; block ends and ``<br>`` keep
+    their line breaks. Newlines in the HTML source are spaces, as a browser shows them."""
+    text = values.astype("str").fillna("")
+    text = text.str.replace(_COMMENT, "", regex=True).str.replace(_SCRIPT, "", regex=True)
+    text = text.str.replace(r"[\r\n\t]+", " ", regex=True)
+    text = text.str.replace(_BREAK, "\n", regex=True)
+    text = text.str.replace(_BLOCK_START, "\n\n", regex=True).str.replace(_BLOCK_END, "\n\n", regex=True)
+    text = text.str.replace(_TAG, "", regex=True)
+    return plain(_decode(text)).where(values.notna(), values)
+
+
+def text_html(values: pd.Series) -> pd.Series:
+    """Plain text as simple HTML: special characters escaped, each blank-line separated paragraph in ``<p>…</p>``,
+    single line breaks as ``<br>``. Empty stays empty."""
+    text = plain(values)
+    text = text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
+    text = text.str.replace(">", "&gt;", regex=False).str.replace('"', "&quot;", regex=False)
+    text = text.str.replace("\n\n", "</p><p>", regex=False).str.replace("\n", "<br>", regex=False)
+    return ("<p>" + text + "</p>").where(text.ne(""), "")
+
+
+def keep_html(text: pd.Series, channel_html: pd.Series | None, channel_text: pd.Series | None) -> pd.Series:
+    """The HTML to write for ``text``: the channel's own HTML where its text already says the same (its formatting
+    is kept), else :func:`text_html` of the text."""
+    written = text_html(text)
+    if channel_html is None or channel_text is None:
+        return written
+    same = plain(text).eq(plain(channel_text)).fillna(False) & channel_html.notna()
+    return channel_html.astype("str").where(same, written)
