@@ -583,3 +583,72 @@ def test_the_location_stock_is_set_at() -> None:
         resolve("Attic", {}, nodes)
     with pytest.raises(AdapterError, match=r"name the one chansync sets stock at under channels\.shop\.location"):
         resolve(None, {}, nodes)
+
+
+# --- the API version decides the request's shape (issue #13) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["2026-01", "2026-04", "2026-07", "2026-10"])
+def test_each_supported_version_in_its_own_shape(tmp_path: Path, version: str) -> None:
+    """The fake answers at that version only and enforces its shape: ``changeFromQuantity`` on every quantity
+    (unknown before 2026-01, mandatory from 2026-04) and ``@idempotent`` (mandatory from 2026-04)."""
+    rows = catalogue(3)
+    write_master(tmp_path, rows)
+    shop, warehouse, _ = drifting_shop(rows)
+    shop.version = version
+    write_exports(tmp_path, shop)
+    with serving(shop, Recorder(faults=[Fault("500")])) as url:
+        path = write_config(tmp_path, url, api_version=version)
+        result = push_api(load_config(path, env=ENV)).channels[0]
+    assert result.status == "done" and not result.failed, result.failed
+    assert shop.violations == []
+    in_desired_state(shop, rows, warehouse)
+    assert len(shop.idempotency) == 1  # one stock call, one key
+
+
+def test_the_fake_refuses_a_stock_call_without_the_directive_from_2026_04() -> None:
+    shop = FakeShopify(TOKEN, version="2026-04")
+    location = shop.add_location("Warehouse")
+    shop.add_variant(shop.add_product("a", "A"), "A-1", "1.00", stock={location: 1})
+    item = shop.by_sku("A-1")["inventoryItem"]
+    variables = {"input": {"name": "available", "reason": "correction", "quantities": [
+        {"inventoryItemId": item, "locationId": location, "quantity": 5, "changeFromQuantity": 1}]}}  # fmt: skip
+    bare = "mutation { inventorySetQuantities(input: $input) { userErrors { code } } }"
+    _status, reply = shop._answer(bare, variables)
+    assert "errors" in reply and shop.on_hand("A-1", location) == 1
+    keyed = bare.replace("$input)", '$input) @idempotent(key: "k-1")')
+    assert "data" in shop._answer(keyed, variables)[1] and shop.on_hand("A-1", location) == 5
+    shop._answer(keyed, variables)  # the same request again (a retry): answered, not applied twice
+    assert shop.applied == [("A-1", "available", 5)]
+    mismatch = shop._answer(keyed, {**variables, "input": {**variables["input"], "reason": "restock"}})[1]
+    assert mismatch["data"]["inventorySetQuantities"]["userErrors"][0]["code"] == "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"
+
+
+def test_an_unsupported_api_version_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    rows = catalogue(1)
+    write_master(tmp_path, rows)
+    shop, _, _ = drifting_shop(rows)
+    write_exports(tmp_path, shop)
+    with serving(shop, Recorder()) as url:
+        write_config(tmp_path, url, api_version="2025-07")
+        result = push(tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "2025-07" in result.stdout + result.stderr and "2026-01" in result.stdout + result.stderr
+    assert shop.calls == []
+
+
+def test_export_api_reads_available_and_a_sale_since_is_not_put_back(tmp_path: Path) -> None:
+    rows = catalogue(1)
+    write_master(tmp_path, rows)
+    shop, warehouse, _ = drifting_shop(rows)
+    shop.sell("P000-S", warehouse, 1)  # an order, not shipped: on hand stays, available drops
+    with serving(shop, Recorder()) as url:
+        path = write_config(
+            tmp_path, url, channel={"export": "api", "inventory_export": None}, location_ids={"Warehouse": warehouse}
+        )
+        config = load_config(path, env=ENV)
+        from chansync.sync import plan as plan_of
+
+        current = plan_of(config, channels=["shopify"]).channels[0].plan.current
+    assert current.loc["P000-S", "quantity"] == shop.for_sale("P000-S", warehouse) == 1
+    assert current.loc["P000-S", "shopify_on_hand"] == shop.on_hand("P000-S", warehouse) == 2
