@@ -42,12 +42,15 @@ def plain(text: pd.Series) -> pd.Series:
     return text.str.strip()
 
 
-def html_text(values: pd.Series) -> pd.Series:
+def html_text(values: pd.Series, *, newlines: bool = False) -> pd.Series:
     """The text of HTML cells: tags stripped, entities decoded, whitespace collapsed; block ends and ``<br>`` keep
-    their line breaks. Newlines in the HTML source are spaces, as a browser shows them."""
+    their line breaks. Newlines in the source are spaces, as a browser shows them, unless ``newlines``: WordPress
+    shows a product description through ``wpautop``, which turns a blank line into a paragraph and a newline into
+    ``<br>`` (https://developer.wordpress.org/reference/functions/wpautop/), so there they are line breaks."""
     text = values.astype("str").fillna("")
     text = text.str.replace(_COMMENT, "", regex=True).str.replace(_SCRIPT, "", regex=True)
-    text = text.str.replace(r"[\r\n\t]+", " ", regex=True)
+    text = text.str.replace(r"\r\n?", "\n", regex=True)
+    text = text.str.replace(r"\t+", " ", regex=True).str.replace("\n", "\n" if newlines else " ", regex=False)
     text = text.str.replace(_BREAK, "\n", regex=True)
     text = text.str.replace(_BLOCK_START, "\n\n", regex=True).str.replace(_BLOCK_END, "\n\n", regex=True)
     text = text.str.replace(_TAG, "", regex=True)
