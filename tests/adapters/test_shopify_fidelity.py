@@ -50,7 +50,7 @@ def test_html_that_says_the_masters_text_is_unchanged(tmp_path: Path) -> None:
     assert outcome["JAS-R-M"] == UPDATE  # its price changed
     rows = rows_of(write_feed(channel.adapter, channel, channel.plan, tmp_path)[""])
     jacket = next(r for r in rows if r["Handle"] == "jas")  # the product's first row holds its description
-    assert jacket["Body (HTML)"] == '<p>Warm &amp; <b>dry</b>.</p>\n<p>Second   line</p>'  # the shop's own HTML kept
+    assert jacket["Body (HTML)"] == "<p>Warm &amp; <b>dry</b>.</p>\n<p>Second   line</p>"  # the shop's own HTML kept
 
 
 def test_a_changed_description_is_written_as_escaped_paragraphs(tmp_path: Path) -> None:

@@ -333,8 +333,8 @@ def product_rows(plan: Plan, settings: WooCommerceSettings, which: str = UPDATE_
         if current_type is not None
         else computed
     )
-    wc_id = _on_channel(rows, plan.current, WC_ID)
-    wc_id = wc_id.fillna("").astype("str") if wc_id is not None else ""
+    known_id = _on_channel(rows, plan.current, WC_ID)
+    wc_id = known_id.fillna("").astype("str") if known_id is not None else ""
     rows[PUBLISHED] = rows[PUBLISHED].mask(rows[PUBLISHED].eq(DRAFT) & kind.str.contains("variation"), PRIVATE)
     stock, in_stock = _stock(rows, plan.current, kind.str.contains("variation", regex=False))
     images = as_text(Field.IMAGE_URL, values_of(rows, Field.IMAGE_URL))
@@ -351,10 +351,7 @@ def product_rows(plan: Plan, settings: WooCommerceSettings, which: str = UPDATE_
     description = keep_html(as_text(Field.DESCRIPTION, values_of(rows, Field.DESCRIPTION)),
                             _on_channel(rows, plan.current, DESCRIPTION_HTML),
                             _on_channel(rows, plan.current, Field.DESCRIPTION.value))  # fmt: skip
-    out["Description"] = (
-        description.str.replace("\r\n", "\n", regex=False)
-        .str.replace("\n", "\\n", regex=False)
-    )
+    out["Description"] = description.str.replace("\r\n", "\n", regex=False).str.replace("\n", "\\n", regex=False)
     out["In stock?"] = in_stock
     out["Stock"] = stock
     out["Sale price"] = as_text(Field.SALE_PRICE, values_of(rows, Field.SALE_PRICE))
