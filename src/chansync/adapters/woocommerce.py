@@ -400,7 +400,7 @@ def _attributes(
         listed = children[parents.ne("") & children.ne("")]
         distinct = pd.DataFrame({"parent": parents[listed.index], "value": listed}).drop_duplicates()
         joined = distinct.groupby("parent", sort=False)["value"].agg(", ".join)
-        values = own.mask(is_variable, rows.index.to_series().map(joined).fillna(""))
+        values = own.mask(is_variable, rows.index.to_series().map(joined).astype("str").fillna(""))
         has = values.ne("")
         out[f"Attribute {n} name"] = pd.Series(name, index=rows.index).where(has, "")
         out[f"Attribute {n} value(s)"] = values
