@@ -652,3 +652,21 @@ def test_export_api_reads_available_and_a_sale_since_is_not_put_back(tmp_path: P
         current = plan_of(config, channels=["shopify"]).channels[0].plan.current
     assert current.loc["P000-S", "quantity"] == shop.for_sale("P000-S", warehouse) == 1
     assert current.loc["P000-S", "shopify_on_hand"] == shop.on_hand("P000-S", warehouse) == 2
+
+
+def test_export_api_reads_html_as_text_and_a_default_title_product_as_simple(tmp_path: Path) -> None:
+    shop = FakeShopify(TOKEN)
+    warehouse = shop.add_location("Warehouse")
+    product = shop.add_product("jas", "Jas", descriptionHtml="<p>Warm &amp; dry</p>\n<p>Wol</p>")
+    shop.add_variant(product, "JAS-1", "10.00", stock={warehouse: 1}, options={"Title": "Default Title"})
+    (tmp_path / "master.csv").write_text(
+        'sku,title,description,price,quantity,color\nJAS-1,Jas,"Warm & dry\n\nWol",10.00,1,rood\n', encoding="utf-8"
+    )
+    from chansync.sync import plan as plan_of
+
+    with serving(shop, Recorder()) as url:
+        path = write_config(
+            tmp_path, url, channel={"export": "api", "inventory_export": None}, location_ids={"Warehouse": warehouse}
+        )
+        result = plan_of(load_config(path, env=ENV), channels=["shopify"]).channels[0].plan
+    assert result.counts()["unchanged"] == 1, result.changes  # no description "change", no colour on a simple product

@@ -325,24 +325,26 @@ def _read_options(
     sizes = {n.strip().casefold() for n in settings.size_names}
     color = pd.Series(pd.NA, index=rows, dtype="str")
     size = pd.Series(pd.NA, index=rows, dtype="str")
-    has_color = pd.Series(False, index=rows)
-    has_size = pd.Series(False, index=rows)
     for name_col, value_col in zip(OPTION_NAMES, OPTION_VALUES, strict=True):
         names = product[name_col] if name_col in product else pd.Series(pd.NA, index=rows, dtype="str")
         values = export.get(value_col)[rows]
         frame[name_col] = names.fillna("").astype("str")
         frame[value_col] = values
         folded = frame[name_col].str.strip().str.casefold()
-        is_color, is_size = folded.isin(colors), folded.isin(sizes)
-        color = color.where(~is_color | color.notna(), values.where(values.ne("")))
-        size = size.where(~is_size | size.notna(), values.where(values.ne("")))
-        has_color |= is_color
-        has_size |= is_size
+        color = color.where(~folded.isin(colors) | color.notna(), values.where(values.ne("")))
+        size = size.where(~folded.isin(sizes) | size.notna(), values.where(values.ne("")))
     frame[Field.COLOR.value] = color
     frame[Field.SIZE.value] = size
-    fixed = pd.Series("", index=rows, dtype="str").mask(~has_color, Field.COLOR.value)
-    fixed = fixed.mask(~has_size, (fixed + "," + Field.SIZE.value).str.lstrip(","))
-    frame[FIXED] = fixed
+    frame[FIXED] = not_held(frame[OPTION_NAMES], colors, sizes)
+
+
+def not_held(option_names: pd.DataFrame, colors: set[str], sizes: set[str]) -> pd.Series:
+    """:data:`FIXED` text per variant: ``color`` and/or ``size`` where none of its product's options is named so."""
+    folded = [option_names[c].fillna("").astype("str").str.strip().str.casefold() for c in option_names.columns]
+    has_color = pd.concat([f.isin(colors) for f in folded], axis=1).any(axis=1)
+    has_size = pd.concat([f.isin(sizes) for f in folded], axis=1).any(axis=1)
+    fixed = pd.Series("", index=option_names.index, dtype="str").mask(~has_color, Field.COLOR.value)
+    return fixed.mask(~has_size, (fixed + "," + Field.SIZE.value).str.lstrip(","))
 
 
 def duplicate_skus(export: Export, frame: pd.DataFrame, channel: str) -> list[pd.DataFrame]:

@@ -660,7 +660,8 @@ def fetch_state(
     gql: GraphQL | None = None,
 ) -> ChannelState:
     """Every variant of the shop, in the frame the CSV reader gives (stock available at the location)."""
-    from .shopify import HANDLE, ON_HAND, PRODUCT_STATUS
+    from .html import html_text
+    from .shopify import BODY_HTML, FIXED, HANDLE, ON_HAND, OPTION_NAMES, OPTION_VALUES, PRODUCT_STATUS, not_held
 
     gql = gql or GraphQL(client)
     location_id, location = resolve_location(gql, location, location_ids or {}, channel, master_locations)
@@ -673,6 +674,10 @@ def fetch_state(
         options = variant.node.get("selectedOptions") or []
         return next((str(o.get("value")) for o in options if str(o.get("name", "")).strip().casefold() in names), None)
 
+    def nth(variant: Variant, n: int, part: str) -> str:
+        options = [o for o in variant.node.get("selectedOptions") or [] if isinstance(o, dict)]
+        return str(options[n].get(part) or "") if n < len(options) else ""
+
     def product(variant: Variant, name: str) -> str:
         return str((variant.node.get("product") or {}).get(name) or "")
 
@@ -681,12 +686,14 @@ def fetch_state(
             Field.SKU.value: [v.sku for v in variants],
             HANDLE: [product(v, "handle") for v in variants],
             Field.TITLE.value: [product(v, "title") for v in variants],
-            Field.DESCRIPTION.value: [product(v, "descriptionHtml") for v in variants],
+            BODY_HTML: [product(v, "descriptionHtml") for v in variants],
             Field.BRAND.value: [product(v, "vendor") for v in variants],
             Field.CATEGORY.value: [product(v, "productType") for v in variants],
             Field.GTIN.value: [v.barcode or None for v in variants],
             Field.COLOR.value: [option(v, colors) for v in variants],
             Field.SIZE.value: [option(v, sizes) for v in variants],
+            **{OPTION_NAMES[n]: [nth(v, n, "name") for v in variants] for n in range(3)},
+            **{OPTION_VALUES[n]: [nth(v, n, "value") for v in variants] for n in range(3)},
             PRODUCT_STATUS: [v.product_status.casefold() for v in variants],
             "shopify_variant_id": [v.id for v in variants],
             "shopify_product_id": [v.product_id for v in variants],
@@ -698,6 +705,8 @@ def fetch_state(
     on_sale = (compare > price).fillna(False).to_numpy(dtype=bool)
     frame[Field.PRICE.value] = compare.where(on_sale, price).astype("Int64").to_numpy()
     frame[Field.SALE_PRICE.value] = price.where(on_sale).astype("Int64").to_numpy()
+    frame[Field.DESCRIPTION.value] = html_text(frame[BODY_HTML])
+    frame[FIXED] = not_held(frame[OPTION_NAMES], colors, sizes)
     frame[Field.QUANTITY.value] = pd.array([v.available for v in variants], dtype="Int64")
     frame[ON_HAND] = pd.array([v.on_hand for v in variants], dtype="Int64")
     frame[LIVE] = frame[PRODUCT_STATUS].eq("active").to_numpy(dtype=bool)
