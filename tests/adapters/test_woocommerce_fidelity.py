@@ -94,10 +94,10 @@ def test_a_description_whose_html_says_the_masters_text_is_unchanged(tmp_path: P
     channel = planned(tmp_path)
     assert channel.plan.items.set_index("key").loc["TEE", "outcome"] == UNCHANGED
     assert not channel.plan.changes["field"].eq("description").any()
-    changed = planned(tmp_path, master=MASTER.replace("MUG,Mug,A mug,", 'MUG,Mug,"A mug <b>\n\nfor tea",'))
+    changed = planned(tmp_path, master=MASTER.replace("MUG,Mug,A mug,", 'MUG,Mug,"A mug < 1 l\n\nfor tea",'))
     assert set(changed.plan.changes.loc[changed.plan.changes["key"].eq("MUG"), "field"]) == {"description", "price"}
     mug = files_of(changed, tmp_path)["-update"]["MUG"]
-    assert mug["Description"] == "<p>A mug &lt;b&gt;</p><p>for tea</p>"
+    assert mug["Description"] == "<p>A mug &lt; 1 l</p><p>for tea</p>"
 
 
 def without_column(export: str, header: str) -> str:

@@ -67,10 +67,31 @@ def text_html(values: pd.Series) -> pd.Series:
     return ("<p>" + text + "</p>").where(text.ne(""), "")
 
 
-def keep_html(text: pd.Series, channel_html: pd.Series | None, channel_text: pd.Series | None) -> pd.Series:
+#: Desired-state column: the master's description where the master holds HTML (written as it is).
+MASTER_HTML = "_description_html"
+#: A master cell that already is HTML (some sellers keep it so): a paragraph, break, list or inline tag, or any end tag.
+_LOOKS_HTML = r"(?i)<\s*(?:p|br|div|ul|ol|li|b|strong|em|i|u|h[1-6]|span|a|table)\b[^>]*>|</\s*[a-z][a-z0-9]*\s*>"
+
+
+def master_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(text to compare, the master's own HTML where it holds HTML, else NA). Plain text gets its whitespace as a
+    reader sees it; HTML is compared by its text and written as the master has it."""
+    looks = values.astype("str").fillna("").str.contains(_LOOKS_HTML, regex=True)
+    text = plain(values).where(~looks, html_text(values)).where(values.notna())
+    return text, values.where(looks & values.notna())
+
+
+def keep_html(
+    text: pd.Series,
+    channel_html: pd.Series | None,
+    channel_text: pd.Series | None,
+    own_html: pd.Series | None = None,
+) -> pd.Series:
     """The HTML to write for ``text``: the channel's own HTML where its text already says the same (its formatting
-    is kept), else :func:`text_html` of the text."""
+    is kept), else the master's own HTML where it has some, else :func:`text_html` of the text."""
     written = text_html(text)
+    if own_html is not None:
+        written = own_html.astype("str").where(own_html.notna(), written)
     if channel_html is None or channel_text is None:
         return written
     same = plain(text).eq(plain(channel_text)).fillna(False) & channel_html.notna()

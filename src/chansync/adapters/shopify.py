@@ -36,7 +36,7 @@ from ..fields import ROW, Field
 from ..issues import Severity, define, frame_of
 from .base import FIXED, LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile, OnApplied
 from .feeds import as_text, csv_bytes, slug, values_of, variant_groups
-from .html import html_text, keep_html, plain
+from .html import MASTER_HTML, html_text, keep_html, master_text
 from .tabular import Export, column, read_export
 
 if TYPE_CHECKING:
@@ -174,8 +174,8 @@ class ShopifyAdapter(Adapter):
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The master's description with its whitespace as HTML shows it, so it compares with the shop's text."""
         if Field.DESCRIPTION.value in frame.columns:
-            description = frame[Field.DESCRIPTION.value]
-            frame = frame.assign(**{Field.DESCRIPTION.value: plain(description).where(description.notna())})
+            text, own_html = master_text(frame[Field.DESCRIPTION.value])
+            frame = frame.assign(**{Field.DESCRIPTION.value: text, MASTER_HTML: own_html})
         return frame
 
     # --- the channel's rules --------------------------------------------------------------------------------
@@ -506,8 +506,9 @@ def product_rows(plan: Plan, settings: ShopifySettings) -> pd.DataFrame:
     out["Handle"] = rows[HANDLE]
     out["Title"] = product_level(as_text(Field.TITLE, values_of(rows, Field.TITLE)))
     description = as_text(Field.DESCRIPTION, values_of(rows, Field.DESCRIPTION))
+    own = rows.get(MASTER_HTML)
     out["Body (HTML)"] = product_level(keep_html(description, _on_channel(rows, current, BODY_HTML),
-                                                 _on_channel(rows, current, Field.DESCRIPTION.value)))  # fmt: skip
+                                                 _on_channel(rows, current, Field.DESCRIPTION.value), own))  # fmt: skip
     out["Vendor"] = product_level(as_text(Field.BRAND, values_of(rows, Field.BRAND)))
     out["Type"] = product_level(as_text(Field.CATEGORY, values_of(rows, Field.CATEGORY)))
     out["Published"] = product_level(rows[PRODUCT_STATUS].eq("active").map({True: "TRUE", False: "FALSE"}))

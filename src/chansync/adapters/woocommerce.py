@@ -40,7 +40,7 @@ from ..fields import ROW, Field
 from ..issues import Severity, define
 from .base import FIXED, LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile, OnApplied
 from .feeds import as_text, csv_bytes, neutralise, values_of, variant_groups
-from .html import html_text, keep_html, plain
+from .html import MASTER_HTML, html_text, keep_html, master_text
 from .tabular import Export, column, read_channel_export
 
 if TYPE_CHECKING:
@@ -143,8 +143,8 @@ class WooCommerceAdapter(Adapter):
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The master's description with its whitespace as the shop shows it, so it compares with the shop's text."""
         if Field.DESCRIPTION.value in frame.columns:
-            description = frame[Field.DESCRIPTION.value]
-            frame = frame.assign(**{Field.DESCRIPTION.value: plain(description).where(description.notna())})
+            text, own_html = master_text(frame[Field.DESCRIPTION.value])
+            frame = frame.assign(**{Field.DESCRIPTION.value: text, MASTER_HTML: own_html})
         return frame
 
     def feed_files(self, desired: Desired, plan: Plan) -> list[FeedFile]:
@@ -348,9 +348,10 @@ def product_rows(plan: Plan, settings: WooCommerceSettings, which: str = UPDATE_
     out["GTIN, UPC, EAN, or ISBN"] = as_text(Field.GTIN, values_of(rows, Field.GTIN))
     out["Name"] = as_text(Field.TITLE, values_of(rows, Field.TITLE))
     out["Published"] = rows[PUBLISHED]
-    description = keep_html(as_text(Field.DESCRIPTION, values_of(rows, Field.DESCRIPTION)),
-                            _on_channel(rows, plan.current, DESCRIPTION_HTML),
-                            _on_channel(rows, plan.current, Field.DESCRIPTION.value))  # fmt: skip
+    text = as_text(Field.DESCRIPTION, values_of(rows, Field.DESCRIPTION))
+    shop_html = _on_channel(rows, plan.current, DESCRIPTION_HTML)
+    shop_text = _on_channel(rows, plan.current, Field.DESCRIPTION.value)
+    description = keep_html(text, shop_html, shop_text, rows.get(MASTER_HTML))
     out["Description"] = description.str.replace("\r\n", "\n", regex=False).str.replace("\n", "\\n", regex=False)
     out["In stock?"] = in_stock
     out["Stock"] = stock
