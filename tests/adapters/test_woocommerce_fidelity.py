@@ -115,3 +115,9 @@ def test_an_export_without_a_gtin_column_plans_only_the_real_price_changes(tmp_p
     assert channel.plan.items.set_index("key").loc["BAG", "outcome"] == CREATE
     update = files_of(channel, tmp_path)["-update"]
     assert "GTIN, UPC, EAN, or ISBN" in next(iter(update.values()))  # the master's GTINs are known: written
+
+
+def test_a_gtin_neither_side_knows_is_not_written_as_an_empty_column(tmp_path: Path) -> None:
+    channel = planned(tmp_path, export=without_column(EXPORT, "GTIN"), master=without_column(MASTER, "gtin"))
+    update = files_of(channel, tmp_path)["-update"]
+    assert update and "GTIN, UPC, EAN, or ISBN" not in next(iter(update.values()))  # empty cells would clear them
