@@ -120,3 +120,9 @@ def test_a_delisted_variant_keeps_what_is_committed_to_orders(tmp_path: Path) ->
     channel = planned(tmp_path, master=master, inventory_export="inventory.csv")
     rows = rows_of(write_feed(channel.adapter, channel, channel.plan, tmp_path)["-inventory"])
     assert [(r["SKU"], r["On hand (new)"]) for r in rows] == [("JAS-R-S", "2")]  # 0 available, 2 still to ship
+
+
+def test_a_barcode_neither_side_knows_is_not_written_as_an_empty_column(tmp_path: Path) -> None:
+    channel = planned(tmp_path)  # no barcode column in the export, no GTIN in the master
+    rows = rows_of(write_feed(channel.adapter, channel, channel.plan, tmp_path)[""])
+    assert rows and "Variant Barcode" not in rows[0] and "Body (HTML)" in rows[0]

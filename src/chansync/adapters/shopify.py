@@ -522,7 +522,20 @@ def product_rows(plan: Plan, settings: ShopifySettings) -> pd.DataFrame:
     out["Image Src"] = product_level(as_text(Field.IMAGE_URL, values_of(rows, Field.IMAGE_URL)))
     out["Variant Image"] = as_text(Field.IMAGE_URL, values_of(rows, Field.IMAGE_URL))
     out["Status"] = product_level(rows[PRODUCT_STATUS].replace("", "active"))
-    return out[PRODUCT_HEADERS]
+    return out[_kept_headers(out, current)]
+
+
+#: Written columns that carry one field, for :func:`_kept_headers`.
+_FIELD_OF = {"Body (HTML)": Field.DESCRIPTION, "Vendor": Field.BRAND, "Type": Field.CATEGORY,
+             "Variant Barcode": Field.GTIN, "Image Src": Field.IMAGE_URL, "Variant Image": Field.IMAGE_URL}  # fmt: skip
+
+
+def _kept_headers(out: pd.DataFrame, current: pd.DataFrame) -> list[str]:
+    """The headers to write: a column empty in every row is left out when the export had no such column either.
+    Shopify leaves a value alone when its column is absent, and a blank cell could clear what the shop has
+    (https://help.shopify.com/en/manual/products/import-export/using-csv)."""
+    unknown = {h for h, f in _FIELD_OF.items() if f.value not in current.columns and out[h].eq("").all()}
+    return [h for h in PRODUCT_HEADERS if h not in unknown]
 
 
 PRODUCT_HEADERS = ["Handle", "Title", "Body (HTML)", "Vendor", "Type", "Published", "Option1 Name", "Option1 Value",
