@@ -85,8 +85,7 @@ def test_an_export_without_a_barcode_or_stock_column_plans_only_real_changes(tmp
 def test_one_sku_on_two_variants_is_a_located_warning(tmp_path: Path) -> None:
     products = PRODUCTS + "pet,,,,,,,,,,PET-1,9.00,\n"
     channel = planned(tmp_path, products=products)
-    found = [i for i in channel.plan.meta.get("issues", []) or []] or channel.issues
-    frame = next(f for f in found if len(f) and (f["code"] == "channel-duplicate-key").any())
+    frame = next(f for f in channel.issues if len(f) and (f["code"] == "channel-duplicate-key").any())
     assert frame["severity"].tolist() == ["warning", "warning"]
     assert frame["row"].tolist() == [4, 5] and set(frame["sku"]) == {"PET-1"}
     assert frame["file"].iloc[0].endswith("products.csv") and frame["column"].iloc[0] == "Variant SKU"
