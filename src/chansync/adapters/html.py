@@ -21,14 +21,25 @@ _COMMENT = r"(?s)<!--.*?-->"
 _SCRIPT = r"(?is)<\s*(script|style)\b.*?<\s*/\s*\1\s*>"
 
 
+#: The references nearly every shop writes, replaced column-wise (``&amp;`` last, so ``&amp;lt;`` stays ``&lt;``).
+_COMMON = (("&nbsp;", "\u00a0"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&apos;", "'"),
+           ("&amp;", "&"))  # fmt: skip
+_REFERENCE = r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);"
+
+
 def _decode(text: pd.Series) -> pd.Series:
-    """Character references decoded (``&amp;`` -> ``&``, ``&#8217;`` -> ``’``). Only distinct values holding a ``&``
-    are decoded, once each (the standard library knows every HTML5 entity; a hand-made table would not)."""
-    has = text.str.contains("&", regex=False).fillna(False)
-    if not has.any():
-        return text
-    decoded = pd.Series({value: html.unescape(value) for value in text[has].unique()}, dtype="str")
-    return text.mask(has, text[has].map(decoded))
+    """Character references decoded (``&amp;`` -> ``&``, ``&#8217;`` -> ``’``). The common ones column-wise; a
+    value holding any other is decoded by the standard library (which knows every HTML5 entity), once per distinct
+    value."""
+    pattern = "|".join(reference for reference, _ in _COMMON)
+    rare = text.str.replace(pattern, "", regex=True).str.contains(_REFERENCE, regex=True).fillna(False)
+    decoded = text
+    for reference, character in _COMMON:
+        decoded = decoded.str.replace(reference, character, regex=False)
+    if rare.any():
+        by_value = pd.Series({value: html.unescape(value) for value in text[rare].unique()}, dtype="str")
+        decoded = decoded.mask(rare, text[rare].map(by_value))
+    return decoded
 
 
 def plain(text: pd.Series) -> pd.Series:
