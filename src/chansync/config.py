@@ -192,6 +192,12 @@ class ShopifyUpload(_Upload):
     def _shop_or_url(self) -> ShopifyUpload:
         if not (self.shop or self.url):
             raise ValueError("give shop (my-shop.myshopify.com) or url")
+        named = re.search(r"/admin/api/([^/]+)/", self.url or "")
+        if named and named.group(1) != self.api_version:
+            raise ValueError(
+                f"url names API version {named.group(1)} but api_version is {self.api_version}; the request shape "
+                "follows api_version, so give the version once (api_version) and leave it out of the url"
+            )
         return self
 
 

@@ -670,3 +670,13 @@ def test_export_api_reads_html_as_text_and_a_default_title_product_as_simple(tmp
         )
         result = plan_of(load_config(path, env=ENV), channels=["shopify"]).channels[0].plan
     assert result.counts()["unchanged"] == 1, result.changes  # no description "change", no colour on a simple product
+
+
+def test_a_url_naming_another_version_than_api_version_is_refused(tmp_path: Path) -> None:
+    from chansync.errors import ConfigError
+
+    write_master(tmp_path, catalogue(1))
+    path = write_config(tmp_path, "https://shop.test/admin/api/2026-01/graphql.json", api_version="2026-04")
+    with pytest.raises(ConfigError, match="url names API version 2026-01 but api_version is 2026-04"):
+        load_config(path, env=ENV)
+    assert load_config(write_config(tmp_path, "https://shop.test", api_version="2026-04"), env=ENV)
