@@ -74,6 +74,7 @@ class FakeShopify:
     unauthorised: int = 0  # calls without the right access token (answered 401)
     refuse: dict[str, str] = field(default_factory=dict)  # sku -> a userError message for its variant update
     after_lookup: Callable[[FakeShopify], None] | None = None  # runs after each productVariants search
+    lose_stock_answers: int = 0  # stock calls whose answer is lost after they were applied
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: int = 1000
     _at: float = field(default_factory=time.monotonic)
@@ -170,6 +171,11 @@ class FakeShopify:
             return handler._reply(400, {"errors": {"query": "Required parameter missing or invalid"}})
         with self.lock:
             status, reply = self._answer(query, variables)
+            lost = self.lose_stock_answers > 0 and self._operation(query) == "inventorySetQuantities"
+            if lost:
+                self.lose_stock_answers -= 1
+        if lost:  # applied, but the answer never reaches the client (a gateway error on the way back)
+            return handler._reply(502, {"errors": "Bad Gateway"})
         return handler._reply(status, reply)
 
     def _operation(self, query: str) -> str:

@@ -680,3 +680,21 @@ def test_a_url_naming_another_version_than_api_version_is_refused(tmp_path: Path
     with pytest.raises(ConfigError, match="url names API version 2026-01 but api_version is 2026-04"):
         load_config(path, env=ENV)
     assert load_config(write_config(tmp_path, "https://shop.test", api_version="2026-04"), env=ENV)
+
+
+def test_a_stock_call_whose_answer_was_lost_is_retried_under_its_key_and_applied_once(tmp_path: Path) -> None:
+    """Shopify applied the call but the answer was lost: the retry carries the same idempotency key, so Shopify
+    answers the first result instead of failing the compare-and-swap against the quantity it has just set."""
+    rows = catalogue(2)
+    write_master(tmp_path, rows)
+    shop, warehouse, _ = drifting_shop(rows)
+    shop.version = "2026-04"
+    shop.lose_stock_answers = 1
+    write_exports(tmp_path, shop)
+    with serving(shop, Recorder()) as url:
+        result = push_api(load_config(write_config(tmp_path, url, api_version="2026-04"), env=ENV)).channels[0]
+    assert result.status == "done" and not result.failed, result.failed
+    in_desired_state(shop, rows, warehouse)
+    stock_calls = [c for c in shop.calls if c["operation"] == "inventorySetQuantities" and not c["throttled"]]
+    assert len(stock_calls) == 2 and len(shop.idempotency) == 1  # sent twice, one key, applied once
+    assert len([a for a in shop.applied if a[1] == "available"]) == len(variants_of(rows)) + 1  # OLD-2 is at 0
