@@ -113,8 +113,16 @@ def serving(app: Any, recorder: Recorder) -> Iterator[str]:
 
 @dataclass
 class FakeWooCommerce:
+    """WooCommerce's REST API v3 as documented (https://woocommerce.github.io/woocommerce-rest-api-docs/): Basic
+    auth, ``per_page`` ≤ 100 with ``X-WP-Total(Pages)``, batches of at most 100 items (HTTP 413 above), one result
+    or ``error`` per item. ``version``: the store's WooCommerce version. Before 9.2 a product has no
+    ``global_unique_id`` (woocommerce/woocommerce pull request 47364): a sent one is ignored without an error and
+    never comes back. A variation with ``manage_stock: "parent"`` takes its parent's stock; sending it
+    ``manage_stock``/``stock_quantity`` switches it to its own stock, as WooCommerce does."""
+
     key: str
     secret: str
+    version: str = "9.4.0"
     products: dict[int, dict[str, Any]] = field(default_factory=dict)
     applied: list[tuple[int, str, Any]] = field(default_factory=list)  # every (id, property, value) set, in order
     batch_limit: int = 100
@@ -141,12 +149,14 @@ class FakeWooCommerce:
         path = url.path.removeprefix("/wp-json/wc/v3/")
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         if method == "GET" and path == "products":
-            listed = [p for p in self.products.values() if p["type"] != "variation"]
+            listed = [self._view(p) for p in self.products.values() if p["type"] != "variation"]
             return self._page(handler, listed, query)
         match = re.fullmatch(r"products/(\d+)/variations", path)
         if method == "GET" and match:
             parent = int(match.group(1))
-            listed = [p for p in self.products.values() if p["type"] == "variation" and p["parent_id"] == parent]
+            listed = [
+                self._view(p) for p in self.products.values() if p["type"] == "variation" and p["parent_id"] == parent
+            ]
             return self._page(handler, listed, query)
         match = re.fullmatch(r"products/batch|products/(\d+)/variations/batch", path)
         if method == "POST" and match:
@@ -177,6 +187,18 @@ class FakeWooCommerce:
                 result.setdefault("create", []).append(self._create(item, parent))
         return handler._reply(200, result)
 
+    def _knows_gtin(self) -> bool:
+        return tuple(int(n) for n in self.version.split(".")[:2]) >= (9, 2)
+
+    def _view(self, product: dict[str, Any]) -> dict[str, Any]:
+        """A product as the API shows it: with ``global_unique_id`` from 9.2 on, without it before."""
+        shown = dict(product)
+        if self._knows_gtin():
+            shown.setdefault("global_unique_id", "")
+        else:
+            shown.pop("global_unique_id", None)
+        return shown
+
     def _check(self, item: dict[str, Any]) -> str | None:
         for prop in ("regular_price", "sale_price"):
             if prop in item and not isinstance(item[prop], str):
@@ -193,10 +215,11 @@ class FakeWooCommerce:
         if problem:
             return {"id": item["id"], "error": {"code": "rest_invalid_param", "message": problem}}
         for prop, value in item.items():
-            if prop != "id":
-                product[prop] = value
-                self.applied.append((product["id"], prop, value))
-        return dict(product)
+            if prop == "id" or (prop == "global_unique_id" and not self._knows_gtin()):
+                continue  # an unknown property is ignored, silently
+            product[prop] = value
+            self.applied.append((product["id"], prop, value))
+        return self._view(product)
 
     def _create(self, item: dict[str, Any], parent: int | None) -> dict[str, Any]:
         problem = self._check(item)
@@ -204,10 +227,12 @@ class FakeWooCommerce:
             return {"id": 0, "error": {"code": "rest_invalid_param", "message": problem}}
         if any(p["sku"] == item.get("sku") for p in self.products.values()):
             return {"id": 0, "error": {"code": "product_invalid_sku", "message": "duplicate SKU"}}
+        if not self._knows_gtin():
+            item = {k: v for k, v in item.items() if k != "global_unique_id"}
         new_id = self.add(**{**item, "parent_id": parent or 0})
         for prop, value in item.items():
             self.applied.append((new_id, prop, value))
-        return dict(self.products[new_id])
+        return self._view(self.products[new_id])
 
 
 # --- a plain feed receiver --------------------------------------------------------------------------------------

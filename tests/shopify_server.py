@@ -4,9 +4,27 @@ It keeps products, variants, locations and stock on hand in memory and answers t
 found by name in the query text (no GraphQL parser): ``locations``, ``productVariants`` (by ``sku:`` search or all,
 paginated, with the inventory level at ``$location``), ``inventorySetQuantities`` and ``productVariantsBulkUpdate``.
 It enforces the contract: the ``X-Shopify-Access-Token`` header, input arrays of at most 250 items, absolute
-``on_hand`` quantities each with ``changeFromQuantity`` present (compare-and-swap: ``CHANGE_FROM_QUANTITY_STALE``
-when it differs), prices as decimal strings, one product per bulk update. A mutation with a user error changes
-nothing. Calls are charged to a leaky bucket (``extensions.cost.throttleStatus``); one that does not fit gets
+``available`` or ``on_hand`` quantities, prices as decimal strings, one product per bulk update. A mutation with a
+user error changes nothing.
+
+Stock is kept per item and location as on hand and committed (an order not yet shipped): available = on hand −
+committed (Shopify's inventory CSV help: "Available inventory is calculated based on your imported On hand
+values", https://help.shopify.com/en/manual/products/inventory/inventory-csv). ``sell`` makes an order (available
+drops, on hand stays), ``ship`` fulfils it.
+
+The stock mutation's shape depends on the version in the URL, as Shopify documents it:
+- ``changeFromQuantity`` exists from 2026-01; an older version does not know the field
+  (https://shopify.dev/changelog/compare-and-swap-redesign-for-inventory-set-quantities). When given, it is a
+  compare-and-swap on the quantity named in ``input.name``: ``CHANGE_FROM_QUANTITY_STALE`` when it differs.
+- From 2026-04 every quantity must carry ``changeFromQuantity`` (null opts out of the check)
+  (https://shopify.dev/docs/api/admin-graphql/2026-04/input-objects/InventoryQuantityInput), and the mutation must
+  carry ``@idempotent(key:)``; the directive is optional in 2026-01
+  (https://shopify.dev/changelog/making-idempotency-mandatory-for-inventory-adjustments-and-refund-mutations).
+  A key seen before with the same variables answers the first result again without applying anything; with other
+  variables it is ``IDEMPOTENCY_KEY_PARAMETER_MISMATCH``
+  (https://shopify.dev/docs/api/usage/implementing-idempotency).
+
+Calls are charged to a leaky bucket (``extensions.cost.throttleStatus``); one that does not fit gets
 ``THROTTLED`` with HTTP 200. Breaches of the contract are answered as Shopify would and logged in ``violations``.
 """
 
@@ -28,6 +46,8 @@ __all__ = ["FakeShopify", "Fault", "Recorder", "serving"]
 LIMIT = 250
 MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
 SKU_TERM = re.compile(r'sku:(?:"((?:[^"\\]|\\.)*)"|(\S+))')
+IDEMPOTENT = re.compile(r'@idempotent\(\s*key:\s*"([^"]+)"\s*\)')
+NAMES = re.compile(r"quantities\(names:\s*\[([^\]]*)\]")
 
 
 @dataclass
@@ -38,6 +58,8 @@ class FakeShopify:
     variants: dict[str, dict[str, Any]] = field(default_factory=dict)
     locations: dict[str, str] = field(default_factory=dict)  # gid -> name
     stock: dict[tuple[str, str], int] = field(default_factory=dict)  # (inventory item gid, location gid) -> on hand
+    committed: dict[tuple[str, str], int] = field(default_factory=dict)  # ordered, not shipped yet
+    idempotency: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # key -> (variables, result)
     # the leaky bucket
     maximum: float = 100.0
     restore: float = 1000.0  # points per second
@@ -52,6 +74,7 @@ class FakeShopify:
     unauthorised: int = 0  # calls without the right access token (answered 401)
     refuse: dict[str, str] = field(default_factory=dict)  # sku -> a userError message for its variant update
     after_lookup: Callable[[FakeShopify], None] | None = None  # runs after each productVariants search
+    lose_stock_answers: int = 0  # stock calls whose answer is lost after they were applied
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: int = 1000
     _at: float = field(default_factory=time.monotonic)
@@ -113,9 +136,21 @@ class FakeShopify:
     def on_hand(self, sku: str, location: str) -> int | None:
         return self.stock.get((self.by_sku(sku)["inventoryItem"], location))
 
-    def sell(self, sku: str, location: str, count: int = 1) -> None:
+    def for_sale(self, sku: str, location: str) -> int | None:
         key = (self.by_sku(sku)["inventoryItem"], location)
-        self.stock[key] -= count
+        return self._quantity(key, "available") if key in self.stock else None
+
+    def _quantity(self, key: tuple[str, str], name: str) -> int:
+        return self.stock[key] - (self.committed.get(key, 0) if name == "available" else 0)
+
+    def sell(self, sku: str, location: str, count: int = 1) -> None:
+        """An order: available drops at once, on hand only when it ships."""
+        key = (self.by_sku(sku)["inventoryItem"], location)
+        self.committed[key] = self.committed.get(key, 0) + count
+
+    def ship(self, sku: str, location: str) -> None:
+        key = (self.by_sku(sku)["inventoryItem"], location)
+        self.stock[key] -= self.committed.pop(key, 0)
 
     # --- the endpoint -----------------------------------------------------------------------------------------
 
@@ -136,6 +171,11 @@ class FakeShopify:
             return handler._reply(400, {"errors": {"query": "Required parameter missing or invalid"}})
         with self.lock:
             status, reply = self._answer(query, variables)
+            lost = self.lose_stock_answers > 0 and self._operation(query) == "inventorySetQuantities"
+            if lost:
+                self.lose_stock_answers -= 1
+        if lost:  # applied, but the answer never reaches the client (a gateway error on the way back)
+            return handler._reply(502, {"errors": "Bad Gateway"})
         return handler._reply(status, reply)
 
     def _operation(self, query: str) -> str:
@@ -226,6 +266,8 @@ class FakeShopify:
         page = listed[start : start + first]
         location = variables.get("location")
         with_stock = "inventoryLevel" in query
+        names_asked = NAMES.search(query)
+        asked = re.findall(r'"([^"]+)"', names_asked.group(1)) if names_asked else []
         if with_stock and location not in self.locations:
             raise _Invalid(f"no location {location!r}")
         nodes = []
@@ -233,9 +275,11 @@ class FakeShopify:
             product = self.products[variant["product"]]
             item: dict[str, Any] = {"id": variant["inventoryItem"]}
             if with_stock:
-                on_hand = self.stock.get((variant["inventoryItem"], location))
+                key = (variant["inventoryItem"], location)
                 item["inventoryLevel"] = (
-                    None if on_hand is None else {"quantities": [{"name": "on_hand", "quantity": on_hand}]}
+                    None
+                    if key not in self.stock
+                    else {"quantities": [{"name": n, "quantity": self._quantity(key, n)} for n in asked]}
                 )
             nodes.append(
                 {
@@ -257,6 +301,26 @@ class FakeShopify:
         }
 
     def _inventorySetQuantities(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        directive = IDEMPOTENT.search(query)
+        if self.version >= "2026-04" and directive is None:
+            raise _Invalid("inventorySetQuantities needs an @idempotent(key:) directive from 2026-04")
+        if directive is not None and self.version < "2026-01":
+            raise _Invalid("unknown directive @idempotent")
+        if directive is not None:
+            seen = self.idempotency.get(directive.group(1))
+            body = json.dumps(variables, sort_keys=True)
+            if seen is not None and seen[0] != body:
+                error = {"field": None, "message": "The same idempotency key was used with other parameters.",
+                         "code": "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"}  # fmt: skip
+                return {"inventorySetQuantities": {"inventoryAdjustmentGroup": None, "userErrors": [error]}}
+            if seen is not None:
+                return seen[1]
+            result = self._set_quantities(variables)
+            self.idempotency[directive.group(1)] = (body, result)
+            return result
+        return self._set_quantities(variables)
+
+    def _set_quantities(self, variables: dict[str, Any]) -> dict[str, Any]:
         given = variables.get("input")
         if not isinstance(given, dict) or given.get("name") not in ("on_hand", "available") or not given.get("reason"):
             raise _Invalid("input needs name (on_hand or available) and reason")
@@ -266,11 +330,24 @@ class FakeShopify:
         errors = []
         by_item = {v["inventoryItem"]: v for v in self.variants.values()}
         for index, item in enumerate(items):
-            if not isinstance(item, dict) or "changeFromQuantity" not in item:
+            if not isinstance(item, dict):
+                raise _Invalid(f"quantities[{index}] is not an object")
+            if "changeFromQuantity" in item and self.version < "2026-01":
+                raise _Invalid(f"quantities[{index}]: changeFromQuantity is not a field before 2026-01")
+            if "changeFromQuantity" not in item and self.version >= "2026-04":
                 raise _Invalid(f"quantities[{index}] has no changeFromQuantity (pass null to skip the check)")
+            if (
+                "changeFromQuantity" not in item
+                and "compareQuantity" not in item
+                and not given.get("ignoreCompareQuantity")
+            ):
+                errors.append({"field": ["input", "quantities", str(index)], "code": "COMPARE_QUANTITY_REQUIRED",
+                               "message": "The compareQuantity argument must be given to each quantity or ignored "
+                               "using ignoreCompareQuantity."})  # fmt: skip
+                continue
             if not isinstance(item.get("quantity"), int) or isinstance(item.get("quantity"), bool):
                 raise _Invalid(f"quantities[{index}].quantity must be an absolute integer")
-            change_from = item["changeFromQuantity"]
+            change_from = item.get("changeFromQuantity", item.get("compareQuantity"))
             if change_from is not None and (not isinstance(change_from, int) or isinstance(change_from, bool)):
                 raise _Invalid(f"quantities[{index}].changeFromQuantity must be an integer or null")
             path = ["input", "quantities", str(index)]
@@ -299,7 +376,7 @@ class FakeShopify:
                         "code": "ITEM_NOT_STOCKED_AT_LOCATION",
                     }
                 )
-            elif change_from is not None and self.stock[key] != change_from:
+            elif change_from is not None and self._quantity(key, given["name"]) != change_from:
                 errors.append(
                     {
                         "field": [*path, "changeFromQuantity"],
@@ -312,9 +389,9 @@ class FakeShopify:
             changes = []
             for item in items:
                 key = (item["inventoryItemId"], item["locationId"])
-                delta = item["quantity"] - self.stock[key]
-                self.stock[key] = item["quantity"]
-                self.applied.append((by_item[key[0]]["sku"], "on_hand", item["quantity"]))
+                delta = item["quantity"] - self._quantity(key, given["name"])
+                self.stock[key] += delta  # on hand moves with available: what is committed stays committed
+                self.applied.append((by_item[key[0]]["sku"], given["name"], item["quantity"]))
                 changes.append({"name": given["name"], "delta": delta, "quantityAfterChange": item["quantity"]})
             result["inventoryAdjustmentGroup"] = {"id": self._gid("InventoryAdjustmentGroup"), "changes": changes}
         return {"inventorySetQuantities": result}

@@ -186,14 +186,32 @@ class ShopifyUpload(_Upload):
     shop: str | None = None
     url: str | None = None
     token: str
-    api_version: str = "2026-01"
+    api_version: str = PydField(
+        "2026-01", description="Admin API version (YYYY-MM); it decides the shape of the stock mutation."
+    )
     location_ids: dict[str, str] = PydField(default_factory=dict)
     _secrets = field_validator("token")(_secret)
+
+    @field_validator("api_version")
+    @classmethod
+    def _known_version(cls, value: str) -> str:
+        """Refused up front: a version chansync does not know the request shape of would fail mid-push."""
+        from .adapters.shopify_api import API_VERSIONS
+
+        if value not in API_VERSIONS:
+            raise ValueError(f"Shopify API version {value!r} is not supported; use one of {', '.join(API_VERSIONS)}")
+        return value
 
     @model_validator(mode="after")
     def _shop_or_url(self) -> ShopifyUpload:
         if not (self.shop or self.url):
             raise ValueError("give shop (my-shop.myshopify.com) or url")
+        named = re.search(r"/admin/api/([^/]+)/", self.url or "")
+        if named and named.group(1) != self.api_version:
+            raise ValueError(
+                f"url names API version {named.group(1)} but api_version is {self.api_version}; the request shape "
+                "follows api_version, so give the version once (api_version) and leave it out of the url"
+            )
         return self
 
 

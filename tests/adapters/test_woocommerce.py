@@ -83,14 +83,14 @@ def rows_of(path: Path) -> list[dict[str, str]]:
 def test_round_trip_of_the_whole_catalogue(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     channel = sample_channel("woo", monkeypatch)
     files = write_feed(channel.adapter, channel, full_plan(channel), tmp_path)
-    state = adapter().read_export(files[""], "feed")  # the feed is in English: no header map needed
+    state = adapter().read_export(files["-new"], "feed")  # the feed is in English: no header map needed
     assert_no_changes(channel, state)
 
 
 def test_variations_follow_their_parent_with_their_own_values(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     channel = sample_channel("woo", monkeypatch)
     files = write_feed(channel.adapter, channel, full_plan(channel), tmp_path)
-    rows = rows_of(files[""])
+    rows = rows_of(files["-new"])
     order = [r["SKU"] for r in rows]
     for parent in ("JK-RAIN", "HM-URBAN", "GL-WINTER"):
         children = [r for r in rows if r["Parent"] == parent]
@@ -109,9 +109,12 @@ def test_variations_follow_their_parent_with_their_own_values(monkeypatch: pytes
 
 def test_the_update_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     channel = sample_channel("woo", monkeypatch)
-    rows = {r["SKU"]: r for r in rows_of(write_feed(channel.adapter, channel, channel.plan, tmp_path)[""])}
+    files = write_feed(channel.adapter, channel, channel.plan, tmp_path)
+    rows = {r["SKU"]: r for r in rows_of(files["-update"])}
+    new = {r["SKU"]: r for r in rows_of(files["-new"])}
     assert rows["OLD-0003"]["Published"] == "-1"  # delisted: a draft, never deleted
     assert rows["BT-8001"]["Published"] == "1"  # private in the shop, active in the master: published again
-    assert rows["BR-3002"]["ID"] != "" and rows["HM-URBAN"]["ID"] == ""  # updates by ID, creates by SKU
+    assert rows["BR-3002"]["ID"] != "" and new["HM-URBAN"]["ID"] == ""  # updates by ID, creates by SKU
+    assert "HM-URBAN" not in rows and not set(new) & set(rows)  # one file per run of the importer
     assert rows["BR-3002"]["In stock?"] == "1"
     assert "JK-RAIN-ZWA-S" not in rows  # unchanged items are not in the file

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 
 CHANSYNC = shutil.which("chansync", path=os.path.dirname(sys.executable)) or shutil.which("chansync")
 
@@ -209,10 +210,11 @@ def test_push_on_the_samples_writes_every_feed_as_the_golden_files(tmp_path: Pat
         name: "done" for name in ("shop_floor", "webshop", "woo", "google", "meta", "amazon", "bol")
     }
     golden = REPO / "tests" / "golden" / "samples"
+    configured = yaml.safe_load((tmp_path / "channels.example.yaml").read_text(encoding="utf-8"))["channels"]
     for channel in document["channels"]:
         for feed in channel["feeds"]:
             written = tmp_path / feed
-            base = Path(channel["feeds"][0]).stem  # out/shopify.csv and out/shopify-inventory.csv: "shopify"
+            base = Path(configured[channel["channel"]]["feed"]).stem  # out/shopify.csv: shopify, shopify-inventory
             expected = golden / (channel["channel"] + written.name.removeprefix(base))
             assert written.read_bytes() == expected.read_bytes(), f"{feed} differs from {expected}"
     again = run("push", "-c", "channels.example.yaml", cwd=tmp_path)

@@ -205,7 +205,7 @@ def test_killed_at_random_points_then_rerun_ends_exact_and_applies_nothing_twice
     write_master(tmp_path, rows)
     shop = FakeWooCommerce(KEY, SECRET)
     drifting_shop(shop, rows)
-    feed = tmp_path / "out" / "woo.csv"
+    feed = tmp_path / "out" / "woo-update.csv"
     rng = random.Random(20261125)
     with serving(shop, Recorder(delay=0.12)) as url:
         write_config(tmp_path, url)
@@ -264,7 +264,7 @@ def test_dry_run_and_no_upload(tmp_path: Path) -> None:
         assert dry.returncode == 0 and json.loads(dry.stdout)["channels"][0]["status"] == "dry-run"
         assert not (tmp_path / "out").exists() and not (tmp_path / "state" / "journal.jsonl").exists()
         written = push(tmp_path, "--no-upload")
-    assert written.returncode == 0 and (tmp_path / "out" / "woo.csv").exists()
+    assert written.returncode == 0 and (tmp_path / "out" / "woo-update.csv").exists()
     assert not [r for r in recorder.requests if r["method"] == "POST"]
 
 

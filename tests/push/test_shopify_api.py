@@ -118,6 +118,7 @@ def write_exports(folder: Path, shop: FakeShopify) -> None:
                 "Variant SKU",
                 "Variant Price",
                 "Variant Compare At Price",
+                "Variant Barcode",
                 "Status",
             ]
         )
@@ -139,17 +140,23 @@ def write_exports(folder: Path, shop: FakeShopify) -> None:
                     variant["sku"],
                     variant["price"],
                     variant["compareAtPrice"] or "",
+                    variant["barcode"] or "",
                     product["status"].lower() if first else "",
                 ]
             )
     with open(folder / "inventory.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Handle", "SKU", "Location", "On hand (current)", "On hand (new)"])
+        writer.writerow(
+            ["Handle", "SKU", "Location", "Committed (not editable)", "Available (not editable)", "On hand (current)",
+             "On hand (new)"]
+        )  # fmt: skip
         for variant in shop.variants.values():
             handle_ = shop.products[variant["product"]]["handle"]
             for (item, location), quantity in shop.stock.items():
                 if item == variant["inventoryItem"]:
-                    writer.writerow([handle_, variant["sku"], shop.locations[location], quantity, ""])
+                    committed = shop.committed.get((item, location), 0)
+                    row = [handle_, variant["sku"], shop.locations[location], committed, quantity - committed, quantity]
+                    writer.writerow([*row, ""])
 
 
 def write_config(folder: Path, url: str, *, channel: dict[str, Any] | None = None, **upload: Any) -> Path:
@@ -206,7 +213,7 @@ def in_desired_state(
         assert (Decimal(variant["price"]), variant["compareAtPrice"]) == (Decimal(money(price) or 0), money(compare)), (
             row["sku"]
         )
-        assert shop.on_hand(row["sku"], location) == int(row["quantity"]), row["sku"]
+        assert shop.for_sale(row["sku"], location) == int(row["quantity"]), row["sku"]
 
 
 def journal_text(folder: Path) -> str:
@@ -321,7 +328,8 @@ def test_stale_stock_and_refusals_are_reported_and_left_alone(tmp_path: Path) ->
     assert failed["P000-M"] == "Shopify refused it: Price must be less than 1000000000 (INVALID)"
     assert failed["NEW-1"] == "new products are created through the product CSV (feed)"
     assert "P005-S" not in failed  # its title goes through the product CSV feed: not a failure of the API upload
-    assert shop.on_hand("P001-M", warehouse) == 2 and shop.on_hand("P002-L", warehouse) == 4  # as sold, not reset
+    assert shop.for_sale("P001-M", warehouse) == 2 and shop.for_sale("P002-L", warehouse) == 4  # as sold, not reset
+    assert shop.on_hand("P001-M", warehouse) == 4  # an order lowers available; on hand only when it ships
     assert shop.by_sku("P000-M")["price"] == "99.00"
     assert shop.violations == []
     in_desired_state(shop, rows, warehouse, but=frozenset({"P001-M", "P002-L", "P000-M", "NEW-1"}))
@@ -372,7 +380,9 @@ def test_stock_needs_a_location_the_shop_has(tmp_path: Path) -> None:
     assert result.status == "failed"
     reasons = set(result.failed.values())
     assert len(reasons) == 1 and "Shopify has 2 locations (Shop floor, Warehouse)" in reasons.pop()
-    assert set(result.failed) == {r["sku"] for r in variants_of(rows)} | {"OLD-1", "OLD-2"}  # no stock in the export
+    # Without an inventory export the product CSV has no stock column, so stock is not compared: only the delists
+    # need a location.
+    assert set(result.failed) == {"OLD-1", "OLD-2"}
     assert shop.by_sku("P000-S")["price"] == "20.00"  # prices went through all the same
 
 
@@ -516,7 +526,7 @@ def test_graphql_replies_that_are_not_answers() -> None:
 
 
 def test_user_errors_fail_their_items_and_the_rest_is_sent_again_once() -> None:
-    from chansync.adapters.shopify_api import SET_STOCK, _Change, _send, _stock_input
+    from chansync.adapters.shopify_api import API_VERSIONS, _Change, _send, _stock_input, set_stock_mutation
 
     def changes() -> list[_Change]:
         return [_Change(k, {"quantity": 1}, {"quantity": 1}, read=0) for k in ("A", "B", "C")]
@@ -531,7 +541,7 @@ def test_user_errors_fail_their_items_and_the_rest_is_sent_again_once() -> None:
             failed,
             applied.append,  # type: ignore[arg-type]
             "Warehouse",
-            SET_STOCK,
+            lambda: set_stock_mutation(API_VERSIONS["2026-04"], "0b7c"),
             _stock_input,
         )
         return failed, applied, client
@@ -575,3 +585,118 @@ def test_the_location_stock_is_set_at() -> None:
         resolve("Attic", {}, nodes)
     with pytest.raises(AdapterError, match=r"name the one chansync sets stock at under channels\.shop\.location"):
         resolve(None, {}, nodes)
+
+
+# --- the API version decides the request's shape (issue #13) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["2026-01", "2026-04", "2026-07", "2026-10"])
+def test_each_supported_version_in_its_own_shape(tmp_path: Path, version: str) -> None:
+    """The fake answers at that version only and enforces its shape: ``changeFromQuantity`` on every quantity
+    (unknown before 2026-01, mandatory from 2026-04) and ``@idempotent`` (mandatory from 2026-04)."""
+    rows = catalogue(3)
+    write_master(tmp_path, rows)
+    shop, warehouse, _ = drifting_shop(rows)
+    shop.version = version
+    write_exports(tmp_path, shop)
+    with serving(shop, Recorder(faults=[Fault("500")])) as url:
+        path = write_config(tmp_path, url, api_version=version)
+        result = push_api(load_config(path, env=ENV)).channels[0]
+    assert result.status == "done" and not result.failed, result.failed
+    assert shop.violations == []
+    in_desired_state(shop, rows, warehouse)
+    assert len(shop.idempotency) == 1  # one stock call, one key
+
+
+def test_the_fake_refuses_a_stock_call_without_the_directive_from_2026_04() -> None:
+    shop = FakeShopify(TOKEN, version="2026-04")
+    location = shop.add_location("Warehouse")
+    shop.add_variant(shop.add_product("a", "A"), "A-1", "1.00", stock={location: 1})
+    item = shop.by_sku("A-1")["inventoryItem"]
+    variables = {"input": {"name": "available", "reason": "correction", "quantities": [
+        {"inventoryItemId": item, "locationId": location, "quantity": 5, "changeFromQuantity": 1}]}}  # fmt: skip
+    bare = "mutation { inventorySetQuantities(input: $input) { userErrors { code } } }"
+    _status, reply = shop._answer(bare, variables)
+    assert "errors" in reply and shop.on_hand("A-1", location) == 1
+    keyed = bare.replace("$input)", '$input) @idempotent(key: "k-1")')
+    assert "data" in shop._answer(keyed, variables)[1] and shop.on_hand("A-1", location) == 5
+    shop._answer(keyed, variables)  # the same request again (a retry): answered, not applied twice
+    assert shop.applied == [("A-1", "available", 5)]
+    mismatch = shop._answer(keyed, {**variables, "input": {**variables["input"], "reason": "restock"}})[1]
+    assert mismatch["data"]["inventorySetQuantities"]["userErrors"][0]["code"] == "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"
+
+
+def test_an_unsupported_api_version_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    rows = catalogue(1)
+    write_master(tmp_path, rows)
+    shop, _, _ = drifting_shop(rows)
+    write_exports(tmp_path, shop)
+    with serving(shop, Recorder()) as url:
+        write_config(tmp_path, url, api_version="2025-07")
+        result = push(tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "2025-07" in result.stdout + result.stderr and "2026-01" in result.stdout + result.stderr
+    assert shop.calls == []
+
+
+def test_export_api_reads_available_and_a_sale_since_is_not_put_back(tmp_path: Path) -> None:
+    rows = catalogue(1)
+    write_master(tmp_path, rows)
+    shop, warehouse, _ = drifting_shop(rows)
+    shop.sell("P000-S", warehouse, 1)  # an order, not shipped: on hand stays, available drops
+    with serving(shop, Recorder()) as url:
+        path = write_config(
+            tmp_path, url, channel={"export": "api", "inventory_export": None}, location_ids={"Warehouse": warehouse}
+        )
+        config = load_config(path, env=ENV)
+        from chansync.sync import plan as plan_of
+
+        current = plan_of(config, channels=["shopify"]).channels[0].plan.current
+    assert current.loc["P000-S", "quantity"] == shop.for_sale("P000-S", warehouse) == 1
+    assert current.loc["P000-S", "shopify_on_hand"] == shop.on_hand("P000-S", warehouse) == 2
+
+
+def test_export_api_reads_html_as_text_and_a_default_title_product_as_simple(tmp_path: Path) -> None:
+    shop = FakeShopify(TOKEN)
+    warehouse = shop.add_location("Warehouse")
+    product = shop.add_product("jas", "Jas", descriptionHtml="<p>Warm &amp; dry</p>\n<p>Wol</p>")
+    shop.add_variant(product, "JAS-1", "10.00", stock={warehouse: 1}, options={"Title": "Default Title"})
+    (tmp_path / "master.csv").write_text(
+        'sku,title,description,price,quantity,color\nJAS-1,Jas,"Warm & dry\n\nWol",10.00,1,rood\n', encoding="utf-8"
+    )
+    from chansync.sync import plan as plan_of
+
+    with serving(shop, Recorder()) as url:
+        path = write_config(
+            tmp_path, url, channel={"export": "api", "inventory_export": None}, location_ids={"Warehouse": warehouse}
+        )
+        result = plan_of(load_config(path, env=ENV), channels=["shopify"]).channels[0].plan
+    assert result.counts()["unchanged"] == 1, result.changes  # no description "change", no colour on a simple product
+
+
+def test_a_url_naming_another_version_than_api_version_is_refused(tmp_path: Path) -> None:
+    from chansync.errors import ConfigError
+
+    write_master(tmp_path, catalogue(1))
+    path = write_config(tmp_path, "https://shop.test/admin/api/2026-01/graphql.json", api_version="2026-04")
+    with pytest.raises(ConfigError, match="url names API version 2026-01 but api_version is 2026-04"):
+        load_config(path, env=ENV)
+    assert load_config(write_config(tmp_path, "https://shop.test", api_version="2026-04"), env=ENV)
+
+
+def test_a_stock_call_whose_answer_was_lost_is_retried_under_its_key_and_applied_once(tmp_path: Path) -> None:
+    """Shopify applied the call but the answer was lost: the retry carries the same idempotency key, so Shopify
+    answers the first result instead of failing the compare-and-swap against the quantity it has just set."""
+    rows = catalogue(2)
+    write_master(tmp_path, rows)
+    shop, warehouse, _ = drifting_shop(rows)
+    shop.version = "2026-04"
+    shop.lose_stock_answers = 1
+    write_exports(tmp_path, shop)
+    with serving(shop, Recorder()) as url:
+        result = push_api(load_config(write_config(tmp_path, url, api_version="2026-04"), env=ENV)).channels[0]
+    assert result.status == "done" and not result.failed, result.failed
+    in_desired_state(shop, rows, warehouse)
+    stock_calls = [c for c in shop.calls if c["operation"] == "inventorySetQuantities" and not c["throttled"]]
+    assert len(stock_calls) == 2 and len(shop.idempotency) == 1  # sent twice, one key, applied once
+    assert len([a for a in shop.applied if a[1] == "available"]) == len(variants_of(rows)) + 1  # OLD-2 is at 0

@@ -3,11 +3,17 @@ variants (``export: api``).
 
 Applying sets absolute values only, never adjustments:
 
-- Stock: ``inventorySetQuantities`` (``on_hand`` at the channel's location), at most 250 quantities a call, each
-  with ``changeFromQuantity`` = the stock chansync read (the export, with what earlier pushes applied; Shopify's own
-  number when the export has none). When Shopify holds another number by now (a sale since the export), the variant
-  is reported as failed and its stock is left alone, never overwritten blindly: checked against the stock looked up
-  just before, and by Shopify itself (``CHANGE_FROM_QUANTITY_STALE``) for a sale in between.
+- Stock: ``inventorySetQuantities`` (``available`` at the channel's location: what the shop may still sell), at
+  most 250 quantities a call, each with ``changeFromQuantity`` = the stock chansync read (the export, with what
+  earlier pushes applied; Shopify's own number when the export has none). An order lowers ``available`` at once and
+  ``on_hand`` only when it ships, so ``available`` is what tells a sale since the export. When Shopify holds another
+  number by now, the variant is reported as failed and its stock is left alone, never overwritten blindly: checked
+  against the stock looked up just before, and by Shopify itself (``CHANGE_FROM_QUANTITY_STALE``) for a sale in
+  between.
+- The configured ``api_version`` picks the mutation's shape (:data:`API_VERSIONS`): ``changeFromQuantity`` exists
+  from 2026-01; from 2026-04 it is mandatory and the mutation needs an ``@idempotent(key:)`` directive. chansync
+  sends both from 2026-01 on (the directive is optional there), one key per distinct request, so a retried request
+  is recognised by Shopify instead of failing its own compare-and-swap.
 - Prices and barcodes: ``productVariantsBulkUpdate``, one product a call (at most 250 variants). Shopify's price is
   the selling price: the sale price while on sale, with the regular price as compare-at price.
 - A delisted variant gets no stock at the location; nothing is deleted.
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -55,6 +62,28 @@ STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"}
 #: Fields applied through the API (the rest go through the product CSV).
 VARIANT_FIELDS = (Field.PRICE.value, Field.SALE_PRICE.value, Field.GTIN.value)
 LOCATION_GID = "gid://shopify/Location/"
+#: The quantity chansync reads and sets: what the shop may sell at the location.
+QUANTITY_NAME = "available"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What one Admin API version needs of ``inventorySetQuantities``."""
+
+    idempotent: bool  # send ``@idempotent(key:)`` (optional in 2026-01, mandatory from 2026-04)
+
+
+#: The versions chansync knows the request shape of. ``changeFromQuantity`` was added in 2026-01 (before, the check
+#: was ``compareQuantity``/``ignoreCompareQuantity``): https://shopify.dev/changelog/compare-and-swap-redesign-for-inventory-set-quantities
+#: The ``@idempotent`` directive is optional in 2026-01 and mandatory from 2026-04:
+#: https://shopify.dev/changelog/adding-idempotency-for-inventory-adjustments-and-refund-mutations and
+#: https://shopify.dev/changelog/making-idempotency-mandatory-for-inventory-adjustments-and-refund-mutations
+API_VERSIONS: dict[str, Shape] = {
+    "2026-01": Shape(idempotent=True),
+    "2026-04": Shape(idempotent=True),
+    "2026-07": Shape(idempotent=True),
+    "2026-10": Shape(idempotent=True),
+}
 
 
 # --- the GraphQL endpoint with Shopify's cost-based throttle ----------------------------------------------------
@@ -164,7 +193,7 @@ def _messages(errors: Any) -> str:
 
 LOCATIONS = "query chansyncLocations { locations(first: 250) { nodes { id name } } }"
 
-_STOCK = 'inventoryLevel(locationId: $location) { quantities(names: ["on_hand"]) { name quantity } }'
+_STOCK = 'inventoryLevel(locationId: $location) { quantities(names: ["available", "on_hand"]) { name quantity } }'
 
 
 def _variants_query(name: str, *, search: bool, stock: bool, details: bool = False) -> str:
@@ -183,10 +212,16 @@ def _variants_query(name: str, *, search: bool, stock: bool, details: bool = Fal
     )
 
 
-SET_STOCK = (
-    "mutation chansyncSetStock($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) "
-    "{ inventoryAdjustmentGroup { id } userErrors { field message code } } }"
-)
+def set_stock_mutation(shape: Shape, key: str) -> str:
+    """The stock mutation in the version's shape; ``key`` is the request's idempotency key (a UUID: no quoting)."""
+    directive = f' @idempotent(key: "{key}")' if shape.idempotent else ""
+    return (
+        "mutation chansyncSetStock($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input)"
+        + directive
+        + " { inventoryAdjustmentGroup { id } userErrors { field message code } } }"
+    )
+
+
 SET_VARIANTS = (
     "mutation chansyncSetVariants($productId: ID!, $variants: [ProductVariantsBulkInput!]!) "
     "{ productVariantsBulkUpdate(productId: $productId, variants: $variants) "
@@ -207,6 +242,7 @@ class Variant:
     barcode: str | None
     inventory_item: str
     stocked: bool  # has an inventory level at the location
+    available: int | None
     on_hand: int | None
     node: dict[str, Any]
 
@@ -216,7 +252,8 @@ def _variant(node: dict[str, Any]) -> Variant:
     item = node.get("inventoryItem") or {}
     level = item.get("inventoryLevel")
     quantities = (level or {}).get("quantities") or []
-    on_hand = next((q.get("quantity") for q in quantities if q.get("name") == "on_hand"), None)
+    named = {q.get("name"): q.get("quantity") for q in quantities if isinstance(q, dict)}
+    available, on_hand = named.get("available"), named.get("on_hand")
     return Variant(
         id=str(node.get("id") or ""),
         sku=str(node.get("sku") or ""),
@@ -227,6 +264,7 @@ def _variant(node: dict[str, Any]) -> Variant:
         barcode=node.get("barcode"),
         inventory_item=str(item.get("id") or ""),
         stocked=isinstance(level, dict),
+        available=int(available) if isinstance(available, int | float) else None,
         on_hand=int(on_hand) if isinstance(on_hand, int | float) else None,
         node=node,
     )
@@ -367,9 +405,12 @@ def apply_plan(
     master_locations: Sequence[str] = (),
     channel: str = "",
     gql: GraphQL | None = None,
+    api_version: str = "2026-01",
 ) -> dict[str, str]:
     """Apply the plan's updates and delists; return {key: reason} for what failed. ``applied`` is called with what
-    Shopify confirmed after each call (for the journal). ``location``: the Shopify location name stock is set at."""
+    Shopify confirmed after each call (for the journal). ``location``: the Shopify location name stock is set at;
+    ``api_version``: the Admin API version the client talks to (it picks the stock mutation's shape)."""
+    shape = shape_of(api_version)
     gql = gql or GraphQL(client)
     current, wanted = plan.current, plan.desired
     failed: dict[str, str] = {}
@@ -449,16 +490,16 @@ def apply_plan(
         if variant is None:
             continue
         done = {Field.QUANTITY.value: target, **({LISTED: False} if key in delisted else {})}
-        if variant.on_hand == target or (not variant.stocked and target == 0):
+        if variant.available == target or (not variant.stocked and target == 0):
             confirmed.append({"key": key, "set": done})
             continue
         if not variant.stocked:
             _fail(failed, key, f"this variant is not stocked at {location} on Shopify; stock it there first")
             continue
         known = _plain(current.at[key, Field.QUANTITY.value]) if Field.QUANTITY.value in current.columns else None
-        read = int(known) if known is not None else variant.on_hand
-        if read is not None and variant.on_hand is not None and read != variant.on_hand:
-            _fail(failed, key, _stale(read, variant.on_hand, target, location))
+        read = int(known) if known is not None else variant.available
+        if read is not None and variant.available is not None and read != variant.available:
+            _fail(failed, key, _stale(read, variant.available, target, location))
             continue
         item = {"inventoryItemId": variant.inventory_item, "locationId": location_id, "quantity": target,
                 "changeFromQuantity": read}  # fmt: skip
@@ -470,10 +511,11 @@ def apply_plan(
         for start in range(0, len(changes), API_LIMIT):
             chunk = changes[start : start + API_LIMIT]
             _send(gql, "productVariantsBulkUpdate", "variants", chunk, failed, applied, location,
-                  SET_VARIANTS, _variables_of(product_id))  # fmt: skip
+                  lambda: SET_VARIANTS, _variables_of(product_id))  # fmt: skip
     for start in range(0, len(quantities), API_LIMIT):
         chunk = quantities[start : start + API_LIMIT]
-        _send(gql, "inventorySetQuantities", "quantities", chunk, failed, applied, location, SET_STOCK, _stock_input)
+        _send(gql, "inventorySetQuantities", "quantities", chunk, failed, applied, location,
+              lambda: set_stock_mutation(shape, str(uuid.uuid4())), _stock_input)  # fmt: skip
     return failed
 
 
@@ -485,7 +527,17 @@ def _variables_of(product_id: str) -> Callable[[list[dict[str, Any]]], dict[str,
 
 
 def _stock_input(items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"input": {"name": "on_hand", "reason": "correction", "quantities": items}}
+    return {"input": {"name": QUANTITY_NAME, "reason": "correction", "quantities": items}}
+
+
+def shape_of(api_version: str) -> Shape:
+    """The request shape of a version; :class:`AdapterError` for one chansync does not know (the config refuses it
+    first, so this guards direct library use)."""
+    shape = API_VERSIONS.get(api_version)
+    if shape is None:
+        known = ", ".join(API_VERSIONS)
+        raise AdapterError(f"Shopify API version {api_version!r} is not supported; use one of {known}")
+    return shape
 
 
 def _variant_change(key: str, fields: set[str], wanted: pd.DataFrame, variant: Variant) -> _Change | None:
@@ -530,14 +582,15 @@ def _send(
     failed: dict[str, str],
     applied: OnApplied,
     location: str | None,
-    query: str,
+    query_of: Callable[[], str],
     variables_of: Callable[[list[dict[str, Any]]], dict[str, Any]],
 ) -> None:
     """Send one mutation; the items Shopify refuses fail, the rest are journalled. When Shopify refused the call as
-    a whole because of some items, the others are sent once more without them."""
+    a whole because of some items, the others are sent once more without them (a new request: ``query_of`` gives
+    it a new idempotency key; retries of one request keep theirs)."""
     pending = changes
     for _ in range(2):
-        data = gql(operation, query, variables_of([c.input for c in pending]), skus=[c.key for c in pending])
+        data = gql(operation, query_of(), variables_of([c.input for c in pending]), skus=[c.key for c in pending])
         result = _object(data.get(operation))
         errors = [e for e in result.get("userErrors") or [] if isinstance(e, dict)]
         if not errors:
@@ -606,8 +659,9 @@ def fetch_state(
     master_locations: Sequence[str] = (),
     gql: GraphQL | None = None,
 ) -> ChannelState:
-    """Every variant of the shop, in the frame the CSV reader gives (stock on hand at the location)."""
-    from .shopify import HANDLE, PRODUCT_STATUS
+    """Every variant of the shop, in the frame the CSV reader gives (stock available at the location)."""
+    from .html import html_text
+    from .shopify import BODY_HTML, FIXED, HANDLE, ON_HAND, OPTION_NAMES, OPTION_VALUES, PRODUCT_STATUS, not_held
 
     gql = gql or GraphQL(client)
     location_id, location = resolve_location(gql, location, location_ids or {}, channel, master_locations)
@@ -620,6 +674,10 @@ def fetch_state(
         options = variant.node.get("selectedOptions") or []
         return next((str(o.get("value")) for o in options if str(o.get("name", "")).strip().casefold() in names), None)
 
+    def nth(variant: Variant, n: int, part: str) -> str:
+        options = [o for o in variant.node.get("selectedOptions") or [] if isinstance(o, dict)]
+        return str(options[n].get(part) or "") if n < len(options) else ""
+
     def product(variant: Variant, name: str) -> str:
         return str((variant.node.get("product") or {}).get(name) or "")
 
@@ -628,12 +686,14 @@ def fetch_state(
             Field.SKU.value: [v.sku for v in variants],
             HANDLE: [product(v, "handle") for v in variants],
             Field.TITLE.value: [product(v, "title") for v in variants],
-            Field.DESCRIPTION.value: [product(v, "descriptionHtml") for v in variants],
+            BODY_HTML: [product(v, "descriptionHtml") for v in variants],
             Field.BRAND.value: [product(v, "vendor") for v in variants],
             Field.CATEGORY.value: [product(v, "productType") for v in variants],
             Field.GTIN.value: [v.barcode or None for v in variants],
             Field.COLOR.value: [option(v, colors) for v in variants],
             Field.SIZE.value: [option(v, sizes) for v in variants],
+            **{OPTION_NAMES[n]: [nth(v, n, "name") for v in variants] for n in range(3)},
+            **{OPTION_VALUES[n]: [nth(v, n, "value") for v in variants] for n in range(3)},
             PRODUCT_STATUS: [v.product_status.casefold() for v in variants],
             "shopify_variant_id": [v.id for v in variants],
             "shopify_product_id": [v.product_id for v in variants],
@@ -645,7 +705,10 @@ def fetch_state(
     on_sale = (compare > price).fillna(False).to_numpy(dtype=bool)
     frame[Field.PRICE.value] = compare.where(on_sale, price).astype("Int64").to_numpy()
     frame[Field.SALE_PRICE.value] = price.where(on_sale).astype("Int64").to_numpy()
-    frame[Field.QUANTITY.value] = pd.array([v.on_hand for v in variants], dtype="Int64")
+    frame[Field.DESCRIPTION.value] = html_text(frame[BODY_HTML])
+    frame[FIXED] = not_held(frame[OPTION_NAMES], colors, sizes)
+    frame[Field.QUANTITY.value] = pd.array([v.available for v in variants], dtype="Int64")
+    frame[ON_HAND] = pd.array([v.on_hand for v in variants], dtype="Int64")
     frame[LIVE] = frame[PRODUCT_STATUS].eq("active").to_numpy(dtype=bool)
     frame[ROW] = pd.array(np.arange(1, len(frame) + 1), dtype="Int64")
     frame.attrs["location"] = location

@@ -5,9 +5,25 @@ Simple, variable, grouped and external products and variations, keyed by SKU. A 
 The exporter translates headers into the site language (map them back with the channel's ``header_map``), writes
 a byte-order mark, ``\\n`` for newlines in descriptions and an apostrophe before cells starting with ``= + - @``.
 
-Writing: a file for the importer's "update existing products" mode, matched by ID where chansync knows it and by
-SKU otherwise: every created, changed or delisted product (delisted ones as drafts) with all columns chansync
-manages, parents before their variations.
+Writing follows WooCommerce's importer, ``WC_Product_CSV_Importer`` (woocommerce/woocommerce,
+``plugins/woocommerce/includes/import/class-wc-product-csv-importer.php``):
+
+- One run of the importer either creates or updates: with "Update existing products" ticked it skips rows whose ID
+  or SKU it does not find, without it it skips rows whose ID or SKU exists (``import()``). So the feed is two files:
+  ``-new`` (created products, importer run without that option) and ``-update`` (changed and delisted products,
+  matched by ID where chansync knows it and by SKU otherwise, run with it). Parents come before their variations.
+- ``Published`` -1 means draft, 0 private, 1 published, except that a *variation* with -1 is made published
+  (``expand_data``: "Fix draft status of variations"); a private variation is a disabled one. So a delisted
+  product is written as a draft (-1), a delisted variation as private (0), and both with stock 0 and ``In stock?``
+  0, so that neither can be bought after the import.
+- An empty ``Stock`` cell switches stock management off (``manage_stock`` false: unlimited, or for a variation:
+  the parent's stock), and an empty ``In stock?`` cell is read as out of stock. So a row never gets an empty Stock
+  cell for a product whose stock chansync knows: the master's number, else the shop's own as exported, and the
+  shop's ``In stock?`` where the stock is unknown.
+
+Fidelity: fields the export has no column for are not in the state (neither compared nor written); the
+description is compared as text (the exporter's HTML with its tags stripped) and written back as the shop's own
+HTML where the text is unchanged; a variation whose stock its parent manages (``Stock`` = ``parent``) keeps it so.
 """
 
 from __future__ import annotations
@@ -22,8 +38,9 @@ from pydantic import Field as PydField
 from .. import columns
 from ..fields import ROW, Field
 from ..issues import Severity, define
-from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired, OnApplied
+from .base import FIXED, LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile, OnApplied
 from .feeds import as_text, csv_bytes, neutralise, values_of, variant_groups
+from .html import MASTER_HTML, html_text, keep_html, master_text
 from .tabular import Export, column, read_channel_export
 
 if TYPE_CHECKING:
@@ -31,6 +48,8 @@ if TYPE_CHECKING:
     from ..transports.http import HttpClient
 
 WC_ID, WC_TYPE, PUBLISHED = "wc_id", "wc_type", "published"
+#: Channel columns: the description as the shop holds it (HTML), and ``In stock?`` as exported.
+DESCRIPTION_HTML, IN_STOCK = "wc_description_html", "wc_in_stock"
 MAX_ATTRIBUTES = 6
 
 COLUMNS = [
@@ -54,8 +73,10 @@ COLUMNS = [
 
 SKU_TOO_LONG = define("woocommerce-sku-too-long", Severity.ERROR, "A SKU is longer than WooCommerce stores (100).")
 
-#: Published column: 1 published, 0 private, -1 draft, 2 pending review.
-PUBLISH, DRAFT = "1", "-1"
+#: Published column: 1 published, 0 private, -1 draft (the importer makes a -1 variation published), 2 pending.
+PUBLISH, PRIVATE, DRAFT = "1", "0", "-1"
+#: The two files of the feed: for the importer without and with "Update existing products".
+NEW, UPDATE_FILE = "-new", "-update"
 
 
 class WooCommerceSettings(AdapterSettings):
@@ -119,8 +140,26 @@ class WooCommerceAdapter(Adapter):
         long = columns.length(frame[Field.SKU.value].astype("str").fillna("")).gt(100) & wanted
         yield channel_issue(desired, self, SKU_TOO_LONG, long, "WooCommerce keeps at most 100 characters.", Field.SKU)
 
+    def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The master's description with its whitespace as the shop shows it, so it compares with the shop's text."""
+        if Field.DESCRIPTION.value in frame.columns:
+            text, own_html = master_text(frame[Field.DESCRIPTION.value])
+            frame = frame.assign(**{Field.DESCRIPTION.value: text, MASTER_HTML: own_html})
+        return frame
+
+    def feed_files(self, desired: Desired, plan: Plan) -> list[FeedFile]:
+        """Created products and changed or delisted ones in separate files: the importer does one or the other."""
+        return [
+            FeedFile(NEW, self._file(plan, NEW)),
+            FeedFile(UPDATE_FILE, self._file(plan, UPDATE_FILE)),
+        ]
+
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
-        yield csv_bytes(product_rows(plan, self.settings), encoding="utf-8-sig")
+        """The update file (see :meth:`feed_files` for both)."""
+        return self._file(plan, UPDATE_FILE)
+
+    def _file(self, plan: Plan, which: str) -> Iterator[bytes]:
+        yield csv_bytes(product_rows(plan, self.settings, which), encoding="utf-8-sig")
 
     # --- the REST API (``upload: {type: woocommerce_api}``; ``export: api``) --------------------------------------
 
@@ -166,28 +205,40 @@ def _split_list(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def read_products(export: Export, settings: WooCommerceSettings) -> pd.DataFrame:
+    """The canonical frame of an export; a field whose column the export lacks is left out (not compared)."""
     text = export.text
     frame = pd.DataFrame(index=text.index)
     frame[Field.SKU.value] = export.get(Field.SKU.value)
     frame[WC_ID] = export.get(WC_ID)
     frame[WC_TYPE] = export.get(WC_TYPE).str.casefold()
     frame[Field.TITLE.value] = unescape(export.get(Field.TITLE.value))
-    frame[Field.DESCRIPTION.value] = unescape(export.get(Field.DESCRIPTION.value))
-    frame[Field.GTIN.value] = export.parse(Field.GTIN) if export.has(Field.GTIN) else pd.NA
-    frame[Field.PRICE.value] = export.parse(Field.PRICE)
-    frame[Field.SALE_PRICE.value] = export.parse(Field.SALE_PRICE)
-    stock = export.get(Field.QUANTITY.value)
-    export.text[Field.QUANTITY.value] = stock.where(stock.str.casefold().ne("parent"), "")  # inherits the parent's
-    frame[Field.QUANTITY.value] = export.parse(Field.QUANTITY) if export.has(Field.QUANTITY) else pd.NA
-    frame[Field.CATEGORY.value] = unescape(export.get(Field.CATEGORY.value)).str.replace("\\,", ",", regex=False)
-    first, rest = _split_list(export.get("images"))
-    frame[Field.IMAGE_URL.value] = first
-    frame[Field.ADDITIONAL_IMAGE_URLS.value] = rest
-    frame[Field.PARENT_SKU.value] = _parent_skus(export.get(Field.PARENT_SKU.value), frame)
-    variable = frame[WC_TYPE].str.contains("variable", regex=False)
-    for field_, names in ((Field.COLOR, settings.color_names), (Field.SIZE, settings.size_names)):
-        values = _attribute(export, {n.strip().casefold() for n in names})
-        frame[field_.value] = values.mask(variable)  # a variable product lists every variation's value
+    if export.has(Field.DESCRIPTION):
+        frame[DESCRIPTION_HTML] = unescape(export.get(Field.DESCRIPTION.value))
+        frame[Field.DESCRIPTION.value] = html_text(frame[DESCRIPTION_HTML], newlines=True)
+    for field_ in (Field.GTIN, Field.PRICE, Field.SALE_PRICE):
+        if export.has(field_):
+            frame[field_.value] = export.parse(field_)
+    if export.has(Field.QUANTITY):
+        stock = export.get(Field.QUANTITY.value)
+        by_parent = stock.str.casefold().eq("parent")  # a variation whose parent manages its stock
+        export.text[Field.QUANTITY.value] = stock.where(~by_parent, "")
+        frame[Field.QUANTITY.value] = export.parse(Field.QUANTITY)
+        frame[FIXED] = pd.Series("", index=text.index, dtype="str").mask(by_parent, Field.QUANTITY.value)
+    if export.has("in_stock"):
+        frame[IN_STOCK] = export.get("in_stock")
+    if export.has(Field.CATEGORY):
+        frame[Field.CATEGORY.value] = unescape(export.get(Field.CATEGORY.value)).str.replace("\\,", ",", regex=False)
+    if export.has("images"):
+        first, rest = _split_list(export.get("images"))
+        frame[Field.IMAGE_URL.value] = first
+        frame[Field.ADDITIONAL_IMAGE_URLS.value] = rest
+    if export.has(Field.PARENT_SKU):
+        frame[Field.PARENT_SKU.value] = _parent_skus(export.get(Field.PARENT_SKU.value), frame)
+    if export.has("attribute1_name"):
+        variable = frame[WC_TYPE].str.contains("variable", regex=False)
+        for field_, names in ((Field.COLOR, settings.color_names), (Field.SIZE, settings.size_names)):
+            values = _attribute(export, {n.strip().casefold() for n in names})
+            frame[field_.value] = values.mask(variable)  # a variable product lists every variation's value
     published = export.get(PUBLISHED, PUBLISH)
     frame[PUBLISHED] = published
     frame[LIVE] = published.eq(PUBLISH) | published.eq("")
@@ -221,11 +272,49 @@ HEADERS = ["ID", "Type", "SKU", "GTIN, UPC, EAN, or ISBN", "Name", "Published", 
            "Attribute 2 value(s)", "Attribute 2 visible", "Attribute 2 global"]  # fmt: skip
 
 
-def product_rows(plan: Plan, settings: WooCommerceSettings) -> pd.DataFrame:
+def _on_channel(rows: pd.DataFrame, current: pd.DataFrame, name: str) -> pd.Series | None:
+    """Column ``name`` of the shop's state for each row's key (NA where the shop has no such product)."""
+    if name not in current.columns:
+        return None
+    values = current[name][~current.index.duplicated()]
+    return rows.index.to_series().map(values)
+
+
+def _stock(rows: pd.DataFrame, current: pd.DataFrame, is_variation: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``Stock`` and ``In stock?`` cells. The master's quantity, else the shop's own (an empty cell would switch
+    stock management off); 0 and out of stock for a delisted row. A variation whose parent manages its stock keeps
+    an empty cell (the importer then leaves it to the parent) unless it is delisted as a simple product would be."""
+    delisted = rows[PUBLISHED].ne(PUBLISH)
+    quantity = values_of(rows, Field.QUANTITY).astype("Int64")
+    shop = _on_channel(rows, current, Field.QUANTITY.value)
+    if shop is not None:
+        quantity = quantity.fillna(shop.astype("Int64"))
+    fixed = _on_channel(rows, current, FIXED)
+    by_parent = (
+        fixed.fillna("").astype("str").str.contains(Field.QUANTITY.value, regex=False) & is_variation
+        if fixed is not None
+        else pd.Series(False, index=rows.index)
+    )
+    quantity = quantity.mask(by_parent).mask(delisted & ~by_parent, 0)
+    shop_flag = _on_channel(rows, current, IN_STOCK)
+    in_stock = shop_flag.fillna("").astype("str") if shop_flag is not None else pd.Series("", index=rows.index)
+    in_stock = in_stock.mask(quantity.gt(0).fillna(False), "1").mask(quantity.eq(0).fillna(False) | delisted, "0")
+    return as_text(Field.QUANTITY, quantity), in_stock
+
+
+def product_rows(plan: Plan, settings: WooCommerceSettings, which: str = UPDATE_FILE) -> pd.DataFrame:
+    """The rows of one file: ``-new`` holds the created products, ``-update`` the changed and delisted ones."""
     from ..diff import CREATE, DELIST, UPDATE
 
-    listed = plan.desired.loc[plan.keys(CREATE, UPDATE).intersection(plan.desired.index)]
-    delisted = plan.current.loc[plan.keys(DELIST).intersection(plan.current.index)]
+    if which == NEW:
+        listed = plan.desired.loc[plan.keys(CREATE).intersection(plan.desired.index)]
+        delisted = plan.current.iloc[0:0]
+    else:
+        listed = plan.desired.loc[plan.keys(UPDATE).intersection(plan.desired.index)]
+        delisted = plan.current.loc[plan.keys(DELIST).intersection(plan.current.index)]
+        # What the export lacks, the master may still know (a product made inactive): an empty cell would clear it.
+        known = plan.desired[~plan.desired.index.duplicated()]
+        delisted = delisted.combine_first(known.reindex(delisted.index)[known.columns.difference(delisted.columns)])
     listed = listed.assign(**{PUBLISHED: PUBLISH})
     delisted = delisted.assign(**{PUBLISHED: DRAFT})
     rows = pd.concat([listed, delisted]) if len(delisted) else listed
@@ -244,11 +333,10 @@ def product_rows(plan: Plan, settings: WooCommerceSettings) -> pd.DataFrame:
         if current_type is not None
         else computed
     )
-    wc_id = sku.map(plan.current[WC_ID]).fillna("") if WC_ID in plan.current.columns else ""
-    quantity = values_of(rows, Field.QUANTITY).astype("Int64")
-    in_stock = (
-        pd.Series("", index=rows.index).mask(quantity.gt(0).fillna(False), "1").mask(quantity.eq(0).fillna(False), "0")
-    )
+    known_id = _on_channel(rows, plan.current, WC_ID)
+    wc_id = known_id.fillna("").astype("str") if known_id is not None else ""
+    rows[PUBLISHED] = rows[PUBLISHED].mask(rows[PUBLISHED].eq(DRAFT) & kind.str.contains("variation"), PRIVATE)
+    stock, in_stock = _stock(rows, plan.current, kind.str.contains("variation", regex=False))
     images = as_text(Field.IMAGE_URL, values_of(rows, Field.IMAGE_URL))
     extra = as_text(Field.ADDITIONAL_IMAGE_URLS, values_of(rows, Field.ADDITIONAL_IMAGE_URLS))
     extra = extra.str.replace(r"[,\s|]+", ", ", regex=True).str.strip(", ")
@@ -260,13 +348,13 @@ def product_rows(plan: Plan, settings: WooCommerceSettings) -> pd.DataFrame:
     out["GTIN, UPC, EAN, or ISBN"] = as_text(Field.GTIN, values_of(rows, Field.GTIN))
     out["Name"] = as_text(Field.TITLE, values_of(rows, Field.TITLE))
     out["Published"] = rows[PUBLISHED]
-    out["Description"] = (
-        as_text(Field.DESCRIPTION, values_of(rows, Field.DESCRIPTION))
-        .str.replace("\r\n", "\n", regex=False)
-        .str.replace("\n", "\\n", regex=False)
-    )
+    text = as_text(Field.DESCRIPTION, values_of(rows, Field.DESCRIPTION))
+    shop_html = _on_channel(rows, plan.current, DESCRIPTION_HTML)
+    shop_text = _on_channel(rows, plan.current, Field.DESCRIPTION.value)
+    description = keep_html(text, shop_html, shop_text, rows.get(MASTER_HTML))
+    out["Description"] = description.str.replace("\r\n", "\n", regex=False).str.replace("\n", "\\n", regex=False)
     out["In stock?"] = in_stock
-    out["Stock"] = as_text(Field.QUANTITY, quantity)
+    out["Stock"] = stock
     out["Sale price"] = as_text(Field.SALE_PRICE, values_of(rows, Field.SALE_PRICE))
     out["Regular price"] = as_text(Field.PRICE, values_of(rows, Field.PRICE))
     out["Categories"] = as_text(Field.CATEGORY, values_of(rows, Field.CATEGORY)).str.replace(",", "\\,", regex=False)
@@ -278,7 +366,20 @@ def product_rows(plan: Plan, settings: WooCommerceSettings) -> pd.DataFrame:
             out[name] = neutralise(out[name])
     group = variant_groups(pd.DataFrame({Field.SKU.value: sku, Field.PARENT_SKU.value: parent}))
     out = out.assign(_group=group, _variation=is_variation).sort_values(["_group", "_variation", "SKU"], kind="stable")
-    return out[HEADERS].reset_index(drop=True)
+    return out[_kept_headers(out, plan.current)].reset_index(drop=True)
+
+
+#: Written columns that carry one field, for :func:`_kept_headers`.
+_FIELD_OF = {"GTIN, UPC, EAN, or ISBN": Field.GTIN, "Description": Field.DESCRIPTION, "Sale price": Field.SALE_PRICE,
+             "Regular price": Field.PRICE, "Categories": Field.CATEGORY, "Images": Field.IMAGE_URL}  # fmt: skip
+
+
+def _kept_headers(out: pd.DataFrame, current: pd.DataFrame) -> list[str]:
+    """The headers to write: a column that is empty in every row is left out when the shop's export had no such
+    column either, because the importer sets what a column holds, and an empty cell would clear what the shop has
+    (a master without GTINs must not wipe the shop's)."""
+    unknown = [h for h, f in _FIELD_OF.items() if f.value not in current.columns and out[h].eq("").all()]
+    return [h for h in HEADERS if h not in unknown]
 
 
 def _attributes(
@@ -300,7 +401,7 @@ def _attributes(
         listed = children[parents.ne("") & children.ne("")]
         distinct = pd.DataFrame({"parent": parents[listed.index], "value": listed}).drop_duplicates()
         joined = distinct.groupby("parent", sort=False)["value"].agg(", ".join)
-        values = own.mask(is_variable, rows.index.to_series().map(joined).fillna(""))
+        values = own.mask(is_variable, rows.index.to_series().map(joined).astype("str").fillna(""))
         has = values.ne("")
         out[f"Attribute {n} name"] = pd.Series(name, index=rows.index).where(has, "")
         out[f"Attribute {n} value(s)"] = values

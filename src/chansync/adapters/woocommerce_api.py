@@ -6,6 +6,15 @@ What goes through the API: price, sale price, stock, name, description, GTIN and
 a delisted product is set to draft (a variation to private), never deleted. New simple products are created; new
 variable products and variations need their attributes set up and are left to the CSV feed (reported as failed
 with that reason). Each batch's results are reported back item by item, so one bad product does not fail the rest.
+
+- The GTIN property ``global_unique_id`` exists from WooCommerce 9.2 (woocommerce/woocommerce pull request 47364,
+  "Add unique_id field to product"); an older store ignores it without an error. Its absence tells: a store whose
+  products come back without the property does not hold GTINs, so they are neither read (``export: api``) nor
+  reported as applied; a sent GTIN that does not come back in the item's answer is reported as not applied.
+- A variation whose stock its parent manages (``manage_stock: "parent"`` in the variations endpoint's schema) has
+  no stock of its own: it is read with stock unknown and marked so (:data:`FIXED`), and neither ``manage_stock``
+  nor ``stock_quantity`` is ever sent for it (that would switch it to its own stock). The parent's own stock is
+  read and planned like any product's.
 """
 
 from __future__ import annotations
@@ -19,9 +28,15 @@ from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..fields import ROW, Field
 from ..parse import format_money, parse_money, parse_quantity
 from ..transports.http import HttpClient
-from .base import LIVE, ChannelState, Desired, OnApplied
+from .base import FIXED, LIVE, ChannelState, Desired, OnApplied
+from .html import html_text
 
 WC_ID, WC_TYPE, WC_PARENT_ID = "wc_id", "wc_type", "wc_parent_id"
+GTIN_PROPERTY = "global_unique_id"
+GTIN_NOT_APPLIED = (
+    "the GTIN was not applied: this store ignores global_unique_id (it needs WooCommerce 9.2 or later); "
+    "the other changes were"
+)
 PAGE = 100
 
 #: Canonical field -> the API's product property, for what chansync applies through the API.
@@ -56,6 +71,8 @@ def _pages(client: HttpClient, path: str) -> list[dict[str, Any]]:
 
 def fetch_state(client: HttpClient, display: str) -> ChannelState:
     """Every product and variation, in the canonical frame the CSV reader gives (plus ids for updates)."""
+    from .woocommerce import DESCRIPTION_HTML
+
     products = _pages(client, "products")
     records = list(products)
     by_id = {p.get("id"): p.get("sku", "") for p in products}
@@ -75,11 +92,16 @@ def fetch_state(client: HttpClient, display: str) -> ChannelState:
             "regular_price": [str(r.get("regular_price") or "") for r in records],
             "sale_price_text": [str(r.get("sale_price") or "") for r in records],
             "stock_text": [str(r.get("stock_quantity")) if r.get("manage_stock") is True else "" for r in records],
-            Field.GTIN.value: [str(r.get("global_unique_id") or "") or None for r in records],
+            Field.GTIN.value: [str(r.get(GTIN_PROPERTY) or "") or None for r in records],
+            FIXED: [Field.QUANTITY.value if r.get("manage_stock") == "parent" else "" for r in records],
             "status": [str(r.get("status") or "") for r in records],
         },
         dtype="str",
     )
+    if records and not any(GTIN_PROPERTY in r for r in records):
+        frame = frame.drop(columns=Field.GTIN.value)  # a store before 9.2 holds no GTIN: nothing to compare
+    frame[DESCRIPTION_HTML] = frame[Field.DESCRIPTION.value]
+    frame[Field.DESCRIPTION.value] = html_text(frame[Field.DESCRIPTION.value], newlines=True)
     frame[Field.PRICE.value] = parse_money(frame.pop("regular_price")).values
     frame[Field.SALE_PRICE.value] = parse_money(frame.pop("sale_price_text")).values
     frame[Field.QUANTITY.value] = parse_quantity(frame.pop("stock_text")).values
@@ -149,9 +171,12 @@ def apply_plan(
     by_key: dict[str, set[str]] = {}
     for key, name in zip(plan.changes["key"].tolist(), plan.changes["field"].tolist(), strict=True):
         by_key.setdefault(str(key), set()).add(str(name))
+    by_parent = _stock_by_parent(current)
     for key in plan.keys(UPDATE):
         key = str(key)
         fields = by_key.get(key, set())
+        if key in by_parent:
+            fields = fields - {Field.QUANTITY.value}  # its parent's stock: never switched to its own
         values: dict[str, Any] = {
             name: wanted.at[key, name] for name in fields if name in PROPERTIES and name in wanted.columns
         }
@@ -193,6 +218,14 @@ def apply_plan(
     return failed
 
 
+def _stock_by_parent(current: pd.DataFrame) -> set[str]:
+    """Keys of the variations whose stock their parent manages (read as :data:`FIXED` quantity)."""
+    if FIXED not in current.columns:
+        return set()
+    fixed = current[FIXED].astype("str").fillna("")
+    return set(current.index[fixed.str.contains(Field.QUANTITY.value, regex=False)].astype("str"))
+
+
 def _plain(value: Any) -> Any:
     """A frame value as JSON (numpy and pandas scalars to Python, NA to None)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -217,13 +250,16 @@ def _send_batch(
     for kind in ("create", "update"):
         sent = [item for item in items if item[0] == kind]
         answers = results.get(kind, []) if isinstance(results, dict) else []
-        for position, (_, key, _, values) in enumerate(sent):
+        for position, (_, key, payload, values) in enumerate(sent):
             answer = answers[position] if position < len(answers) else None
             error = answer.get("error") if isinstance(answer, dict) else "no result for this item"
             if error:
                 message = error.get("message", str(error)) if isinstance(error, dict) else str(error)
                 failed[key] = f"WooCommerce refused it: {message}"
-            else:
-                confirmed.append({"key": key, "set": values})
+                continue
+            if GTIN_PROPERTY in payload and isinstance(answer, dict) and GTIN_PROPERTY not in answer:
+                failed[key] = GTIN_NOT_APPLIED  # a store before 9.2 dropped it silently
+                values = {k: v for k, v in values.items() if k != Field.GTIN.value}
+            confirmed.append({"key": key, "set": values})
     if confirmed:
         applied(confirmed)
