@@ -347,7 +347,70 @@ def load_config(path: Path | str = DEFAULT_CONFIG, env: Mapping[str, str] | None
         model = Config.model_validate(data)
     except ValidationError as exc:
         raise config_error(exc, display) from None
-    return LoadedConfig(model, path.resolve(), os.environ if env is None else env)
+    loaded = LoadedConfig(model, path.resolve(), os.environ if env is None else env)
+    check_paths(loaded)
+    return loaded
+
+
+_STOCK_FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
+
+
+def _named_paths(config: LoadedConfig) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(files chansync reads, files it writes) as (key, real path): symlinks and ``..`` resolved, so two spellings
+    of one file compare equal. A path whose ``${VAR}`` is not set is left out (the command that needs it says so)."""
+
+    def real(value: str, key: str) -> str | None:
+        try:
+            return os.path.realpath(config.path_of(value, key, must_exist=False))
+        except (ConfigError, OSError, ValueError):
+            return None
+
+    master = config.master
+    inputs = [("config file", str(config.path)), ("master.file", master.file)]
+    if master.stock_sheet and master.stock_sheet.lower().endswith(_STOCK_FILE_SUFFIXES):
+        inputs.append(("master.stock_sheet", master.stock_sheet))
+    outputs = []
+    for name, channel in config.channels.items():
+        if channel.export and channel.export != "api":
+            inputs.append((f"channels.{name}.export", channel.export))
+        if channel.feed:
+            outputs.append((f"channels.{name}.feed", channel.feed))
+    resolve = [(k, real(v, k)) for k, v in inputs], [(k, real(v, k)) for k, v in outputs]
+    return [(k, p) for k, p in resolve[0] if p], [(k, p) for k, p in resolve[1] if p]
+
+
+def _same(one: str, other: str) -> bool:
+    if one == other:
+        return True
+    try:
+        return os.path.samefile(one, other)  # hard links, case-insensitive file systems
+    except OSError:
+        return False
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def check_paths(config: LoadedConfig) -> None:
+    """Refuse a config in which a feed (a file chansync overwrites) or the state folder is the master, the stock
+    file, the config or a channel's export: one push would destroy the very data it reads."""
+    inputs, outputs = _named_paths(config)
+    for i, (key, path) in enumerate(outputs):
+        for other_key, other in inputs + outputs[:i]:
+            if _same(path, other):
+                raise ConfigError(f"{key} is the same file as {other_key}", key=key, file=config.display,
+                                  hint="write each feed to a file of its own")  # fmt: skip
+    try:
+        state = os.path.realpath(config.path_of(config.model.state_dir, "state_dir", must_exist=False))
+    except (ConfigError, OSError, ValueError):
+        return
+    for key, path in inputs + outputs:
+        if _same(state, path) or _inside(state, path):
+            raise ConfigError(f"state_dir is the same file as {key}", key="state_dir", file=config.display)
+        if key.endswith(".feed") and _inside(path, state):
+            raise ConfigError(f"{key} lies inside state_dir", key=key, file=config.display,
+                              hint="keep feeds out of chansync's state folder")  # fmt: skip
 
 
 def config_error(exc: ValidationError, display: str) -> ConfigError:
