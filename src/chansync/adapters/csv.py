@@ -76,7 +76,7 @@ class CsvAdapter(Adapter):
         fields = [Field.SKU, *self.carried()]
         rows = kept_rows(plan)
         columns = self.context.config.columns
-        out = pd.DataFrame(index=rows.index)
+        out = pd.DataFrame(index=rows.index.rename(None))  # a header named like the index ("sku") must not clash
         for field_ in fields:
             values = rows[field_.value] if field_.value in rows.columns else pd.Series("", index=rows.index)
             text = as_text(field_, values)
