@@ -117,22 +117,163 @@ def sniff_kind(path: Path, shown: str) -> str:
 # --- workbooks --------------------------------------------------------------------------------------------------
 
 
+#: A workbook is refused above these (the readers hold every cell of a sheet's used range in memory at once).
+MAX_CELLS = 20_000_000  # rows x columns of a sheet's used range: 400,000 rows of 50 columns
+MAX_UNPACKED = 1 << 30  # bytes of a workbook's parts once unzipped
+MAX_RATIO = 100  # unzipped / zipped size of a part above RATIO_FROM bytes; real sheets compress 5 to 20 times
+RATIO_FROM = 32 << 20
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,16})?(\d+)?(?::([A-Z]{1,16})(\d{1,16}))?\"")
+
+
 def _workbook_rows(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
+    """Every row of the sheet, after checking that the workbook is not encrypted and not too large to unpack."""
+    _check_workbook(path, shown)
+    rows, name = _read_workbook(path, sheet, shown)
+    return _trim_trailing_rows(rows), name
+
+
+def _read_workbook(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
     try:
         return _calamine_rows(path, sheet, shown)
     except InputError:
         raise
-    except Exception as calamine_error:  # noqa: BLE001 - any reader failure: try the fallback, then report both
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as panic:  # noqa: BLE001 - python-calamine turns a Rust panic into a BaseException
+        if not isinstance(panic, Exception):
+            raise _unreadable(panic, shown) from None
+        calamine_error = panic
         try:
             return _openpyxl_rows(path, sheet, shown)
         except InputError:
             raise
         except Exception:  # noqa: BLE001
+            raise _unreadable(calamine_error, shown) from None
+
+
+def _unreadable(error: BaseException, shown: str) -> InputError:
+    return InputError(
+        f"is not a readable workbook ({_short(error)})",
+        file=shown,
+        hint="the file may be damaged or only partly copied; open it and save it again",
+    )
+
+
+def _check_workbook(path: Path, shown: str) -> None:
+    """Refuse, before any reader allocates, a workbook that is password-protected or that unpacks to more than
+    the caps: a zip bomb, or a single cell at XFD1048576 that makes the used range 17 billion cells."""
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        if _encrypted(path):
             raise InputError(
-                f"is not a readable workbook ({_short(calamine_error)})",
+                "is password-protected (encrypted); chansync cannot read it",
                 file=shown,
-                hint="the file may be damaged or only partly copied; open it and save it again",
-            ) from None
+                hint="open it, remove the password (File > Info > Protect Workbook) and save it again",
+            )
+        return
+    try:
+        with zipfile.ZipFile(path) as book:
+            infos = book.infolist()
+            _check_sizes(infos, shown)
+            for info in infos:
+                if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                    _check_dimension(book, info, shown)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError):
+        return  # the readers say what is wrong with it
+
+
+def _encrypted(path: Path) -> bool:
+    """An Office file saved with a password is an OLE container holding an ``EncryptedPackage`` stream."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with path.open("rb") as handle:
+        if handle.read(4) != b"\xd0\xcf\x11\xe0":
+            return False
+        handle.seek(0)
+        tail = b""
+        while chunk := handle.read(1 << 22):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-len(marker) :]
+    return False
+
+
+def _check_sizes(infos: list[Any], shown: str) -> None:
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED:
+        raise InputError(
+            f"unpacks to {total / 2**20:,.0f} MB, more than the {MAX_UNPACKED >> 20:,} MB chansync reads from a "
+            "workbook",
+            file=shown,
+            hint="save the sheet as CSV, which has no such limit",
+        )
+    for info in infos:
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise InputError(
+                f"its part {info.filename!r} unpacks to {info.file_size / 2**20:,.0f} MB from "
+                f"{info.compress_size / 2**20:,.1f} MB, far more than a real sheet (a damaged or crafted file)",
+                file=shown,
+                hint="open it and save it again, or save the sheet as CSV",
+            )
+
+
+def _check_dimension(book: Any, info: Any, shown: str) -> None:
+    """The sheet's used range from its ``<dimension ref>``; a sheet without one is scanned for its last cell."""
+    with book.open(info) as handle:
+        head = handle.read(1 << 16)
+        found = _DIMENSION.search(head)
+        if found and found.group(3):  # cheap, and refuses the usual case before reading on
+            _refuse_range(int(found.group(4)), _column_number(found.group(3)), info, shown)
+        rows, cols = _last_cell(head, handle)  # the dimension may be missing, or lie
+    _refuse_range(rows, cols, info, shown)
+
+
+def _refuse_range(rows: int, cols: int, info: Any, shown: str) -> None:
+    if rows * cols > MAX_CELLS:
+        sheet = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+        raise InputError(
+            f"its {sheet} uses {cols:,} columns by {rows:,} rows, more than the "
+            f"{MAX_CELLS:,} cells chansync reads from a sheet",
+            file=shown,
+            hint="delete the empty rows and columns below and right of the data (or a stray far-away cell), "
+            "or save the sheet as CSV",
+        )
+
+
+def _last_cell(head: bytes, handle: Any) -> tuple[int, int]:
+    """The largest row and column any cell reference names, reading the part in chunks (its size is capped)."""
+    rows = cols = 0
+    tail = b""
+    chunk = head
+    while chunk:
+        text = tail + chunk
+        for letters in set(_CELL_REF_LETTERS.findall(text)):
+            cols = max(cols, _column_number(letters))
+        numbers = _CELL_REF_ROWS.findall(text)
+        if numbers:
+            rows = max(rows, max(map(int, numbers)))
+        tail = text[-32:]
+        chunk = handle.read(1 << 22)
+    return rows, cols
+
+
+_CELL_REF_LETTERS = re.compile(rb"\sr=\"([A-Z]{1,16})\d")
+_CELL_REF_ROWS = re.compile(rb"\sr=\"[A-Z]{0,16}(\d{1,16})\"")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _trim_trailing_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Drop the empty rows a sheet's formatting leaves below its data (only those rows are looked at)."""
+    end = len(rows)
+    while end and not any(cell not in (None, "") for cell in rows[end - 1]):
+        end -= 1
+    return rows if end == len(rows) else rows[:end]
 
 
 def _calamine_rows(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
