@@ -33,6 +33,9 @@ HEAD_BYTES = 1 << 20
 HEADER_SCAN_ROWS = 30
 DELIMITERS = (",", ";", "\t", "|")
 
+# The standard-library reader refuses a cell over 131,072 characters; a long description is data, not an attack.
+csv.field_size_limit(1 << 30)
+
 RAGGED_ROW = define("ragged-row", Severity.WARNING, "A row has more or fewer cells than the header.")
 ENCODING_FALLBACK = define(
     "encoding-fallback", Severity.WARNING, "A text file is not valid UTF-8 and was read as Windows-1252."
@@ -469,9 +472,10 @@ def _sniff_text(path: Path, shown: str, encoding: str | None, delimiter: str | N
     if "\x00" in text:
         raise InputError("is a binary file, not CSV or TSV text", file=shown)
     if not at_end:
-        text = text[: text.rfind("\n") + 1] or text  # only whole lines
+        text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1] or text  # only whole lines
     chosen = delimiter or _sniff_delimiter(text, path.suffix.lower())
-    records = list(csv.reader(io.StringIO(text), delimiter=chosen))[: HEADER_SCAN_ROWS * 4]
+    # newline="": a bare CR (old Mac Excel) ends a record too, instead of landing inside an unquoted field
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=chosen))[: HEADER_SCAN_ROWS * 4]
     return _Sniffed(detected, offset, chosen, records)
 
 
