@@ -56,6 +56,8 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     issues: list[pd.DataFrame] = field(default_factory=list)
+    #: Headers (as compared: :func:`normalize_header`) that more than one column has; a mapped one is an error.
+    duplicates: set[str] = field(default_factory=set)
 
     @property
     def data_columns(self) -> list[str]:
@@ -377,7 +379,7 @@ def _table_from_rows(
     frame[ROW] = pd.RangeIndex(index + 2, index + 2 + len(body))
     frame = _drop_blank_rows(frame)
     names = [h for h in headers if h is not None]
-    return Table(frame, shown, sheet, index + 1, names, issues=issues)
+    return Table(frame, shown, sheet, index + 1, names, issues=issues, duplicates=_duplicates(raw_headers))
 
 
 def _pad(row: Sequence[Any], width: int) -> Sequence[Any]:
@@ -429,7 +431,11 @@ def _read_text(
     frame = frame[list(keep)].rename(columns=keep)
     frame[ROW] = pd.RangeIndex(index + 2, index + 2 + len(frame))
     frame = _drop_blank_rows(frame)
-    return Table(frame, shown, None, index + 1, list(keep.values()), sniffed.encoding, sniffed.delimiter, issues=issues)
+    table = Table(
+        frame, shown, None, index + 1, list(keep.values()), sniffed.encoding, sniffed.delimiter, issues=issues
+    )
+    table.duplicates = _duplicates(raw)
+    return table
 
 
 def _encoding_fallback(shown: str) -> pd.DataFrame:
@@ -703,6 +709,17 @@ def _clean_headers(
             seen[key] = 1
         out.append(text)
     return out, issues
+
+
+def _duplicates(headers: Sequence[str]) -> set[str]:
+    """The headers, as compared, that more than one column has (blank ones aside)."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for header in headers:
+        key = _norm(header) if not header.startswith("\x00") else ""
+        if key:
+            (twice if key in seen else seen).add(key)
+    return twice
 
 
 def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
