@@ -56,9 +56,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _console(stream: Any) -> Console:
-    """Rich output; when it goes to a file or a CI log, wide lines instead of wrapping at 80 columns."""
+    """Rich output; when it goes to a file or a CI log, wide lines instead of wrapping at 80 columns. No emoji
+    codes: ``:fire:`` in a product title is text (data goes through :func:`chansync.render.safe` for markup)."""
     terminal = stream.isatty()
-    return Console(file=stream, soft_wrap=True, highlight=False, width=None if terminal else 160)
+    return Console(file=stream, soft_wrap=True, highlight=False, emoji=False, width=None if terminal else 160)
 
 
 def _stdout() -> Console:
@@ -71,6 +72,14 @@ def _stderr() -> Console:
 
 def _debug() -> bool:
     return os.environ.get("CHANSYNC_DEBUG", "") not in ("", "0")
+
+
+def _plain(text: str) -> str:
+    """A message for the console: no secret any client was given, data markup and control characters escaped."""
+    from .render import safe
+    from .transports.http import scrub
+
+    return safe(scrub(text), lines=True)
 
 
 def handles_errors(command: F) -> F:
@@ -86,9 +95,9 @@ def handles_errors(command: F) -> F:
             if _debug():
                 raise
             console = _stderr()
-            console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+            console.print(f"[bold red]error:[/] {_plain(error.message)}", markup=True, highlight=False)
             if error.hint:
-                console.print(f"[dim]hint:[/] {error.hint}")
+                console.print(f"[dim]hint:[/] {_plain(error.hint)}")
             raise typer.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
             _stderr().print("interrupted")
@@ -97,7 +106,7 @@ def handles_errors(command: F) -> F:
             if _debug():
                 raise
             _stderr().print(
-                f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
+                f"[bold red]internal error:[/] {_plain(f'{type(error).__name__}: {error}')}\n"
                 "This is a bug in chansync. Run again with --debug for the traceback and please report it."
             )
             raise typer.Exit(INTERNAL_ERROR) from None
@@ -165,7 +174,10 @@ def validate(
         if output is not None:
             with output.open("w", encoding="utf-8") as handle:
                 render_report(
-                    report, Console(file=handle, soft_wrap=True, width=120), title=_title(sources), limit=limit
+                    report,
+                    Console(file=handle, soft_wrap=True, width=120, emoji=False),
+                    title=_title(sources),
+                    limit=limit,
                 )
         else:
             render_report(report, _stdout(), title=_title(sources), limit=1_000_000 if verbose else limit, quiet=quiet)

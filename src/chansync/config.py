@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -25,6 +26,7 @@ from .fields import OVERRIDE_SEPARATOR, Field, StockField
 
 DEFAULT_CONFIG = "channels.yaml"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_CREDENTIAL_HEADER = re.compile(r"auth|token|key|secret|password|cookie|signature|session|credential", re.I)
 _SECRET = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 
 
@@ -179,6 +181,19 @@ class _Upload(Strict):
     backoff: float = PydField(
         1.0, ge=0, le=60, description="Seconds before the first retry; doubles each retry (with jitter)."
     )
+    allow_insecure: bool = PydField(
+        False, description="Allow a plain http:// URL to a host other than this machine (credentials unencrypted)."
+    )
+
+    @field_validator("url", "token_url", check_fields=False)
+    @classmethod
+    def _no_userinfo_secret(cls, value: str | None) -> str | None:
+        """A password in ``https://user:pass@host`` is a secret written into the file: it must be ``${VAR}``."""
+        if value:
+            userinfo = urlsplit(value).netloc.rpartition("@")[0]
+            if userinfo and _VAR.sub("", userinfo).strip(":"):
+                raise ValueError("a user name or password in the URL must be an environment variable like ${FEED_PASS}")
+        return value
 
 
 class WooCommerceUpload(_Upload):
@@ -219,7 +234,22 @@ class HttpUpload(_Upload):
     type: Literal["http"]
     url: str
     method: Literal["PUT", "POST"] = "PUT"
-    headers: dict[str, str] = PydField(default_factory=dict)
+    headers: dict[str, str] = PydField(
+        default_factory=dict,
+        description="Extra request headers; a credential (Authorization, X-Api-Key, ...) as ${VAR}: 'Bearer ${TOKEN}'.",
+    )
+
+    @field_validator("headers")
+    @classmethod
+    def _header_secrets(cls, headers: dict[str, str]) -> dict[str, str]:
+        """A header that carries a credential holds it as ``${VAR}``, at most after a scheme word (Bearer)."""
+        for name, value in headers.items():
+            if _CREDENTIAL_HEADER.search(name) and not re.fullmatch(r"[A-Za-z-]*", _VAR.sub("", value).strip()):
+                raise ValueError(
+                    f"header {name[:80]!r} carries a credential: write it as an environment variable, e.g. "
+                    "'Bearer ${FEED_TOKEN}'; secrets are never read from the file"
+                )
+        return headers
 
 
 class SftpUpload(_Upload):

@@ -7,11 +7,11 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from .. import __version__
 from ..diff import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UPDATE, Plan
+from . import safe
 
 PLAN_SCHEMA = "chansync.plan/1"
 STYLE = {CREATE: "green", UPDATE: "yellow", DELIST: "red", SKIPPED: "magenta", "unchanged": "dim"}
@@ -21,7 +21,7 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
     for plan in plans:
         counts = plan.counts()
         head = " · ".join(f"[{STYLE[o]}]{counts[o]:,} {o}[/]" for o in OUTCOMES)
-        console.print(f"\n[bold]{escape(plan.channel)}[/] [dim]({escape(plan.adapter)})[/]  {head}")
+        console.print(f"\n[bold]{safe(plan.channel)}[/] [dim]({safe(plan.adapter)})[/]  {head}")
         _biggest_moves(plan, console)
         items = plan.items[plan.items["outcome"].ne("unchanged")]
         if not len(items):
@@ -36,7 +36,7 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
         for item in shown.itertuples(index=False):
             outcome, key, sku = str(item.outcome), str(item.key), str(item.sku)
             detail = _detail(item, grouped.get(key))
-            table.add_row(f"[{STYLE[outcome]}]{outcome}[/]", escape(key), escape(sku), detail)
+            table.add_row(f"[{STYLE[outcome]}]{outcome}[/]", safe(key), safe(sku), detail)
         console.print(table)
         if len(items) > limit:
             console.print(f"  [dim]… {len(items) - limit:,} more (--limit N, or --format json for all)[/]")
@@ -44,13 +44,13 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
 
 def _detail(item: Any, changes: pd.DataFrame | None) -> str:
     if item.outcome == SKIPPED:
-        return f"left as is: {escape(str(item.reason))}"
+        return f"left as is: {safe(str(item.reason))}"
     if changes is None or item.outcome != UPDATE:
         return ""
     parts = []
     for change in changes.itertuples():
         old, new = _around_difference(str(change.old), str(change.new))
-        parts.append(f"{escape(str(change.field))}: {escape(old)} → {escape(new)}")
+        parts.append(f"{safe(str(change.field))}: {safe(old)} → {safe(new)}")
     return "; ".join(parts)
 
 
@@ -78,7 +78,7 @@ def _biggest_moves(plan: Plan, console: Console) -> None:
         new = pd.to_numeric(moves["new"], errors="coerce")
         delta = (new - old).abs()
         top = moves.assign(_delta=delta).nlargest(3, "_delta")
-        shown = ", ".join(f"{escape(str(r.sku))} {escape(str(r.old))} → {escape(str(r.new))}" for r in top.itertuples())
+        shown = ", ".join(f"{safe(str(r.sku))} {safe(str(r.old))} → {safe(str(r.new))}" for r in top.itertuples())
         console.print(f"  [dim]biggest {label} moves:[/] {shown}")
 
 
