@@ -42,6 +42,9 @@ ENCODING_FALLBACK = define(
 )
 BLANK_HEADER = define("blank-header", Severity.WARNING, "A column with data has no header.")
 DUPLICATE_HEADER = define("duplicate-header", Severity.WARNING, "Two columns have the same header.")
+INVALID_UTF8 = define(
+    "invalid-utf8", Severity.WARNING, "A cell of a UTF-8 text file holds bytes that are not UTF-8 (shown as \ufffd)."
+)
 
 
 @dataclass
@@ -395,12 +398,20 @@ class _Sniffed:
     offset: int  # bytes to skip (BOM, stray whitespace before it)
     delimiter: str
     records: list[list[str]]  # the first records, decoded
+    repair: bool = False  # UTF-8 with a few invalid bytes: read with U+FFFD in their place, and say where
 
 
 def _read_text(
-    path: Path, shown: str, hints: set[str], header_row: int | None, encoding: str | None, delimiter: str | None
+    path: Path,
+    shown: str,
+    hints: set[str],
+    header_row: int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    *,
+    repair: bool = False,
 ) -> Table:
-    sniffed = _sniff_text(path, shown, encoding, delimiter)
+    sniffed = _sniff_text(path, shown, encoding, delimiter, repair=repair)
     if not any(any(c.strip() for c in r) for r in sniffed.records):
         raise InputError("the file holds no rows", file=shown)
     index = _header_index(sniffed.records, hints, header_row, shown, None)
@@ -418,8 +429,10 @@ def _read_text(
         frame, names, ragged = _python_read(path, sniffed, raw, index, shown)
         issues.append(ragged)
     except UnicodeError:
-        if sniffed.encoding not in ("utf-8", "utf-8-sig") or encoding is not None:
+        if sniffed.encoding not in ("utf-8", "utf-8-sig") or encoding is not None or sniffed.repair:
             raise InputError(f"cannot be decoded as {sniffed.encoding}", file=shown) from None
+        if not _mostly_cp1252(path, sniffed.offset):  # valid UTF-8 but for a few bytes past the first MiB
+            return _read_text(path, shown, hints, header_row, None, sniffed.delimiter, repair=True)
         table = _read_text(path, shown, hints, header_row, "cp1252", sniffed.delimiter)
         table.issues.insert(0, _encoding_fallback(shown))
         return table
@@ -431,11 +444,52 @@ def _read_text(
     frame = frame[list(keep)].rename(columns=keep)
     frame[ROW] = pd.RangeIndex(index + 2, index + 2 + len(frame))
     frame = _drop_blank_rows(frame)
+    if sniffed.repair:
+        issues.extend(_invalid_bytes(frame, shown))
     table = Table(
         frame, shown, None, index + 1, list(keep.values()), sniffed.encoding, sniffed.delimiter, issues=issues
     )
     table.duplicates = _duplicates(raw)
     return table
+
+
+def _invalid_bytes(frame: pd.DataFrame, shown: str) -> list[pd.DataFrame]:
+    """A located warning per cell that holds U+FFFD where the file had bytes that are not UTF-8."""
+    found = []
+    for name in frame.columns:
+        if name == ROW:
+            continue
+        hit = frame[name].str.contains("\ufffd", regex=False).fillna(False)
+        if hit.any():
+            values = frame.loc[hit, name].str.slice(0, 80)
+            found.append(
+                frame_of(
+                    INVALID_UTF8,
+                    message="This cell holds bytes that are not valid UTF-8; they are read as \ufffd: " + values,
+                    rows=frame.loc[hit, ROW].astype("Int64"),
+                    values=values,
+                    file=shown,
+                    column=str(name),
+                )
+            )
+    return found
+
+
+def _mostly_cp1252(path: Path, offset: int) -> bool:
+    """Whether most of the file's non-ASCII bytes are invalid as UTF-8: then it is a Windows-1252 (ANSI) file; a
+    file with only a few invalid bytes among valid UTF-8 is UTF-8 with a few damaged cells."""
+    high = invalid = 0
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        while chunk := handle.read(1 << 24):
+            high += len(chunk) - len(chunk.translate(None, _HIGH_BYTES))
+            invalid += decoder.decode(chunk).count("\ufffd")
+    invalid += decoder.decode(b"", final=True).count("\ufffd")
+    return invalid * 2 > high
+
+
+_HIGH_BYTES = bytes(range(128, 256))
 
 
 def _encoding_fallback(shown: str) -> pd.DataFrame:
@@ -449,10 +503,14 @@ _BOMS = (
 )
 
 
-def _sniff_text(path: Path, shown: str, encoding: str | None, delimiter: str | None) -> _Sniffed:
+def _sniff_text(
+    path: Path, shown: str, encoding: str | None, delimiter: str | None, *, repair: bool = False
+) -> _Sniffed:
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
         at_end = not handle.read(1)
+        if not at_end and not _looks_utf16(head) and _has_nul(handle):
+            raise InputError("is a binary file, not CSV or TSV text (it holds NUL bytes)", file=shown)
     offset = len(head) - len(head.lstrip(b" \t\r\n"))  # some exporters write whitespace before the BOM
     detected = None
     for bom, name in _BOMS:
@@ -465,12 +523,16 @@ def _sniff_text(path: Path, shown: str, encoding: str | None, delimiter: str | N
             detected = encoding
         elif _looks_utf16(head):
             detected = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        elif repair or _is_utf8(head, final=at_end):
+            detected = "utf-8"
         else:
-            detected = "utf-8" if _is_utf8(head, final=at_end) else "cp1252"
+            repair = not _mostly_cp1252_bytes(head, final=at_end)
+            detected = "utf-8" if repair else "cp1252"
     elif encoding and codecs.lookup(encoding).name != codecs.lookup(detected).name:
         detected = encoding
     try:
-        text = codecs.getincrementaldecoder(detected)(errors="strict").decode(head[offset:], final=at_end)
+        errors = "replace" if repair else "strict"
+        text = codecs.getincrementaldecoder(detected)(errors=errors).decode(head[offset:], final=at_end)
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", file=shown) from None
     except UnicodeDecodeError:
@@ -482,7 +544,21 @@ def _sniff_text(path: Path, shown: str, encoding: str | None, delimiter: str | N
     chosen = delimiter or _sniff_delimiter(text, path.suffix.lower())
     # newline="": a bare CR (old Mac Excel) ends a record too, instead of landing inside an unquoted field
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=chosen))[: HEADER_SCAN_ROWS * 4]
-    return _Sniffed(detected, offset, chosen, records)
+    return _Sniffed(detected, offset, chosen, records, repair=repair)
+
+
+def _has_nul(handle: Any) -> bool:
+    """A NUL byte anywhere past the first MiB (the rest of an 8-bit text file): a binary file, as before it."""
+    while chunk := handle.read(1 << 24):
+        if b"\x00" in chunk:
+            return True
+    return False
+
+
+def _mostly_cp1252_bytes(head: bytes, *, final: bool) -> bool:
+    high = len(head) - len(head.translate(None, _HIGH_BYTES))
+    invalid = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(head, final=final).count("\ufffd")
+    return invalid * 2 > high
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -561,8 +637,9 @@ def _arrow_read(
     )
     with path.open("rb") as handle:
         handle.seek(sniffed.offset)
+        source = codecs.EncodedFile(handle, "utf-8", "utf-8", errors="replace") if sniffed.repair else handle
         try:
-            table = pacsv.read_csv(handle, read_options=read, parse_options=parse, convert_options=convert)
+            table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=convert)
         except pa.ArrowInvalid as exc:
             if "UTF8" in str(exc) or "utf8" in str(exc).lower():
                 raise UnicodeError(str(exc)) from None
