@@ -389,6 +389,8 @@ def load_config(path: Path | str = DEFAULT_CONFIG, env: Mapping[str, str] | None
         raise ConfigError(f"cannot read the config file ({exc})", file=display) from None
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader that also refuses duplicate keys
+    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        raise ConfigError("invalid YAML: the file is nested too deeply to be a config", file=display) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

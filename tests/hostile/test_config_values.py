@@ -99,3 +99,7 @@ def test_an_unused_header_given_twice_is_a_warning(tmp_path: Path) -> None:
     run = run_cli("validate", "-c", str(config), cwd=tmp_path)
     assert run.code == 0, run.text
     assert "duplicate-header" in run.text
+
+
+def test_deeply_nested_yaml_is_refused(tmp_path: Path) -> None:
+    _refused_briefly(tmp_path, "version: 1\nmaster: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply")
