@@ -75,11 +75,18 @@ def _debug() -> bool:
 
 
 def _plain(text: str) -> str:
-    """A message for the console: no secret any client was given, data markup and control characters escaped."""
+    """A message for the console: no secret any client was given, data markup and control characters escaped,
+    and at most :data:`MESSAGE_CHARS` characters (a message that quotes a file must not print the whole file)."""
     from .render import safe
     from .transports.http import scrub
 
-    return safe(scrub(text), lines=True)
+    text = scrub(text)
+    if len(text) > MESSAGE_CHARS:
+        text = text[:MESSAGE_CHARS] + f"… ({len(text) - MESSAGE_CHARS:,} more characters)"
+    return safe(text, lines=True)
+
+
+MESSAGE_CHARS = 2000
 
 
 def handles_errors(command: F) -> F:
@@ -377,7 +384,7 @@ def channels(
         for column in ("channel", "adapter", "export", "feed", "upload"):
             table.add_column(column)
         for item in configured:
-            table.add_row(*(str(item[k] or "") for k in ("name", "adapter", "export", "feed", "upload")))
+            table.add_row(*(_plain(str(item[k] or "")) for k in ("name", "adapter", "export", "feed", "upload")))
         console.print(table)
         console.print()
     table = Table(title="available adapters", title_justify="left", box=None, header_style="dim")
@@ -385,7 +392,7 @@ def channels(
         table.add_column(column)
     for info in infos:
         caps = ", ".join(sorted(c.value for c in info.adapter.capabilities)) if info.adapter else ""
-        status = "[green]ok[/]" if info.ok else f"[red]failed: {info.error}[/]"
+        status = "[green]ok[/]" if info.ok else f"[red]failed: {_plain(str(info.error))}[/]"
         table.add_row(info.name, info.origin, caps, status)
     console.print(table)
 

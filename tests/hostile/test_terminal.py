@@ -37,3 +37,12 @@ def test_a_header_with_markup_in_an_error_message_is_printed_as_written(tmp_path
     refused(run, says=["pos.csv", "[/]Item", "qty\\x1b[2J"])
     _clean(run.text)
     assert digests([config, tmp_path / "master.csv", tmp_path / "pos.csv"]) == before
+
+
+def test_an_error_quoting_a_huge_header_is_cut_short(tmp_path: Path) -> None:
+    (tmp_path / "pos.csv").write_text("H" * 1_000_000 + ",qty\nA-1,5\n", encoding="utf-8")
+    pos = {"adapter": "csv", "export": "pos.csv", "feed": "out/pos.csv", "columns": {"sku": "sku", "quantity": "qty"}}
+    config = small_project(tmp_path, {"pos": pos})
+    run = run_cli("diff", "-c", str(config), cwd=tmp_path)
+    refused(run, says=["pos.csv", "more characters"])
+    assert len(run.text) < 5000
