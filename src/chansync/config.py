@@ -317,7 +317,7 @@ class Config(Strict):
     def _channel_names(cls, channels: dict[str, ChannelConfig]) -> dict[str, ChannelConfig]:
         for name in channels:
             if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
-                raise ValueError(f"channel name {name!r} may hold only letters, digits, '_', '-' and '.'")
+                raise ValueError(f"channel name {_shown(name)} may hold only letters, digits, '_', '-' and '.'")
         return channels
 
 
@@ -648,7 +648,7 @@ def _suggest(name: str, options: list[str]) -> str:
 
 
 def _unknown(what: str, name: str, options: list[str]) -> str:
-    return f"unknown {what} {name!r}{_suggest(name, options)}; expected one of {', '.join(options)}"
+    return f"unknown {what} {_shown(name)}{_suggest(name, options)}; expected one of {', '.join(options)}"
 
 
 def json_schema() -> dict[str, Any]:

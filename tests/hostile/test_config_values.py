@@ -103,3 +103,11 @@ def test_an_unused_header_given_twice_is_a_warning(tmp_path: Path) -> None:
 
 def test_deeply_nested_yaml_is_refused(tmp_path: Path) -> None:
     _refused_briefly(tmp_path, "version: 1\nmaster: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply")
+
+
+def test_a_long_key_is_echoed_cut_short(tmp_path: Path) -> None:
+    key = "k" * 1000  # YAML's longest implicit key is 1024 characters
+    text = _refused_briefly(tmp_path, f"version: 1\nmaster: {{file: master.csv, columns: {{{key}: x}}}}\n", "unknown")
+    assert key[:100] not in text
+    text = _refused_briefly(tmp_path, f"version: 1\nmaster: {{file: master.csv}}\nchannels: {{'{key}/': {{}}}}\n")
+    assert key[:100] not in text
