@@ -131,18 +131,24 @@ class FilterRules(Strict):
 
 class PriceRules(Strict):
     markup_percent: Decimal = PydField(
-        Decimal(0), ge=-99, le=MAX_PERCENT, description="Percentage added to the master price."
+        Decimal(0), ge=-99, le=MAX_PERCENT, decimal_places=6, description="Percentage added to the master price."
     )
     add: Decimal = PydField(
-        Decimal(0), ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Fixed amount added after the markup."
+        Decimal(0), ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=6, description="Fixed amount added after the markup."
     )
     round_to: Decimal | None = PydField(
-        None, ge=0, lt=1, description="Round up to this ending, e.g. 0.99 or 0.95 (0 rounds up to whole units)."
+        None,
+        ge=0,
+        lt=1,
+        decimal_places=6,
+        description="Round up to this ending, e.g. 0.99 or 0.95 (0 rounds up to whole units).",
     )
-    min: Decimal | None = PydField(None, ge=0, le=MAX_AMOUNT, description="Floor: a price never goes below this.")
+    min: Decimal | None = PydField(
+        None, ge=0, le=MAX_AMOUNT, decimal_places=6, description="Floor: a price never goes below this."
+    )
     currency: str | None = PydField(None, pattern=r"^[A-Z]{3}$", description="Sell in this currency...")
     rate: Decimal | None = PydField(
-        None, gt=0, le=MAX_RATE, description="...converted from the master at this fixed rate."
+        None, gt=0, le=MAX_RATE, decimal_places=10, description="...converted from the master at this fixed rate."
     )
 
     @model_validator(mode="after")
@@ -428,6 +434,9 @@ def _named_paths(config: LoadedConfig) -> tuple[list[tuple[str, str]], list[tupl
     for name, channel in config.channels.items():
         if channel.export and channel.export != "api":
             inputs.append((f"channels.{name}.export", channel.export))
+        for key, value in channel.settings.items():  # an adapter's own export files (Shopify's inventory_export)
+            if key.endswith("export") and isinstance(value, str) and value != "api":
+                inputs.append((f"channels.{name}.{key}", value))
         if channel.feed:
             outputs.append((f"channels.{name}.feed", channel.feed))
     resolve = [(k, real(v, k)) for k, v in inputs], [(k, real(v, k)) for k, v in outputs]

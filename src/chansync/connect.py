@@ -40,6 +40,8 @@ def secrets_of(config: LoadedConfig, upload: Any) -> tuple[str, ...]:
 
 def _beyond_host(url: str) -> str:
     """The parts of a URL as written that may carry a secret: user-info, path, query, fragment."""
+    if url.startswith("${"):  # the base URL as a whole (`${SHOP_URL}/...`) names a host, not a secret
+        url = _VAR.sub("", url, count=1)
     parts = urlsplit(url)
     userinfo = parts.netloc.rpartition("@")[0]
     return " ".join((userinfo, parts.path, parts.query, parts.fragment))

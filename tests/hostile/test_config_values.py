@@ -54,6 +54,8 @@ def test_a_small_alias_bomb_value_is_shown_cut_short(tmp_path: Path) -> None:
         ("price: {markup_percent: 1.0e+999999}", "channels.pos.price.markup_percent"),
         ("price: {markup_percent: .nan}", "channels.pos.price.markup_percent"),
         ("price: {add: 1e400}", "channels.pos.price.add"),
+        ("price: {markup_percent: '1e-999999'}", "decimal places"),
+        ("price: {rate: '1e-999999', currency: USD}", "channels.pos.price.rate"),
         ("upload: {type: http, url: 'http://127.0.0.1/x', timeout: 1e300}", "timeout"),
     ],
 )

@@ -70,3 +70,15 @@ def write_yaml_state(config: Path, state: str) -> Path:
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["state_dir"] = state
     return write_yaml(config, data)
+
+
+def test_a_feed_that_is_an_adapters_own_export_is_refused(tmp_path: Path) -> None:
+    shop = {
+        "adapter": "shopify",
+        "export": "products.csv",
+        "inventory_export": "inventory.csv",
+        "feed": "inventory.csv",
+    }
+    config = small_project(tmp_path, {"shop": shop})
+    run = run_cli("diff", "-c", str(config), cwd=tmp_path)
+    refused(run, codes=(2,), says=["channels.shop.feed is the same file as channels.shop.inventory_export"])
