@@ -201,3 +201,16 @@ def test_a_configured_credential_header_is_not_carried_across_origins(two_origin
     with pytest.raises(Exception, match="redirected") as error:
         client.request("GET", "/start")
     assert TOKEN not in str(error.value)
+
+
+@pytest.mark.parametrize("location", ["file:///etc/passwd", "http://127.0.0.1:99999999/x", "http://[::1/x"])
+def test_a_malformed_redirect_is_a_transport_error(two_origins: Any, location: str) -> None:
+    from chansync.errors import TransportError
+    from chansync.transports.http import HttpClient, RetryPolicy
+
+    a, _, _, _, apps = two_origins
+    apps[0] = _redirect(location)
+    client = HttpClient(a, policy=RetryPolicy(retries=0, timeout=5), headers={"X-Api-Key": TOKEN}, secrets=(TOKEN,))
+    with pytest.raises(TransportError) as error:
+        client.request("GET", "/start")
+    assert TOKEN not in str(error.value)

@@ -43,7 +43,7 @@ def forms(secret: str) -> set[str]:
 
 def basic_auth_forms(user: str, password: str) -> set[str]:
     """What HTTP Basic auth puts on the wire for ``user:password`` (WooCommerce's consumer key and secret)."""
-    return forms(f"{user}:{password}") | {base64.b64encode(f"{user}:{password}".encode()).decode()}
+    return forms(f"{user}:{password}")  # its base64 form is the Authorization header's token
 
 
 def register_secrets(values: Iterable[str]) -> None:
@@ -68,8 +68,12 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    """(scheme, host, port) of a URL; a malformed port gives an origin that matches nothing."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return ("invalid", url, None)
     return parts.scheme.lower(), (parts.hostname or "").lower(), port
 
 
@@ -157,6 +161,10 @@ class HttpClient:
                 response = self._send(method, url, json=json, data=body, params=params, headers=merged)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = f"{type(exc).__name__}: {exc}"
+            except (requests.RequestException, ValueError) as exc:  # a malformed URL or Location: will not get better
+                raise TransportError(
+                    self._scrub(f"{method} {url} failed: {type(exc).__name__}: {exc}"), retriable=False, skus=skus
+                ) from None
             else:
                 if response.is_redirect:
                     raise TransportError(self._scrub(_redirected(method, url, response)), retriable=False, skus=skus,
@@ -198,7 +206,13 @@ class HttpClient:
         start, hops = _origin(url), 0
         while response.is_redirect and hops < MAX_REDIRECTS:
             hops += 1
-            target = urljoin(response.url or url, response.headers["Location"])
+            try:
+                target = urljoin(response.url or url, response.headers["Location"])
+                followable = urlsplit(target).scheme.lower() in ("http", "https")
+            except ValueError:
+                followable = False
+            if not followable:
+                break  # reported as a redirect not followed
             same = _origin(target) == start
             kept = headers if same else {k: v for k, v in headers.items() if not self._carries_credentials(k)}
             response.close()
