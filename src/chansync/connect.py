@@ -42,7 +42,10 @@ def _beyond_host(url: str) -> str:
     """The parts of a URL as written that may carry a secret: user-info, path, query, fragment."""
     if url.startswith("${"):  # the base URL as a whole (`${SHOP_URL}/...`) names a host, not a secret
         url = _VAR.sub("", url, count=1)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # refused with its key when the section is expanded; here, keep all of it from messages
+        return url
     userinfo = parts.netloc.rpartition("@")[0]
     return " ".join((userinfo, parts.path, parts.query, parts.fragment))
 
@@ -82,7 +85,11 @@ def expanded(config: LoadedConfig, channel: str, upload: Any) -> Expanded:
 
 def _refuse_insecure(url: str, allowed: bool, key: str, config: LoadedConfig) -> None:
     """Credentials over plain http:// are readable by anyone on the way, except to this machine itself."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number raises here, not later inside a request
+    except ValueError as exc:
+        raise ConfigError(f"not a valid URL ({exc})", key=key, file=config.display) from None
     if parts.scheme.lower() == "http" and (parts.hostname or "").lower() not in LOCAL_HOSTS and not allowed:
         raise ConfigError(
             f"{parts.scheme}://{parts.hostname} is plain http: credentials and data would travel unencrypted",
