@@ -8,6 +8,7 @@ per column so the rules can place them; nothing is dropped or guessed silently.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -306,7 +307,20 @@ def map_columns(table: Table, mapping: dict[str, str], *, what: str = "field") -
         if sep and not channel.strip():
             continue
         found.setdefault(key, header)
+    _refuse_duplicated(table, found.values())
     return found, absent
+
+
+def _refuse_duplicated(table: Table, used: Iterable[str]) -> None:
+    """A header chansync uses that two columns share: reading either one silently would be a guess."""
+    for header in used:
+        if normalize_header(header) in table.duplicates:
+            raise InputError(
+                f"the header {header[:80]!r} appears in more than one column; chansync cannot tell which to use",
+                file=table.file,
+                sheet=table.sheet,
+                hint="rename or delete the extra column",
+            )
 
 
 def _canonical_name(base: str, mapping: dict[str, str], by_norm: dict[str, str]) -> str | None:

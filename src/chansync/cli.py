@@ -57,9 +57,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _console(stream: Any) -> Console:
-    """Rich output; when it goes to a file or a CI log, wide lines instead of wrapping at 80 columns."""
+    """Rich output; when it goes to a file or a CI log, wide lines instead of wrapping at 80 columns. No emoji
+    codes: ``:fire:`` in a product title is text (data goes through :func:`chansync.render.safe` for markup)."""
     terminal = stream.isatty()
-    return Console(file=stream, soft_wrap=True, highlight=False, width=None if terminal else 160)
+    return Console(file=stream, soft_wrap=True, highlight=False, emoji=False, width=None if terminal else 160)
 
 
 def _stdout() -> Console:
@@ -72,6 +73,21 @@ def _stderr() -> Console:
 
 def _debug() -> bool:
     return os.environ.get("CHANSYNC_DEBUG", "") not in ("", "0")
+
+
+def _plain(text: str) -> str:
+    """A message for the console: no secret any client was given, data markup and control characters escaped,
+    and at most :data:`MESSAGE_CHARS` characters (a message that quotes a file must not print the whole file)."""
+    from .render import safe
+    from .transports.http import scrub
+
+    text = scrub(text)
+    if len(text) > MESSAGE_CHARS:
+        text = text[:MESSAGE_CHARS] + f"… ({len(text) - MESSAGE_CHARS:,} more characters)"
+    return safe(text, lines=True)
+
+
+MESSAGE_CHARS = 2000
 
 
 def handles_errors(command: F) -> F:
@@ -87,9 +103,9 @@ def handles_errors(command: F) -> F:
             if _debug():
                 raise
             console = _stderr()
-            console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+            console.print(f"[bold red]error:[/] {_plain(error.message)}", markup=True, highlight=False)
             if error.hint:
-                console.print(f"[dim]hint:[/] {error.hint}")
+                console.print(f"[dim]hint:[/] {_plain(error.hint)}")
             raise typer.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
             _stderr().print("interrupted")
@@ -98,7 +114,7 @@ def handles_errors(command: F) -> F:
             if _debug():
                 raise
             _stderr().print(
-                f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
+                f"[bold red]internal error:[/] {_plain(f'{type(error).__name__}: {error}')}\n"
                 "This is a bug in chansync. Run again with --debug for the traceback and please report it."
             )
             raise typer.Exit(INTERNAL_ERROR) from None
@@ -166,7 +182,10 @@ def validate(
         if output is not None:
             with output.open("w", encoding="utf-8") as handle:
                 render_report(
-                    report, Console(file=handle, soft_wrap=True, width=120), title=_title(sources), limit=limit
+                    report,
+                    Console(file=handle, soft_wrap=True, width=120, emoji=False),
+                    title=_title(sources),
+                    limit=limit,
                 )
         else:
             render_report(report, _stdout(), title=_title(sources), limit=1_000_000 if verbose else limit, quiet=quiet)
@@ -518,7 +537,7 @@ def channels(
         for column in ("channel", "adapter", "export", "feed", "upload"):
             table.add_column(column)
         for item in configured:
-            table.add_row(*(str(item[k] or "") for k in ("name", "adapter", "export", "feed", "upload")))
+            table.add_row(*(_plain(str(item[k] or "")) for k in ("name", "adapter", "export", "feed", "upload")))
         console.print(table)
         console.print()
     table = Table(title="available adapters", title_justify="left", box=None, header_style="dim")
@@ -526,7 +545,7 @@ def channels(
         table.add_column(column)
     for info in infos:
         caps = ", ".join(sorted(c.value for c in info.adapter.capabilities)) if info.adapter else ""
-        status = "[green]ok[/]" if info.ok else f"[red]failed: {info.error}[/]"
+        status = "[green]ok[/]" if info.ok else f"[red]failed: {_plain(str(info.error))}[/]"
         table.add_row(info.name, info.origin, caps, status)
     console.print(table)
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -25,7 +26,21 @@ from .fields import OVERRIDE_SEPARATOR, Field, StockField
 
 DEFAULT_CONFIG = "channels.yaml"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_CREDENTIAL_HEADER = re.compile(r"auth|token|key|secret|password|cookie|signature|session|credential", re.I)
 _SECRET = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
+
+
+# Upper bounds of the numeric keys: far above any real setting, low enough that no number overflows downstream.
+MAX_ROW = 1_048_576  # the last row of a spreadsheet
+MAX_COUNT = 1_000_000_000  # units of stock, characters of a limit
+MAX_PERCENT = 100_000  # markup_percent: a price times 1,001 at most
+MAX_AMOUNT = 1_000_000_000  # price amounts, in the channel's currency
+MAX_RATE = 1_000_000  # currency rate
+#: An echoed input value is cut to this many characters: a message must never carry a whole file or an alias bomb.
+SHOWN_CHARS = 80
+#: Keys whose values are secrets: a wrong value is never echoed.
+SECRET_KEYS = ("key", "secret", "token", "client_id", "client_secret", "password")
+MAX_YAML_NODES = 1_000_000  # values a channels.yaml may expand to through aliases
 
 
 class Strict(BaseModel):
@@ -57,7 +72,9 @@ class MasterConfig(Strict):
         default_factory=dict,
         description="Canonical field -> your own header, only where they differ (e.g. sku: Artikelnummer).",
     )
-    header_row: int | None = PydField(None, ge=1, description="Row of the header (1-based); found by itself otherwise.")
+    header_row: int | None = PydField(
+        None, ge=1, le=MAX_ROW, description="Row of the header (1-based); found by itself otherwise."
+    )
     encoding: str | None = PydField(None, description="Encoding of a csv/tsv master; detected by itself otherwise.")
     delimiter: str | None = PydField(
         None, min_length=1, max_length=1, description="csv/tsv delimiter; detected otherwise."
@@ -92,8 +109,8 @@ class MasterConfig(Strict):
         for name, value in limits.items():
             if name not in (Field.TITLE.value, Field.DESCRIPTION.value):
                 raise ValueError(_unknown("limit", name, [Field.TITLE.value, Field.DESCRIPTION.value]))
-            if value < 1:
-                raise ValueError(f"limit {name} must be at least 1")
+            if not 1 <= value <= MAX_COUNT:
+                raise ValueError(f"limit {name} must be between 1 and {MAX_COUNT:,}")
         return limits
 
     def header_for(self, name: str) -> str | None:
@@ -116,14 +133,26 @@ class FilterRules(Strict):
 
 
 class PriceRules(Strict):
-    markup_percent: Decimal = PydField(Decimal(0), ge=-99, description="Percentage added to the master price.")
-    add: Decimal = PydField(Decimal(0), description="Fixed amount added after the markup.")
-    round_to: Decimal | None = PydField(
-        None, ge=0, lt=1, description="Round up to this ending, e.g. 0.99 or 0.95 (0 rounds up to whole units)."
+    markup_percent: Decimal = PydField(
+        Decimal(0), ge=-99, le=MAX_PERCENT, decimal_places=6, description="Percentage added to the master price."
     )
-    min: Decimal | None = PydField(None, ge=0, description="Floor: a price never goes below this.")
+    add: Decimal = PydField(
+        Decimal(0), ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=6, description="Fixed amount added after the markup."
+    )
+    round_to: Decimal | None = PydField(
+        None,
+        ge=0,
+        lt=1,
+        decimal_places=6,
+        description="Round up to this ending, e.g. 0.99 or 0.95 (0 rounds up to whole units).",
+    )
+    min: Decimal | None = PydField(
+        None, ge=0, le=MAX_AMOUNT, decimal_places=6, description="Floor: a price never goes below this."
+    )
     currency: str | None = PydField(None, pattern=r"^[A-Z]{3}$", description="Sell in this currency...")
-    rate: Decimal | None = PydField(None, gt=0, description="...converted from the master at this fixed rate.")
+    rate: Decimal | None = PydField(
+        None, gt=0, le=MAX_RATE, decimal_places=10, description="...converted from the master at this fixed rate."
+    )
 
     @model_validator(mode="after")
     def _currency_needs_rate(self) -> PriceRules:
@@ -136,9 +165,11 @@ class StockRules(Strict):
     locations: list[str] | None = PydField(
         None, description="Stock locations this channel sells from (all by default)."
     )
-    buffer: int = PydField(0, ge=0, description="Units held back from this channel.")
-    max: int | None = PydField(None, ge=0, description="Never offer more than this.")
-    zero_below: int = PydField(0, ge=0, description="Offer 0 when stock (after the buffer) is below this.")
+    buffer: int = PydField(0, ge=0, le=MAX_COUNT, description="Units held back from this channel.")
+    max: int | None = PydField(None, ge=0, le=MAX_COUNT, description="Never offer more than this.")
+    zero_below: int = PydField(
+        0, ge=0, le=MAX_COUNT, description="Offer 0 when stock (after the buffer) is below this."
+    )
     share: Decimal = PydField(
         Decimal(1), ge=0, le=1, description="Offer this share (0-1) of what is available, rounded down."
     )
@@ -165,11 +196,24 @@ class GuardRules(Strict):
 
 
 class _Upload(Strict):
-    timeout: float = PydField(30, gt=0, description="Seconds before a request is given up and retried.")
+    timeout: float = PydField(30, gt=0, le=3600, description="Seconds before a request is given up and retried.")
     retries: int = PydField(5, ge=0, le=20, description="Retries on connection errors, 429 and 5xx.")
     backoff: float = PydField(
         1.0, ge=0, le=60, description="Seconds before the first retry; doubles each retry (with jitter)."
     )
+    allow_insecure: bool = PydField(
+        False, description="Allow a plain http:// URL to a host other than this machine (credentials unencrypted)."
+    )
+
+    @field_validator("url", "token_url", check_fields=False)
+    @classmethod
+    def _no_userinfo_secret(cls, value: str | None) -> str | None:
+        """A password in ``https://user:pass@host`` is a secret written into the file: it must be ``${VAR}``."""
+        if value:
+            userinfo = urlsplit(value).netloc.rpartition("@")[0]
+            if userinfo and _VAR.sub("", userinfo).strip(":"):
+                raise ValueError("a user name or password in the URL must be an environment variable like ${FEED_PASS}")
+        return value
 
 
 class WooCommerceUpload(_Upload):
@@ -239,7 +283,22 @@ class HttpUpload(_Upload):
     type: Literal["http"]
     url: str
     method: Literal["PUT", "POST"] = "PUT"
-    headers: dict[str, str] = PydField(default_factory=dict)
+    headers: dict[str, str] = PydField(
+        default_factory=dict,
+        description="Extra request headers; a credential (Authorization, X-Api-Key, ...) as ${VAR}: 'Bearer ${TOKEN}'.",
+    )
+
+    @field_validator("headers")
+    @classmethod
+    def _header_secrets(cls, headers: dict[str, str]) -> dict[str, str]:
+        """A header that carries a credential holds it as ``${VAR}``, at most after a scheme word (Bearer)."""
+        for name, value in headers.items():
+            if _CREDENTIAL_HEADER.search(name) and not re.fullmatch(r"[A-Za-z-]*", _VAR.sub("", value).strip()):
+                raise ValueError(
+                    f"header {name[:80]!r} carries a credential: write it as an environment variable, e.g. "
+                    "'Bearer ${FEED_TOKEN}'; secrets are never read from the file"
+                )
+        return headers
 
 
 class SftpUpload(_Upload):
@@ -313,7 +372,7 @@ class Config(Strict):
     def _channel_names(cls, channels: dict[str, ChannelConfig]) -> dict[str, ChannelConfig]:
         for name in channels:
             if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
-                raise ValueError(f"channel name {name!r} may hold only letters, digits, '_', '-' and '.'")
+                raise ValueError(f"channel name {_shown(name)} may hold only letters, digits, '_', '-' and '.'")
         return channels
 
 
@@ -350,7 +409,7 @@ class LoadedConfig:
         if not path.is_absolute():
             path = self.base_dir / path
         if must_exist and not path.exists():
-            raise ConfigError(f"file not found: {value}", key=key, file=self.display)
+            raise ConfigError(f"file not found: {value[:200]}", key=key, file=self.display)
         return path
 
     def display_path(self, path: Path) -> str:
@@ -384,7 +443,9 @@ def load_config(path: Path | str = DEFAULT_CONFIG, env: Mapping[str, str] | None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the config file ({exc})", file=display) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader that also refuses duplicate keys
+    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        raise ConfigError("invalid YAML: the file is nested too deeply to be a config", file=display) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -396,7 +457,146 @@ def load_config(path: Path | str = DEFAULT_CONFIG, env: Mapping[str, str] | None
         model = Config.model_validate(data)
     except ValidationError as exc:
         raise config_error(exc, display) from None
-    return LoadedConfig(model, path.resolve(), os.environ if env is None else env)
+    loaded = LoadedConfig(model, path.resolve(), os.environ if env is None else env)
+    check_paths(loaded)
+    return loaded
+
+
+_STOCK_FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
+
+
+def _named_paths(config: LoadedConfig) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(files chansync reads, files it writes) as (key, real path): symlinks and ``..`` resolved, so two spellings
+    of one file compare equal. A path whose ``${VAR}`` is not set is left out (the command that needs it says so)."""
+
+    def real(value: str, key: str) -> str | None:
+        try:
+            return os.path.realpath(config.path_of(value, key, must_exist=False))
+        except (ConfigError, OSError, ValueError):
+            return None
+
+    master = config.master
+    inputs = [("config file", str(config.path)), ("master.file", master.file)]
+    if master.stock_sheet and master.stock_sheet.lower().endswith(_STOCK_FILE_SUFFIXES):
+        inputs.append(("master.stock_sheet", master.stock_sheet))
+    outputs = []
+    for name, channel in config.channels.items():
+        if channel.export and channel.export != "api":
+            inputs.append((f"channels.{name}.export", channel.export))
+        for key, value in channel.settings.items():  # an adapter's own export files (Shopify's inventory_export)
+            if key.endswith("export") and isinstance(value, str) and value != "api":
+                inputs.append((f"channels.{name}.{key}", value))
+        if channel.feed:
+            outputs.append((f"channels.{name}.feed", channel.feed))
+    resolve = [(k, real(v, k)) for k, v in inputs], [(k, real(v, k)) for k, v in outputs]
+    return [(k, p) for k, p in resolve[0] if p], [(k, p) for k, p in resolve[1] if p]
+
+
+def _same(one: str, other: str) -> bool:
+    if one == other:
+        return True
+    try:
+        return os.path.samefile(one, other)  # hard links, case-insensitive file systems
+    except OSError:
+        return False
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def check_paths(config: LoadedConfig) -> None:
+    """Refuse a config in which a feed (a file chansync overwrites) or the state folder is the master, the stock
+    file, the config or a channel's export: one push would destroy the very data it reads."""
+    inputs, outputs = _named_paths(config)
+    for i, (key, path) in enumerate(outputs):
+        for other_key, other in inputs + outputs[:i]:
+            if _same(path, other):
+                raise ConfigError(f"{key} is the same file as {other_key}", key=key, file=config.display,
+                                  hint="write each feed to a file of its own")  # fmt: skip
+    try:
+        state = os.path.realpath(config.path_of(config.model.state_dir, "state_dir", must_exist=False))
+    except (ConfigError, OSError, ValueError):
+        return
+    for key, path in inputs + outputs:
+        if _same(state, path) or _inside(state, path):
+            raise ConfigError(f"state_dir is the same file as {key}", key="state_dir", file=config.display)
+        if key.endswith(".feed") and _inside(path, state):
+            raise ConfigError(f"{key} lies inside state_dir", key=key, file=config.display,
+                              hint="keep feeds out of chansync's state folder")  # fmt: skip
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, plus: a key given twice in one mapping is an error (PyYAML keeps the last one
+    silently), aliases may not expand the document past :data:`MAX_YAML_NODES` values ("billion laughs"), and
+    a whole number too long to be a setting is an error rather than Python's digit-limit ValueError."""
+
+    def compose_document(self) -> yaml.Node | None:
+        node = super().compose_document()
+        if node is not None and _expanded_size(node, {}) > MAX_YAML_NODES:
+            raise yaml.YAMLError(f"aliases (*name) expand the file to more than {MAX_YAML_NODES:,} values")
+        return node
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, _ in node.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                    continue
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"the key {_shown(key.value)} is given twice (first on line {seen[key.value]}); "
+                        "merge the two blocks into one",
+                        key.start_mark,
+                    )
+                seen[key.value] = key.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        if len(str(node.value)) > 40:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(str(node.value)):,} digits is too long for any setting", node.start_mark
+            )
+        return super().construct_yaml_int(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Values the node stands for once every alias is expanded; each shared node is counted once per use but
+    computed once, so a crafted file cannot make this slow either."""
+    if id(node) in sizes:
+        return sizes[id(node)]
+    sizes[id(node)] = 1  # a recursive alias counts once
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total += sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    sizes[id(node)] = total
+    return total
+
+
+def _shown(value: Any) -> str:
+    """An input value for a message: its repr, cut to :data:`SHOWN_CHARS` characters (nested values shallowly)."""
+    import reprlib
+
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = SHOWN_CHARS
+    short.maxlevel, short.maxlist, short.maxdict = 2, 4, 4
+    text = short.repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def _got(error: Mapping[str, Any]) -> str:
+    """ ", got VALUE" for a message; nothing for a secret-bearing key, whose value is never shown."""
+    loc = tuple(error["loc"])
+    if any(part in SECRET_KEYS or part == "headers" for part in loc if isinstance(part, str)):
+        return ""
+    return f", got {_shown(error.get('input'))}"
 
 
 def config_error(exc: ValidationError, display: str) -> ConfigError:
@@ -410,7 +610,7 @@ def config_error(exc: ValidationError, display: str) -> ConfigError:
 
 def _key_path(loc: tuple[Any, ...]) -> str:
     """Pydantic's location as the user's key path; union branch tags are not keys the user wrote."""
-    return ".".join(str(p) for p in loc if p not in _UPLOAD_TAGS)
+    return ".".join(str(p)[:SHOWN_CHARS] for p in loc if p not in _UPLOAD_TAGS)
 
 
 _UPLOAD_TAGS = frozenset({"woocommerce_api", "shopify_api", "bol_api", "http", "sftp"})
@@ -438,25 +638,26 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
     loc = tuple(error["loc"])
     key = _key_path(loc)
     kind = error["type"]
-    got = error.get("input")
+    got = _got(error)
     if kind == "extra_forbidden":
         name = str(loc[-1])
         parent = _key_path(loc[:-1]) or "the top level"
-        return key, f"unknown key {name!r} under {parent}{_suggest(name, _siblings(loc))}"
+        return key, f"unknown key {_shown(name)} under {parent}{_suggest(name, _siblings(loc))}"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return key, f"expected one of {expected}, got {got!r}"
+        return key, f"expected one of {expected}{got}"
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag")
-        return key, f"unknown upload type {tag!r}; expected one of {', '.join(sorted(_UPLOAD_TAGS))}"
+        return key, f"unknown upload type {_shown(tag)}; expected one of {', '.join(sorted(_UPLOAD_TAGS))}"
     if kind == "union_tag_not_found":
         return key, "upload needs a type: " + ", ".join(sorted(_UPLOAD_TAGS))
     if kind in _EXPECTED:
-        suffix = "" if kind == "missing" else f", got {got!r}"
-        return key, _EXPECTED[kind] + suffix
+        return key, _EXPECTED[kind] + ("" if kind == "missing" else got)
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
-    return key, f"{message} (got {got!r})" if kind not in ("value_error", "assertion_error") else message
+    if kind in ("value_error", "assertion_error") or not got:
+        return key, message
+    return key, f"{message} ({got.removeprefix(', ')})"
 
 
 def _siblings(loc: tuple[Any, ...]) -> list[str]:
@@ -505,7 +706,7 @@ def _suggest(name: str, options: list[str]) -> str:
 
 
 def _unknown(what: str, name: str, options: list[str]) -> str:
-    return f"unknown {what} {name!r}{_suggest(name, options)}; expected one of {', '.join(options)}"
+    return f"unknown {what} {_shown(name)}{_suggest(name, options)}; expected one of {', '.join(options)}"
 
 
 def json_schema() -> dict[str, Any]:

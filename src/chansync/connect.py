@@ -4,16 +4,20 @@ message can be scrubbed of them, the retry policy from the section."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from .config import LoadedConfig
-from .transports.http import HttpClient, RetryPolicy
+from .config import _VAR, SECRET_KEYS, ConfigError, LoadedConfig
+from .transports.http import HttpClient, RetryPolicy, basic_auth_forms, register_secrets
 
-#: Upload keys that hold secrets (always ``${VAR}`` in the file).
-SECRET_KEYS = ("key", "secret", "token", "client_id", "client_secret", "password")
+__all__ = ["SECRET_KEYS", "client_for", "default_client", "expanded", "secrets_of"]
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def secrets_of(config: LoadedConfig, upload: Any) -> tuple[str, ...]:
-    """The secret values an upload uses (and any ``${VAR}`` in its headers), to keep out of every message."""
+    """The secret values an upload uses, in every form they take on the wire, to keep out of every message: the
+    secret keys, each ``${VAR}`` in its headers (and the whole header value), ``${VAR}`` in a URL's user-info,
+    path or query (a host name is not a secret), and the Basic-auth token of WooCommerce's key and secret."""
     values = []
     for key in SECRET_KEYS:
         value = getattr(upload, key, None)
@@ -22,11 +26,34 @@ def secrets_of(config: LoadedConfig, upload: Any) -> tuple[str, ...]:
     for value in (getattr(upload, "headers", None) or {}).values():
         if "${" in value:
             values.append(config.expand(value, "headers"))
-    return tuple(v for v in values if v)
+            values.extend(config.expand(m.group(0), "headers") for m in _VAR.finditer(value))
+    for key in ("url", "token_url"):
+        value = getattr(upload, key, None)
+        if value and "${" in value:
+            values.extend(config.expand(m.group(0), key) for m in _VAR.finditer(_beyond_host(value)))
+    if getattr(upload, "type", None) == "woocommerce_api":
+        values.extend(basic_auth_forms(config.expand(upload.key, "key"), config.expand(upload.secret, "secret")))
+    found = tuple(dict.fromkeys(v for v in values if v))
+    register_secrets(found)
+    return found
+
+
+def _beyond_host(url: str) -> str:
+    """The parts of a URL as written that may carry a secret: user-info, path, query, fragment."""
+    if url.startswith("${"):  # the base URL as a whole (`${SHOP_URL}/...`) names a host, not a secret
+        url = _VAR.sub("", url, count=1)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # refused with its key when the section is expanded; here, keep all of it from messages
+        return url
+    userinfo = parts.netloc.rpartition("@")[0]
+    return " ".join((userinfo, parts.path, parts.query, parts.fragment))
 
 
 class Expanded(dict[str, Any]):
     """An upload section with its variables filled in: attribute access; its repr never shows a value."""
+
+    written: dict[str, Any]
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -41,13 +68,35 @@ class Expanded(dict[str, Any]):
 def expanded(config: LoadedConfig, channel: str, upload: Any) -> Expanded:
     """The upload section with every ``${VAR}`` replaced from the environment (a missing one names its key)."""
     data = upload.model_dump()
+    raw = dict(data)
     for key, value in data.items():
         where = f"channels.{channel}.upload.{key}"
         if isinstance(value, str) and "${" in value:
             data[key] = config.expand(value, where)
         elif isinstance(value, dict):
             data[key] = {k: config.expand(v, f"{where}.{k}") if isinstance(v, str) else v for k, v in value.items()}
-    return Expanded(data)
+    section = Expanded(data)
+    section.written = raw  # the section as written, for the URL template of an http upload
+    for key in ("url", "token_url"):
+        if isinstance(data.get(key), str):
+            _refuse_insecure(data[key], bool(data.get("allow_insecure")), f"channels.{channel}.upload.{key}", config)
+    return section
+
+
+def _refuse_insecure(url: str, allowed: bool, key: str, config: LoadedConfig) -> None:
+    """Credentials over plain http:// are readable by anyone on the way, except to this machine itself."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number raises here, not later inside a request
+    except ValueError as exc:
+        raise ConfigError(f"not a valid URL ({exc})", key=key, file=config.display) from None
+    if parts.scheme.lower() == "http" and (parts.hostname or "").lower() not in LOCAL_HOSTS and not allowed:
+        raise ConfigError(
+            f"{parts.scheme}://{parts.hostname} is plain http: credentials and data would travel unencrypted",
+            key=key,
+            file=config.display,
+            hint="use https://, or set allow_insecure: true in the upload section if you must",
+        )
 
 
 def default_client(upload: Expanded, secrets: tuple[str, ...]) -> HttpClient:
@@ -61,7 +110,11 @@ def default_client(upload: Expanded, secrets: tuple[str, ...]) -> HttpClient:
     if upload.type == "woocommerce_api":
         base = base.rstrip("/") + "/wp-json/wc/v3" if "/wp-json/" not in base else base
         auth = (upload.key, upload.secret)  # HTTP Basic over HTTPS: consumer key and secret
-    return HttpClient(base, policy=policy, headers=headers, auth=auth, secrets=secrets)
+    template = None
+    written = getattr(upload, "written", None)  # absent in a section a caller built by hand
+    if upload.type == "http" and isinstance(written, dict) and isinstance(written.get("url"), str):
+        template = (written["url"], str(upload.url))
+    return HttpClient(base, policy=policy, headers=headers, auth=auth, secrets=secrets, template=template)
 
 
 def client_for(config: LoadedConfig, channel: str) -> HttpClient:

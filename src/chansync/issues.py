@@ -132,9 +132,10 @@ def frame_of(
     return pd.DataFrame(data).astype(_DTYPES)
 
 
-def one(issue_code: IssueCode, message: str, **place: Any) -> pd.DataFrame:
-    """An issue frame holding a single issue."""
-    return frame_of(issue_code, message=message, **place)
+def one(issue_code: IssueCode, message: str, *, row: int | None = None, **place: Any) -> pd.DataFrame:
+    """An issue frame holding a single issue (at spreadsheet ``row``, when given)."""
+    rows = pd.Series([row], dtype="Int64") if row is not None else None
+    return frame_of(issue_code, message=message, rows=rows, **place)
 
 
 @dataclass

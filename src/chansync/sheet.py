@@ -33,12 +33,18 @@ HEAD_BYTES = 1 << 20
 HEADER_SCAN_ROWS = 30
 DELIMITERS = (",", ";", "\t", "|")
 
+# The standard-library reader refuses a cell over 131,072 characters; a long description is data, not an attack.
+csv.field_size_limit(1 << 30)
+
 RAGGED_ROW = define("ragged-row", Severity.WARNING, "A row has more or fewer cells than the header.")
 ENCODING_FALLBACK = define(
     "encoding-fallback", Severity.WARNING, "A text file is not valid UTF-8 and was read as Windows-1252."
 )
 BLANK_HEADER = define("blank-header", Severity.WARNING, "A column with data has no header.")
 DUPLICATE_HEADER = define("duplicate-header", Severity.WARNING, "Two columns have the same header.")
+INVALID_UTF8 = define(
+    "invalid-utf8", Severity.WARNING, "A cell of a UTF-8 text file holds bytes that are not UTF-8 (shown as \ufffd)."
+)
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     issues: list[pd.DataFrame] = field(default_factory=list)
+    #: Headers (as compared: :func:`normalize_header`) that more than one column has; a mapped one is an error.
+    duplicates: set[str] = field(default_factory=set)
 
     @property
     def data_columns(self) -> list[str]:
@@ -117,22 +125,189 @@ def sniff_kind(path: Path, shown: str) -> str:
 # --- workbooks --------------------------------------------------------------------------------------------------
 
 
+#: A workbook is refused above these (the readers hold every cell of a sheet's used range in memory at once).
+MAX_CELLS = 20_000_000  # rows x columns of a sheet's used range: 400,000 rows of 50 columns
+MAX_UNPACKED = 1 << 30  # bytes of a workbook's parts once unzipped
+MAX_RATIO = 100  # unzipped / zipped size of a part above RATIO_FROM bytes; real sheets compress 5 to 20 times
+RATIO_FROM = 32 << 20
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,16})?(\d+)?(?::([A-Z]{1,16})(\d{1,16}))?\"")
+
+
 def _workbook_rows(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
+    """Every row of the sheet, after checking that the workbook is not encrypted and not too large to unpack."""
+    _check_workbook(path, shown)
+    rows, name = _read_workbook(path, sheet, shown)
+    return _trim_trailing_rows(rows), name
+
+
+def _read_workbook(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
     try:
         return _calamine_rows(path, sheet, shown)
     except InputError:
         raise
-    except Exception as calamine_error:  # noqa: BLE001 - any reader failure: try the fallback, then report both
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as panic:  # noqa: BLE001 - python-calamine turns a Rust panic into a BaseException
+        if not isinstance(panic, Exception):
+            raise _unreadable(panic, shown) from None
+        calamine_error = panic
         try:
             return _openpyxl_rows(path, sheet, shown)
         except InputError:
             raise
         except Exception:  # noqa: BLE001
+            raise _unreadable(calamine_error, shown) from None
+
+
+def _unreadable(error: BaseException, shown: str) -> InputError:
+    return InputError(
+        f"is not a readable workbook ({_short(error)})",
+        file=shown,
+        hint="the file may be damaged or only partly copied; open it and save it again",
+    )
+
+
+def _check_workbook(path: Path, shown: str) -> None:
+    """Refuse, before any reader allocates, a workbook that is password-protected or that unpacks to more than
+    the caps: a zip bomb, or a single cell at XFD1048576 that makes the used range 17 billion cells."""
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        if _encrypted(path):
             raise InputError(
-                f"is not a readable workbook ({_short(calamine_error)})",
+                "is password-protected (encrypted); chansync cannot read it",
                 file=shown,
-                hint="the file may be damaged or only partly copied; open it and save it again",
-            ) from None
+                hint="open it, remove the password (File > Info > Protect Workbook) and save it again",
+            )
+        return
+    try:
+        with zipfile.ZipFile(path) as book:
+            infos = book.infolist()
+            _check_sizes(infos, shown)
+            for info in infos:
+                if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                    _check_dimension(book, info, shown)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError):
+        return  # the readers say what is wrong with it
+
+
+def _encrypted(path: Path) -> bool:
+    """An Office file saved with a password is an OLE container holding an ``EncryptedPackage`` stream."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with path.open("rb") as handle:
+        if handle.read(4) != b"\xd0\xcf\x11\xe0":
+            return False
+        handle.seek(0)
+        tail = b""
+        while chunk := handle.read(1 << 22):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-len(marker) :]
+    return False
+
+
+def _check_sizes(infos: list[Any], shown: str) -> None:
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED:
+        raise InputError(
+            f"unpacks to {total / 2**20:,.0f} MB, more than the {MAX_UNPACKED >> 20:,} MB chansync reads from a "
+            "workbook",
+            file=shown,
+            hint="save the sheet as CSV, which has no such limit",
+        )
+    for info in infos:
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise InputError(
+                f"its part {info.filename!r} unpacks to {info.file_size / 2**20:,.0f} MB from "
+                f"{info.compress_size / 2**20:,.1f} MB, far more than a real sheet (a damaged or crafted file)",
+                file=shown,
+                hint="open it and save it again, or save the sheet as CSV",
+            )
+
+
+def _check_dimension(book: Any, info: Any, shown: str) -> None:
+    """The sheet's used range from its ``<dimension ref>``; a sheet without one is scanned for its last cell."""
+    with book.open(info) as handle:
+        head = handle.read(1 << 16)
+        found = _DIMENSION.search(head)
+        if found and found.group(3):  # refuses the usual case before reading on
+            rows, cols = int(found.group(4)), _column_number(found.group(3))
+            _refuse_range(rows, cols, info, shown)
+            far_rows, far_cols = _far_cells(head, handle)  # a dimension may lie: look for cells far beyond it
+            rows, cols = max(rows, far_rows), max(cols, far_cols)
+        else:
+            rows, cols = _last_cell(head, handle)
+    _refuse_range(rows, cols, info, shown)
+
+
+def _refuse_range(rows: int, cols: int, info: Any, shown: str) -> None:
+    if rows * cols > MAX_CELLS:
+        sheet = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+        raise InputError(
+            f"its {sheet} uses {cols:,} columns by {rows:,} rows, more than the "
+            f"{MAX_CELLS:,} cells chansync reads from a sheet",
+            file=shown,
+            hint="delete the empty rows and columns below and right of the data (or a stray far-away cell), "
+            "or save the sheet as CSV",
+        )
+
+
+def _last_cell(head: bytes, handle: Any) -> tuple[int, int]:
+    """The largest row and column the sheet's cells use, reading the part in chunks (its size is capped). Each
+    search has a literal prefix, which keeps it near the speed of unzipping: rows from ``<row r=`` (and cells of
+    seven-digit rows), columns from two- and more-letter cell references (a sheet without any has at most 26)."""
+    rows = cols = 0
+    tail = b""
+    chunk = head
+    while chunk:
+        text = tail + chunk
+        for letters in set(_WIDE_COLUMN.findall(text)):
+            cols = max(cols, _column_number(letters))
+        for found in (_ROW_NUMBER.findall(text), _FAR_ROW.findall(text)):
+            if found:
+                rows = max(rows, max(map(int, found)))
+        tail = text[-40:]
+        chunk = handle.read(1 << 24)
+    return rows, cols or (26 if rows else 0)
+
+
+def _far_cells(head: bytes, handle: Any) -> tuple[int, int]:
+    """The largest row of seven digits and the largest column of three letters any cell names (0 when none):
+    only those can take a sheet past the caps when its dimension is within them."""
+    rows = cols = 0
+    tail = b""
+    chunk = head
+    while chunk:
+        text = tail + chunk
+        for letters in set(_FAR_COLUMN.findall(text)):
+            cols = max(cols, _column_number(letters))
+        numbers = _FAR_ROW.findall(text)
+        if numbers:
+            rows = max(rows, max(map(int, numbers)))
+        tail = text[-40:]
+        chunk = handle.read(1 << 24)
+    return rows, cols
+
+
+_FAR_COLUMN = re.compile(rb'r="([A-Z]{3,16})\d')
+_FAR_ROW = re.compile(rb'r="[A-Z]{0,16}(\d{7,16})"')
+_WIDE_COLUMN = re.compile(rb'r="([A-Z]{2,16})\d')
+_ROW_NUMBER = re.compile(rb'<row r="(\d{1,16})"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _trim_trailing_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Drop the empty rows a sheet's formatting leaves below its data (only those rows are looked at)."""
+    end = len(rows)
+    while end and not any(cell not in (None, "") for cell in rows[end - 1]):
+        end -= 1
+    return rows if end == len(rows) else rows[:end]
 
 
 def _calamine_rows(path: Path, sheet: str | None, shown: str) -> tuple[list[list[Any]], str]:
@@ -233,7 +408,7 @@ def _table_from_rows(
     frame[ROW] = pd.RangeIndex(index + 2, index + 2 + len(body))
     frame = _drop_blank_rows(frame)
     names = [h for h in headers if h is not None]
-    return Table(frame, shown, sheet, index + 1, names, issues=issues)
+    return Table(frame, shown, sheet, index + 1, names, issues=issues, duplicates=_duplicates(raw_headers))
 
 
 def _pad(row: Sequence[Any], width: int) -> Sequence[Any]:
@@ -249,12 +424,20 @@ class _Sniffed:
     offset: int  # bytes to skip (BOM, stray whitespace before it)
     delimiter: str
     records: list[list[str]]  # the first records, decoded
+    repair: bool = False  # UTF-8 with a few invalid bytes: read with U+FFFD in their place, and say where
 
 
 def _read_text(
-    path: Path, shown: str, hints: set[str], header_row: int | None, encoding: str | None, delimiter: str | None
+    path: Path,
+    shown: str,
+    hints: set[str],
+    header_row: int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    *,
+    repair: bool = False,
 ) -> Table:
-    sniffed = _sniff_text(path, shown, encoding, delimiter)
+    sniffed = _sniff_text(path, shown, encoding, delimiter, repair=repair)
     if not any(any(c.strip() for c in r) for r in sniffed.records):
         raise InputError("the file holds no rows", file=shown)
     index = _header_index(sniffed.records, hints, header_row, shown, None)
@@ -272,8 +455,10 @@ def _read_text(
         frame, names, ragged = _python_read(path, sniffed, raw, index, shown)
         issues.append(ragged)
     except UnicodeError:
-        if sniffed.encoding not in ("utf-8", "utf-8-sig") or encoding is not None:
+        if sniffed.encoding not in ("utf-8", "utf-8-sig") or encoding is not None or sniffed.repair:
             raise InputError(f"cannot be decoded as {sniffed.encoding}", file=shown) from None
+        if not _mostly_cp1252(path, sniffed.offset):  # valid UTF-8 but for a few bytes past the first MiB
+            return _read_text(path, shown, hints, header_row, None, sniffed.delimiter, repair=True)
         table = _read_text(path, shown, hints, header_row, "cp1252", sniffed.delimiter)
         table.issues.insert(0, _encoding_fallback(shown))
         return table
@@ -285,7 +470,52 @@ def _read_text(
     frame = frame[list(keep)].rename(columns=keep)
     frame[ROW] = pd.RangeIndex(index + 2, index + 2 + len(frame))
     frame = _drop_blank_rows(frame)
-    return Table(frame, shown, None, index + 1, list(keep.values()), sniffed.encoding, sniffed.delimiter, issues=issues)
+    if sniffed.repair:
+        issues.extend(_invalid_bytes(frame, shown))
+    table = Table(
+        frame, shown, None, index + 1, list(keep.values()), sniffed.encoding, sniffed.delimiter, issues=issues
+    )
+    table.duplicates = _duplicates(raw)
+    return table
+
+
+def _invalid_bytes(frame: pd.DataFrame, shown: str) -> list[pd.DataFrame]:
+    """A located warning per cell that holds U+FFFD where the file had bytes that are not UTF-8."""
+    found = []
+    for name in frame.columns:
+        if name == ROW:
+            continue
+        hit = frame[name].str.contains("\ufffd", regex=False).fillna(False)
+        if hit.any():
+            values = frame.loc[hit, name].str.slice(0, 80)
+            found.append(
+                frame_of(
+                    INVALID_UTF8,
+                    message="This cell holds bytes that are not valid UTF-8; they are read as \ufffd: " + values,
+                    rows=frame.loc[hit, ROW].astype("Int64"),
+                    values=values,
+                    file=shown,
+                    column=str(name),
+                )
+            )
+    return found
+
+
+def _mostly_cp1252(path: Path, offset: int) -> bool:
+    """Whether most of the file's non-ASCII bytes are invalid as UTF-8: then it is a Windows-1252 (ANSI) file; a
+    file with only a few invalid bytes among valid UTF-8 is UTF-8 with a few damaged cells."""
+    high = invalid = 0
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        while chunk := handle.read(1 << 24):
+            high += len(chunk) - len(chunk.translate(None, _HIGH_BYTES))
+            invalid += decoder.decode(chunk).count("\ufffd")
+    invalid += decoder.decode(b"", final=True).count("\ufffd")
+    return invalid * 2 > high
+
+
+_HIGH_BYTES = bytes(range(128, 256))
 
 
 def _encoding_fallback(shown: str) -> pd.DataFrame:
@@ -299,10 +529,14 @@ _BOMS = (
 )
 
 
-def _sniff_text(path: Path, shown: str, encoding: str | None, delimiter: str | None) -> _Sniffed:
+def _sniff_text(
+    path: Path, shown: str, encoding: str | None, delimiter: str | None, *, repair: bool = False
+) -> _Sniffed:
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
         at_end = not handle.read(1)
+        if not at_end and not _looks_utf16(head) and _has_nul(handle):
+            raise InputError("is a binary file, not CSV or TSV text (it holds NUL bytes)", file=shown)
     offset = len(head) - len(head.lstrip(b" \t\r\n"))  # some exporters write whitespace before the BOM
     detected = None
     for bom, name in _BOMS:
@@ -315,12 +549,16 @@ def _sniff_text(path: Path, shown: str, encoding: str | None, delimiter: str | N
             detected = encoding
         elif _looks_utf16(head):
             detected = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        elif repair or _is_utf8(head, final=at_end):
+            detected = "utf-8"
         else:
-            detected = "utf-8" if _is_utf8(head, final=at_end) else "cp1252"
+            repair = not _mostly_cp1252_bytes(head, final=at_end)
+            detected = "utf-8" if repair else "cp1252"
     elif encoding and codecs.lookup(encoding).name != codecs.lookup(detected).name:
         detected = encoding
     try:
-        text = codecs.getincrementaldecoder(detected)(errors="strict").decode(head[offset:], final=at_end)
+        errors = "replace" if repair else "strict"
+        text = codecs.getincrementaldecoder(detected)(errors=errors).decode(head[offset:], final=at_end)
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", file=shown) from None
     except UnicodeDecodeError:
@@ -328,10 +566,25 @@ def _sniff_text(path: Path, shown: str, encoding: str | None, delimiter: str | N
     if "\x00" in text:
         raise InputError("is a binary file, not CSV or TSV text", file=shown)
     if not at_end:
-        text = text[: text.rfind("\n") + 1] or text  # only whole lines
+        text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1] or text  # only whole lines
     chosen = delimiter or _sniff_delimiter(text, path.suffix.lower())
-    records = list(csv.reader(io.StringIO(text), delimiter=chosen))[: HEADER_SCAN_ROWS * 4]
-    return _Sniffed(detected, offset, chosen, records)
+    # newline="": a bare CR (old Mac Excel) ends a record too, instead of landing inside an unquoted field
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=chosen))[: HEADER_SCAN_ROWS * 4]
+    return _Sniffed(detected, offset, chosen, records, repair=repair)
+
+
+def _has_nul(handle: Any) -> bool:
+    """A NUL byte anywhere past the first MiB (the rest of an 8-bit text file): a binary file, as before it."""
+    while chunk := handle.read(1 << 24):
+        if b"\x00" in chunk:
+            return True
+    return False
+
+
+def _mostly_cp1252_bytes(head: bytes, *, final: bool) -> bool:
+    high = len(head) - len(head.translate(None, _HIGH_BYTES))
+    invalid = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(head, final=final).count("\ufffd")
+    return invalid * 2 > high
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -410,8 +663,9 @@ def _arrow_read(
     )
     with path.open("rb") as handle:
         handle.seek(sniffed.offset)
+        source = codecs.EncodedFile(handle, "utf-8", "utf-8", errors="replace") if sniffed.repair else handle
         try:
-            table = pacsv.read_csv(handle, read_options=read, parse_options=parse, convert_options=convert)
+            table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=convert)
         except pa.ArrowInvalid as exc:
             if "UTF8" in str(exc) or "utf8" in str(exc).lower():
                 raise UnicodeError(str(exc)) from None
@@ -558,6 +812,17 @@ def _clean_headers(
             seen[key] = 1
         out.append(text)
     return out, issues
+
+
+def _duplicates(headers: Sequence[str]) -> set[str]:
+    """The headers, as compared, that more than one column has (blank ones aside)."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for header in headers:
+        key = _norm(header) if not header.startswith("\x00") else ""
+        if key:
+            (twice if key in seen else seen).add(key)
+    return twice
 
 
 def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from ..errors import AdapterError
 from ..fields import Field
 from ..sheet import read_table
 from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired
-from .feeds import as_text, csv_bytes, kept_rows, neutralise
+from .feeds import as_text, csv_bytes, kept_rows, neutralise, unneutralise
 
 if TYPE_CHECKING:
     from ..diff import Plan
@@ -62,9 +62,10 @@ class CsvAdapter(Adapter):
         if absent:
             missing = ", ".join(f"{mapping[a]!r} ({a})" for a in absent)
             raise AdapterError(f"{display}: the export has no column {missing}; its headers are {table.headers}")
+        undo = unneutralise if self.settings.spreadsheet_safe else (lambda text: text)  # the apostrophe chansync wrote
         frame = pd.DataFrame(
             {
-                field_: parse_column(Field(field_), table.frame[header]).values
+                field_: parse_column(Field(field_), undo(table.frame[header])).values
                 for field_, header in found.items()
                 if field_ in mapping
             }
@@ -76,10 +77,10 @@ class CsvAdapter(Adapter):
         fields = [Field.SKU, *self.carried()]
         rows = kept_rows(plan)
         columns = self.context.config.columns
-        out = pd.DataFrame(index=rows.index)
+        out = pd.DataFrame(index=rows.index.rename(None))  # a header named like the index ("sku") must not clash
         for field_ in fields:
             values = rows[field_.value] if field_.value in rows.columns else pd.Series("", index=rows.index)
             text = as_text(field_, values)
-            out[columns[field_.value]] = neutralise(text) if self.settings.spreadsheet_safe else text
+            out[columns[field_.value]] = neutralise(text, reversible=True) if self.settings.spreadsheet_safe else text
         out = out.sort_values(columns[Field.SKU.value], kind="stable")
         yield csv_bytes(out, delimiter=self.settings.delimiter, encoding=self.settings.encoding)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     from ..diff import Plan
 
 _FORMULA_START = r"^[=+\-@\t\r]"
+_ESCAPED_START = r"^'+[=+\-@\t\r]"
+#: Characters that make a cell quoted even where the delimiter is another one: Excel set to a ``;`` or tab
+#: delimiter (many European locales) splits an unquoted ``Lamp;=cmd|' /C calc'!A0`` into a second cell that
+#: starts with ``=``; a line break would start a new row.
+_QUOTE_ALSO = re.compile(r"[;\t\r\n]")
 
 
 def as_text(field_: Field, values: pd.Series) -> pd.Series:
@@ -26,14 +32,22 @@ def as_text(field_: Field, values: pd.Series) -> pd.Series:
     return format_value(field_.kind.value, values)
 
 
-def neutralise(values: pd.Series) -> pd.Series:
+def neutralise(values: pd.Series, *, reversible: bool = False) -> pd.Series:
     """Cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) get a leading apostrophe.
 
-    Plain negative numbers are left alone: they are data, not formulas.
+    Plain negative numbers are left alone: they are data, not formulas. ``reversible``: a value that already
+    starts with an apostrophe before such a character gets one more, so :func:`unneutralise` gives it back exactly.
     """
     text = values.astype("str").fillna("")
     risky = text.str.contains(_FORMULA_START, regex=True) & ~text.str.fullmatch(r"-\d+(\.\d+)?")
+    if reversible:
+        risky |= text.str.contains(_ESCAPED_START, regex=True)
     return text.where(~risky, "'" + text)
+
+
+def unneutralise(values: pd.Series) -> pd.Series:
+    """Undo :func:`neutralise` (``reversible``) on text read back from a feed chansync wrote."""
+    return columns.replace(values, r"^'('*[=+\-@\t\r])", r"\1")
 
 
 def csv_bytes(frame: pd.DataFrame, *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
@@ -46,9 +60,32 @@ def csv_bytes(frame: pd.DataFrame, *, delimiter: str = ",", encoding: str = "utf
     if carriage:
         frame = frame.assign(**{c: frame[c].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
                                 for c in carriage})  # fmt: skip
+    risky = [c for c in frame.columns if frame[c].dtype == "str" and frame[c].str.contains(_QUOTE_ALSO).any()]
+    if risky and delimiter != "\t":
+        return _quoting_csv(frame, delimiter).encode(encoding)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, sep=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return buffer.getvalue().encode(encoding)
+
+
+def _quoting_csv(frame: pd.DataFrame, delimiter: str) -> str:
+    """The CSV text of ``frame`` with every cell quoted that holds the delimiter, a quote, ``;``, a tab or a line
+    break (the csv module quotes only the first ones). Column by column, so it stays vectorised."""
+    pattern = "[" + re.escape(delimiter) + '";\t\r\n]'
+
+    def quoted(text: pd.Series) -> pd.Series:
+        needs = text.str.contains(pattern, regex=True)
+        return text.where(~needs, '"' + text.str.replace('"', '""', regex=False) + '"')
+
+    header = quoted(pd.Series([str(c) for c in frame.columns], dtype="str")).tolist()
+    cells = [quoted(frame[c].astype("str").fillna("")) for c in frame.columns]
+    if not cells:
+        return "\n"
+    lines = cells[0].str.cat(pd.concat(cells[1:], axis=1), sep=delimiter) if len(cells) > 1 else cells[0]
+    if len(cells) == 1:
+        lines = lines.where(lines.ne(""), '""')  # an empty single cell must not read as an empty line
+    body = "\n".join(lines.tolist())
+    return delimiter.join(header) + "\n" + (body + "\n" if len(frame) else "")
 
 
 def slug(values: pd.Series) -> pd.Series:

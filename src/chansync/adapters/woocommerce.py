@@ -196,6 +196,8 @@ def unescape(text: pd.Series) -> pd.Series:
 
 def _split_list(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``a, b\\, c, d`` -> first item ``a`` and the rest ``b, c,d`` joined with commas (escaped commas kept)."""
+    if not len(text):  # an export with a header and no products: str.partition would give no columns
+        return text.astype("str"), text.astype("str")
     marker = "\u0000"
     protected = text.str.replace("\\,", marker, regex=False)
     parts = protected.str.partition(",")
@@ -259,7 +261,7 @@ def _attribute(export: Export, names: set[str]) -> pd.Series:
         if not export.has(f"attribute{n}_name"):
             break
         named = export.get(f"attribute{n}_name").str.casefold().isin(names)
-        values = export.get(f"attribute{n}_values")
+        values = unescape(export.get(f"attribute{n}_values"))
         out = out.where(~named | out.notna(), values.where(values.ne("")))
     return out
 
@@ -270,6 +272,16 @@ HEADERS = ["ID", "Type", "SKU", "GTIN, UPC, EAN, or ISBN", "Name", "Published", 
            "Sale price", "Regular price", "Categories", "Images", "Parent", "Attribute 1 name",
            "Attribute 1 value(s)", "Attribute 1 visible", "Attribute 1 global", "Attribute 2 name",
            "Attribute 2 value(s)", "Attribute 2 visible", "Attribute 2 global"]  # fmt: skip
+
+
+#: The text columns that get an apostrophe before ``= + - @``. WooCommerce's importer removes it again (its
+#: ``unescape_data()``) in the columns it reads through ``parse_comma_field`` (Type, attribute values),
+#: ``parse_published_field``, ``parse_stock_quantity_field`` and the int/float parsers: see ``get_formatting_callback``
+#: in https://github.com/woocommerce/woocommerce/blob/trunk/plugins/woocommerce/includes/import/class-wc-product-csv-importer.php
+#: Name (``parse_skip_field``), Description (``parse_description_field``) and Categories keep it as written
+#: there; they are neutralised as WooCommerce's own exporter does, and read back through :func:`unescape`.
+NEUTRALISED = ("Type", "Name", "Published", "Description", "Stock", "Categories", "Attribute 1 value(s)",
+               "Attribute 2 value(s)")  # fmt: skip
 
 
 def _on_channel(rows: pd.DataFrame, current: pd.DataFrame, name: str) -> pd.Series | None:
@@ -362,7 +374,7 @@ def product_rows(plan: Plan, settings: WooCommerceSettings, which: str = UPDATE_
     out["Parent"] = parent
     _attributes(out, rows, plan, is_variable, is_variation, settings)
     if settings.spreadsheet_safe:
-        for name in ("Name", "Description", "Categories"):
+        for name in NEUTRALISED:
             out[name] = neutralise(out[name])
     group = variant_groups(pd.DataFrame({Field.SKU.value: sku, Field.PARENT_SKU.value: parent}))
     out = out.assign(_group=group, _variation=is_variation).sort_values(["_group", "_variation", "SKU"], kind="stable")

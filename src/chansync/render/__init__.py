@@ -1,2 +1,17 @@
 """Renderers: reports and plans as rich text, JSON, JUnit XML and GitHub annotations. Each takes what to show and
 where to write it; none reads files or the environment."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+
+#: C0 and C1 control characters (and DEL) as ``\x1b``-style text: a product title holding ``ESC [2J`` must not
+#: clear the user's terminal, nor a BEL ring it.
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(32), *range(127, 160))}
+_CONTROL_KEEP_LINES = {c: t for c, t in _CONTROL.items() if c not in (9, 10)}
+
+
+def safe(value: object, *, lines: bool = False) -> str:
+    """Text from a file or a third party, ready for a rich console: control characters shown escaped, rich markup
+    (``[bold]``, ``[/]``) escaped so it prints as written. ``lines`` keeps line breaks and tabs (messages)."""
+    return escape(str(value).translate(_CONTROL_KEEP_LINES if lines else _CONTROL))

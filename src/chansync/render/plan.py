@@ -7,11 +7,11 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from .. import __version__
 from ..diff import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
+from . import safe
 
 PLAN_SCHEMA = "chansync.plan/1"
 STYLE = {CREATE: "green", UPDATE: "yellow", DELIST: "red", SKIPPED: "magenta", "unchanged": "dim", UNMANAGED: "blue"}
@@ -27,7 +27,7 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
     for plan in plans:
         counts = plan.counts()
         head = " · ".join(f"[{STYLE[o]}]{counts[o]:,} {o}[/]" for o in OUTCOMES if o != UNMANAGED or counts[o])
-        console.print(f"\n[bold]{escape(plan.channel)}[/] [dim]({escape(plan.adapter)})[/]  {head}")
+        console.print(f"\n[bold]{safe(plan.channel)}[/] [dim]({safe(plan.adapter)})[/]  {head}")
         _field_line(plan, console)
         _biggest_moves(plan, console)
         items = plan.items[~plan.items["outcome"].isin([UNCHANGED, UNMANAGED])]
@@ -43,7 +43,7 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
         for item in shown.itertuples(index=False):
             outcome, key, sku = str(item.outcome), str(item.key), str(item.sku)
             detail = _detail(item, grouped.get(key))
-            table.add_row(f"[{STYLE[outcome]}]{outcome}[/]", escape(key), escape(sku), detail)
+            table.add_row(f"[{STYLE[outcome]}]{outcome}[/]", safe(key), safe(sku), detail)
         console.print(table)
         if len(items) > limit:
             console.print(f"  [dim]… {len(items) - limit:,} more (--limit N, or --format json for all)[/]")
@@ -53,7 +53,7 @@ def _field_line(plan: Plan, console: Console) -> None:
     """Changes per field, what the export could not be compared on, and channel edits kept."""
     fields = plan.field_counts()
     if fields:
-        console.print("  [dim]changes by field:[/] " + ", ".join(f"{escape(k)} {v:,}" for k, v in fields.items()))
+        console.print("  [dim]changes by field:[/] " + ", ".join(f"{safe(k)} {v:,}" for k, v in fields.items()))
     origins = {k: v for k, v in plan.origin_counts().items() if k in ("channel", "both")}
     if origins:
         console.print(
@@ -66,10 +66,10 @@ def _field_line(plan: Plan, console: Console) -> None:
     kept = plan.meta.get("kept_channel_edits") or {}
     if kept:
         console.print("  [dim]kept as edited on the channel (on_channel_edit: keep):[/] "
-                      + ", ".join(f"{escape(k)} {v:,}" for k, v in kept.items()))  # fmt: skip
+                      + ", ".join(f"{safe(k)} {v:,}" for k, v in kept.items()))  # fmt: skip
     missing = plan.meta.get("not_compared") or []
     if missing:
-        console.print(f"  [dim]not compared (the export has no column for them):[/] {escape(', '.join(missing))}")
+        console.print(f"  [dim]not compared (the export has no column for them):[/] {safe(', '.join(missing))}")
     if plan.counts().get(UNMANAGED):
         console.print(f"  [dim]{plan.counts()[UNMANAGED]:,} listings on the channel are not in the master and were "
                       "never managed by chansync: left as they are[/]")  # fmt: skip
@@ -77,14 +77,14 @@ def _field_line(plan: Plan, console: Console) -> None:
 
 def _detail(item: Any, changes: pd.DataFrame | None) -> str:
     if item.outcome == SKIPPED:
-        return f"left as is: {escape(str(item.reason))}"
+        return f"left as is: {safe(str(item.reason))}"
     if changes is None or item.outcome != UPDATE:
         return ""
     parts = []
     for change in changes.itertuples():
         old, new = _around_difference(str(change.old), str(change.new))
         note = ORIGIN_NOTE.get(str(getattr(change, "origin", "")), "")
-        parts.append(f"{escape(str(change.field))}: {escape(old)} → {escape(new)}{note}")
+        parts.append(f"{safe(str(change.field))}: {safe(old)} → {safe(new)}{note}")
     return "; ".join(parts)
 
 
@@ -112,7 +112,7 @@ def _biggest_moves(plan: Plan, console: Console) -> None:
         new = pd.to_numeric(moves["new"], errors="coerce")
         delta = (new - old).abs()
         top = moves.assign(_delta=delta).nlargest(3, "_delta")
-        shown = ", ".join(f"{escape(str(r.sku))} {escape(str(r.old))} → {escape(str(r.new))}" for r in top.itertuples())
+        shown = ", ".join(f"{safe(str(r.sku))} {safe(str(r.old))} → {safe(str(r.new))}" for r in top.itertuples())
         console.print(f"  [dim]biggest {label} moves:[/] {shown}")
 
 

@@ -7,11 +7,11 @@ import time
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from .. import __version__
 from ..push import DONE, DRY_RUN, FAILED, REFUSED, UNCHANGED, PushPlan, PushResult
+from . import safe
 
 PUSH_SCHEMA = "chansync.push/1"
 STYLE = {DONE: "green", UNCHANGED: "dim", DRY_RUN: "cyan", REFUSED: "bold red", FAILED: "bold red"}
@@ -24,7 +24,7 @@ def render_guard(prepared: PushPlan, console: Console) -> None:
             continue
         word = "overridden by --force" if prepared.force else "refused"
         for reason in verdict.reasons:
-            console.print(f"[bold red]safety guard[/] {escape(channel.name)}: {escape(reason)} ([bold]{word}[/])")
+            console.print(f"[bold red]safety guard[/] {safe(channel.name)}: {safe(reason)} ([bold]{word}[/])")
 
 
 def render_push(result: PushResult, console: Console, *, last_runs: list[dict[str, Any]] | None = None) -> None:
@@ -34,28 +34,28 @@ def render_push(result: PushResult, console: Console, *, last_runs: list[dict[st
     for channel in result.channels:
         counts = channel.counts
         table.add_row(
-            escape(channel.name),
+            safe(channel.name),
             f"[{STYLE.get(channel.status, '')}]{channel.status}[/]",
             f"{counts['create']:,}",
             f"{counts['update']:,}",
             f"{counts['delist']:,}",
-            escape(", ".join(channel.feeds)) or "-",
-            escape(channel.delivered or "-"),
+            safe(", ".join(channel.feeds)) or "-",
+            safe(channel.delivered or "-"),
         )
     console.print(table)
     for channel in result.channels:
         if channel.message:
-            console.print(f"[red]{escape(channel.name)}:[/] {escape(channel.message)}")
+            console.print(f"[red]{safe(channel.name)}:[/] {safe(channel.message)}")
         if channel.failed:
             keys = sorted(channel.failed)
             shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
-            console.print(f"[red]{escape(channel.name)}: not applied for {len(keys)}:[/] {escape(shown)}")
+            console.print(f"[red]{safe(channel.name)}: not applied for {len(keys)}:[/] {safe(shown)}")
     if result.write_back:
-        console.print(f"[dim]master write-back:[/] {escape(result.write_back)}")
+        console.print(f"[dim]master write-back:[/] {safe(result.write_back)}")
     if last_runs:
         console.print("\n[dim]earlier runs (chansync log shows more):[/]")
         for run in last_runs:
-            console.print(f"[dim]  {escape(run_line(run))}[/]")
+            console.print(f"[dim]  {safe(run_line(run))}[/]")
 
 
 def run_line(run: dict[str, Any]) -> str:

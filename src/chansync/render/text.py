@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from ..issues import ISSUE_CODES, Report, Severity
+from . import safe
 
 STYLE = {Severity.ERROR.value: "bold red", Severity.WARNING.value: "yellow"}
 MARK = {Severity.ERROR.value: "✗", Severity.WARNING.value: "!"}
@@ -17,12 +17,12 @@ def render_report(report: Report, console: Console, *, title: str, limit: int = 
     """Summary counts first, then issues grouped by rule, at most ``limit`` per group with an "N more" line."""
     errors, warnings = report.errors, report.warnings
     if not quiet:
-        console.print(f"[bold]{escape(title)}[/]")
+        console.print(f"[bold]{safe(title)}[/]")
         facts = [f"{report.stats[k]:,} {label}" for k, label in _STAT_LABELS if report.stats.get(k) is not None]
         if facts:
             console.print("  " + " · ".join(facts))
     if report.fatal:
-        console.print(f"[bold red]✗ cannot check this sheet:[/] {escape(report.fatal)}")
+        console.print(f"[bold red]✗ cannot check this sheet:[/] {safe(report.fatal)}")
     summary = f"[bold red]✗ {errors:,} error{'s' * (errors != 1)}[/]" if errors else "[bold green]✓ no errors[/]"
     summary += f"  [yellow]! {warnings:,} warning{'s' * (warnings != 1)}[/]" if warnings else ""
     console.print(summary)
@@ -42,14 +42,14 @@ def _render_group(console: Console, code: str, group: pd.DataFrame, limit: int) 
     summary = ISSUE_CODES[code].summary if code in ISSUE_CODES else ""
     console.print()
     console.print(
-        f"[{STYLE[severity]}]{MARK[severity]} {escape(code)}[/] [dim]({len(group):,} × {severity})[/] {escape(summary)}"
+        f"[{STYLE[severity]}]{MARK[severity]} {safe(code)}[/] [dim]({len(group):,} × {severity})[/] {safe(summary)}"
     )
     table = Table(show_header=True, header_style="dim", box=None, pad_edge=False, padding=(0, 1))
     table.add_column("where", no_wrap=True)
     table.add_column("sku", no_wrap=True, max_width=24)
     table.add_column("problem", overflow="fold")
     for row in group.head(limit).itertuples(index=False):
-        table.add_row(escape(_where(row)), escape(_text(row.sku)), escape(_text(row.message)))
+        table.add_row(safe(_where(row)), safe(_text(row.sku)), safe(_text(row.message)))
     console.print(table)
     if len(group) > limit:
         console.print(f"  [dim]… {len(group) - limit:,} more {code} (see --format json for all)[/]")

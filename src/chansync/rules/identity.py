@@ -91,18 +91,30 @@ def _duplicates(catalog: Catalog) -> Iterator[pd.DataFrame]:
     else:
         dup = sku.duplicated(keep=False) & filled
     if dup.any():
-        rows = catalog.frame.loc[dup, ROW].astype(str)
-        others = (
-            pd.DataFrame({"sku": sku[dup], "row": rows})
-            .groupby("sku", sort=False)["row"]
-            .transform(lambda r: ", ".join(r))
-        )
+        others = _rows_of_each(sku[dup], catalog.frame.loc[dup, ROW])
         differs = catalog.sku_spaced[dup] if catalog.sku_spaced is not None else pd.Series(False, index=sku[dup].index)
         spaces = differs.map({True: " (once written with extra or non-breaking spaces)", False: ""})
         message = "The SKU " + quoted(sku[dup]) + " appears in rows " + others + spaces + "; each SKU must be unique."
         yield at(catalog, DUPLICATE_SKU, dup, message.reindex(catalog.frame.index), _SKU)
     long = columns.length(sku).gt(Field.SKU.info.max_length or 100) & filled
     yield at(catalog, SKU_TOO_LONG, long, "This SKU is longer than 100 characters, more than channels accept.", _SKU)
+
+
+#: Rows a duplicate-SKU message lists; the rest are counted, so memory stays linear when every row has one SKU.
+SHOWN_ROWS = 5
+
+
+def _rows_of_each(sku: pd.Series, rows: pd.Series) -> pd.Series:
+    """Per row, the first :data:`SHOWN_ROWS` rows holding its SKU and "and N more": the full list on every row
+    would make the report grow with the square of the rows (20,000 copies of one SKU: 20,000 lists of 20,000)."""
+    groups = pd.DataFrame({"sku": sku, "row": rows.astype("int64").astype(str)}).groupby("sku", sort=False)["row"]
+    size = groups.transform("size")
+    first = groups.head(SHOWN_ROWS)
+    listed = pd.DataFrame({"sku": sku[first.index], "row": first}).groupby("sku", sort=False)["row"].agg(", ".join)
+    text = sku.map(listed).astype("str")
+    more = size - SHOWN_ROWS
+    suffix = " and " + more.map("{:,}".format) + " more"
+    return text.where(more.le(0), text + suffix)
 
 
 def _gtin(catalog: Catalog) -> Iterator[pd.DataFrame]:

@@ -7,12 +7,15 @@ message: every text that leaves this module is passed through :func:`redact`.
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
 import requests
 
@@ -22,13 +25,56 @@ RETRIED_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_WAIT = 120.0  # never sleep longer than this for one retry, whatever Retry-After says
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret (and its URL-quoted form) replaced by ``***``."""
-    from urllib.parse import quote
+MAX_REDIRECTS = 10
+#: Headers that carry credentials whatever the upload calls them; never sent to another origin.
+SENSITIVE_HEADER = re.compile(r"auth|token|key|secret|password|cookie|signature|session|credential", re.IGNORECASE)
 
-    for secret in sorted((s for s in secrets if s and len(s) >= 3), key=len, reverse=True):
-        text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
+#: Every secret any client of this process was given, in every form it may take on the wire; scrubbed from every
+#: message, including the internal-error one the CLI prints.
+_KNOWN: set[str] = set()
+
+
+def forms(secret: str) -> set[str]:
+    """The forms in which a secret may show up in text: as is, URL-quoted (both ways), base64."""
+    if not secret:
+        return set()
+    return {secret, quote(secret, safe=""), quote_plus(secret), base64.b64encode(secret.encode()).decode()}
+
+
+def basic_auth_forms(user: str, password: str) -> set[str]:
+    """What HTTP Basic auth puts on the wire for ``user:password`` (WooCommerce's consumer key and secret)."""
+    return forms(f"{user}:{password}")  # its base64 form is the Authorization header's token
+
+
+def register_secrets(values: Iterable[str]) -> None:
+    """Remember secrets so that :func:`scrub` removes them from any text, wherever it was made."""
+    for value in values:
+        _KNOWN.update(f for f in forms(value) if len(f) >= 3)
+
+
+def scrub(text: str) -> str:
+    """``text`` without any secret registered in this process."""
+    return redact(text, _KNOWN) if _KNOWN else text
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret (and its URL-quoted and base64 forms) replaced by ``***``."""
+    every: set[str] = set()
+    for secret in secrets:
+        every.update(forms(secret))
+    for secret in sorted((s for s in every if s and len(s) >= 3), key=len, reverse=True):
+        text = text.replace(secret, "***")
     return text
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL; a malformed port gives an origin that matches nothing."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return ("invalid", url, None)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
 
 
 @dataclass
@@ -75,8 +121,16 @@ class HttpClient:
     session: requests.Session = field(default_factory=requests.Session)
     #: Called before each retry with (attempt, seconds, reason): progress output, tests.
     on_retry: Callable[[int, float, str], None] | None = None
+    #: (the upload's url as written, as expanded): a path built from the first is sent to the second, with the
+    #: file name put in place of ``{file}`` URL-quoted.
+    template: tuple[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        register_secrets(self.secrets)
 
     def url(self, path: str) -> str:
+        if self.template is not None:
+            path = _from_template(path, *self.template)
         if path.startswith(("http://", "https://")):
             return path
         if not path:
@@ -104,13 +158,17 @@ class HttpClient:
         for attempt in range(self.policy.retries + 1):
             wait_hint: float | None = None
             try:
-                response = self.session.request(
-                    method, url, json=json, data=body, params=params, headers=merged, auth=self.auth,
-                    timeout=self.policy.timeout,
-                )  # fmt: skip
+                response = self._send(method, url, json=json, data=body, params=params, headers=merged)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = f"{type(exc).__name__}: {exc}"
+            except (requests.RequestException, ValueError) as exc:  # a malformed URL or Location: will not get better
+                raise TransportError(
+                    self._scrub(f"{method} {url} failed: {type(exc).__name__}: {exc}"), retriable=False, skus=skus
+                ) from None
             else:
+                if response.is_redirect:
+                    raise TransportError(self._scrub(_redirected(method, url, response)), retriable=False, skus=skus,
+                                         hint="set the upload's url to the final address")  # fmt: skip
                 if response.status_code in RETRIED_STATUS:
                     reason = f"HTTP {response.status_code}"
                     wait_hint = retry_after(response)
@@ -136,8 +194,60 @@ class HttpClient:
             skus=skus,
         )
 
+    def _send(self, method: str, url: str, *, headers: Mapping[str, str], **kwargs: Any) -> requests.Response:
+        """One request. A write (anything but GET and HEAD) follows no redirect: the server's answer may have
+        been a redirect to a login page, and the data was not stored. A read follows up to :data:`MAX_REDIRECTS`,
+        and carries no credentials (auth, configured or credential-like headers) to another origin."""
+        response = self.session.request(
+            method, url, headers=headers, auth=self.auth, timeout=self.policy.timeout, allow_redirects=False, **kwargs
+        )
+        if method.upper() not in ("GET", "HEAD"):
+            return response
+        start, hops = _origin(url), 0
+        while response.is_redirect and hops < MAX_REDIRECTS:
+            hops += 1
+            try:
+                target = urljoin(response.url or url, response.headers["Location"])
+                followable = urlsplit(target).scheme.lower() in ("http", "https")
+            except ValueError:
+                followable = False
+            if not followable:
+                break  # reported as a redirect not followed
+            same = _origin(target) == start
+            kept = headers if same else {k: v for k, v in headers.items() if not self._carries_credentials(k)}
+            response.close()
+            response = self.session.request(
+                method, target, headers=kept, auth=self.auth if same else None, timeout=self.policy.timeout,
+                allow_redirects=False,
+            )  # fmt: skip
+        return response
+
+    def _carries_credentials(self, header: str) -> bool:
+        configured = {k.lower() for k in self.headers}
+        return header.lower() in configured or bool(SENSITIVE_HEADER.search(header))
+
     def _scrub(self, text: str) -> str:
-        return redact(text, self.secrets)
+        return scrub(redact(text, self.secrets))
+
+
+def _redirected(method: str, url: str, response: requests.Response) -> str:
+    where = f"{method} {url} was redirected (HTTP {response.status_code} to {response.headers['Location'][:200]})"
+    if method.upper() in ("GET", "HEAD"):
+        return f"{where} more than {MAX_REDIRECTS} times"
+    return f"{where}; chansync follows no redirect when it sends data"
+
+
+def _from_template(path: str, written: str, real: str) -> str:
+    """The real URL for a path made from the upload's url as written (``${VAR}`` still in it, ``{file}`` filled)."""
+    if written == real and "{file}" not in written:
+        return path
+    head, marker, tail = written.partition("{file}")
+    if not marker:
+        return real if path == written else path
+    if path.startswith(head) and path.endswith(tail) and len(path) >= len(head) + len(tail):
+        name = path[len(head) : len(path) - len(tail)]
+        return real.replace("{file}", quote(name, safe=""))
+    return path
 
 
 def _json_ok(response: requests.Response) -> bool:
