@@ -248,7 +248,14 @@ def diff(
     from .sync import plan as run_plan
 
     loaded = _load(config)
-    result = run_plan(loaded, channels=channel or None)
+    from .push import peek_state
+
+    state = peek_state(loaded)  # three-way plans when a push has recorded bases; diff itself records nothing
+    try:
+        result = run_plan(loaded, channels=channel or None, state=state)
+    finally:
+        if state is not None:
+            state.close()
     report = result.report
     plans = [c.plan for c in result.channels]
     summary = {"errors": report.errors, "warnings": report.warnings}
@@ -267,11 +274,16 @@ def diff(
                     f"[dim]master: {report.errors} errors, {report.warnings} warnings "
                     "(items with errors are left as they are; `chansync validate` shows them)[/]"
                 )
-        if not plans:
+        if not plans and not result.failed:
             console.print("no channels configured: add one under `channels:` (see `chansync channels`)")
         render_plans(plans, console, limit=1_000_000 if verbose else limit)
         if plan_file is not None:
             console.print(f"\nplan saved to {plan_file}")
+    if result.failed:  # each channel that could not be read is said; the others were planned
+        errors = _stderr()
+        for name, reason in result.failed.items():
+            errors.print(f"[bold red]error:[/] channel {_plain(name)} could not be read: {_plain(reason)}")
+        raise typer.Exit(int(ExitCode.USAGE))
     changed = any(p.has_changes for p in plans)
     raise typer.Exit(int(ExitCode.CHANGES if exit_code and changed else ExitCode.OK))
 

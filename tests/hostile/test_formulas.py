@@ -57,11 +57,11 @@ def test_a_woocommerce_feed_neutralises_every_column_the_importer_unescapes(tmp_
     )
     run = run_cli("push", "--no-upload", "--yes", "-c", str(config), cwd=tmp_path)
     assert run.code == 0, run.text
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "woo.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "woo-new.csv").read_text(encoding="utf-8-sig"))))
     by_sku = {r["SKU"]: r for r in rows}
     assert by_sku["A-1"]["Attribute 1 value(s)"] == "'=red"
     assert by_sku["A-1"]["Name"] == '\'=HYPERLINK("http://x")'
-    assert "\"Lamp;=cmd|' /C calc'!A0\"" in (tmp_path / "out" / "woo.csv").read_text(encoding="utf-8-sig")
-    shutil.copy(tmp_path / "out" / "woo.csv", tmp_path / "woo.csv")
+    assert "\"Lamp;=cmd|' /C calc'!A0\"" in (tmp_path / "out" / "woo-new.csv").read_text(encoding="utf-8-sig")
+    shutil.copy(tmp_path / "out" / "woo-new.csv", tmp_path / "woo.csv")
     again = run_cli("diff", "--exit-code", "-c", str(config), cwd=tmp_path)
     assert again.code == 0, again.text
