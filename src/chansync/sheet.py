@@ -292,7 +292,7 @@ def _far_cells(head: bytes, handle: Any) -> tuple[int, int]:
 _FAR_COLUMN = re.compile(rb'r="([A-Z]{3,16})\d')
 _FAR_ROW = re.compile(rb'r="[A-Z]{0,16}(\d{7,16})"')
 _WIDE_COLUMN = re.compile(rb'r="([A-Z]{2,16})\d')
-_ROW_NUMBER = re.compile(rb'<row r="(\d{1,16})"')
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d{1,16})"')
 
 
 def _column_number(letters: bytes) -> int:

@@ -116,3 +116,11 @@ def test_a_reader_panic_is_an_unreadable_file(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr("chansync.sheet._calamine_rows", panic)
     with pytest.raises(InputError, match="is not a readable workbook"):
         read_table(_book(tmp_path / "master.xlsx"), display="master.xlsx")
+
+
+def test_rows_with_other_attributes_first_are_counted(tmp_path: Path) -> None:
+    def spans_first(data: bytes) -> bytes:
+        return _no_dimension(data).replace(b"<row r=", b'<row spans="1:26" r=')
+
+    _rewrite(_book(tmp_path / "master.xlsx", "Z900000"), spans_first)
+    _check(tmp_path, "master.xlsx", "cells chansync reads from a sheet")
