@@ -84,7 +84,7 @@ def _plain(text: str) -> str:
     text = scrub(text)
     if len(text) > MESSAGE_CHARS:
         text = text[:MESSAGE_CHARS] + f"… ({len(text) - MESSAGE_CHARS:,} more characters)"
-    return safe(text, lines=True)
+    return safe(text, lines=True, limit=None)
 
 
 MESSAGE_CHARS = 2000

@@ -187,6 +187,16 @@ def _check_workbook(path: Path, shown: str) -> None:
             for info in infos:
                 if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
                     _check_dimension(book, info, shown)
+                elif info.filename == "content.xml":  # OpenDocument
+                    with book.open(info) as handle:
+                        cells = _repeated_cells(handle)
+                    if cells > MAX_CELLS:
+                        raise InputError(
+                            f"its repeated rows expand to {cells:,} cells, more than the {MAX_CELLS:,} cells chansync "
+                            "reads from a sheet",
+                            file=shown,
+                            hint="delete the filled rows repeated below the data, or save the sheet as CSV",
+                        )
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError):
         return  # the readers say what is wrong with it
 
@@ -292,7 +302,34 @@ def _far_cells(head: bytes, handle: Any) -> tuple[int, int]:
 _FAR_COLUMN = re.compile(rb'r="([A-Z]{3,16})\d')
 _FAR_ROW = re.compile(rb'r="[A-Z]{0,16}(\d{7,16})"')
 _WIDE_COLUMN = re.compile(rb'r="([A-Z]{2,16})\d')
-_ROW_NUMBER = re.compile(rb'<row r="(\d{1,16})"')
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d{1,16})"')
+
+
+def _repeated_cells(handle: Any) -> int:
+    """Cells that OpenDocument rows repeated a thousand times or more expand to, when they hold a value (the
+    repeated empty rows LibreOffice writes below the data expand to nothing). Read in chunks, each repeated row
+    looked at once, its content within the :data:`_ODS_ROW` bytes that follow."""
+    cells = 0
+    text = b""
+    while True:
+        chunk = handle.read(1 << 24)
+        text += chunk
+        limit = len(text) if not chunk else max(len(text) - _ODS_ROW, 0)
+        for found in _ODS_REPEATED_ROW.finditer(text, 0, limit):
+            end = text.find(b"</table:table-row>", found.end(), found.end() + _ODS_ROW)
+            row = text[found.end() : end if end >= 0 else found.end() + _ODS_ROW]
+            if b"office:value-type" in row or b"<text:p" in row:
+                repeats = _ODS_REPEATED_CELL.findall(row)
+                width = sum(int(n) for n in repeats) + row.count(b"<table:table-cell") - len(repeats)
+                cells += int(found.group(1)) * width
+        if not chunk:
+            return cells
+        text = text[limit:]
+
+
+_ODS_ROW = 1 << 16
+_ODS_REPEATED_ROW = re.compile(rb'<table:table-row\b[^>]*?number-rows-repeated="(\d{4,16})"[^>]*>')
+_ODS_REPEATED_CELL = re.compile(rb'number-columns-repeated="(\d{1,16})"')
 
 
 def _column_number(letters: bytes) -> int:

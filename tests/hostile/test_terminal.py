@@ -46,3 +46,14 @@ def test_an_error_quoting_a_huge_header_is_cut_short(tmp_path: Path) -> None:
     run = run_cli("diff", "-c", str(config), cwd=tmp_path)
     refused(run, says=["pos.csv", "more characters"])
     assert len(run.text) < 5000
+
+
+def test_a_huge_sku_is_cut_in_the_plan(tmp_path: Path) -> None:
+    (tmp_path / "pos.csv").write_text("sku,qty\nA-1,5\n", encoding="utf-8")
+    pos = {"adapter": "csv", "export": "pos.csv", "feed": "out/pos.csv", "columns": {"sku": "sku", "quantity": "qty"}}
+    config = small_project(tmp_path, {"pos": pos})
+    (tmp_path / "master.csv").write_text(f"sku,title,price,quantity\n{'S' * 500_000},Lamp,10,5\n", encoding="utf-8")
+    for command in ("diff", "validate"):
+        run = run_cli(command, "-c", str(config), cwd=tmp_path)
+        assert run.code in (0, 1), run.text[-2000:]
+        assert len(run.text) < 20_000

@@ -116,3 +116,63 @@ def test_a_reader_panic_is_an_unreadable_file(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr("chansync.sheet._calamine_rows", panic)
     with pytest.raises(InputError, match="is not a readable workbook"):
         read_table(_book(tmp_path / "master.xlsx"), display="master.xlsx")
+
+
+def test_rows_with_other_attributes_first_are_counted(tmp_path: Path) -> None:
+    def spans_first(data: bytes) -> bytes:
+        return _no_dimension(data).replace(b"<row r=", b'<row spans="1:26" r=')
+
+    _rewrite(_book(tmp_path / "master.xlsx", "Z900000"), spans_first)
+    _check(tmp_path, "master.xlsx", "cells chansync reads from a sheet")
+
+
+def _ods(path: Path, tail: str) -> Path:
+    """A minimal OpenDocument spreadsheet: a header, one product, then ``tail`` (more table rows)."""
+
+    def cell(text: str) -> str:
+        return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+
+    rows = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in values) + "</table:table-row>"
+        for values in (["sku", "title", "price", "quantity"], ["A-1", "Lamp", "10.00", "5"])
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="S">{rows}{tail}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content)
+        book.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def test_an_opendocument_row_repeated_with_a_value_is_refused(tmp_path: Path) -> None:
+    filled = (
+        '<table:table-row table:number-rows-repeated="200000"><table:table-cell table:number-columns-repeated="200" '
+        'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+    )
+    _ods(tmp_path / "master.ods", filled)
+    _check(tmp_path, "master.ods", "repeated rows expand to 40,000,000 cells")
+
+
+def test_opendocument_empty_rows_repeated_below_the_data_are_read(tmp_path: Path) -> None:
+    empty = (
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    config = write_yaml(tmp_path / "channels.yaml", {"version": 1, "master": {"file": "master.ods"}})
+    _ods(tmp_path / "master.ods", empty)
+    run = run_cli("validate", "-c", str(config), cwd=tmp_path, timeout=60)
+    assert run.code == 0, run.text
+    assert "1 product rows" in run.text

@@ -11,7 +11,15 @@ _CONTROL = {c: f"\\x{c:02x}" for c in (*range(32), *range(127, 160))}
 _CONTROL_KEEP_LINES = {c: t for c, t in _CONTROL.items() if c not in (9, 10)}
 
 
-def safe(value: object, *, lines: bool = False) -> str:
+#: The most characters of one value a terminal line shows (a 1 MB SKU is cut, not printed).
+SHOWN_CHARS = 1000
+
+
+def safe(value: object, *, lines: bool = False, limit: int | None = SHOWN_CHARS) -> str:
     """Text from a file or a third party, ready for a rich console: control characters shown escaped, rich markup
-    (``[bold]``, ``[/]``) escaped so it prints as written. ``lines`` keeps line breaks and tabs (messages)."""
-    return escape(str(value).translate(_CONTROL_KEEP_LINES if lines else _CONTROL))
+    (``[bold]``, ``[/]``) escaped so it prints as written, at most ``limit`` characters. ``lines`` keeps line
+    breaks and tabs (messages)."""
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    return escape(text.translate(_CONTROL_KEEP_LINES if lines else _CONTROL))
