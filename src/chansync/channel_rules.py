@@ -75,6 +75,8 @@ def desired_state(catalog: Catalog, adapter: Adapter) -> Desired:
     if not adapter.lists_parents:
         frame[WANTED] &= ~parent_rows(catalog)
     frame[SKIP] = ""
+    if adapter.key.value not in frame.columns:  # the master has no column for the channel's key (bol without EANs)
+        frame[adapter.key.value] = pd.Series(pd.NA, index=frame.index, dtype="str")
     frame = frame[frame[_SKU].notna() & frame[_SKU].ne("")].reset_index(drop=True)
     return Desired(frame, adapter.key.value, catalog.source, config.price.currency or catalog.currency)
 
