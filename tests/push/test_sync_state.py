@@ -298,3 +298,73 @@ def test_undo_of_the_last_push_restores_every_value_and_leaves_conflicts(tmp_pat
     out = subprocess.run([sys.executable, "-m", "chansync", "log", "-c", str(config), "--format", "json"],
                          capture_output=True, text=True, check=True)  # fmt: skip
     assert json.loads(out.stdout)["runs"][0]["command"] == "undo"
+
+
+def stock_project(tmp: Path, *, bol_locations: list[str], bad_cell_at: str = "winkel") -> Path:
+    """A master with a stock file over two locations; a bad cell at ``bad_cell_at``."""
+    write_csv(tmp / "master.csv", [{"sku": s, "title": f"Item {s}", "price": "10.00"} for s in ("A1", "A2")],
+              later=False)  # fmt: skip
+    write_csv(tmp / "stock.csv", [
+        {"sku": "A1", "location": "Magazijn", "quantity": 6}, {"sku": "A1", "location": "winkel", "quantity": 4},
+        {"sku": "A2", "location": "Magazijn", "quantity": 3},
+        {"sku": "A2", "location": bad_cell_at, "quantity": "veel"},
+    ], later=False)  # fmt: skip
+    export(tmp, "bol", {"A1": 1, "A2": 1})
+    channel = {"adapter": "csv", "export": "bol.csv", "feed": "out/bol.csv",
+               "columns": {"sku": "ItemCode", "price": "RetailPrice", "quantity": "OnHand"},
+               "stock": {"locations": bol_locations},
+               "guard": {"max_delist_share": 1, "max_price_change_share": 1}}  # fmt: skip
+    config = {"version": 1, "master": {"file": "master.csv", "stock_sheet": "stock.csv"}, "state_dir": "state",
+              "channels": {"bol": channel}}  # fmt: skip
+    (tmp / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return tmp / "channels.yaml"
+
+
+def test_locations_match_without_case_and_a_bad_cell_elsewhere_never_blocks(tmp_path: Path) -> None:
+    config = stock_project(tmp_path, bol_locations=[" magazijn "])
+    result = run(config)
+    assert result.exit_code == 0
+    assert fed(tmp_path, "bol", "A1") == 6 and fed(tmp_path, "bol", "A2") == 3  # winkel's bad cell is not bol's
+
+
+def test_a_location_no_stock_row_uses_is_an_error_and_zeroes_nothing(tmp_path: Path) -> None:
+    config = stock_project(tmp_path, bol_locations=["magazjin"])  # a typo
+    out = subprocess.run([sys.executable, "-m", "chansync", "validate", "-c", str(config), "--format", "json"],
+                         capture_output=True, text=True)  # fmt: skip
+    codes = [i["code"] for i in json.loads(out.stdout)["issues"]]
+    assert out.returncode == 1 and "stock-location-unknown" in codes
+    run(config)
+    assert fed(tmp_path, "bol", "A1") == 1  # left as it is on the channel, not set to 0
+
+
+def test_share_buffer_and_the_stock_command(tmp_path: Path) -> None:
+    config = setup(tmp_path, {"A1": 11, "A2": 4}, channel={"stock": {"buffer": 1, "share": 0.5}})
+    run(config)
+    assert [fed(tmp_path, name, "A1") for name in CHANNELS] == [5, 5, 5]  # (11 - 1) * 0.5
+    export(tmp_path, "a", {"A1": 3, "A2": 0})  # 2 + 1 sold on a
+    run(config)
+    assert sold(tmp_path) == {"A1": 2, "A2": 1}
+    os.utime(tmp_path / "a.csv", (time.time() - 100, time.time() - 100))  # the export was taken before that push
+    out = subprocess.run([sys.executable, "-m", "chansync", "stock", "A1", "-c", str(config), "--format", "json"],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    (item,) = json.loads(out.stdout)["items"]
+    assert (item["master"], item["sold"], item["available"], item["to a"], item["sold on a"]) == (11, 2, 9, 4, 2)
+
+
+def test_listing_rules_create_and_delist_off(tmp_path: Path) -> None:
+    config = setup(tmp_path, {"A1": 3, "A2": 4}, channel={"listing": {"create": False, "delist": False}})
+    run(config)
+    export(tmp_path, "a", {"A1": 3})  # A2 is not on a
+    write_csv(tmp_path / "master.csv", [{"sku": "A2", "title": "Item A2", "price": "10.00", "quantity": 4}],
+              later=False)  # A1 leaves the master
+    result = {c.name: c for c in run(config).channels}
+    assert result["a"].counts["create"] == 0 and result["a"].counts["delist"] == 0
+    assert result["a"].counts["skipped"] == 2  # A2 not created, A1 not delisted
+
+
+def test_a_master_open_in_excel_is_read_as_saved_with_a_warning(tmp_path: Path) -> None:
+    config = setup(tmp_path, {"A1": 3})
+    (tmp_path / "~$master.csv").write_text("owner", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "chansync", "validate", "-c", str(config), "--format", "json"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 0 and "master-open-in-excel" in out.stdout

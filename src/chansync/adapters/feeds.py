@@ -128,14 +128,25 @@ def kept_chunks(plan: Plan, size: int | None) -> Iterator[pd.DataFrame]:
         step = size or max(len(frame), 1)
         for start in range(0, len(frame), step):
             part, wanted = frame.iloc[start : start + step], mask[start : start + step]  # slices: no copies
-            if wanted.all():
+            if wanted.any():
                 yielded = True
-                yield part
-            elif wanted.any():
-                yielded = True
-                yield part[wanted]
+                part = part if wanted.all() else part[wanted]
+                yield _unknown_stock_as_is(part, plan.current) if frame is plan.desired else part
     if not yielded:
         yield plan.desired.iloc[0:0]
+
+
+def _unknown_stock_as_is(part: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """Stock the master does not know (NA) is left as it is on the channel: a full feed writes the channel's own
+    figure, never an empty cell (which an importer would read as no stock, or as stock not managed)."""
+    names = [f.value for f in (Field.QUANTITY, Field.AVAILABILITY) if f.value in part.columns and f.value in current]
+    unknown = [n for n in names if part[n].isna().any()]
+    if not unknown or not len(current) or not current.index.is_unique:
+        return part
+    part = part.copy()
+    for name in unknown:
+        part[name] = part[name].fillna(current[name].reindex(part.index))
+    return part
 
 
 def _in(index: pd.Index, keys: pd.Index) -> np.ndarray:
