@@ -308,9 +308,18 @@ def push(
     strict: Annotated[bool, typer.Option("--strict", help="Refuse everything when the master has any error.")] = False,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Items shown per channel in text output.")] = 20,
+    summary_to: Annotated[
+        Path | None, typer.Option("--summary-to", help="Also write the morning summary (markdown) to this file.")
+    ] = None,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Validate, plan, write each channel's feed atomically, and upload or apply it where configured."""
+    """Validate, plan, write each channel's feed atomically, and upload or apply it where configured.
+
+    Ends with a line per channel (done, refused or failed, counts per field); --summary-to FILE writes it as
+    markdown, and in a GitHub Actions job it is added to the job summary. With `notify: {webhook: ${URL}}` in the
+    config, a failed or refused run posts a short message there.
+    """
     from .journal import new_run_id
     from .push import open_state, prepare, record_refusal
     from .render.push import push_json, render_push
@@ -327,7 +336,8 @@ def push(
                 record_refusal(state, run, "push", error, dry_run=dry_run)
                 raise
             result = _push_prepared(prepared, loaded.display, dry_run=dry_run, no_upload=no_upload, yes=yes,
-                                    text=format is OutputFormat.text, quiet=quiet, limit=limit, run=run)  # fmt: skip
+                                    text=format is OutputFormat.text, quiet=quiet,
+                                    limit=1_000_000 if verbose else limit, run=run)  # fmt: skip
         history = state.runs(limit=4)[1:]
     except ChansyncError as error:
         if not isinstance(error, LockedError):
@@ -336,10 +346,20 @@ def push(
         raise
     finally:
         state.close()
+    from .summary import channel_line, notify, write_summaries
+
+    write_summaries(result, summary_to)
+    problem = notify(loaded, result)
     if format is OutputFormat.text:
         render_push(result, _stdout(), last_runs=history)
+        console = _stdout()
+        console.print("\n[bold]summary[/]")
+        for line in (channel_line(c) for c in result.channels):
+            console.print(f"  {_plain(line)}")
     else:
         _emit(push_json(result, last_runs=history), None)
+    if problem:
+        _stderr().print(f"[yellow]warning:[/] {_plain(problem)}")
     raise typer.Exit(int(result.exit_code))
 
 

@@ -359,6 +359,20 @@ class ChannelConfig(BaseModel):
         return dict(self.model_extra or {})
 
 
+class NotifyConfig(Strict):
+    webhook: str = PydField(
+        description="URL that gets a short JSON message ({\"text\": ...}, Slack-compatible) when a push fails or is "
+        "refused; write it as ${VAR} (a webhook URL is a secret)."
+    )
+
+    @field_validator("webhook")
+    @classmethod
+    def _from_environment(cls, value: str) -> str:
+        if not _VAR.fullmatch(value.strip()):
+            raise ValueError("the webhook URL is a secret: write it as an environment variable (${CHANSYNC_WEBHOOK})")
+        return value
+
+
 class Config(Strict):
     version: Literal[1] = 1
     master: MasterConfig
@@ -366,6 +380,7 @@ class Config(Strict):
         ".chansync", description="The sync state (bases, stock ledger, run log) and the lock live here."
     )
     channels: dict[str, ChannelConfig] = PydField(default_factory=dict)
+    notify: NotifyConfig | None = None
 
     @field_validator("channels")
     @classmethod

@@ -368,3 +368,43 @@ def test_a_master_open_in_excel_is_read_as_saved_with_a_warning(tmp_path: Path) 
     out = subprocess.run([sys.executable, "-m", "chansync", "validate", "-c", str(config), "--format", "json"],
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0 and "master-open-in-excel" in out.stdout
+
+
+def test_the_morning_summary_the_job_summary_and_the_webhook(tmp_path: Path) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    posted: list[dict[str, Any]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            posted.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = setup(tmp_path, {f"S{i}": 5 for i in range(10)})
+        data = yaml.safe_load(config.read_text())
+        data["notify"] = {"webhook": "${HOOK_URL}"}
+        data["channels"]["a"]["guard"] = {"max_delist_share": 0.2}
+        data["channels"]["a"]["listing"] = {"unknown": "delist"}
+        config.write_text(yaml.safe_dump(data))
+        write_csv(tmp_path / "master.csv", [{"sku": "S0", "title": "x", "price": "10.00", "quantity": 5}],
+                  later=False)  # nine of ten would go from a: refused
+        env = {**os.environ, "HOOK_URL": f"http://127.0.0.1:{server.server_port}/hook",
+               "GITHUB_STEP_SUMMARY": str(tmp_path / "step.md")}  # fmt: skip
+        out = subprocess.run([sys.executable, "-m", "chansync", "push", "-c", str(config), "--yes", "--summary-to",
+                              str(tmp_path / "summary.md")], capture_output=True, text=True, env=env)  # fmt: skip
+    finally:
+        server.shutdown()
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "a: refused" in out.stdout and "b: unchanged" in out.stdout
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("### chansync push: refused") and "- a: refused" in summary
+    assert (tmp_path / "step.md").read_text().strip() == summary.strip()
+    assert len(posted) == 1 and "a: refused" in posted[0]["text"] and "HOOK_URL" not in posted[0]["text"]
