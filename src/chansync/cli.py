@@ -42,6 +42,7 @@ class ValidateFormat(StrEnum):
     json = "json"
     junit = "junit"
     github = "github"
+    gitlab = "gitlab"
 
 
 ConfigOption = Annotated[
@@ -154,7 +155,8 @@ def validate(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     channel: ChannelOption = None,
     format: Annotated[
-        ValidateFormat, typer.Option("--format", "-f", help="text, json, junit (needs --output) or github.")
+        ValidateFormat,
+        typer.Option("--format", "-f", help="text, json, junit (needs --output), github or gitlab (Code Quality)."),
     ] = ValidateFormat.text,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
@@ -168,7 +170,7 @@ def validate(
 
     Exit 0 when clean or only warnings, 1 when there are errors (or warnings with --strict), 2 for usage errors.
     """
-    from .render.machine import report_github, report_json, report_junit
+    from .render.machine import report_github, report_gitlab, report_json, report_junit
     from .render.text import render_report
     from .validation import validate as run_validate
 
@@ -195,6 +197,8 @@ def validate(
             rendered = report_json(report, sources=sources)
         elif format is ValidateFormat.junit:
             rendered = report_junit(report, sources=sources)
+        elif format is ValidateFormat.gitlab:
+            rendered = report_gitlab(report)
         else:
             rendered = report_github(report)
         _emit(rendered, output)

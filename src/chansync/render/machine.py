@@ -88,7 +88,39 @@ def report_github(report: Report) -> str:
         lines.append(f"::{kind} {','.join(props)}::{_data(message)}")
     if report.fatal:
         lines.append(f"::error title=unreadable-sheet::{_data(report.fatal)}")
-    return "\n".join(lines) + ("\n" if lines else "")
+    # GitHub shows only the first annotations of a step: the totals come last, as one notice.
+    lines.append(f"::notice title=chansync validate::{report.errors} errors, {report.warnings} warnings in all")
+    return "\n".join(lines) + "\n"
+
+
+#: GitLab Code Quality report fields and severities: https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format
+_GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
+
+
+def report_gitlab(report: Report) -> str:
+    """A GitLab Code Quality report: a JSON array of issues, each with a description, a check name, a stable
+    fingerprint, a severity and a location (path and line); GitLab shows them on the merge request."""
+    import hashlib
+
+    items = []
+    for issue in report.issues(report.sorted()):
+        where = issue.where
+        description = f"{where}: {issue.message}" if where else issue.message
+        path = issue.file or "channels.yaml"
+        line = int(issue.row) if issue.row is not None else 1
+        key = "|".join(str(v) for v in (issue.code, path, issue.sheet, line, issue.column, issue.sku, issue.channel))
+        items.append({
+            "description": description,
+            "check_name": issue.code,
+            "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
+            "severity": _GITLAB_SEVERITY.get(issue.severity, "info"),
+            "location": {"path": path, "lines": {"begin": line}},
+        })  # fmt: skip
+    if report.fatal:
+        items.append({"description": report.fatal, "check_name": "unreadable-sheet", "severity": "blocker",
+                      "fingerprint": hashlib.sha256(report.fatal.encode("utf-8")).hexdigest(),
+                      "location": {"path": "channels.yaml", "lines": {"begin": 1}}})  # fmt: skip
+    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
 
 def _line(row: Any) -> str:

@@ -1,0 +1,92 @@
+"""The CI integrations: the GitHub Action's steps (run through a shell with the runner's variables), the GitLab
+Code Quality report, and the pre-commit hook (through ``pre-commit try-repo`` on a sample repository)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def sample_project(folder: Path) -> Path:
+    shutil.copytree(REPO / "samples", folder / "samples")
+    shutil.copy(REPO / "channels.example.yaml", folder / "channels.yaml")
+    return folder / "channels.yaml"
+
+
+def runner_env(folder: Path, **inputs: str) -> dict[str, str]:
+    """What a GitHub runner sets for a composite action's step, and the action's inputs as action.yml maps them."""
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_ACTION_PATH": str(REPO),
+        "GITHUB_WORKSPACE": str(folder),
+        "GITHUB_STEP_SUMMARY": str(folder / "step-summary.md"),
+        **inputs,
+    }
+
+
+def test_the_actions_steps_annotate_and_summarise(tmp_path: Path) -> None:
+    sample_project(tmp_path)
+    env = runner_env(tmp_path, CHANSYNC_CONFIG_INPUT="channels.yaml", CHANSYNC_STRICT="false", CHANSYNC_CHANNELS="")
+    step = subprocess.run(["bash", str(REPO / "tools" / "ci" / "validate.sh")], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert step.returncode == 0, step.stdout + step.stderr
+    lines = step.stdout.splitlines()
+    assert any(line.startswith("::warning file=samples/master.xlsx,line=") for line in lines)
+    assert lines[-1].startswith("::notice title=chansync validate::0 errors")  # the totals come last
+    summary = (tmp_path / "step-summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("### chansync validate") and "warning" in summary
+    strict = subprocess.run(["bash", str(REPO / "tools" / "ci" / "validate.sh")], cwd=tmp_path,
+                            env={**env, "CHANSYNC_STRICT": "true", "CHANSYNC_CHANNELS": "google bol"},
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert strict.returncode == 1 and "::error" in strict.stdout
+
+
+def test_the_action_file_runs_the_script_with_its_inputs() -> None:
+    import yaml
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite" and set(action["inputs"]) >= {"config", "strict", "channels"}
+    step = action["runs"]["steps"][-1]
+    assert "tools/ci/validate.sh" in step["run"] and step["env"]["CHANSYNC_STRICT"] == "${{ inputs.strict }}"
+
+
+def test_a_gitlab_code_quality_report(tmp_path: Path) -> None:
+    sample_project(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "chansync", "validate", "-c", "channels.yaml", "--format", "gitlab"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)  # fmt: skip
+    issues = json.loads(out.stdout)
+    assert out.returncode == 0 and issues
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
+        assert issue["location"]["lines"]["begin"] >= 1
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+@pytest.mark.skipif(shutil.which("pre-commit", path=str(Path(sys.executable).parent)) is None,
+                    reason="pre-commit is not installed (pip install pre-commit)")  # fmt: skip
+def test_the_pre_commit_hook_runs_on_a_sample_repository(tmp_path: Path) -> None:
+    project = tmp_path / "shop"
+    project.mkdir()
+    sample_project(project)
+    git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"]
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "."], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "shop"], cwd=project, check=True)
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
+    assert pre_commit
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    run = subprocess.run([pre_commit, "try-repo", str(REPO), "chansync-validate", "--all-files"], cwd=project,
+                         env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "chansync validate" in run.stdout and "Passed" in run.stdout
