@@ -591,11 +591,16 @@ def channels(
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to write into (created if needed).")] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    channel: Annotated[
+        list[str] | None,
+        typer.Option("--channel", help="Add a commented example channel of this kind (repeatable): shopify, "
+                     "woocommerce, google_merchant, meta, amazon, bol, ebay, etsy, csv.", show_default=False),
+    ] = None,
 ) -> None:
-    """Write a starter channels.yaml and a small master workbook that validate cleanly."""
+    """Write a starter channels.yaml (with an example block per --channel) and a small master workbook."""
     from .starter import init_project
 
-    written = init_project(directory, force=force)
+    written = init_project(directory, force=force, channels=channel or None)
     console = _stdout()
     for path in written:
         console.print(f"wrote {path}")

@@ -21,12 +21,94 @@ master:
   sheet: products            # the sheet with one row per product (the first sheet by default)
   stock_sheet: stock         # sku, location, quantity per row; summed per channel over its locations
   currency: EUR              # used when the sheet has no currency column
-  columns: {}                # your own headers where they differ, e.g. {sku: Artikelnummer, price: Prijs}
+  columns: {{}}                # your own headers where they differ, e.g. {{sku: Artikelnummer, price: Prijs}}
 
-state_dir: .chansync         # journal and lock of `chansync push`
+state_dir: .chansync         # the sync state (what was last set, the stock ledger, the run log) and the lock
 
-channels: {}                 # one block per sales channel; `chansync channels` lists the adapters
+{channels}"""
+
+NO_CHANNELS = """channels: {}                 # one block per channel (`chansync init --channel shopify` writes one)
 """
+
+#: A commented example block per adapter kind (``chansync init --channel NAME``). Exports and feeds are file
+#: names to replace; secrets are always ``${VAR}`` names of environment variables.
+CHANNEL_EXAMPLES = {
+    "csv": """  till:                            # a point of sale or partner that imports and exports plain CSV
+    adapter: csv
+    export: exports/till.csv         # what the till has now (its export)
+    feed: out/till.csv               # what `chansync push` writes for it
+    columns: {sku: ItemCode, title: Description, quantity: OnHand, price: RetailPrice}  # canonical: its header
+    stock: {locations: [store]}      # it sells what is in the store
+    # listing: {create: true, delist: true, unknown: keep}   # unknown: keep leaves till-only items (gift cards)
+""",
+    "shopify": """  webshop:                         # Shopify
+    adapter: shopify
+    export: exports/products_export.csv          # Products > Export (CSV)
+    inventory_export: exports/inventory_export.csv  # Products > Inventory > Export
+    location: Warehouse                          # the Shopify location chansync sets stock for
+    feed: out/shopify.csv                        # a product CSV and a -inventory CSV to import
+    stock: {locations: [warehouse]}
+    # upload: {type: shopify_api, shop: my-shop.myshopify.com, token: "${SHOPIFY_TOKEN}", api_version: "2026-01"}
+    # export: api                                # read the shop through the API instead of export files
+""",
+    "woocommerce": """  woo:                             # WooCommerce
+    adapter: woocommerce
+    export: exports/wc-product-export.csv        # Products > Export
+    feed: out/woocommerce.csv                    # -new and -update files for the product importer
+    # upload: {type: woocommerce_api, url: "https://shop.example.com", key: "${WC_KEY}", secret: "${WC_SECRET}"}
+""",
+    "google_merchant": """  google:                          # Google Merchant Center
+    adapter: google_merchant
+    export: exports/google.xml                   # the feed as Google last fetched it
+    feed: out/google.xml                         # RSS 2.0 (format: tsv for a TSV feed)
+    shop_url: https://www.example.com/
+    # upload: {type: sftp, host: partnerupload.google.com, port: 19321, username: mc-sftp-123,
+    #          password: "${GMC_SFTP}", path: google.xml}
+""",
+    "meta": """  meta:                            # Facebook and Instagram shops (Meta catalogue)
+    adapter: meta
+    export: exports/meta.csv
+    feed: out/meta.csv
+    stock: {buffer: 1}                           # hold one unit back from social sales
+""",
+    "amazon": """  amazon:                          # Amazon Seller Central (prices and stock of existing listings)
+    adapter: amazon
+    export: exports/all_listings.txt             # Reports > Inventory > All Listings Report
+    feed: out/amazon.json                        # a JSON_LISTINGS_FEED to upload
+    seller_id: A2EXAMPLE
+    marketplace_id: A1805IZSGTT6HS               # amazon.nl
+""",
+    "bol": """  bol:                             # bol.com (offers keyed by EAN)
+    adapter: bol
+    export: exports/bol_offers.csv               # the offers export
+    feed: out/bol.csv                            # a review file; apply through the Retailer API:
+    # upload: {type: bol_api, client_id: "${BOL_CLIENT_ID}", client_secret: "${BOL_CLIENT_SECRET}"}
+    stock: {locations: [warehouse], buffer: 1}
+""",
+    "ebay": """  ebay:                            # eBay (Seller Hub "All active listings" download)
+    adapter: ebay
+    export: exports/ebay-active-listings.csv
+    feed: out/ebay.csv                           # the "Edit price and quantity" revise file to upload
+""",
+    "etsy": """  etsy:                            # Etsy (Shop Manager > Settings > Options > Download Data)
+    adapter: etsy
+    export: exports/EtsyListingsDownload.csv
+    feed: out/etsy.csv                           # a review file (Etsy has no CSV import)
+""",
+}
+
+
+def starter_config(channels: list[str] | None = None) -> str:
+    """The starter channels.yaml, with an example block for each adapter named."""
+    names = list(dict.fromkeys(channels or []))
+    unknown = [n for n in names if n not in CHANNEL_EXAMPLES]
+    if unknown:
+        raise ChansyncError(
+            f"no example for channel kind {', '.join(map(repr, unknown))}",
+            hint=f"choose from {', '.join(CHANNEL_EXAMPLES)}",
+        )
+    blocks = "channels:\n" + "\n".join(CHANNEL_EXAMPLES[n] for n in names) if names else NO_CHANNELS
+    return STARTER_CONFIG.format(channels=blocks)
 
 _HEADERS = [
     Field.SKU,
@@ -163,8 +245,10 @@ def starter_workbook() -> bytes:
     return buffer.getvalue()
 
 
-def init_project(folder: Path, *, force: bool = False) -> list[Path]:
-    """Write the starter files into ``folder``; refuse to overwrite unless ``force``."""
+def init_project(folder: Path, *, force: bool = False, channels: list[str] | None = None) -> list[Path]:
+    """Write the starter files into ``folder`` (with an example block per channel kind named); refuse to overwrite
+    unless ``force``."""
+    config = starter_config(channels)
     folder.mkdir(parents=True, exist_ok=True)
     targets = [folder / CONFIG_NAME, folder / MASTER_NAME]
     existing = [p for p in targets if p.exists()]
@@ -174,6 +258,6 @@ def init_project(folder: Path, *, force: bool = False) -> list[Path]:
             f"{names} already exist{'s' * (len(existing) == 1)}; nothing was written",
             hint="pass --force to overwrite them",
         )
-    write_atomic(targets[0], STARTER_CONFIG.encode("utf-8"))
+    write_atomic(targets[0], config.encode("utf-8"))
     write_atomic(targets[1], starter_workbook())
     return targets

@@ -90,3 +90,18 @@ def test_the_pre_commit_hook_runs_on_a_sample_repository(tmp_path: Path) -> None
                          env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     assert "chansync validate" in run.stdout and "Passed" in run.stdout
+
+
+def test_init_writes_an_example_of_each_channel_kind_that_validates(tmp_path: Path) -> None:
+    from chansync.starter import CHANNEL_EXAMPLES
+
+    kinds = [arg for kind in CHANNEL_EXAMPLES for arg in ("--channel", kind)]
+    made = subprocess.run([sys.executable, "-m", "chansync", "init", str(tmp_path), *kinds], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    checked = subprocess.run([sys.executable, "-m", "chansync", "validate", "-c", str(tmp_path / "channels.yaml")],
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    listed = subprocess.run([sys.executable, "-m", "chansync", "channels", "-c", str(tmp_path / "channels.yaml"),
+                             "--format", "json"], capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert {c["adapter"] for c in json.loads(listed.stdout)["channels"]} == set(CHANNEL_EXAMPLES)
