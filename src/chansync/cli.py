@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .config import DEFAULT_CONFIG, LoadedConfig, json_schema_text, load_config
+from .config import DEFAULT_CONFIG, LoadedConfig, load_config
 from .errors import ChansyncError, ExitCode
 from .state.store import LockedError
 from .transports.local import write_atomic
@@ -613,7 +613,9 @@ def init(
 def config_schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file.")] = None,
 ) -> None:
-    """Print the JSON Schema of channels.yaml (for editors and CI)."""
+    """Print the JSON Schema of channels.yaml, every adapter's own keys included (for editors and CI)."""
+    from .schema import json_schema_text
+
     _emit(json_schema_text() + "\n", output)
 
 

@@ -84,3 +84,20 @@ def test_schema_lists_the_contract_keys() -> None:
     master = schema["$defs"]["MasterConfig"]["properties"]
     assert {"file", "sheet", "stock_sheet", "currency", "columns"} <= set(master)
     assert schema["$defs"]["MasterConfig"]["additionalProperties"] is False
+
+
+def test_the_json_schema_covers_every_adapters_own_keys() -> None:
+    import jsonschema
+    import yaml
+
+    from chansync.schema import json_schema
+
+    schema = json_schema()
+    example = yaml.safe_load((Path(__file__).resolve().parents[2] / "channels.example.yaml").read_text())
+    jsonschema.Draft202012Validator(schema).validate(example)  # the bundled config is valid
+    example["channels"]["webshop"]["loction"] = "Warehouse"  # a typo of one of Shopify's own keys
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(example))
+    assert errors and "loction" in str(errors[0].message)
+    example["channels"]["webshop"].pop("loction")
+    example["channels"]["bol"]["location"] = "Warehouse"  # Shopify's key on a bol channel
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(example))
