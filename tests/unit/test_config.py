@@ -80,7 +80,7 @@ def test_bad_yaml_and_wrong_shape(tmp_path: Path) -> None:
 
 def test_schema_lists_the_contract_keys() -> None:
     schema = json_schema()
-    assert set(schema["properties"]) == {"version", "master", "state_dir", "channels"}
+    assert set(schema["properties"]) == {"version", "master", "state_dir", "channels", "notify"}
     master = schema["$defs"]["MasterConfig"]["properties"]
     assert {"file", "sheet", "stock_sheet", "currency", "columns"} <= set(master)
     assert schema["$defs"]["MasterConfig"]["additionalProperties"] is False
