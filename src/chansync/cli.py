@@ -459,6 +459,36 @@ def undo(
 
 @app.command()
 @handles_errors
+def report(
+    config: ConfigOption = Path(DEFAULT_CONFIG),
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("report.html"),
+    open_it: Annotated[bool, typer.Option("--open", help="Open it in the browser afterwards.")] = False,
+) -> None:
+    """One self-contained HTML report: coverage, stock, prices, data quality and history per channel, with charts.
+
+    Needs the report extra: pip install 'chansync[report]'.
+    """
+    from .kpis import compute
+    from .push import peek_state
+    from .render.report import render_report
+
+    loaded = _load(config)
+    state = peek_state(loaded)
+    try:
+        kpis = compute(loaded, state)
+    finally:
+        if state is not None:
+            state.close()
+    write_atomic(output, render_report(kpis).encode("utf-8"))
+    _stdout().print(f"report written to {_plain(str(output))}")
+    if open_it:
+        import webbrowser
+
+        webbrowser.open(output.resolve().as_uri())
+
+
+@app.command()
+@handles_errors
 def log(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many runs, newest first.")] = 20,
