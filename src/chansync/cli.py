@@ -334,8 +334,9 @@ def push(
     try:
         with contextlib.nullcontext() if dry_run else state.lock():  # a second push stops here, before any work
             try:
-                prepared = prepare(loaded, channels=channel or None, strict=strict, force=force, saved_plan=plan_file,
-                                   state=state)  # fmt: skip
+                with _working("reading the master sheet and every channel, planning…"):
+                    prepared = prepare(loaded, channels=channel or None, strict=strict, force=force,
+                                       saved_plan=plan_file, state=state)  # fmt: skip
             except ChansyncError as error:
                 record_refusal(state, run, "push", error, dry_run=dry_run)
                 raise
@@ -365,6 +366,27 @@ def push(
     if problem:
         _stderr().print(f"[yellow]warning:[/] {_plain(problem)}")
     raise typer.Exit(int(result.exit_code))
+
+
+@contextlib.contextmanager
+def _working(what: str) -> Any:
+    """A spinner with ``what`` on stderr while the block runs, only when a person watches a terminal (never in cron
+    or CI logs, never in JSON output)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    with _stderr().status(what, spinner="dots"):
+        yield
+
+
+def _channel_progress(total: int) -> Any:
+    """A progress bar over the channels on stderr (a terminal only): which channel is being written and sent."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if not sys.stderr.isatty() or total < 1:
+        return None
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=_stderr(), transient=True)  # fmt: skip
 
 
 def _push_prepared(
@@ -399,7 +421,22 @@ def _push_prepared(
     if not dry_run and changes and not yes and sys.stdin.isatty() and not typer.confirm("Push these changes?"):
         console.print("nothing was changed")
         raise typer.Exit(int(ExitCode.OK))
-    return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run)
+    progress = None if dry_run else _channel_progress(len(prepared.channels))
+    if progress is None:
+        return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run)
+    with progress:
+        task = progress.add_task("writing and sending", total=len(prepared.channels))
+        started: list[str] = []
+
+        def step(name: str) -> None:
+            if started:
+                progress.advance(task)
+            started.append(name)
+            progress.update(task, description=f"{name}: writing and sending")
+
+        result = apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run, on_channel=step)
+        progress.advance(task)
+    return result
 
 
 @app.command()

@@ -201,6 +201,7 @@ def apply(
     client_factory: Callable[[Any, tuple[str, ...]], HttpClient] | None = None,
     run_id: str | None = None,
     locked: bool = False,
+    on_channel: Callable[[str], None] | None = None,
 ) -> PushResult:
     """Write and deliver every channel that is not refused, under the config's lock (a dry run takes no lock;
     ``locked``: the caller holds it already, as :func:`push` and the CLI do from before planning)."""
@@ -224,7 +225,11 @@ def apply(
         journal.record("start", channels=[c.name for c in prepared.channels])
         if state is not None:
             _record_sales(state, run, prepared)
-        pushed = [_push_channel(c, prepared, journal, no_upload, factory, run) for c in prepared.channels]
+        pushed = []
+        for planned in prepared.channels:
+            if on_channel is not None:  # progress: which channel is being written and sent
+                on_channel(planned.name)
+            pushed.append(_push_channel(planned, prepared, journal, no_upload, factory, run))
         for channel in failed:
             journal.record(FAILED, channel.name, message=channel.message)
         pushed += failed
