@@ -12,11 +12,12 @@ from fractions import Fraction
 
 import pandas as pd
 
-from .adapters.base import SKIP, WANTED, Adapter, Desired
+from .adapters.base import Adapter
 from .catalog import Catalog, Stock
 from .config import ChannelConfig, FilterRules, PriceRules, StockRules
 from .fields import IN_STOCK, OUT_OF_STOCK, OVERRIDE_SEPARATOR, ROW, Field, Kind, StockField
 from .issues import IssueCode, Report, Severity, define, frame_of
+from .model import SKIP, WANTED, Desired
 from .parse import MONEY_SCALE
 from .rules.identity import parent_rows
 

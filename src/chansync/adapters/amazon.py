@@ -40,7 +40,7 @@ from .feeds import as_text
 from .tabular import Export, column, read_channel_export
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ..model import Plan
 
 ASIN, LISTING_ID, PRODUCT_ID, PRODUCT_ID_TYPE = "asin", "listing_id", "product_id", "product_id_type"
 OPEN_DATE, FULFILMENT, AMAZON_STATUS = "open_date", "fulfillment_channel", "amazon_status"
@@ -210,7 +210,7 @@ def patch_messages(plan: Plan, settings: AmazonSettings, currency: str) -> list[
     Updates carry the fields that changed (a listing made live again also gets its stock); delisted listings get
     stock 0. Stock is never written for listings fulfilled by Amazon.
     """
-    from ..diff import DELIST, LISTED, UPDATE
+    from ..model import DELIST, LISTED, UPDATE
 
     price, quantity = Field.PRICE.value, Field.QUANTITY.value
     desired, current, changes = plan.desired, plan.current, plan.changes

@@ -35,7 +35,7 @@ from .feeds import as_text, csv_bytes, values_of
 from .tabular import Export, column, read_export
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ..model import Plan
     from ..transports.http import HttpClient
 
 OFFER_ID, BOL_CONDITION, CONDITION_CATEGORY = "offer_id", "bol_condition", "condition_category"
@@ -229,7 +229,7 @@ def condition_names(condition: pd.Series, known: pd.Series | None, known_conditi
 
 
 def offer_rows(plan: Plan) -> pd.DataFrame:
-    from ..diff import CREATE, DELIST, UPDATE
+    from ..model import CREATE, DELIST, UPDATE
 
     current = plan.current
     updates = plan.keys(UPDATE)

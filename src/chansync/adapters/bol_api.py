@@ -44,9 +44,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..errors import TransportError
 from ..fields import Field
+from ..model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..transports.http import HttpClient, redact
 from .base import FIXED, Desired, OnApplied
 from .bol import BY_BOL, BY_RETAILER, FULFILMENT, MAX_STOCK, OFFER_ID, ON_HOLD, condition_names

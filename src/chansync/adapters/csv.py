@@ -22,7 +22,7 @@ from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desi
 from .feeds import as_text, csv_bytes, kept_rows, neutralise, unneutralise
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ..model import Plan
 
 
 class CsvSettings(AdapterSettings):

@@ -23,7 +23,7 @@ from .rss import CHUNK_ROWS, RSS_TAIL, pipelined, rss_head, rss_items, tsv_head,
 from .settings import FeedSettings
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ..model import Plan
 
 ID_TOO_LONG = define("google-id-too-long", Severity.ERROR, "An id (SKU) is longer than Google's 50 characters.")
 TITLE_TOO_LONG = define(

@@ -20,7 +20,7 @@ from .feeds import csv_bytes, kept_rows
 from .settings import FeedSettings
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ..model import Plan
 
 ID_TOO_LONG = define("meta-id-too-long", Severity.ERROR, "An id (SKU) is longer than Meta's 100 characters.")
 TITLE_TOO_LONG = define(

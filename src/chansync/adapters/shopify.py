@@ -40,7 +40,7 @@ from .html import MASTER_HTML, html_text, keep_html, master_text
 from .tabular import Export, column, read_export
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ..model import Plan
     from ..transports.http import HttpClient
 
 HANDLE, PRODUCT_STATUS, INVENTORY_ITEM = "handle", "shopify_status", "_inventory"
@@ -470,7 +470,7 @@ def _options(rows: pd.DataFrame, current: pd.DataFrame, settings: ShopifySetting
 
 
 def product_rows(plan: Plan, settings: ShopifySettings) -> pd.DataFrame:
-    from ..diff import CREATE, DELIST, SKIPPED, UNCHANGED, UPDATE
+    from ..model import CREATE, DELIST, SKIPPED, UNCHANGED, UPDATE
 
     desired, current = plan.desired, plan.current
     listed = desired.loc[plan.keys(CREATE, UPDATE, UNCHANGED).intersection(desired.index)]
@@ -548,7 +548,7 @@ def inventory_rows(plan: Plan, location: str | None) -> pd.DataFrame:
     """Stock for every created variant and every variant whose stock changes; delisted variants go to 0 available.
     The import sets on hand, so each row asks for the wanted available quantity plus what is on hand but not
     available (committed to orders, unavailable) as exported; a variant without those numbers gets the wanted one."""
-    from ..diff import CREATE, DELIST
+    from ..model import CREATE, DELIST
 
     quantity = Field.QUANTITY.value
     changed = plan.changes.loc[plan.changes["field"].eq(quantity), "key"]

@@ -39,9 +39,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..errors import AdapterError, TransportError
 from ..fields import ROW, Field
+from ..model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..parse import format_money, parse_money
 from ..transports.http import HttpClient, redact
 from .base import LIVE, ChannelState, OnApplied

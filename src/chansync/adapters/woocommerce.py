@@ -44,7 +44,7 @@ from .html import MASTER_HTML, html_text, keep_html, master_text
 from .tabular import Export, column, read_channel_export
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ..model import Plan
     from ..transports.http import HttpClient
 
 WC_ID, WC_TYPE, PUBLISHED = "wc_id", "wc_type", "published"
@@ -316,7 +316,7 @@ def _stock(rows: pd.DataFrame, current: pd.DataFrame, is_variation: pd.Series) -
 
 def product_rows(plan: Plan, settings: WooCommerceSettings, which: str = UPDATE_FILE) -> pd.DataFrame:
     """The rows of one file: ``-new`` holds the created products, ``-update`` the changed and delisted ones."""
-    from ..diff import CREATE, DELIST, UPDATE
+    from ..model import CREATE, DELIST, UPDATE
 
     if which == NEW:
         listed = plan.desired.loc[plan.keys(CREATE).intersection(plan.desired.index)]

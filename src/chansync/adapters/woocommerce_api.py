@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..fields import ROW, Field
+from ..model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..parse import format_money, parse_money, parse_quantity
 from ..transports.http import HttpClient
 from .base import FIXED, LIVE, ChannelState, Desired, OnApplied
