@@ -350,7 +350,7 @@ def not_held(option_names: pd.DataFrame, colors: set[str], sizes: set[str]) -> p
 def duplicate_skus(export: Export, frame: pd.DataFrame, channel: str) -> list[pd.DataFrame]:
     """A located warning for each variant whose SKU another variant of the export has too (real exports have them):
     which of them chansync would change is unclear, so the plan leaves such SKUs alone."""
-    from ..channel_rules import DUPLICATE_KEY
+    from ..channel_codes import DUPLICATE_KEY
 
     sku = frame[Field.SKU.value]
     twice = sku.ne("") & sku.duplicated(keep=False)

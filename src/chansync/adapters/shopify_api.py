@@ -45,6 +45,7 @@ from ..model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ..parse import format_money, parse_money
 from ..transports.http import HttpClient, redact
 from .base import LIVE, ChannelState, OnApplied
+from .shopify_versions import API_VERSIONS, Shape
 
 #: Shopify's cap on every input array (quantities, variants).
 API_LIMIT = 250
@@ -64,26 +65,6 @@ VARIANT_FIELDS = (Field.PRICE.value, Field.SALE_PRICE.value, Field.GTIN.value)
 LOCATION_GID = "gid://shopify/Location/"
 #: The quantity chansync reads and sets: what the shop may sell at the location.
 QUANTITY_NAME = "available"
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What one Admin API version needs of ``inventorySetQuantities``."""
-
-    idempotent: bool  # send ``@idempotent(key:)`` (optional in 2026-01, mandatory from 2026-04)
-
-
-#: The versions chansync knows the request shape of. ``changeFromQuantity`` was added in 2026-01 (before, the check
-#: was ``compareQuantity``/``ignoreCompareQuantity``): https://shopify.dev/changelog/compare-and-swap-redesign-for-inventory-set-quantities
-#: The ``@idempotent`` directive is optional in 2026-01 and mandatory from 2026-04:
-#: https://shopify.dev/changelog/adding-idempotency-for-inventory-adjustments-and-refund-mutations and
-#: https://shopify.dev/changelog/making-idempotency-mandatory-for-inventory-adjustments-and-refund-mutations
-API_VERSIONS: dict[str, Shape] = {
-    "2026-01": Shape(idempotent=True),
-    "2026-04": Shape(idempotent=True),
-    "2026-07": Shape(idempotent=True),
-    "2026-10": Shape(idempotent=True),
-}
 
 
 # --- the GraphQL endpoint with Shopify's cost-based throttle ----------------------------------------------------
