@@ -18,7 +18,7 @@ def test_every_issue_code_is_in_the_readme() -> None:
         "sync",
         "push",
         "adapters.woocommerce_api",
-        "adapters.shopify_api",
+        "adapters.shopify.api",
         "adapters.bol_api",
     ):
         importlib.import_module(f"chansync.{module}")

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from chansync.adapters.shopify_api import GraphQL, shopify_prices
+from chansync.adapters.shopify.api import GraphQL, shopify_prices
 from chansync.config import load_config
 from chansync.errors import TransportError
 from chansync.push import push as push_api
@@ -425,7 +425,7 @@ def test_throttle_waits_what_the_bucket_says_and_paces_the_next_call() -> None:
 def test_variants_shopify_has_twice_lost_unstocked_or_already_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chansync.adapters import shopify_api
+    from chansync.adapters.shopify import api as shopify_api
 
     monkeypatch.setattr(shopify_api, "LOOKUP_BATCH", 2)  # look-ups page through what a search finds
     shop = FakeShopify(TOKEN)
@@ -526,7 +526,7 @@ def test_graphql_replies_that_are_not_answers() -> None:
 
 
 def test_user_errors_fail_their_items_and_the_rest_is_sent_again_once() -> None:
-    from chansync.adapters.shopify_api import API_VERSIONS, _Change, _send, _stock_input, set_stock_mutation
+    from chansync.adapters.shopify.api import API_VERSIONS, _Change, _send, _stock_input, set_stock_mutation
 
     def changes() -> list[_Change]:
         return [_Change(k, {"quantity": 1}, {"quantity": 1}, read=0) for k in ("A", "B", "C")]
@@ -565,7 +565,7 @@ def test_user_errors_fail_their_items_and_the_rest_is_sent_again_once() -> None:
 
 
 def test_the_location_stock_is_set_at() -> None:
-    from chansync.adapters.shopify_api import resolve_location
+    from chansync.adapters.shopify.api import resolve_location
     from chansync.errors import AdapterError
 
     gid = "gid://shopify/Location/7"

@@ -39,13 +39,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import AdapterError, TransportError
-from ..fields import ROW, Field
-from ..model import CREATE, DELIST, LISTED, UPDATE, Plan
-from ..parse import format_money, parse_money
-from ..transports.http import HttpClient, redact
-from .base import LIVE, ChannelState, OnApplied
-from .shopify_versions import API_VERSIONS, Shape
+from ...errors import AdapterError, TransportError
+from ...fields import ROW, Field
+from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
+from ...parse import format_money, parse_money
+from ...transports.http import HttpClient, redact
+from ..base import LIVE, ChannelState, OnApplied
+from .versions import API_VERSIONS, Shape
 
 #: Shopify's cap on every input array (quantities, variants).
 API_LIMIT = 250
@@ -641,8 +641,9 @@ def fetch_state(
     gql: GraphQL | None = None,
 ) -> ChannelState:
     """Every variant of the shop, in the frame the CSV reader gives (stock available at the location)."""
-    from .html import html_text
-    from .shopify import BODY_HTML, FIXED, HANDLE, ON_HAND, OPTION_NAMES, OPTION_VALUES, PRODUCT_STATUS, not_held
+    from ...model import FIXED
+    from ..html import html_text
+    from .columns import BODY_HTML, HANDLE, ON_HAND, OPTION_NAMES, OPTION_VALUES, PRODUCT_STATUS, not_held
 
     gql = gql or GraphQL(client)
     location_id, location = resolve_location(gql, location, location_ids or {}, channel, master_locations)
