@@ -17,7 +17,7 @@ def test_every_issue_code_is_in_the_readme() -> None:
         "validation",
         "sync",
         "push",
-        "adapters.woocommerce_api",
+        "adapters.woocommerce.api",
         "adapters.shopify.api",
         "adapters.bol_api",
     ):
