@@ -19,7 +19,7 @@ def test_every_issue_code_is_in_the_readme() -> None:
         "push",
         "adapters.woocommerce.api",
         "adapters.shopify.api",
-        "adapters.bol_api",
+        "adapters.bol.api",
     ):
         importlib.import_module(f"chansync.{module}")
     for info in Registry.discover().available():

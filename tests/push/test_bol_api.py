@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from chansync.adapters.bol_api import BolSession, apply_plan, dumps, euros, jobs_of, status_of
+from chansync.adapters.bol.api import BolSession, apply_plan, dumps, euros, jobs_of, status_of
 from chansync.diff import Plan
 from chansync.errors import TransportError
 from chansync.journal import read_journal

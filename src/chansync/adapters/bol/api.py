@@ -44,12 +44,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import TransportError
-from ..fields import Field
-from ..model import CREATE, DELIST, LISTED, UPDATE, Plan
-from ..transports.http import HttpClient, redact
-from .base import FIXED, Desired, OnApplied
-from .bol import BY_BOL, BY_RETAILER, FULFILMENT, MAX_STOCK, OFFER_ID, ON_HOLD, condition_names
+from ...errors import TransportError
+from ...fields import Field
+from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
+from ...transports.http import HttpClient, redact
+from ..base import FIXED, Desired, OnApplied
+from .columns import BY_BOL, BY_RETAILER, FULFILMENT, MAX_STOCK, OFFER_ID, ON_HOLD, condition_names
 
 MEDIA_TYPE = "application/vnd.retailer.v10+json"
 #: A token is fetched again this many seconds before bol says it expires (at most a fifth of its life).
