@@ -1,4 +1,4 @@
-"""``chansync push`` to Shopify through the Admin GraphQL API, against a fake on 127.0.0.1 (tests/shopify_server.py):
+"""``chansync push`` to Shopify through the Admin GraphQL API, against a fake on 127.0.0.1 (shopify_server.py here):
 stock set absolutely at one location in calls of at most 250, prices per product, delists to no stock, the
 cost-based throttle waited out, 429/500 retried, stale stock reported (exit 4) and never overwritten, per-variant
 refusals, ``export: api``, and the token kept out of every output and file."""
@@ -23,7 +23,7 @@ from chansync.config import load_config
 from chansync.errors import TransportError
 from chansync.push import push as push_api
 from chansync.transports.http import HttpClient, RetryPolicy
-from tests.shopify_server import FakeShopify, Fault, Recorder, serving
+from tests.push.shopify_server import FakeShopify, Fault, Recorder, serving
 
 TOKEN = "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"
 ENV = {"SHOPIFY_TOKEN": TOKEN}
