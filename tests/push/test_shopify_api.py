@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from chansync.adapters.shopify.api import GraphQL, shopify_prices
+from chansync.adapters.shopify.api import shopify_prices
+from chansync.adapters.shopify.graphql import GraphQL
 from chansync.config import load_config
 from chansync.errors import TransportError
 from chansync.push import push as push_api
