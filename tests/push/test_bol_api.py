@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from chansync.adapters.bol.api import BolSession, apply_plan, dumps, euros, jobs_of, status_of
+from chansync.adapters.bol.api import apply_plan, euros, jobs_of
+from chansync.adapters.bol.session import BolSession, dumps, status_of
 from chansync.diff import Plan
 from chansync.errors import TransportError
 from chansync.journal import read_journal
