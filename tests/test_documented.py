@@ -17,9 +17,9 @@ def test_every_issue_code_is_in_the_readme() -> None:
         "validation",
         "sync",
         "push",
-        "adapters.woocommerce_api",
-        "adapters.shopify_api",
-        "adapters.bol_api",
+        "adapters.woocommerce.api",
+        "adapters.shopify.api",
+        "adapters.bol.api",
     ):
         importlib.import_module(f"chansync.{module}")
     for info in Registry.discover().available():

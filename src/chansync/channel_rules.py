@@ -12,26 +12,17 @@ from fractions import Fraction
 
 import pandas as pd
 
-from .adapters.base import SKIP, WANTED, Adapter, Desired
+from .adapters.base import Adapter
 from .catalog import Catalog, Stock
+from .channel_codes import CHANNEL_REQUIRED as CHANNEL_REQUIRED
+from .channel_codes import DUPLICATE_KEY as DUPLICATE_KEY
+from .channel_codes import STOCK_LOCATION_UNKNOWN as STOCK_LOCATION_UNKNOWN
 from .config import ChannelConfig, FilterRules, PriceRules, StockRules
 from .fields import IN_STOCK, OUT_OF_STOCK, OVERRIDE_SEPARATOR, ROW, Field, Kind, StockField
-from .issues import IssueCode, Report, Severity, define, frame_of
+from .issues import IssueCode, Report, Severity, frame_of
+from .model import SKIP, WANTED, Desired
 from .parse import MONEY_SCALE
 from .rules.identity import parent_rows
-
-CHANNEL_REQUIRED = define(
-    "channel-required-value", Severity.ERROR, "A product lacks a value this channel cannot list it without."
-)
-DUPLICATE_KEY = define(
-    "channel-duplicate-key", Severity.ERROR, "Two products map to the same key on a channel (e.g. one EAN twice)."
-)
-
-STOCK_LOCATION_UNKNOWN = define(
-    "stock-location-unknown",
-    Severity.ERROR,
-    "A channel sells from a stock location that no row of the stock sheet uses (a typo would zero its stock).",
-)
 
 _SKU = Field.SKU.value
 _STATUS = Field.STATUS.value

@@ -240,7 +240,7 @@ class ShopifyUpload(_Upload):
     @classmethod
     def _known_version(cls, value: str) -> str:
         """Refused up front: a version chansync does not know the request shape of would fail mid-push."""
-        from .adapters.shopify_api import API_VERSIONS
+        from .adapters.shopify.versions import API_VERSIONS
 
         if value not in API_VERSIONS:
             raise ValueError(f"Shopify API version {value!r} is not supported; use one of {', '.join(API_VERSIONS)}")

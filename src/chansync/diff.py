@@ -7,76 +7,38 @@ reported only when it is one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import columns
-from .adapters.base import FIXED, LIVE, SKIP, WANTED, ChannelState, Desired
 from .fields import ROW, Field, Kind
+from .model import BOTH as BOTH
+from .model import CHANGE_COLUMNS as CHANGE_COLUMNS
+from .model import CHANNEL as CHANNEL
+from .model import CREATE as CREATE
+from .model import CREATE_OFF as CREATE_OFF
+from .model import DELIST as DELIST
+from .model import DELIST_OFF as DELIST_OFF
+from .model import DUPLICATE_KEY as DUPLICATE_KEY
+from .model import FIXED as FIXED
+from .model import ITEM_COLUMNS as ITEM_COLUMNS
+from .model import LISTED as LISTED
+from .model import LIVE as LIVE
+from .model import MASTER as MASTER
+from .model import OUTCOMES as OUTCOMES
+from .model import SKIP as SKIP
+from .model import SKIPPED as SKIPPED
+from .model import UNCHANGED as UNCHANGED
+from .model import UNMANAGED as UNMANAGED
+from .model import UPDATE as UPDATE
+from .model import WANTED as WANTED
+from .model import ChannelState as ChannelState
+from .model import Desired as Desired
+from .model import Plan as Plan
 from .parse import format_value, normalize_gtin14
 from .state.store import LISTED as LISTED_COLUMN
-
-CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED = "create", "update", "delist", "unchanged", "skipped"
-#: A listing on the channel that the master lacks and chansync never managed: left exactly as it is.
-UNMANAGED = "unmanaged"
-OUTCOMES = (CREATE, UPDATE, DELIST, UNCHANGED, SKIPPED, UNMANAGED)
-ITEM_COLUMNS = ["key", "sku", "outcome", "fields", "reason", "row"]
-CHANGE_COLUMNS = ["key", "sku", "field", "old", "new", "origin"]
-#: Where a change comes from, against the base (what chansync last set): the master changed since, the channel
-#: changed since (an edit or drift made there), or both. "" when there is no base (a two-way comparison).
-MASTER, CHANNEL, BOTH = "master", "channel", "both"
-#: Skip reasons of the channel's listing rules.
-DELIST_OFF, CREATE_OFF = "delist-off", "create-off"
-#: Skip reason of a key the master holds twice (the channel rules report it as ``channel-duplicate-key``).
-DUPLICATE_KEY = "channel-duplicate-key"
-#: The change of a listing that is on the channel but not live there (draft, private, archived) and is wanted.
-LISTED = "listed"
-
-
-@dataclass
-class Plan:
-    """What must change on one channel. ``items``: one row per key with its outcome; ``changes``: one row per
-    changed field of an update (old and new value as display text). ``desired``/``current`` are keyed frames
-    (index = key) that renderers and appliers read values from."""
-
-    channel: str
-    adapter: str
-    key: str
-    fields: list[str]
-    items: pd.DataFrame
-    changes: pd.DataFrame
-    desired: pd.DataFrame
-    current: pd.DataFrame
-    meta: dict[str, Any] = field(default_factory=dict)
-    #: Masks over the rows of ``desired`` (created, updated or unchanged: what a full feed lists) and of ``current``
-    #: (skipped: what a full feed keeps as it is), so feeds select rows without looking keys up. None: not known.
-    listed_mask: np.ndarray | None = None
-    kept_mask: np.ndarray | None = None
-
-    def counts(self) -> dict[str, int]:
-        counts = self.items["outcome"].value_counts()
-        return {outcome: int(counts.get(outcome, 0)) for outcome in OUTCOMES}
-
-    def field_counts(self) -> dict[str, int]:
-        """Changes per field (``listed`` for relists)."""
-        counts = self.changes["field"].value_counts()
-        return {str(name): int(n) for name, n in counts.items()}
-
-    def origin_counts(self) -> dict[str, int]:
-        if not len(self.changes):
-            return {}
-        counts = self.changes["origin"].replace("", "new").value_counts()
-        return {str(name): int(n) for name, n in counts.items()}
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.items["outcome"].isin([CREATE, UPDATE, DELIST]).any())
-
-    def keys(self, *outcomes: str) -> pd.Index:
-        return pd.Index(self.items.loc[self.items["outcome"].isin(outcomes), "key"])
 
 
 def normalized(field_: Field, values: pd.Series) -> pd.Series:

@@ -8,7 +8,6 @@ and :func:`apply` (under the config's lock).
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,13 +172,11 @@ def prepare(
 
 def _same_as_saved(path: Path, plans: list[Plan]) -> None:
     """Refuse when the plan now differs from the one saved by ``chansync diff --plan`` (the user reviewed that)."""
-    from .render.plan import plan_dict
+    from .planfile import read_plan_file
+    from .planjson import plan_dict
 
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        by_channel = {c["channel"]: c for c in saved["channels"]}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ChansyncError(f"{path}: not a plan saved by `chansync diff --plan` ({exc})") from None
+    saved = read_plan_file(path)
+    by_channel = {c["channel"]: c for c in saved["channels"]}
     differ = []
     for now in plans:
         before = by_channel.get(now.channel)

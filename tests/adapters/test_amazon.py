@@ -12,16 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from chansync.adapters.amazon import (
-    AmazonAdapter,
-    AmazonSettings,
-    Number,
-    dumps,
-    feed_messages,
-    message_results,
-    read_processing_report,
-    report_summary,
-)
+from chansync.adapters.amazon import AmazonAdapter, AmazonSettings
+from chansync.adapters.amazon.feed import Number, dumps
+from chansync.adapters.amazon.report import feed_messages, message_results, read_processing_report, report_summary
 from chansync.adapters.base import ChannelContext, ChannelState
 from chansync.config import ChannelConfig, load_config
 from chansync.diff import Plan, diff

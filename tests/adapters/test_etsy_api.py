@@ -1,4 +1,4 @@
-"""Etsy's Open API v3 route for price and quantity, against a fake Etsy on 127.0.0.1 (tests/etsy_server.py) that
+"""Etsy's Open API v3 route for price and quantity, against a fake Etsy on 127.0.0.1 (etsy_server.py here) that
 refuses a partial inventory, a request without x-api-key or bearer token, and unequal shared prices."""
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from chansync.errors import TransportError
 from chansync.fields import Field
 from chansync.sync import ChannelPlan, plan
 from chansync.transports.http import HttpClient, RetryPolicy
+from tests.adapters.etsy_server import FakeEtsy, Fault, Recorder, serving
 from tests.conftest import write_config
-from tests.etsy_server import FakeEtsy, Fault, Recorder, serving
 
 KEY, TOKEN = "etsy-key-123456", "etsy-token-abcdef"
 CASE = Path(__file__).resolve().parent.parent / "golden" / "etsy" / "review"

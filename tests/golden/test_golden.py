@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from chansync.config import load_config
-from chansync.render.plan import plans_document
+from chansync.planjson import plans_document
 from chansync.sync import plan
 from tests.conftest import REPO
 

@@ -13,7 +13,8 @@ import pytest
 import typer
 
 from chansync.cli import handles_errors
-from tests.servers import FakeWooCommerce, Recorder, serving
+from tests.http_server import Recorder, serving
+from tests.push.woocommerce_server import FakeWooCommerce
 
 from .harness import MASTER_CSV, Run, digests, refused, run_cli, write_yaml
 

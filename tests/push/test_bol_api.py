@@ -18,12 +18,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from chansync.adapters.bol_api import BolSession, apply_plan, dumps, euros, jobs_of, status_of
+from chansync.adapters.bol.api import apply_plan, euros, jobs_of
+from chansync.adapters.bol.session import BolSession, dumps, status_of
 from chansync.diff import Plan
 from chansync.errors import TransportError
 from chansync.journal import read_journal
 from chansync.transports.http import HttpClient, RetryPolicy
-from tests.bol_server import FakeBol, Fault, Recorder, serving
+from tests.push.bol_server import FakeBol, Fault, Recorder, serving
 
 CLIENT_ID, CLIENT_SECRET = "bol-client-7d1e2f3a4b5c", "bol-secret-Zq8xW2vR6tY4uP0s"
 ENV = {"BOL_ID": CLIENT_ID, "BOL_SECRET": CLIENT_SECRET}

@@ -20,7 +20,8 @@ import yaml
 
 from chansync.journal import read_journal
 from chansync.state.store import SyncState
-from tests.servers import FakeWooCommerce, Fault, FeedReceiver, Recorder, serving
+from tests.http_server import Fault, FeedReceiver, Recorder, serving
+from tests.push.woocommerce_server import FakeWooCommerce
 
 KEY, SECRET, FEED_TOKEN = "ck_live_0123456789abcdef", "cs_live_fedcba9876543210", "feed-token-4f9a1c"
 ENV = {"WC_KEY": KEY, "WC_SECRET": SECRET, "FEED_TOKEN": FEED_TOKEN}

@@ -1,4 +1,4 @@
-"""``chansync push`` to Shopify through the Admin GraphQL API, against a fake on 127.0.0.1 (tests/shopify_server.py):
+"""``chansync push`` to Shopify through the Admin GraphQL API, against a fake on 127.0.0.1 (shopify_server.py here):
 stock set absolutely at one location in calls of at most 250, prices per product, delists to no stock, the
 cost-based throttle waited out, 429/500 retried, stale stock reported (exit 4) and never overwritten, per-variant
 refusals, ``export: api``, and the token kept out of every output and file."""
@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 import yaml
 
-from chansync.adapters.shopify_api import GraphQL, shopify_prices
+from chansync.adapters.shopify.api import shopify_prices
+from chansync.adapters.shopify.graphql import GraphQL
 from chansync.config import load_config
 from chansync.errors import TransportError
 from chansync.push import push as push_api
 from chansync.transports.http import HttpClient, RetryPolicy
-from tests.shopify_server import FakeShopify, Fault, Recorder, serving
+from tests.push.shopify_server import FakeShopify, Fault, Recorder, serving
 
 TOKEN = "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"
 ENV = {"SHOPIFY_TOKEN": TOKEN}
@@ -425,7 +426,7 @@ def test_throttle_waits_what_the_bucket_says_and_paces_the_next_call() -> None:
 def test_variants_shopify_has_twice_lost_unstocked_or_already_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chansync.adapters import shopify_api
+    from chansync.adapters.shopify import api as shopify_api
 
     monkeypatch.setattr(shopify_api, "LOOKUP_BATCH", 2)  # look-ups page through what a search finds
     shop = FakeShopify(TOKEN)
@@ -526,7 +527,7 @@ def test_graphql_replies_that_are_not_answers() -> None:
 
 
 def test_user_errors_fail_their_items_and_the_rest_is_sent_again_once() -> None:
-    from chansync.adapters.shopify_api import API_VERSIONS, _Change, _send, _stock_input, set_stock_mutation
+    from chansync.adapters.shopify.api import API_VERSIONS, _Change, _send, _stock_input, set_stock_mutation
 
     def changes() -> list[_Change]:
         return [_Change(k, {"quantity": 1}, {"quantity": 1}, read=0) for k in ("A", "B", "C")]
@@ -565,7 +566,7 @@ def test_user_errors_fail_their_items_and_the_rest_is_sent_again_once() -> None:
 
 
 def test_the_location_stock_is_set_at() -> None:
-    from chansync.adapters.shopify_api import resolve_location
+    from chansync.adapters.shopify.api import resolve_location
     from chansync.errors import AdapterError
 
     gid = "gid://shopify/Location/7"

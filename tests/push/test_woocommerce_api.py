@@ -11,8 +11,9 @@ from chansync.config import load_config
 from chansync.journal import read_journal
 from chansync.push import push as push_api
 from chansync.sync import plan
+from tests.http_server import Recorder, serving
 from tests.push.test_push import ENV, KEY, SECRET
-from tests.servers import FakeWooCommerce, Recorder, serving
+from tests.push.woocommerce_server import FakeWooCommerce
 
 
 def config(folder: Path, url: str, master: str, export: str = "api") -> Path:

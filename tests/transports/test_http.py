@@ -9,7 +9,7 @@ import pytest
 
 from chansync.errors import TransportError
 from chansync.transports.http import HttpClient, RetryPolicy, redact
-from tests.servers import Fault, FeedReceiver, Recorder, serving
+from tests.http_server import Fault, FeedReceiver, Recorder, serving
 
 TOKEN = "s3cr3t-token-value"
 

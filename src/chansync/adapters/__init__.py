@@ -1,4 +1,5 @@
-"""Channel adapters: the contract (:mod:`.base`), discovery (:mod:`.registry`) and one module per channel."""
+"""Channel adapters: the contract (:mod:`.base`), discovery (:mod:`.registry`), shared readers and feed writers, and
+one package per channel."""
 
 from .base import Adapter, AdapterSettings, Capability, ChannelContext, ChannelState, Desired
 from .registry import Registry

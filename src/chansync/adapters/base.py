@@ -9,30 +9,31 @@ it renders, and (for API channels) gives it a transport.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import AdapterError
 from ..fields import Field
+from ..model import FIXED as FIXED
+from ..model import LIVE as LIVE
+from ..model import SKIP as SKIP
+from ..model import WANTED as WANTED
+from ..model import ChannelState as ChannelState
+from ..model import Desired as Desired
+from ..model import FeedFile as FeedFile
+from ..model import OnApplied as OnApplied
 
 if TYPE_CHECKING:
-    from ..catalog import Source
     from ..config import ChannelConfig
-    from ..diff import Plan
+    from ..model import Plan
 
 #: Bumped when the contract changes incompatibly; the registry refuses adapters written for another version.
 CONTRACT_VERSION = 1
-
-#: Column of a channel state holding whether a listing is live (offered for sale) on the channel.
-LIVE = "_live"
-#: Optional column of a channel state: the fields (comma-joined) the channel itself manages for that listing, which
-#: chansync must neither compare nor write (the stock of an Amazon FBA listing, a bol.com FBB offer).
-FIXED = "_fixed"
 
 
 class Capability(StrEnum):
@@ -65,50 +66,6 @@ class ChannelContext:
         if self.locate is None:
             return Path(value), value
         return self.locate(value, key)
-
-
-@dataclass
-class ChannelState:
-    """A channel's current listings in canonical form: the key column, the fields it carries, :data:`LIVE`,
-    and any channel-specific columns (ids, handles) an adapter needs to render updates."""
-
-    frame: pd.DataFrame
-    key: str
-    source: str
-    issues: list[pd.DataFrame] = field(default_factory=list)
-
-
-@dataclass
-class Desired:
-    """What one channel should look like: the master after that channel's rules.
-
-    ``frame`` has one row per master product that maps to this channel's key, with the key column, the carried
-    fields, :data:`~chansync.fields.ROW`, ``WANTED`` (passes the channel's filters) and ``SKIP`` (a reason the item
-    must be left alone, "" if none).
-    """
-
-    frame: pd.DataFrame
-    key: str
-    source: Source
-    currency: str
-
-
-WANTED = "_wanted"
-SKIP = "_skip"
-
-#: What an adapter's ``apply`` calls after each confirmed batch: ``[{"key": key, "set": {field: value}}]`` (the
-#: journal records it, so a re-run knows what was applied; ``listed`` is True/False for a relist/delist).
-OnApplied = Callable[[list[dict[str, Any]]], None]
-
-
-@dataclass
-class FeedFile:
-    """One file of a channel's feed. ``suffix`` is added to the configured feed path's stem ("" for the main file;
-    Shopify's inventory file is ``-inventory``); ``chunks`` are its bytes, written as they come."""
-
-    suffix: str
-    chunks: Iterable[bytes]
-    extension: str | None = None  # None: the configured feed path's own extension
 
 
 class Adapter:

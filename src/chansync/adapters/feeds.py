@@ -17,7 +17,7 @@ from ..fields import Field
 from ..parse import format_value
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ..model import Plan
 
 _FORMULA_START = r"^[=+\-@\t\r]"
 _ESCAPED_START = r"^'+[=+\-@\t\r]"
@@ -117,7 +117,7 @@ def kept_rows(plan: Plan) -> pd.DataFrame:
 def kept_chunks(plan: Plan, size: int | None) -> Iterator[pd.DataFrame]:
     """:func:`kept_rows` in chunks of at most ``size`` rows (master order, then skipped items), so a streamed feed
     never copies the whole catalogue at once."""
-    from ..diff import CREATE, SKIPPED, UNCHANGED, UPDATE
+    from ..model import CREATE, SKIPPED, UNCHANGED, UPDATE
 
     listed, kept = plan.listed_mask, plan.kept_mask
     if listed is None or kept is None:

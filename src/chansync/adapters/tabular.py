@@ -86,7 +86,7 @@ class Export:
         """A located warning (``channel-duplicate-key``) on every row whose non-empty key another row of the export
         holds too, naming all their rows: the channel has two listings under one key, so chansync cannot tell which
         one a change is for (the plan leaves that key alone). ``keys`` aligns with :attr:`text`."""
-        from ..channel_rules import DUPLICATE_KEY
+        from ..channel_codes import DUPLICATE_KEY
 
         text = keys.astype("str").fillna("")
         twice = text.ne("") & text.duplicated(keep=False)

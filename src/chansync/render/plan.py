@@ -1,19 +1,21 @@
-"""Plans as terminal text and as the stable ``chansync.plan/1`` JSON document (also the ``--plan FILE`` format)."""
+"""Plans as terminal text. The ``chansync.plan/1`` JSON document lives in :mod:`chansync.planjson` (re-exported
+here: ``plan_dict``, ``plans_document``, ``plans_json``, ``PLAN_SCHEMA``)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from .. import __version__
-from ..diff import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
+from ..model import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
+from ..planjson import PLAN_SCHEMA as PLAN_SCHEMA
+from ..planjson import plan_dict as plan_dict
+from ..planjson import plans_document as plans_document
+from ..planjson import plans_json as plans_json
 from . import safe
 
-PLAN_SCHEMA = "chansync.plan/1"
 STYLE = {CREATE: "green", UPDATE: "yellow", DELIST: "red", SKIPPED: "magenta", "unchanged": "dim", UNMANAGED: "blue"}
 #: How a change's origin reads in a plan (docs/plan.md).
 ORIGIN_NOTE = {
@@ -114,67 +116,3 @@ def _biggest_moves(plan: Plan, console: Console) -> None:
         top = moves.assign(_delta=delta).nlargest(3, "_delta")
         shown = ", ".join(f"{safe(str(r.sku))} {safe(str(r.old))} → {safe(str(r.new))}" for r in top.itertuples())
         console.print(f"  [dim]biggest {label} moves:[/] {shown}")
-
-
-def plan_dict(plan: Plan) -> dict[str, Any]:
-    """One channel's plan; ``items`` lists what changes or is left alone (unchanged items are only counted).
-
-    Built from whole columns (``tolist``), not row by row through pandas: a big plan has many thousands of items.
-    """
-    listed = plan.items[~plan.items["outcome"].isin([UNCHANGED, UNMANAGED])]
-    changes: dict[str, list[dict[str, str | None]]] = {}
-    frame = plan.changes
-    for key, field, old, new, origin in zip(
-        frame["key"].tolist(), frame["field"].tolist(), frame["old"].tolist(), frame["new"].tolist(),
-        frame["origin"].tolist(), strict=True,
-    ):  # fmt: skip
-        changes.setdefault(key, []).append({"field": field, "old": old, "new": new, "origin": origin or None})
-    rows = listed["row"].astype(object).where(listed["row"].notna(), None).tolist()
-    items = [
-        {
-            "key": key,
-            "sku": sku,
-            "outcome": outcome,
-            "fields": fields.split(",") if fields else [],
-            "reason": reason,
-            "row": None if row is None else int(row),
-            "changes": changes.get(key, []),
-        }
-        for key, sku, outcome, fields, reason, row in zip(
-            listed["key"].tolist(),
-            listed["sku"].tolist(),
-            listed["outcome"].tolist(),
-            listed["fields"].tolist(),
-            listed["reason"].tolist(),
-            rows,
-            strict=True,
-        )
-    ]
-    return {
-        "channel": plan.channel,
-        "adapter": plan.adapter,
-        "key": plan.key,
-        "fields": plan.fields,
-        "counts": plan.counts(),
-        "field_counts": plan.field_counts(),
-        "origin_counts": plan.origin_counts(),
-        "not_compared": list(plan.meta.get("not_compared") or []),
-        "kept_channel_edits": dict(plan.meta.get("kept_channel_edits") or {}),
-        "three_way": bool(plan.meta.get("three_way")),
-        "items": items,
-    }
-
-
-def plans_document(plans: list[Plan], *, report_summary: dict[str, int]) -> dict[str, Any]:
-    return {
-        "schema": PLAN_SCHEMA,
-        "chansync": __version__,
-        "changes": any(p.has_changes for p in plans),
-        "validation": report_summary,
-        "channels": [plan_dict(p) for p in plans],
-    }
-
-
-def plans_json(plans: list[Plan], *, report_summary: dict[str, int]) -> str:
-    """Compact JSON (one line; pipe it through ``jq`` to read it): plans of big catalogues stay fast to write."""
-    return json.dumps(plans_document(plans, report_summary=report_summary), ensure_ascii=False) + "\n"

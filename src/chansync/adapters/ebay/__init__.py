@@ -26,7 +26,7 @@ from .export import COLUMNS, REQUIRED, read_listings, template_of
 from .feed import revise_bytes
 
 if TYPE_CHECKING:
-    from ...diff import Plan
+    from ...model import Plan
 
 
 class EbaySettings(AdapterSettings):

@@ -21,7 +21,7 @@ from ..feeds import as_text, csv_bytes, values_of
 from .export import DETAILS, ITEM, PARENT_DETAILS, RELATIONSHIP, TEMPLATE
 
 if TYPE_CHECKING:
-    from ...diff import Plan
+    from ...model import Plan
 
 HEADERS = ["Action", "Category name", "Item number", "Title", "Listing site", "Currency", "Start price",
            "Buy It Now price", "Available quantity", "Relationship", "Relationship details",
@@ -46,7 +46,7 @@ def revise_bytes(plan: Plan, site: str, *, titles: bool) -> bytes:
 
 
 def revise_rows(plan: Plan, *, titles: bool) -> pd.DataFrame:
-    from ...diff import DELIST, UPDATE
+    from ...model import DELIST, UPDATE
 
     current = plan.current
     listed = plan.desired.loc[plan.keys(UPDATE).intersection(plan.desired.index)]

@@ -23,7 +23,7 @@ from .export import read_download, read_listings
 from .feed import review_bytes
 
 if TYPE_CHECKING:
-    from ...diff import Plan
+    from ...model import Plan
 
 
 class EtsySettings(AdapterSettings):

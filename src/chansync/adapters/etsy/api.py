@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ...diff import DELIST, LISTED, UPDATE, Plan
 from ...errors import TransportError
 from ...fields import Field
+from ...model import DELIST, LISTED, UPDATE, Plan
 from ...transports.http import HttpClient
 from ..base import OnApplied
 

@@ -18,7 +18,7 @@ from ..feeds import as_text, csv_bytes, neutralise, values_of
 from .export import LISTING, LISTING_ROW
 
 if TYPE_CHECKING:
-    from ...diff import Plan
+    from ...model import Plan
 
 HEADERS = ["Listing row", "Listing", "SKU", "Action", "Changes", "Title", "Price", "Currency", "Quantity",
            "Description"]  # fmt: skip
@@ -31,7 +31,7 @@ def review_bytes(plan: Plan, currency: str, *, spreadsheet_safe: bool) -> bytes:
 
 
 def review_rows(plan: Plan, currency: str, *, spreadsheet_safe: bool = True) -> pd.DataFrame:
-    from ...diff import DELIST, UPDATE
+    from ...model import DELIST, UPDATE
 
     current = plan.current
     updated = plan.keys(UPDATE).intersection(plan.desired.index)

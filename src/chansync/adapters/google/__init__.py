@@ -13,35 +13,18 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import pandas as pd
 from pydantic import Field as PydField
 
-from .. import columns
-from ..fields import Field
-from ..issues import IssueCode, Severity, define
-from .base import Desired, FeedFile
-from .catalogue import IDENTIFIER_EXISTS, CatalogueAdapter
-from .feeds import kept_chunks
-from .rss import CHUNK_ROWS, RSS_TAIL, pipelined, rss_head, rss_items, tsv_head, tsv_lines
-from .settings import FeedSettings
+from ... import columns
+from ...fields import Field
+from ...issues import IssueCode
+from ..base import Desired, FeedFile
+from ..catalogue import CatalogueAdapter
+from ..settings import FeedSettings
+from . import rules
+from .feed import feed_chunks
+from .rules import DESCRIPTION_TOO_LONG, ID_TOO_LONG, TITLE_TOO_LONG
 
 if TYPE_CHECKING:
-    from ..diff import Plan
-
-ID_TOO_LONG = define("google-id-too-long", Severity.ERROR, "An id (SKU) is longer than Google's 50 characters.")
-TITLE_TOO_LONG = define(
-    "google-title-cut", Severity.WARNING, "A title is longer than Google's 150 characters; the feed cuts it."
-)
-DESCRIPTION_TOO_LONG = define(
-    "google-description-cut",
-    Severity.WARNING,
-    "A description is longer than Google's 5,000 characters; the feed cuts it.",
-)
-GTIN_RESTRICTED = define(
-    "google-gtin-restricted",
-    Severity.ERROR,
-    "A GTIN has a prefix Google refuses (2, 02, 04: in-store codes; 05, 99, 981-984: coupons).",
-)
-
-#: Restricted prefixes, on the GTIN padded to 13 digits (for GTIN-14 the indicator digit is dropped first).
-_RESTRICTED = r"^(2|02|04|05|99|98[1-4])"
+    from ...model import Plan
 
 
 class GoogleSettings(FeedSettings):
@@ -78,17 +61,8 @@ class GoogleMerchantAdapter(CatalogueAdapter):
         return frame
 
     def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
-        from ..channel_rules import WANTED, channel_issue
-
         yield from super().check(desired)
-        frame = desired.frame
-        gtin = frame.get(Field.GTIN.value)
-        if gtin is not None:
-            text = gtin.astype("str").fillna("")
-            thirteen = columns.replace(text.str.pad(14, fillchar="0"), r"^\d", "")
-            restricted = columns.contains(thirteen, _RESTRICTED) & text.ne("") & frame[WANTED]
-            message = "Google refuses GTINs with this prefix (in-store or coupon codes); leave the GTIN empty."
-            yield channel_issue(desired, self, GTIN_RESTRICTED, restricted, message, Field.GTIN)
+        yield from rules.check(desired, self)
 
     def feed_files(self, desired: Desired, plan: Plan) -> list[FeedFile]:
         extension = ".txt" if self.settings.format == "tsv" else ".xml"
@@ -100,17 +74,7 @@ class GoogleMerchantAdapter(CatalogueAdapter):
         Tab-separated text with the attribute names in the first row, or RSS 2.0 with the ``g:`` namespace
         (https://support.google.com/merchants/answer/160567); attribute names and values as in the product data
         specification (https://support.google.com/merchants/answer/7052112)."""
-        tsv = self.settings.format == "tsv"
-        if tsv:
-            yield tsv_head([*(a.name for a in self.attributes()), IDENTIFIER_EXISTS])
-        else:
-            settings = self.settings
-            yield rss_head(title=settings.feed_title, link=settings.shop_url, description=settings.description)
+        return feed_chunks(self, desired, plan)
 
-        def build(rows: pd.DataFrame) -> bytes:
-            text = self.attribute_text(rows, desired.currency)
-            return tsv_lines(text) if tsv else rss_items(text)
 
-        yield from pipelined(build, kept_chunks(plan, CHUNK_ROWS))
-        if not tsv:
-            yield RSS_TAIL
+__all__ = ["GoogleMerchantAdapter", "GoogleSettings"]

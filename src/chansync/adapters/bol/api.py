@@ -33,9 +33,6 @@ A request bol refuses (4xx) fails that offer only; the others still go out. A fa
 
 from __future__ import annotations
 
-import base64
-import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,17 +41,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
-from ..errors import TransportError
-from ..fields import Field
-from ..transports.http import HttpClient, redact
-from .base import FIXED, Desired, OnApplied
-from .bol import BY_BOL, BY_RETAILER, FULFILMENT, MAX_STOCK, OFFER_ID, ON_HOLD, condition_names
-
-MEDIA_TYPE = "application/vnd.retailer.v10+json"
-#: A token is fetched again this many seconds before bol says it expires (at most a fifth of its life).
-TOKEN_MARGIN = 30.0
-DEFAULT_EXPIRES_IN = 299.0
+from ...errors import TransportError
+from ...fields import Field
+from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
+from ...transports.http import HttpClient
+from ..base import FIXED, Desired, OnApplied
+from .columns import BY_BOL, BY_RETAILER, FULFILMENT, MAX_STOCK, OFFER_ID, ON_HOLD, condition_names
+from .session import BolSession, status_of
 
 PRICE, QUANTITY, SKU, CONDITION = Field.PRICE.value, Field.QUANTITY.value, Field.SKU.value, Field.CONDITION.value
 #: Carried fields that the price and stock endpoints cannot change, and why.
@@ -64,127 +57,10 @@ NOT_SENT = {
     "through the API",
 }
 
-_STATUS = re.compile(r" failed: HTTP (\d{3})\b")
-
-
-def status_of(error: TransportError) -> int | None:
-    """The HTTP status of a refused request (from the client's message), or None (connection, retries used up)."""
-    match = _STATUS.search(error.message)
-    return int(match.group(1)) if match else None
-
 
 def euros(cents: Any) -> Decimal:
     """Integer cents as an exact euro amount with two decimals (1299 -> 12.99)."""
     return Decimal(int(cents)).scaleb(-2)
-
-
-def dumps(value: Any) -> str:
-    """JSON text in which :class:`~decimal.Decimal` is written as the number it is (``12.99``, never ``12.990000…``
-    or a string)."""
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"not a JSON number: {value}")
-        return format(value, "f")
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(dumps(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
-
-
-# --- the session: token and requests -------------------------------------------------------------------------
-
-
-@dataclass
-class BolSession:
-    """Requests to the Retailer API with a bearer token that is reused until shortly before it expires."""
-
-    client: HttpClient
-    client_id: str
-    client_secret: str
-    token_url: str
-    clock: Callable[[], float] = time.monotonic
-    tokens_fetched: int = 0
-    _token: str | None = field(default=None, repr=False)
-    _expires: float = 0.0
-
-    @classmethod
-    def of(cls, client: HttpClient, upload: Any, clock: Callable[[], float] = time.monotonic) -> BolSession:
-        return cls(client, str(upload.client_id), str(upload.client_secret), str(upload.token_url), clock)
-
-    def scrub(self, text: str) -> str:
-        return redact(text, [self._token or "", *self.client.secrets])
-
-    def token(self) -> str:
-        if self._token is None or self.clock() >= self._expires:
-            self._fetch_token()
-        assert self._token is not None
-        return self._token
-
-    def _fetch_token(self) -> None:
-        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode("ascii")
-        if basic not in self.client.secrets:
-            self.client.secrets = (*self.client.secrets, basic)
-        response = self.client.request(
-            "POST",
-            self.token_url,
-            params={"grant_type": "client_credentials"},
-            headers={"Authorization": f"Basic {basic}", "Accept": "application/json"},
-            expect_json=True,
-        )
-        reply = response.json()
-        token = reply.get("access_token") if isinstance(reply, dict) else None
-        if not isinstance(token, str) or not token:
-            raise TransportError(f"the bol.com token endpoint ({self.token_url}) replied without an access_token")
-        self.client.secrets = (*self.client.secrets, token)  # every message the client builds is scrubbed of it
-        try:
-            lifetime = float(reply.get("expires_in") or DEFAULT_EXPIRES_IN)
-        except (TypeError, ValueError):
-            lifetime = DEFAULT_EXPIRES_IN
-        self._token = token
-        self._expires = self.clock() + max(lifetime - min(TOKEN_MARGIN, lifetime / 5), 0.0)
-        self.tokens_fetched += 1
-
-    def send(self, method: str, path: str, body: Any, key: str) -> dict[str, Any]:
-        """Send one offer's request; its process status (``{}`` when the reply has none). A 401 fetches a new
-        token and sends once more; other errors raise :class:`TransportError` naming ``key``."""
-        data = dumps(body).encode("utf-8")
-        for attempt in range(2):
-            headers = {"Accept": MEDIA_TYPE, "Content-Type": MEDIA_TYPE, "Authorization": f"Bearer {self.token()}"}
-            try:
-                response = self.client.request(method, path, data=data, headers=headers, skus=(key,))
-            except TransportError as error:
-                if attempt == 0 and status_of(error) == 401:
-                    self._token = None
-                    continue
-                raise
-            try:
-                reply = response.json()
-            except ValueError:
-                return {}
-            return reply if isinstance(reply, dict) else {}
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def status(self, base: str, status_id: str, key: str) -> dict[str, Any] | None:
-        """``GET {base}/process-status/{id}``: the process status of one request, or None when the reply is not
-        a process status (read again next round). A GET has no body, so no Content-Type is sent
-        (https://api.bol.com/retailer/public/Retailer-API/demo/v10-PROCESS_STATUS.html)."""
-        url = f"{base}/process-status/{status_id}"
-        for attempt in range(2):
-            headers = {"Accept": MEDIA_TYPE, "Authorization": f"Bearer {self.token()}"}
-            try:
-                response = self.client.request("GET", url, headers=headers, skus=(key,))
-            except TransportError as error:
-                if attempt == 0 and status_of(error) == 401:
-                    self._token = None
-                    continue
-                raise
-            try:
-                reply = response.json()
-            except ValueError:
-                return None
-            return reply if isinstance(reply, dict) else None
-        raise AssertionError("unreachable")  # pragma: no cover
 
 
 # --- the plan as requests ------------------------------------------------------------------------------------

@@ -24,14 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
-from ..fields import ROW, Field
-from ..parse import format_money, parse_money, parse_quantity
-from ..transports.http import HttpClient
-from .base import FIXED, LIVE, ChannelState, Desired, OnApplied
-from .html import html_text
+from ...fields import ROW, Field
+from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
+from ...parse import format_money, parse_money, parse_quantity
+from ...transports.http import HttpClient
+from ..base import FIXED, LIVE, ChannelState, Desired, OnApplied
+from ..html import html_text
+from .columns import DESCRIPTION_HTML, WC_ID, WC_PARENT_ID, WC_TYPE
 
-WC_ID, WC_TYPE, WC_PARENT_ID = "wc_id", "wc_type", "wc_parent_id"
 GTIN_PROPERTY = "global_unique_id"
 GTIN_NOT_APPLIED = (
     "the GTIN was not applied: this store ignores global_unique_id (it needs WooCommerce 9.2 or later); "
@@ -71,7 +71,6 @@ def _pages(client: HttpClient, path: str) -> list[dict[str, Any]]:
 
 def fetch_state(client: HttpClient, display: str) -> ChannelState:
     """Every product and variation, in the canonical frame the CSV reader gives (plus ids for updates)."""
-    from .woocommerce import DESCRIPTION_HTML
 
     products = _pages(client, "products")
     records = list(products)

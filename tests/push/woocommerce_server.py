@@ -1,9 +1,8 @@
-"""Real HTTP servers on 127.0.0.1 for the upload tests: they enforce each API's contract and inject faults.
+"""A fake WooCommerce REST API v3 on 127.0.0.1 (served with :func:`tests.http_server.serving`).
 
-``FakeWooCommerce`` keeps products in memory and answers the WooCommerce REST API v3 calls chansync makes: list
-products and variations (paginated), ``products/batch`` and ``products/{id}/variations/batch`` (Basic auth, at most
-100 items, prices as strings, stock as integers). ``FeedReceiver`` accepts PUT/POST of a feed file behind a bearer
-token. Both take a queue of faults (429 with Retry-After, 500, a slow reply, malformed JSON) and log every request.
+``FakeWooCommerce`` keeps products in memory and answers the calls chansync makes: list products and variations
+(paginated), ``products/batch`` and ``products/{id}/variations/batch`` (Basic auth, at most 100 items, prices as
+strings, stock as integers). Faults come from the :class:`tests.http_server.Recorder`.
 """
 
 from __future__ import annotations
@@ -12,103 +11,11 @@ import base64
 import json
 import re
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-
-@dataclass
-class Fault:
-    kind: str  # "429", "500", "slow", "malformed"
-    seconds: float = 0.0
-
-
-@dataclass
-class Recorder:
-    faults: list[Fault] = field(default_factory=list)
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    delay: float = 0.0  # every request is slowed by this much (for kill tests)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def next_fault(self) -> Fault | None:
-        with self.lock:
-            return self.faults.pop(0) if self.faults else None
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, *args: Any) -> None:  # quiet
-        pass
-
-    def _reply(self, status: int, body: Any, headers: dict[str, str] | None = None, raw: bytes | None = None) -> None:
-        data = raw if raw is not None else json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _handle(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        recorder = self.server.recorder
-        with recorder.lock:
-            recorder.requests.append(
-                {"method": method, "path": self.path, "headers": dict(self.headers), "body": body, "at": time.time()}
-            )
-        if recorder.delay:
-            time.sleep(recorder.delay)
-        fault = recorder.next_fault()
-        if fault is not None:
-            if fault.kind == "429":
-                return self._reply(429, {"message": "slow down"}, {"Retry-After": str(fault.seconds)})
-            if fault.kind == "500":
-                return self._reply(500, {"message": "internal error"})
-            if fault.kind == "slow":
-                time.sleep(fault.seconds)
-            if fault.kind == "malformed":
-                return self._reply(200, None, raw=b'{"update": [')
-        self.server.app(self, method, body)
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    recorder: Recorder
-    app: Any
-
-
-@contextmanager
-def serving(app: Any, recorder: Recorder) -> Iterator[str]:
-    """Serve ``app`` on 127.0.0.1 (an ephemeral port) in a thread; yields the base URL."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.recorder = recorder
-    server.app = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-# --- WooCommerce ------------------------------------------------------------------------------------------------
+from tests.http_server import Handler
 
 
 @dataclass
@@ -141,7 +48,7 @@ class FakeWooCommerce:
     def by_sku(self) -> dict[str, dict[str, Any]]:
         return {p["sku"]: p for p in self.products.values()}
 
-    def __call__(self, handler: _Handler, method: str, body: bytes) -> None:
+    def __call__(self, handler: Handler, method: str, body: bytes) -> None:
         expected = "Basic " + base64.b64encode(f"{self.key}:{self.secret}".encode()).decode()
         if handler.headers.get("Authorization") != expected:
             return handler._reply(401, {"code": "woocommerce_rest_cannot_view", "message": "bad credentials"})
@@ -163,7 +70,7 @@ class FakeWooCommerce:
             return self._batch(handler, json.loads(body or b"{}"), int(match.group(1)) if match.group(1) else None)
         return handler._reply(404, {"code": "rest_no_route", "message": f"no route {method} {path}"})
 
-    def _page(self, handler: _Handler, listed: list[dict[str, Any]], query: dict[str, str]) -> None:
+    def _page(self, handler: Handler, listed: list[dict[str, Any]], query: dict[str, str]) -> None:
         per_page = int(query.get("per_page", 10))
         if per_page > 100:
             return handler._reply(400, {"code": "rest_invalid_param", "message": "per_page must be at most 100"})
@@ -173,7 +80,7 @@ class FakeWooCommerce:
         headers = {"X-WP-Total": str(len(listed)), "X-WP-TotalPages": str(pages)}
         return handler._reply(200, chunk, headers)
 
-    def _batch(self, handler: _Handler, body: dict[str, Any], parent: int | None) -> None:
+    def _batch(self, handler: Handler, body: dict[str, Any], parent: int | None) -> None:
         total = sum(len(body.get(kind, [])) for kind in ("create", "update", "delete"))
         if total > self.batch_limit:
             return handler._reply(
@@ -233,18 +140,3 @@ class FakeWooCommerce:
         for prop, value in item.items():
             self.applied.append((new_id, prop, value))
         return self._view(self.products[new_id])
-
-
-# --- a plain feed receiver --------------------------------------------------------------------------------------
-
-
-@dataclass
-class FeedReceiver:
-    token: str
-    files: dict[str, bytes] = field(default_factory=dict)
-
-    def __call__(self, handler: _Handler, method: str, body: bytes) -> None:
-        if handler.headers.get("Authorization") != f"Bearer {self.token}":
-            return handler._reply(401, {"message": "unauthorised"})
-        self.files[urlparse(handler.path).path] = body
-        return handler._reply(201, {"stored": len(body)})

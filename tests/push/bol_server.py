@@ -1,4 +1,4 @@
-"""A fake bol.com Retailer API v10 on 127.0.0.1 (served with :func:`tests.servers.serving`).
+"""A fake bol.com Retailer API v10 on 127.0.0.1 (served with :func:`tests.http_server.serving`).
 
 ``FakeBol`` answers the token endpoint (``POST /token``: HTTP Basic client id and secret,
 ``grant_type=client_credentials``) and the offer calls chansync makes under ``/retailer``: ``PUT
@@ -14,7 +14,7 @@ change starts ``PENDING`` and stays so for ``pending_reads`` reads, then turns `
 ``errorMessage`` for an offer (or, for a new offer, an EAN) in ``failing``: such a change is never applied. A new
 offer's status carries its offer id as ``entityId`` only once it is ``SUCCESS``
 (https://api.bol.com/retailer/public/Retailer-API/v10/functional/retailer-api/offers.html). Faults (429 with
-Retry-After, 500) come from the :class:`tests.servers.Recorder`.
+Retry-After, 500) come from the :class:`tests.http_server.Recorder`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.servers import Fault, Recorder, serving
+from tests.http_server import Fault, Recorder, serving
 
 __all__ = ["MEDIA_TYPE", "FakeBol", "Fault", "Recorder", "serving"]
 

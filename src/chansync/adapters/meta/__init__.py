@@ -10,25 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-import pandas as pd
-
-from ..fields import BACKORDER, IN_STOCK, OUT_OF_STOCK, PREORDER, Field
-from ..issues import IssueCode, Severity, define
-from .base import Desired
-from .catalogue import Attribute, CatalogueAdapter
-from .feeds import csv_bytes, kept_rows
-from .settings import FeedSettings
+from ...fields import BACKORDER, IN_STOCK, OUT_OF_STOCK, PREORDER, Field
+from ...issues import IssueCode
+from ..base import Desired
+from ..catalogue import Attribute, CatalogueAdapter
+from ..settings import FeedSettings
+from .feed import feed_bytes
+from .rules import DESCRIPTION_TOO_LONG, ID_TOO_LONG, TITLE_TOO_LONG
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ...model import Plan
 
-ID_TOO_LONG = define("meta-id-too-long", Severity.ERROR, "An id (SKU) is longer than Meta's 100 characters.")
-TITLE_TOO_LONG = define(
-    "meta-title-cut", Severity.WARNING, "A title is longer than Meta's 200 characters; the feed cuts it."
-)
-DESCRIPTION_TOO_LONG = define(
-    "meta-description-cut", Severity.WARNING, "A description is longer than Meta's 9,999 characters; the feed cuts it."
-)
 STOCK = "quantity_to_sell_on_facebook"
 
 
@@ -55,13 +47,7 @@ class MetaAdapter(CatalogueAdapter):
     extra_attributes = (Attribute(STOCK, Field.QUANTITY),)
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
-        rows = kept_rows(plan)
-        text = self.attribute_text(rows, desired.currency)
-        frame = pd.DataFrame(text, index=rows.index)
-        # Only fields Meta documents: its catalogue fields reference and the sample feed header on
-        # https://developers.facebook.com/docs/marketing-api/catalog/guides/metadata-tags (id, title, description,
-        # product_type, link, image_link, condition, availability, price, sale_price, gtin, brand, mpn,
-        # item_group_id, color, size; additional_image_link and quantity_to_sell_on_facebook on
-        # https://developers.facebook.com/docs/commerce-platform/catalog/fields). Google's identifier_exists is not
-        # among them, so it is not written.
-        yield csv_bytes(frame[[a.name for a in self.attributes()]])
+        return feed_bytes(self, desired, plan)
+
+
+__all__ = ["MetaAdapter"]

@@ -11,18 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
 from pydantic import Field as PydField
 
-from ..catalog import map_columns, parse_column
-from ..errors import AdapterError
-from ..fields import Field
-from ..sheet import read_table
-from .base import LIVE, Adapter, AdapterSettings, Capability, ChannelState, Desired
-from .feeds import as_text, csv_bytes, kept_rows, neutralise, unneutralise
+from ...errors import AdapterError
+from ...fields import Field
+from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired
+from ..feeds import csv_bytes
+from .export import read_mapped
+from .feed import mapped_rows
 
 if TYPE_CHECKING:
-    from ..diff import Plan
+    from ...model import Plan
 
 
 class CsvSettings(AdapterSettings):
@@ -56,31 +55,12 @@ class CsvAdapter(Adapter):
         return self.context.settings
 
     def read_export(self, path: Path, display: str) -> ChannelState:
-        mapping = dict(self.context.config.columns)
-        table = read_table(path, header_hints=mapping.values(), display=display)
-        found, absent = map_columns(table, mapping)
-        if absent:
-            missing = ", ".join(f"{mapping[a]!r} ({a})" for a in absent)
-            raise AdapterError(f"{display}: the export has no column {missing}; its headers are {table.headers}")
-        undo = unneutralise if self.settings.spreadsheet_safe else (lambda text: text)  # the apostrophe chansync wrote
-        frame = pd.DataFrame(
-            {
-                field_: parse_column(Field(field_), undo(table.frame[header])).values
-                for field_, header in found.items()
-                if field_ in mapping
-            }
-        )
-        frame[LIVE] = True
-        return ChannelState(frame, Field.SKU.value, display, issues=list(table.issues))
+        return read_mapped(path, display, self.context.config.columns, spreadsheet_safe=self.settings.spreadsheet_safe)
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         fields = [Field.SKU, *self.carried()]
-        rows = kept_rows(plan)
-        columns = self.context.config.columns
-        out = pd.DataFrame(index=rows.index.rename(None))  # a header named like the index ("sku") must not clash
-        for field_ in fields:
-            values = rows[field_.value] if field_.value in rows.columns else pd.Series("", index=rows.index)
-            text = as_text(field_, values)
-            out[columns[field_.value]] = neutralise(text, reversible=True) if self.settings.spreadsheet_safe else text
-        out = out.sort_values(columns[Field.SKU.value], kind="stable")
+        out = mapped_rows(plan, fields, self.context.config.columns, spreadsheet_safe=self.settings.spreadsheet_safe)
         yield csv_bytes(out, delimiter=self.settings.delimiter, encoding=self.settings.encoding)
+
+
+__all__ = ["CsvAdapter", "CsvSettings"]

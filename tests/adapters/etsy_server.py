@@ -1,4 +1,4 @@
-"""A fake Etsy Open API v3 on 127.0.0.1 (served with :func:`tests.servers.serving`), enforcing what chansync
+"""A fake Etsy Open API v3 on 127.0.0.1 (served with :func:`tests.http_server.serving`), enforcing what chansync
 relies on:
 
 - ``x-api-key`` and ``Authorization: Bearer`` on every request, else 401
@@ -13,7 +13,7 @@ relies on:
   update. Offerings need a price above zero, a whole quantity and ``is_enabled``; a price or quantity that does
   not vary by property must be equal across products (``price_on_property`` / ``quantity_on_property``).
 
-Faults (429 with Retry-After, 500, malformed JSON) come from the :class:`tests.servers.Recorder`.
+Faults (429 with Retry-After, 500, malformed JSON) come from the :class:`tests.http_server.Recorder`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.servers import Fault, Recorder, serving
+from tests.http_server import Fault, Recorder, serving
 
 __all__ = ["FakeEtsy", "Fault", "Recorder", "serving"]
 

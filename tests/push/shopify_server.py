@@ -1,4 +1,4 @@
-"""A fake Shopify Admin GraphQL API on 127.0.0.1 for the push tests (served by :func:`tests.servers.serving`).
+"""A fake Shopify Admin GraphQL API on 127.0.0.1 for the push tests (served by :func:`tests.http_server.serving`).
 
 It keeps products, variants, locations and stock on hand in memory and answers the operations chansync sends,
 found by name in the query text (no GraphQL parser): ``locations``, ``productVariants`` (by ``sku:`` search or all,
@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.servers import Fault, Recorder, serving
+from tests.http_server import Fault, Recorder, serving
 
 __all__ = ["FakeShopify", "Fault", "Recorder", "serving"]
 

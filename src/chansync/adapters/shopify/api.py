@@ -28,35 +28,29 @@ seconds before the call is sent again. Per-variant ``userErrors`` fail those var
 
 from __future__ import annotations
 
-import math
-import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..diff import CREATE, DELIST, LISTED, UPDATE, Plan
-from ..errors import AdapterError, TransportError
-from ..fields import ROW, Field
-from ..parse import format_money, parse_money
-from ..transports.http import HttpClient, redact
-from .base import LIVE, ChannelState, OnApplied
+from ...errors import AdapterError
+from ...fields import ROW, Field
+from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
+from ...parse import format_money, parse_money
+from ...transports.http import HttpClient
+from ..base import LIVE, ChannelState, OnApplied
+from .graphql import GraphQL, json_object
+from .versions import API_VERSIONS, Shape
 
 #: Shopify's cap on every input array (quantities, variants).
 API_LIMIT = 250
 #: SKUs per lookup query, and variants per page when reading the shop (a query's cost grows with what it asks for).
 LOOKUP_BATCH = 50
 PAGE = 100
-#: THROTTLED replies waited out for one call before it is given up.
-THROTTLE_TRIES = 20
-#: What a mutation costs (Shopify's documented estimate), for pacing before the first reply says more.
-MUTATION_COST = 10.0
-MIN_WAIT = 0.05
-
 CREATE_REASON = "new products are created through the product CSV (feed)"
 STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"})
 #: Fields applied through the API (the rest go through the product CSV).
@@ -64,129 +58,6 @@ VARIANT_FIELDS = (Field.PRICE.value, Field.SALE_PRICE.value, Field.GTIN.value)
 LOCATION_GID = "gid://shopify/Location/"
 #: The quantity chansync reads and sets: what the shop may sell at the location.
 QUANTITY_NAME = "available"
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What one Admin API version needs of ``inventorySetQuantities``."""
-
-    idempotent: bool  # send ``@idempotent(key:)`` (optional in 2026-01, mandatory from 2026-04)
-
-
-#: The versions chansync knows the request shape of. ``changeFromQuantity`` was added in 2026-01 (before, the check
-#: was ``compareQuantity``/``ignoreCompareQuantity``): https://shopify.dev/changelog/compare-and-swap-redesign-for-inventory-set-quantities
-#: The ``@idempotent`` directive is optional in 2026-01 and mandatory from 2026-04:
-#: https://shopify.dev/changelog/adding-idempotency-for-inventory-adjustments-and-refund-mutations and
-#: https://shopify.dev/changelog/making-idempotency-mandatory-for-inventory-adjustments-and-refund-mutations
-API_VERSIONS: dict[str, Shape] = {
-    "2026-01": Shape(idempotent=True),
-    "2026-04": Shape(idempotent=True),
-    "2026-07": Shape(idempotent=True),
-    "2026-10": Shape(idempotent=True),
-}
-
-
-# --- the GraphQL endpoint with Shopify's cost-based throttle ----------------------------------------------------
-
-
-@dataclass
-class GraphQL:
-    """Sends queries through the client (which retries 429, 5xx and broken replies) and waits out ``THROTTLED``."""
-
-    client: HttpClient
-    clock: Callable[[], float] = time.monotonic
-    #: The bucket as the last reply left it: (available, restore rate per second, maximum, when).
-    bucket: tuple[float, float, float, float] | None = None
-    #: What each operation asked for last time, to pace the next one.
-    costs: dict[str, float] = field(default_factory=dict)
-    #: Seconds waited for each THROTTLED reply.
-    throttle_waits: list[float] = field(default_factory=list)
-
-    def __call__(
-        self, operation: str, query: str, variables: Mapping[str, Any], *, skus: Sequence[str] = ()
-    ) -> dict[str, Any]:
-        """The ``data`` of the reply; :class:`TransportError` (naming ``skus``) when Shopify refuses the call."""
-        skus = tuple(skus)
-        mutation = query.lstrip().startswith("mutation")
-        self._pace(self.costs.get(operation, MUTATION_COST if mutation else 0.0))
-        body = {"query": query, "variables": dict(variables)}
-        for _ in range(THROTTLE_TRIES + 1):
-            # The endpoint itself: ``client.url("")`` would add a slash Shopify does not answer at.
-            reply = self.client.request("POST", self.client.base_url, json=body, expect_json=True, skus=skus).json()
-            if not isinstance(reply, dict):
-                raise self._error(f"Shopify's reply to {operation} is not a GraphQL response", skus, retriable=True)
-            requested, status = self._note(operation, reply.get("extensions"))
-            errors = reply.get("errors")
-            if not errors:
-                data = reply.get("data")
-                if not isinstance(data, dict):
-                    raise self._error(f"Shopify's reply to {operation} has no data", skus, retriable=True)
-                return data
-            if not _codes(errors) & {"THROTTLED"}:
-                raise self._error(f"Shopify refused {operation}: {_messages(errors)}", skus)
-            available, restore, maximum = status
-            requested = requested or self.costs.get(operation, MUTATION_COST)
-            if maximum and requested > maximum:
-                raise self._error(
-                    f"{operation} costs {requested:g} points, more than Shopify's bucket ({maximum:g})", skus
-                )
-            wait = max((requested - available) / restore if restore > 0 else 1.0, MIN_WAIT)
-            wait = min(wait, self.client.policy.max_wait)
-            self.throttle_waits.append(wait)
-            self.client.sleep(wait)
-        raise self._error(f"Shopify kept throttling {operation} ({THROTTLE_TRIES} waits)", skus, retriable=True)
-
-    def _note(self, operation: str, extensions: Any) -> tuple[float, tuple[float, float, float]]:
-        """Remember the bucket and the cost from a reply's ``extensions.cost``: (requested, (available, restore,
-        maximum))."""
-        cost = _object(extensions.get("cost") if isinstance(extensions, dict) else None)
-        status = _object(cost.get("throttleStatus"))
-        requested = _number(cost.get("requestedQueryCost"))
-        available = _number(status.get("currentlyAvailable"))
-        restore = _number(status.get("restoreRate"))
-        maximum = _number(status.get("maximumAvailable"))
-        if requested:
-            self.costs[operation] = requested
-        if restore > 0:
-            self.bucket = (available, restore, maximum, self.clock())  # as of now: on the safe side
-        return requested, (available, restore, maximum)
-
-    def _pace(self, cost: float) -> None:
-        """Wait until the bucket (as the last reply left it, refilled since) holds ``cost``: no THROTTLED reply."""
-        if self.bucket is None or cost <= 0:
-            return
-        available, restore, maximum, when = self.bucket
-        now = min(available + restore * max(self.clock() - when, 0.0), maximum or math.inf)
-        if now < cost:
-            self.client.sleep(min((cost - now) / restore, self.client.policy.max_wait))
-
-    def _error(self, message: str, skus: tuple[str, ...], *, retriable: bool = False) -> TransportError:
-        return TransportError(redact(message, self.client.secrets), retriable=retriable, skus=skus)
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _number(value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return 0.0
-    return number if math.isfinite(number) else 0.0
-
-
-def _codes(errors: Any) -> set[str]:
-    if not isinstance(errors, list):
-        return set()
-    extensions = [e.get("extensions") for e in errors if isinstance(e, dict)]
-    return {str(x.get("code")) for x in extensions if isinstance(x, dict) and x.get("code")}
-
-
-def _messages(errors: Any) -> str:
-    if not isinstance(errors, list):
-        return str(errors)[:300]
-    return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)[:300]
 
 
 # --- queries ----------------------------------------------------------------------------------------------------
@@ -591,7 +462,7 @@ def _send(
     pending = changes
     for _ in range(2):
         data = gql(operation, query_of(), variables_of([c.input for c in pending]), skus=[c.key for c in pending])
-        result = _object(data.get(operation))
+        result = json_object(data.get(operation))
         errors = [e for e in result.get("userErrors") or [] if isinstance(e, dict)]
         if not errors:
             applied([{"key": c.key, "set": c.done} for c in pending])
@@ -660,8 +531,9 @@ def fetch_state(
     gql: GraphQL | None = None,
 ) -> ChannelState:
     """Every variant of the shop, in the frame the CSV reader gives (stock available at the location)."""
-    from .html import html_text
-    from .shopify import BODY_HTML, FIXED, HANDLE, ON_HAND, OPTION_NAMES, OPTION_VALUES, PRODUCT_STATUS, not_held
+    from ...model import FIXED
+    from ..html import html_text
+    from .columns import BODY_HTML, HANDLE, ON_HAND, OPTION_NAMES, OPTION_VALUES, PRODUCT_STATUS, not_held
 
     gql = gql or GraphQL(client)
     location_id, location = resolve_location(gql, location, location_ids or {}, channel, master_locations)
