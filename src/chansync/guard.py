@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .adapters.base import LIVE
 from .config import GuardRules
-from .diff import DELIST, Plan
 from .fields import Field
+from .model import DELIST, LIVE, Plan
 
 
 @dataclass

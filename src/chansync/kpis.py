@@ -11,10 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .adapters.base import LIVE, SKIP, WANTED
 from .config import LoadedConfig
-from .diff import CREATE, UNMANAGED
 from .fields import Field
+from .model import CREATE, LIVE, SKIP, UNMANAGED, WANTED
 from .state.store import SyncState
 from .sync import PlanResult, plan
 

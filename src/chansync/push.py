@@ -19,11 +19,11 @@ from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .config import HttpUpload, LoadedConfig, SftpUpload
 from .connect import default_client, expanded, secrets_of
-from .diff import CREATE, DELIST, OUTCOMES, UPDATE, Plan
 from .errors import ChansyncError, ExitCode, RefusedError, TransportError
 from .guard import GuardVerdict, check_guard
 from .issues import Report
 from .journal import Journal, new_run_id
+from .model import CREATE, DELIST, OUTCOMES, UPDATE, Plan
 from .state.ledger import Observed
 from .state.snapshot import base_after, for_parquet
 from .state.store import SyncState

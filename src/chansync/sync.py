@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .adapters.base import LIVE, Adapter, ChannelState, Desired
+from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .catalog import Catalog
 from .channel_rules import DUPLICATE_KEY as CHANNEL_DUPLICATE_KEY
 from .config import LoadedConfig
-from .diff import CREATE_OFF, DUPLICATE_KEY, Plan, diff, without_creates
+from .diff import diff, without_creates
 from .errors import ChansyncError, ConfigError
 from .fields import ROW
 from .issues import Report, Severity, define, frame_of
+from .model import CREATE_OFF, DUPLICATE_KEY, LIVE, ChannelState, Desired, Plan
 from .state.ledger import NO_LOCATION, Observed, book_sales, location_name, observe, renew_counts
 from .state.store import KEY, LEDGER_COLUMNS, LISTED, SKU, Base, SyncState
 from .validation import ChannelCheck, Validation, validate

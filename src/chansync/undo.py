@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .adapters.base import LIVE, SKIP, WANTED, Adapter, ChannelState, Desired
+from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .catalog import Source
 from .config import LoadedConfig
@@ -20,6 +20,7 @@ from .errors import ChansyncError, ExitCode
 from .fields import Field
 from .guard import check_guard
 from .issues import Report
+from .model import LIVE, SKIP, WANTED, ChannelState, Desired
 from .push import PushPlan
 from .state.store import KEY, LISTED, SKU, SyncState
 from .sync import ChannelPlan, read_current, stand_in

@@ -59,7 +59,6 @@ def test_a_deeply_nested_plan_file_is_refused(tmp_path: Path) -> None:
         read_plan_file(plan)
 
 
-@pytest.mark.xfail(strict=False, reason="needs push.py to use planfile.read_plan_file")
 def test_push_refuses_a_deeply_nested_plan_file(tmp_path: Path) -> None:
     config = small_project(tmp_path)
     plan = tmp_path / "plan.json"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..adapters.base import FIXED, LIVE, ChannelState
 from ..fields import Field
+from ..model import FIXED, LIVE, ChannelState
 from .store import LEDGER_COLUMNS, LISTED, SKU, Base
 
 _Q = Field.QUANTITY.value

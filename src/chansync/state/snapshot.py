@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .. import columns
-from ..adapters.base import LIVE
-from ..diff import CREATE, DELIST, DUPLICATE_KEY, LISTED, UNMANAGED, UPDATE, Plan
 from ..fields import Field, Kind
+from ..model import CREATE, DELIST, DUPLICATE_KEY, LISTED, LIVE, UNMANAGED, UPDATE, Plan
 from .store import KEY, SKU, Base
 from .store import LISTED as LISTED_COLUMN
 
