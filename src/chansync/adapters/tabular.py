@@ -109,6 +109,33 @@ class Export:
             )
         )
 
+    def duplicate_rows(self, frame: pd.DataFrame, field_: Field, what: str) -> None:
+        """:meth:`duplicates` for a frame already built from the export (one row per listing or per SKU, with the
+        export's :data:`ROW`): a located warning on every row whose key another row holds too."""
+        keys = frame[field_.value].astype("str").fillna("")
+        twice = keys.ne("") & keys.duplicated(keep=False)
+        if not twice.any():
+            return
+        from ..channel_codes import DUPLICATE_KEY
+
+        rows = frame.loc[twice, ROW].astype("Int64")
+        listed = rows.astype("str").groupby(keys[twice]).agg(", ".join)
+        message = f"The export lists {what} " + keys[twice] + " more than once (rows " + keys[twice].map(listed)
+        self.issues.append(
+            frame_of(
+                DUPLICATE_KEY,
+                message=message + "); chansync leaves it alone on this channel until one is removed.",
+                rows=rows,
+                skus=keys[twice],
+                values=keys[twice],
+                file=self.table.file,
+                sheet=self.table.sheet,
+                column=self.headers.get(field_.value, field_.value),
+                field=field_.value,
+                severity=Severity.WARNING,
+            )
+        )
+
     def parse(self, field_: Field, name: str | None = None) -> pd.Series:
         """Parse a column as the master's ``field_`` is parsed. Unreadable values become NA and a located warning
         (the channel holds a value chansync cannot compare, so the master's value will be sent)."""

@@ -25,7 +25,6 @@ import pandas as pd
 
 from ... import columns
 from ...fields import ROW, Field
-from ...issues import Severity, define, frame_of
 from ..base import LIVE
 from ..tabular import Export, column
 
@@ -50,12 +49,6 @@ COLUMNS = [
     column(Field.SKU, "Custom label (SKU)", "CustomLabel"),
 ]
 REQUIRED = [ITEM, Field.SKU.value]
-
-DUPLICATE_SKU = define(
-    "ebay-duplicate-sku",
-    Severity.WARNING,
-    "A custom label on more than one eBay listing: chansync keeps the first in step and leaves the others alone.",
-)
 
 _TEMPLATE = re.compile(r"Template=\s*([^,;\r\n]+)")
 
@@ -98,22 +91,5 @@ def read_listings(export: Export, template: str) -> pd.DataFrame:
     frame[ROW] = text[ROW]
     keep = columns.filled(frame[Field.SKU.value]) & ~has_variations
     frame = frame[keep]
-    again = frame[Field.SKU.value].duplicated()
-    if again.any():
-        sku = frame.loc[again, Field.SKU.value]
-        first = frame.drop_duplicates(Field.SKU.value).set_index(Field.SKU.value)[ITEM]
-        message = "The SKU " + sku + " is also on listing " + sku.map(first) + ", which chansync keeps in step."
-        export.issues.append(
-            frame_of(
-                DUPLICATE_SKU,
-                message=message,
-                rows=frame.loc[again, ROW].astype("Int64"),
-                skus=sku,
-                values=sku,
-                file=export.table.file,
-                sheet=export.table.sheet,
-                column=export.headers.get(Field.SKU.value),
-                field=Field.SKU.value,
-            )
-        )
-    return frame[~again].reset_index(drop=True)
+    export.duplicate_rows(frame, Field.SKU, "the custom label")  # every listing with it is left alone
+    return frame.reset_index(drop=True)

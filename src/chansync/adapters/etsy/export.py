@@ -18,7 +18,6 @@ import pandas as pd
 from ... import columns
 from ...errors import AdapterError
 from ...fields import ROW, Field
-from ...issues import Severity, define, frame_of
 from ...parse import clean
 from ...sheet import normalize_header, read_table
 from ..base import FIXED, LIVE
@@ -27,12 +26,6 @@ from . import headers as h
 
 LISTING, LISTING_ROW, LISTING_SKUS = "etsy_listing", "etsy_listing_row", "etsy_listing_skus"
 LISTING_PRICE, LISTING_QUANTITY = "etsy_listing_price", "etsy_listing_quantity"
-
-DUPLICATE_SKU = define(
-    "etsy-duplicate-sku",
-    Severity.WARNING,
-    "A SKU on more than one Etsy listing (or twice in one): chansync keeps the first in step and leaves the others.",
-)
 
 #: Frame column of each download column chansync reads.
 NAMES = {h.TITLE: Field.TITLE.value, h.DESCRIPTION: Field.DESCRIPTION.value, h.PRICE: Field.PRICE.value,
@@ -105,22 +98,5 @@ def read_listings(export: Export) -> pd.DataFrame:
     frame = listing.loc[sku.index]
     frame.insert(0, Field.SKU.value, sku.astype("str").to_numpy())
     frame = frame.reset_index(drop=True)
-    again = frame[Field.SKU.value].duplicated()
-    if again.any():
-        twice = frame.loc[again, Field.SKU.value]
-        first = frame.drop_duplicates(Field.SKU.value).set_index(Field.SKU.value)[LISTING_ROW].astype("str")
-        message = "The SKU " + twice + " is also on the listing in row " + twice.map(first) + ", which is kept."
-        export.issues.append(
-            frame_of(
-                DUPLICATE_SKU,
-                message=message,
-                rows=frame.loc[again, ROW].astype("Int64"),
-                skus=twice,
-                values=twice,
-                file=export.table.file,
-                sheet=export.table.sheet,
-                column=export.headers.get(Field.SKU.value),
-                field=Field.SKU.value,
-            )
-        )
-    return frame[~again].reset_index(drop=True)
+    export.duplicate_rows(frame, Field.SKU, "the SKU")  # every listing with it is left alone (the plan skips it)
+    return frame.reset_index(drop=True)
