@@ -9,9 +9,15 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import settings
 
 from chansync.config import LoadedConfig, load_config
 from chansync.validation import Validation, validate
+
+# Property tests check invariants, not speed (benchmarks do that): no per-example deadline, which a shared 2-core
+# machine running the suite in parallel would trip at random.
+settings.register_profile("chansync", deadline=None)
+settings.load_profile("chansync")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"

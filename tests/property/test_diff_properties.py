@@ -128,3 +128,39 @@ def test_rounding_examples() -> None:
     out = apply_price_rules(pd.Series([1000, 1249, 10], dtype="Int64"), rules)
     # 10.00*1.05+0.50 = 11.00 -> 11.99; 12.49 -> 13.61 -> 13.99; 0.10 -> 0.61 -> 0.99, below the floor -> 1.00
     assert out.tolist() == [1199, 1399, 100]
+
+
+def base_of(state: dict[str, dict]) -> pd.DataFrame:
+    data = frame(state, **{"_listed": True})
+    data["key"] = data["sku"]
+    return data.set_index(data["sku"].astype(str).to_numpy())
+
+
+@given(STATE, STATE)
+def test_with_the_base_equal_to_the_channel_every_change_is_the_masters(want: dict, have: dict) -> None:
+    """No edit on the channel since the last push: the three-way plan is the two-way plan, every change from the
+    master, and nothing the channel holds that the master lacks is unmanaged (it was pushed)."""
+    two_way = plan_of(desired_of(want), current_of(have))
+    three_way = diff(desired_of(want), current_of(have), channel="c", adapter="csv", fields=FIELDS,
+                     base=base_of(have))  # fmt: skip
+    assert three_way.counts() == two_way.counts()
+    assert set(three_way.changes["origin"]) <= {"master"}
+    assert three_way.changes.drop(columns="origin").equals(two_way.changes.drop(columns="origin"))
+
+
+@given(STATE, STATE, STATE)
+def test_keep_never_changes_a_field_edited_on_the_channel(want: dict, base: dict, have: dict) -> None:
+    keep = diff(desired_of(want), current_of(have), channel="c", adapter="csv", fields=FIELDS, base=base_of(base),
+                keep_channel_edits=True)  # fmt: skip
+    assert not keep.changes["origin"].isin(["channel", "both"]).any()
+    overwrite = diff(desired_of(want), current_of(have), channel="c", adapter="csv", fields=FIELDS,
+                     base=base_of(base))  # fmt: skip
+    assert len(keep.changes) <= len(overwrite.changes)
+
+
+@given(STATE, STATE)
+def test_listings_never_managed_are_never_delisted_by_default(want: dict, have: dict) -> None:
+    plan = diff(desired_of(want), current_of(have), channel="c", adapter="csv", fields=FIELDS)
+    delisted = set(plan.keys(DELIST))
+    assert not delisted - set(want)  # only what the master names (inactive, filtered out) is taken off
+    assert set(plan.keys("unmanaged")) == set(have) - set(want)
