@@ -135,7 +135,7 @@ class SyncState:
     def open(cls, folder: Path) -> SyncState:
         folder = _state_folder(Path(folder))
         db_path = folder / DB_FILE
-        for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", LOCK_FILE, BASE_DIR):
+        for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", LOCK_FILE, BASE_DIR, "journal.jsonl", "backups"):
             _refuse_link(folder / name)
         try:
             connection = sqlite3.connect(db_path, timeout=30, isolation_level=None)
