@@ -360,7 +360,9 @@ def _commit_base(prepared: PushPlan, channel: ChannelPlan, result: ChannelPush, 
     if not applied_all:  # nothing is known to have taken but what the API confirmed (already in the deltas)
         failed |= {str(k) for k in channel.plan.keys(CREATE, UPDATE, DELIST)}
     frame = base_after(channel.plan, list(channel.adapter.needed()), channel.base, failed)
-    confirmed = state.base(channel.name)  # the previous base with what this run's API calls confirmed laid over it
+    # What this run's API calls confirmed (bol's new offer ids, a batch before a failure), laid over the previous
+    # base; read only when there is any (reading a million-listing base again costs time and memory).
+    confirmed = state.base(channel.name) if state.has_deltas(channel.name, run) else None
     if confirmed is not None:
         if not applied_all:
             frame = _with_confirmed(frame, confirmed.frame)

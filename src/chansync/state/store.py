@@ -289,6 +289,11 @@ class SyncState:
         assert frame is not None
         return Base(frame, pushed_at, row[0] if row else None, row[1] if row else None)
 
+    def has_deltas(self, channel: str, run: str | None = None) -> bool:
+        """Whether values were set or seen on the channel since its snapshot (by ``run``, when given)."""
+        query = "SELECT 1 FROM base_deltas WHERE channel = ?" + (" AND run = ?" if run else "") + " LIMIT 1"
+        return self.db.execute(query, (channel, run) if run else (channel,)).fetchone() is not None
+
     def snapshot_path(self, channel: str, name: str) -> Path:
         return self.folder / BASE_DIR / _safe(channel) / f"{name}.parquet"
 
