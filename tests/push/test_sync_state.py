@@ -408,3 +408,29 @@ def test_the_morning_summary_the_job_summary_and_the_webhook(tmp_path: Path) -> 
     assert summary.startswith("### chansync push: refused") and "- a: refused" in summary
     assert (tmp_path / "step.md").read_text().strip() == summary.strip()
     assert len(posted) == 1 and "a: refused" in posted[0]["text"] and "HOOK_URL" not in posted[0]["text"]
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sync"
+
+
+def test_the_three_way_plans_of_a_day_of_sales_equal_the_golden_plans(tmp_path: Path, golden: Any) -> None:
+    """Sales on two channels, a price edited on the third, and a gift card only the third sells: the plans
+    (`chansync diff --format json`) say where each change comes from."""
+    config = setup(tmp_path, {"A1": 10, "A2": 5, "A3": 7})
+    run(config)
+    export(tmp_path, "a", {"A1": 8, "A2": 5, "A3": 7})  # two A1 sold on a
+    export(tmp_path, "b", {"A1": 10, "A2": 4, "A3": 7})  # one A2 sold on b
+    write_csv(tmp_path / "c.csv", [{"ItemCode": "A1", "RetailPrice": "10.00", "OnHand": 10},
+                                   {"ItemCode": "A2", "RetailPrice": "10.00", "OnHand": 5},
+                                   {"ItemCode": "A3", "RetailPrice": "12.50", "OnHand": 7},
+                                   {"ItemCode": "GIFT", "RetailPrice": "25.00", "OnHand": 99}])  # fmt: skip
+    out = subprocess.run([sys.executable, "-m", "chansync", "diff", "-c", str(config), "--format", "json"],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    document = json.loads(out.stdout)
+    document.pop("chansync")
+    golden(GOLDEN / "sales-plan.json", (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    changes = {(c["channel"], i["key"], ch["field"]): ch for c in document["channels"] for i in c["items"]
+               for ch in i["changes"]}  # fmt: skip
+    assert changes[("c", "A1", "quantity")]["new"] == "8" and changes[("c", "A1", "quantity")]["origin"] == "master"
+    assert changes[("c", "A3", "price")]["origin"] == "channel"  # set back to the master's 10.00
+    assert ("a", "A1", "quantity") not in changes  # a shows the sale already: nothing to send
