@@ -225,6 +225,12 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class PlanFormat(StrEnum):
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
+
+
 class StockFormat(StrEnum):
     text = "text"
     json = "json"
@@ -236,7 +242,12 @@ class StockFormat(StrEnum):
 def diff(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     channel: ChannelOption = None,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    format: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="text, json, or xlsx (a workbook to review; needs --output).")
+    ] = PlanFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the plan (json or xlsx) to this file.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Items shown per channel in text output.")] = 20,
     plan_file: Annotated[
         Path | None, typer.Option("--plan", help="Save the plan (JSON) for `chansync push --plan FILE`.")
@@ -267,8 +278,16 @@ def diff(
         raise ChansyncError(report.fatal or "the master sheet could not be read")
     if plan_file is not None:
         write_atomic(plan_file, plans_json(plans, report_summary=summary).encode("utf-8"))
-    if format is OutputFormat.json:
-        _emit(plans_json(plans, report_summary=summary), None)
+    if format is PlanFormat.xlsx:
+        from .planxlsx import plans_xlsx
+
+        if output is None:
+            raise ChansyncError("--format xlsx writes a workbook: add --output FILE (e.g. --output plan.xlsx)")
+        write_atomic(output, plans_xlsx(plans))
+        _stderr().print(f"plan written to {_plain(str(output))}: review it, then `chansync push --plan "
+                        f"{_plain(str(output))}` applies the rows still marked yes")  # fmt: skip
+    elif format is PlanFormat.json:
+        _emit(plans_json(plans, report_summary=summary), output)
     else:
         console = _stdout()
         if not quiet:
@@ -299,7 +318,8 @@ def push(
     channel: ChannelOption = None,
     plan_file: Annotated[
         Path | None,
-        typer.Option("--plan", help="Apply only if the plan is still the one saved by `chansync diff --plan FILE`."),
+        typer.Option("--plan", help="Apply only if the plan is still the one saved by `chansync diff --plan FILE` "
+                     "(JSON) or `chansync diff --format xlsx` (a reviewed workbook: only rows marked yes)."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Plan and check everything; write and send nothing.")

@@ -163,9 +163,14 @@ def prepare(
     if strict and report.errors:
         raise RefusedError(f"the master has {report.errors} errors and --strict is on; nothing was written")
     planned = result.channels
-    verdicts = {c.name: check_guard(c.plan, config.channel(c.name).guard) for c in planned}
-    if saved_plan is not None:
+    if saved_plan is not None and saved_plan.suffix.lower() in (".xlsx", ".xlsm"):
+        from .planxlsx import approved  # a reviewed workbook: only the rows still marked yes
+
+        for channel, restricted in zip(planned, approved([c.plan for c in planned], saved_plan), strict=True):
+            channel.plan = restricted
+    elif saved_plan is not None:
         _same_as_saved(saved_plan, [c.plan for c in planned])
+    verdicts = {c.name: check_guard(c.plan, config.channel(c.name).guard) for c in planned}
     return PushPlan(config, report, planned, verdicts, force, result.failed, state, result.ledger, result.observed,
                     command)  # fmt: skip
 

@@ -434,3 +434,41 @@ def test_the_three_way_plans_of_a_day_of_sales_equal_the_golden_plans(tmp_path: 
     assert changes[("c", "A1", "quantity")]["new"] == "8" and changes[("c", "A1", "quantity")]["origin"] == "master"
     assert changes[("c", "A3", "price")]["origin"] == "channel"  # set back to the master's 10.00
     assert ("a", "A1", "quantity") not in changes  # a shows the sale already: nothing to send
+
+
+def test_a_plan_reviewed_in_excel_applies_only_the_rows_still_marked_yes(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    config = setup(tmp_path, {"A1": 10, "A2": 5, "A3": 7, "A4": 1})
+    run(config)
+    write_csv(tmp_path / "master.csv", [{"sku": s, "title": f"Item {s}", "price": "11.00", "quantity": q}
+                                        for s, q in (("A1", 9), ("A2", 4), ("A3", 6), ("A4", 1))],
+              later=False)  # every price and three stocks change  # fmt: skip
+    plan = tmp_path / "plan.xlsx"
+    made = subprocess.run([sys.executable, "-m", "chansync", "diff", "-c", str(config), "--format", "xlsx",
+                           "--output", str(plan)], capture_output=True, text=True)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    book = load_workbook(plan)
+    assert book.sheetnames[:4] == ["summary", "a", "b", "c"] and book["chansync"].sheet_state == "hidden"
+    sheet = book["a"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["apply", "outcome", "key", "sku"] and "price new" in header
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    rows = {r[2].value: r for r in sheet.iter_rows(min_row=2)}
+    assert rows["A1"][header.index("price new")].fill.fgColor.rgb.endswith("FFF2CC")  # changed cells highlighted
+    rows["A1"][0].value = "no"  # the reviewer holds back two rows on channel a
+    rows["A3"][0].value = "nee"
+    book.save(plan)
+    result = subprocess.run([sys.executable, "-m", "chansync", "push", "-c", str(config), "--yes", "--plan", str(plan)],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = read_csv(tmp_path / "out" / "a.csv")
+    assert (feed["A1"]["price"], feed["A1"]["quantity"]) == ("10.00", "10")  # not approved: as it was
+    assert (feed["A3"]["price"], feed["A3"]["quantity"]) == ("10.00", "7")
+    assert (feed["A2"]["price"], feed["A2"]["quantity"]) == ("11.00", "4")  # approved
+    assert read_csv(tmp_path / "out" / "b.csv")["A1"]["price"] == "11.00"  # other channels: all rows were yes
+    write_csv(tmp_path / "master.csv", [{"sku": "A1", "title": "Item A1", "price": "12.00", "quantity": 9}],
+              later=False)  # the master changed since the review
+    stale = subprocess.run([sys.executable, "-m", "chansync", "push", "-c", str(config), "--yes", "--plan", str(plan)],
+                           capture_output=True, text=True)  # fmt: skip
+    assert stale.returncode == 1 and "no longer the one in" in stale.stderr

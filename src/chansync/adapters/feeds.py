@@ -117,12 +117,12 @@ def kept_rows(plan: Plan) -> pd.DataFrame:
 def kept_chunks(plan: Plan, size: int | None) -> Iterator[pd.DataFrame]:
     """:func:`kept_rows` in chunks of at most ``size`` rows (master order, then skipped items), so a streamed feed
     never copies the whole catalogue at once."""
-    from ..model import CREATE, SKIPPED, UNCHANGED, UPDATE
+    from ..model import CREATE, SKIPPED, UNCHANGED, UNMANAGED, UPDATE
 
     listed, kept = plan.listed_mask, plan.kept_mask
     if listed is None or kept is None:
         listed = _in(plan.desired.index, plan.keys(CREATE, UPDATE, UNCHANGED))
-        kept = _in(plan.current.index, plan.keys(SKIPPED))
+        kept = _in(plan.current.index, plan.keys(SKIPPED, UNMANAGED))
     yielded = False
     for frame, mask in ((plan.desired, listed), (plan.current, kept)):
         step = size or max(len(frame), 1)

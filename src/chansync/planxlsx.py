@@ -1,0 +1,194 @@
+"""Plans as a workbook a seller reviews in Excel and hands back: ``chansync diff --format xlsx --output plan.xlsx``
+then ``chansync push --plan plan.xlsx`` applies only the rows still marked "yes" in the ``apply`` column.
+
+The summary sheet comes first; then one sheet per channel with a row per listing that changes: what it is now and
+what it becomes, side by side, the changed cells highlighted, filters on and the header frozen. A hidden sheet
+holds a fingerprint of each channel's plan, so a plan that no longer matches the master or the channel is refused
+(as a JSON plan is), whatever the reviewer did to the visible sheets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import ChansyncError, RefusedError
+from .model import CREATE, DELIST, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
+from .planjson import plan_dict
+
+APPLY, KEY_HEADER = "apply", "key"
+META_SHEET = "chansync"
+SUMMARY_SHEET = "summary"
+#: What counts as "yes" in the apply column (Dutch sellers write ja).
+YES = frozenset({"yes", "y", "ja", "j", "true", "1", "x"})
+#: Skip reason of a change the reviewer did not approve.
+NOT_APPROVED = "not-approved"
+HIGHLIGHT = "FFF2CC"
+
+
+def fingerprint(plan: Plan) -> str:
+    """A short hash of what the plan would do on its channel (items and changes, as in the JSON plan)."""
+    items = plan_dict(plan)["items"]
+    return hashlib.sha256(json.dumps(items, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+
+
+def plans_xlsx(plans: list[Plan]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = SUMMARY_SHEET
+    head = ["channel", "adapter", *(o for o in (CREATE, UPDATE, DELIST, SKIPPED, UNMANAGED)), "changes by field"]
+    summary.append(head)
+    for plan in plans:
+        counts = plan.counts()
+        fields = ", ".join(f"{k} {v}" for k, v in plan.field_counts().items())
+        summary.append([plan.channel, plan.adapter, *(counts[o] for o in head[2:-1]), fields])
+    summary.append([])
+    summary.append(
+        [
+            "Review each channel's sheet: set apply to no for a row you do not want, save, then run "
+            "chansync push --plan with this file. Rows marked yes are applied; nothing else changes."
+        ]
+    )
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor=HIGHLIGHT)
+    _style_header(summary, bold)
+    used = {SUMMARY_SHEET, META_SHEET}
+    names: dict[str, str] = {}
+    for plan in plans:
+        sheet = book.create_sheet(_sheet_name(plan.channel, used))
+        names[plan.channel] = sheet.title
+        _channel_sheet(sheet, plan, fill)
+        _style_header(sheet, bold)
+    meta = book.create_sheet(META_SHEET)
+    meta.append(["channel", "sheet", "fingerprint"])
+    for plan in plans:
+        meta.append([plan.channel, names[plan.channel], fingerprint(plan)])
+    meta.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_name(channel: str, used: set[str]) -> str:
+    base = "".join("_" if c in "[]:*?/\\" else c for c in channel)[:28] or "channel"
+    name, n = base, 2
+    while name.casefold() in {u.casefold() for u in used}:
+        name, n = f"{base[:25]}~{n}", n + 1
+    used.add(name)
+    return name
+
+
+def _channel_sheet(sheet: Any, plan: Plan, fill: Any) -> None:
+    items = plan.items[~plan.items["outcome"].isin([UNCHANGED, UNMANAGED, SKIPPED])]
+    fields = [f for f in plan.fields if f in set(plan.changes["field"])]
+    if len(plan.changes) and "listed" in set(plan.changes["field"]):
+        fields.append("listed")
+    header = [APPLY, "outcome", KEY_HEADER, "sku", *(h for f in fields for h in (f"{f} now", f"{f} new")), "origin"]
+    sheet.append(header)
+    frame = plan.changes
+    changes = {
+        (k, f): (o, n, g)
+        for k, f, o, n, g in zip(frame["key"], frame["field"], frame["old"], frame["new"], frame["origin"], strict=True)
+    }
+    for item in items.itertuples(index=False):
+        row: list[Any] = ["yes", item.outcome, item.key, item.sku]
+        changed: list[int] = []
+        origins: set[str] = set()
+        for field in fields:
+            old = new = ""
+            if (item.key, field) in changes:
+                old, new, origin = (str(v) for v in changes[(item.key, field)])
+                origins.add(origin)
+                changed.append(len(row) + 2)  # the 1-based column of "new"
+            elif item.outcome == CREATE and field in plan.desired.columns:
+                new = _shown(plan.desired, str(item.key), field)
+            row += [old, new]
+        row.append(", ".join(sorted(o for o in origins if o)))
+        sheet.append(row)
+        for column in changed:
+            sheet.cell(row=sheet.max_row, column=column).fill = fill
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _shown(desired: pd.DataFrame, key: str, field: str) -> str:
+    """A created listing's value as a plan shows it (money as 12.50)."""
+    from .diff import display
+    from .fields import Field
+
+    if key not in desired.index or field not in {f.value for f in Field}:
+        return ""
+    shown = display(Field(field), desired.loc[[key], field].reset_index(drop=True)).iloc[0]
+    return "" if shown is None or (not isinstance(shown, str) and bool(pd.isna(shown))) else str(shown)
+
+
+def _style_header(sheet: Any, bold: Any) -> None:
+    for cell in sheet[1]:
+        cell.font = bold
+    for column in sheet.columns:
+        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+
+
+def read_approvals(path: Path) -> dict[str, tuple[str, set[str]]]:
+    """{channel: (fingerprint, keys marked yes)} from a reviewed plan workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - a corrupt workbook in many shapes: said, not a traceback
+        raise ChansyncError(f"{path}: not a plan workbook written by `chansync diff --format xlsx` ({exc})") from None
+    if META_SHEET not in book.sheetnames:
+        raise ChansyncError(f"{path}: not a plan workbook written by `chansync diff --format xlsx` (no {META_SHEET!r})")
+    out: dict[str, tuple[str, set[str]]] = {}
+    for row in list(book[META_SHEET].iter_rows(values_only=True))[1:]:
+        channel, sheet_name, mark = (str(v) if v is not None else "" for v in (*row, None, None, None)[:3])
+        if not channel or sheet_name not in book.sheetnames:
+            continue
+        rows = list(book[sheet_name].iter_rows(values_only=True))
+        if not rows:
+            continue
+        header = [str(h).strip().casefold() if h is not None else "" for h in rows[0]]
+        if APPLY not in header or KEY_HEADER not in header:
+            raise ChansyncError(f"{path}: the sheet {sheet_name!r} has no {APPLY!r} or {KEY_HEADER!r} column any more")
+        at_apply, at_key = header.index(APPLY), header.index(KEY_HEADER)
+        yes = {str(r[at_key]) for r in rows[1:] if r and str(r[at_apply] or "").strip().casefold() in YES}
+        out[channel] = (mark, yes)
+    book.close()
+    return out
+
+
+def approved(plans: list[Plan], path: Path) -> list[Plan]:
+    """The plans restricted to what the reviewer approved; refused when a plan no longer matches the workbook."""
+    approvals = read_approvals(path)
+    differ = [p.channel for p in plans if p.channel not in approvals or approvals[p.channel][0] != fingerprint(p)]
+    if differ:
+        raise RefusedError(
+            f"the plan for {', '.join(differ)} is no longer the one in {path}: the master or the channel changed",
+            hint="run `chansync diff --format xlsx --output FILE` again and review it",
+        )
+    return [restrict(p, approvals[p.channel][1]) for p in plans]
+
+
+def restrict(plan: Plan, keys: set[str]) -> Plan:
+    """The plan with every change outside ``keys`` left alone (skipped: not approved)."""
+    items = plan.items
+    moving = items["outcome"].isin([CREATE, UPDATE, DELIST]) & ~items["key"].astype("str").isin(keys)
+    if not moving.any():
+        return plan
+    items = items.copy()
+    items.loc[moving, "outcome"] = SKIPPED
+    items.loc[moving, "reason"] = NOT_APPROVED
+    dropped = set(items.loc[moving, "key"].astype("str"))
+    plan.items = items
+    plan.changes = plan.changes[~plan.changes["key"].astype("str").isin(dropped)].reset_index(drop=True)
+    plan.listed_mask = plan.kept_mask = None  # feeds select rows by outcome again
+    return plan
