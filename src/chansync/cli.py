@@ -318,8 +318,11 @@ def push(
     channel: ChannelOption = None,
     plan_file: Annotated[
         Path | None,
-        typer.Option("--plan", help="Apply only if the plan is still the one saved by `chansync diff --plan FILE` "
-                     "(JSON) or `chansync diff --format xlsx` (a reviewed workbook: only rows marked yes)."),
+        typer.Option(
+            "--plan",
+            help="Apply only if the plan is still the one saved by `chansync diff --plan FILE` "
+            "(JSON) or `chansync diff --format xlsx` (a reviewed workbook: only rows marked yes).",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Plan and check everything; write and send nothing.")
@@ -420,6 +423,7 @@ def _push_prepared(
     quiet: bool,
     limit: int,
     run: str | None = None,
+    title: str = "chansync push",
 ) -> PushResult:
     """Show the plan (text), ask when a person is at the terminal, then write and deliver."""
     from .push import apply
@@ -428,7 +432,7 @@ def _push_prepared(
 
     console = _stdout()
     if text and not quiet:
-        console.print(f"[bold]chansync push[/] · {display}" + (" [cyan](dry run)[/]" if dry_run else ""))
+        console.print(f"[bold]{title}[/] · {_plain(display)}" + (" [cyan](dry run)[/]" if dry_run else ""))
         report = prepared.report
         if report.errors or report.warnings:
             console.print(f"[dim]master: {report.errors} errors, {report.warnings} warnings (items with errors are "
@@ -504,7 +508,7 @@ def undo(
                     note = f"{name}: changed on the channel since that run, left alone (--force sets them back too): "
                     _stdout().print(note + shown, markup=False)
             result = _push_prepared(prepared, loaded.display, dry_run=dry_run, no_upload=False, yes=yes,
-                                    text=format is OutputFormat.text, quiet=False, limit=limit, run=run)  # fmt: skip
+                                    text=format is OutputFormat.text, quiet=False, limit=limit, run=run, title="chansync undo")  # fmt: skip
     finally:
         state.close()
     if format is OutputFormat.text:
@@ -680,8 +684,12 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     channel: Annotated[
         list[str] | None,
-        typer.Option("--channel", help="Add a commented example channel of this kind (repeatable): shopify, "
-                     "woocommerce, google_merchant, meta, amazon, bol, ebay, etsy, csv.", show_default=False),
+        typer.Option(
+            "--channel",
+            help="Add a commented example channel of this kind (repeatable): shopify, "
+            "woocommerce, google_merchant, meta, amazon, bol, ebay, etsy, csv.",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Write a starter channels.yaml (with an example block per --channel) and a small master workbook."""

@@ -65,6 +65,8 @@ class PushPlan:
     ledger: pd.DataFrame | None = None
     observed: list[Observed] = field(default_factory=list)
     command: str = "push"
+    #: Sentences for the person running it (undo: channels with nothing to go back to).
+    notes: list[str] = field(default_factory=list)
 
     def refused(self) -> list[str]:
         return [c.name for c in self.channels if not self.verdicts[c.name].ok and not self.force]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .push import ChannelPush, PushResult
 
 #: What each outcome reads as in a sentence.
-_WORDS = {"create": "created", "update": "updated", "delist": "taken off sale", "skipped": "left alone (errors)",
+_WORDS = {"create": "created", "update": "updated", "delist": "taken off sale", "skipped": "left alone",
           "unmanaged": "not managed by chansync (left alone)"}  # fmt: skip
 
 

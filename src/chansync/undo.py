@@ -62,25 +62,27 @@ def prepare_undo(
     """Plan setting each channel of the run back; nothing is written."""
     run = undo_run(state, run_id)
     registry = registry or Registry.discover()
-    planned, unreachable = [], {}
+    planned, unreachable, first = [], {}, []
     for entry in run["channels"]:  # type: ignore[attr-defined]
         name = entry["channel"]
         if (channels and name not in channels) or not entry["snapshot_after"] or name not in config.channels:
             continue
         if not entry["snapshot_before"]:
-            unreachable[name] = (
-                "that push was the first to this channel: there are no values from before it to go back to"
-            )
+            first.append(name)
             continue
         adapter = registry.build(config, name)
         try:
             planned.append(_plan_back(config, state, adapter, entry, force=force))
         except ChansyncError as error:
             unreachable[name] = error.message
+    note = (f"run {run['run']} was the first push to {', '.join(first)}: there are no values from before it "
+            "to go back to there") if first else ""  # fmt: skip
     if not planned and not unreachable:
-        raise NothingToUndo(f"run {run['run']} changed none of the channels asked for")
+        raise NothingToUndo(note or f"run {run['run']} changed none of the channels asked for")
     verdicts = {c.name: check_guard(c.plan, config.channel(c.name).guard) for c in planned}
-    return PushPlan(config, Report(), planned, verdicts, force, unreachable, state, None, [], "undo")
+    prepared = PushPlan(config, Report(), planned, verdicts, force, unreachable, state, None, [], "undo")
+    prepared.notes = [note] if note else []
+    return prepared
 
 
 def _plan_back(config: LoadedConfig, state: SyncState, adapter: Adapter, entry: dict, *, force: bool) -> ChannelPlan:

@@ -28,17 +28,17 @@ def stock_table(
     sold_by_sku = catalog.sold.groupby("sku")["sold"].sum() if catalog.sold is not None else pd.Series(dtype="int64")
     saved = catalog.sold
     catalog.sold = None
-    frame["master"] = catalog.quantity_for(None).to_numpy()
+    frame["master"] = catalog.quantity_for(None).astype("Int64").array
     catalog.sold = saved
     frame["sold"] = frame["sku"].map(sold_by_sku).fillna(0).astype("int64").to_numpy()
-    frame["available"] = catalog.quantity_for(None).to_numpy()
+    frame["available"] = catalog.quantity_for(None).astype("Int64").array
     sales = state.sales() if state is not None else pd.DataFrame(columns=["channel", "sku", "units"])
     ledger = state.ledger() if state is not None else pd.DataFrame(columns=["sku"])
     counted = set(ledger["sku"]) if len(ledger) else set()
     for channel in result.channels:
         gets = channel.desired.frame.drop_duplicates("sku").set_index("sku")
         if Field.QUANTITY.value in gets.columns:
-            frame[f"to {channel.name}"] = frame["sku"].map(gets[Field.QUANTITY.value]).astype("Int64").to_numpy()
+            frame[f"to {channel.name}"] = frame["sku"].map(gets[Field.QUANTITY.value]).astype("Int64").array
         if len(sales):  # units sold on this channel since the count (sales before a new count no longer count)
             mine = sales[sales["channel"].eq(channel.name) & sales["sku"].isin(counted)]
             frame[f"sold on {channel.name}"] = frame["sku"].map(mine.groupby("sku")["units"].sum()).fillna(0).astype(
