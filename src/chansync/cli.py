@@ -508,7 +508,8 @@ def undo(
                     note = f"{name}: changed on the channel since that run, left alone (--force sets them back too): "
                     _stdout().print(note + shown, markup=False)
             result = _push_prepared(prepared, loaded.display, dry_run=dry_run, no_upload=False, yes=yes,
-                                    text=format is OutputFormat.text, quiet=False, limit=limit, run=run, title="chansync undo")  # fmt: skip
+                                    text=format is OutputFormat.text, quiet=False, limit=limit, run=run,
+                                    title="chansync undo")  # fmt: skip
     finally:
         state.close()
     if format is OutputFormat.text:
