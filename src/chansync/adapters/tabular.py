@@ -86,51 +86,36 @@ class Export:
         """A located warning (``channel-duplicate-key``) on every row whose non-empty key another row of the export
         holds too, naming all their rows: the channel has two listings under one key, so chansync cannot tell which
         one a change is for (the plan leaves that key alone). ``keys`` aligns with :attr:`text`."""
+        self._duplicated(keys, self.text[ROW], self.headers.get(name, name), field_, what, skus=False)
+
+    def duplicate_rows(self, frame: pd.DataFrame, field_: Field, what: str) -> None:
+        """:meth:`duplicates` for a frame already built from the export (one row per listing or per SKU, with the
+        export's :data:`ROW`)."""
+        column = self.headers.get(field_.value, field_.value)
+        self._duplicated(frame[field_.value], frame[ROW], column, field_, what, skus=True)
+
+    def _duplicated(
+        self, keys: pd.Series, rows: pd.Series, column: str, field_: Field, what: str, *, skus: bool
+    ) -> None:
         from ..channel_codes import DUPLICATE_KEY
 
         text = keys.astype("str").fillna("")
         twice = text.ne("") & text.duplicated(keep=False)
         if not twice.any():
             return
-        rows = self.text.loc[twice, ROW].astype("Int64")
-        listed = rows.astype("str").groupby(text[twice]).agg(", ".join)  # only the duplicated keys: a short frame
+        at = rows[twice].astype("Int64")
+        listed = at.astype("str").groupby(text[twice]).agg(", ".join)  # only the duplicated keys: a short frame
         message = f"The export lists {what} " + text[twice] + " more than once (rows " + text[twice].map(listed)
         self.issues.append(
             frame_of(
                 DUPLICATE_KEY,
                 message=message + "); chansync leaves it alone on this channel until one is removed.",
-                rows=rows,
+                rows=at,
+                skus=text[twice] if skus else None,
                 values=text[twice],
                 file=self.table.file,
                 sheet=self.table.sheet,
-                column=self.headers.get(name, name),
-                field=field_.value,
-                severity=Severity.WARNING,
-            )
-        )
-
-    def duplicate_rows(self, frame: pd.DataFrame, field_: Field, what: str) -> None:
-        """:meth:`duplicates` for a frame already built from the export (one row per listing or per SKU, with the
-        export's :data:`ROW`): a located warning on every row whose key another row holds too."""
-        keys = frame[field_.value].astype("str").fillna("")
-        twice = keys.ne("") & keys.duplicated(keep=False)
-        if not twice.any():
-            return
-        from ..channel_codes import DUPLICATE_KEY
-
-        rows = frame.loc[twice, ROW].astype("Int64")
-        listed = rows.astype("str").groupby(keys[twice]).agg(", ".join)
-        message = f"The export lists {what} " + keys[twice] + " more than once (rows " + keys[twice].map(listed)
-        self.issues.append(
-            frame_of(
-                DUPLICATE_KEY,
-                message=message + "); chansync leaves it alone on this channel until one is removed.",
-                rows=rows,
-                skus=keys[twice],
-                values=keys[twice],
-                file=self.table.file,
-                sheet=self.table.sheet,
-                column=self.headers.get(field_.value, field_.value),
+                column=column,
                 field=field_.value,
                 severity=Severity.WARNING,
             )
