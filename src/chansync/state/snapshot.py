@@ -128,14 +128,15 @@ def _keep_previous(frame: pd.DataFrame, failed: pd.Index, previous: Base | None,
 
 
 def for_parquet(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns Parquet stores as they are: integers stay nullable integers, the rest text."""
-    out: dict[str, pd.Series] = {}
+    """Columns Parquet stores as they are: integers stay nullable integers, the rest text. Only columns of another
+    type are converted (in place: the frame is the snapshot's own), so a million-listing base is not copied."""
     for name in frame.columns:
-        column = frame[name].reset_index(drop=True)
+        dtype = str(frame[name].dtype)
         if name == LISTED_COLUMN:
-            out[str(name)] = column.fillna(True).astype(bool)
-        elif str(column.dtype) in ("Int64", "int64"):
-            out[str(name)] = column.astype("Int64")
-        else:
-            out[str(name)] = column.astype("str")
-    return pd.DataFrame(out, index=np.arange(len(frame)))
+            if dtype != "bool":
+                frame[name] = frame[name].fillna(True).astype(bool)
+        elif dtype == "int64":
+            frame[name] = frame[name].astype("Int64")
+        elif dtype not in ("Int64", "str"):
+            frame[name] = frame[name].astype("str")
+    return frame

@@ -315,9 +315,8 @@ class SyncState:
 
         path = self.snapshot_path(channel, run)
         path.parent.mkdir(parents=True, exist_ok=True)
-        table = frame.reset_index(drop=True)
         with atomic_open(path) as handle:
-            table.to_parquet(handle, index=False)
+            frame.to_parquet(handle, index=False)  # the key is a column too: the index is not written
         return run
 
     def commit_base(self, channel: str, snapshot: str, run: str) -> None:
