@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import columns
 from ..fields import Field
 from ..model import FIXED, LIVE, ChannelState
 from .store import LEDGER_COLUMNS, LISTED, SKU, Base
@@ -47,22 +48,29 @@ def observe(channel: str, base: Base | None, current: ChannelState) -> Observed:
     if base is None or _Q not in base.frame.columns or _Q not in frame.columns or not len(frame):
         return empty
     keys = frame[current.key].astype("str")
-    first = ~keys.duplicated(keep=False)  # a key twice in the export is left alone
-    now = frame[_Q].astype("Int64")
-    before = keys.map(base.frame[_Q].astype("Int64")) if base.frame.index.is_unique else None
-    if before is None:
-        return empty
-    before = pd.Series(before, index=frame.index).astype("Int64")
-    live = frame[LIVE].fillna(True).astype(bool) if LIVE in frame.columns else pd.Series(True, index=frame.index)
-    listed = keys.map(base.frame[LISTED].astype(bool)).fillna(False).astype(bool) if LISTED in base.frame else live
-    sold = (now < before).fillna(False) & live & listed & first
-    if FIXED in frame.columns:
-        sold &= ~frame[FIXED].astype("str").fillna("").str.contains(rf"(?:^|,){_Q}(?:,|$)", regex=True)
+    # Keys matched through integer codes from one hashing pass (a text map over a million keys builds a Python
+    # hash table of them: slow, and hundreds of MB).
+    key_codes, base_codes = columns.shared_codes(keys, pd.Series(base.frame.index.astype("str"), dtype="str"))
+    size = int(max(key_codes.max(initial=-1), base_codes.max(initial=-1))) + 1
+    counted = np.bincount(key_codes, minlength=size) if len(key_codes) else np.zeros(size, dtype=np.int64)
+    first = counted[key_codes] == 1  # a key twice in the export is left alone
+    at = np.full(size, -1, dtype=np.int64)
+    at[base_codes[::-1]] = np.arange(len(base_codes), dtype=np.int64)[::-1]
+    at = at[key_codes]
+    in_base = at >= 0
+    pick = np.where(in_base, at, 0)
+    now = frame[_Q].astype("Int64").reset_index(drop=True)
+    before = base.frame[_Q].astype("Int64").iloc[pick].reset_index(drop=True).mask(pd.Series(~in_base))
+    live = frame[LIVE].fillna(True).astype(bool).to_numpy() if LIVE in frame.columns else np.ones(len(frame), bool)
+    listed = base.frame[LISTED].astype(bool).to_numpy()[pick] & in_base if LISTED in base.frame else in_base
+    sold = (now < before).fillna(False).to_numpy(dtype=bool) & live & listed & first
+    if FIXED in frame.columns and sold.any():
+        sold &= ~frame[FIXED].astype("str").fillna("").str.contains(rf"(?:^|,){_Q}(?:,|$)", regex=True).to_numpy()
     if not sold.any():
         return empty
-    hit = sold.to_numpy(dtype=bool)
-    sold_keys = keys[hit]
-    skus = sold_keys.map(base.frame[SKU].astype("str")) if SKU in base.frame else sold_keys
+    hit = sold
+    sold_keys = keys.reset_index(drop=True)[hit]
+    skus = base.frame[SKU].astype("str").iloc[pick[hit]] if SKU in base.frame else sold_keys
     units = (before[hit] - now[hit]).astype("int64")
     sales = pd.DataFrame({"channel": channel, "key": sold_keys.to_numpy(), "sku": skus.to_numpy(),
                           "units": units.to_numpy()})  # fmt: skip
