@@ -39,7 +39,7 @@ MAX_RATE = 1_000_000  # currency rate
 #: An echoed input value is cut to this many characters: a message must never carry a whole file or an alias bomb.
 SHOWN_CHARS = 80
 #: Keys whose values are secrets: a wrong value is never echoed.
-SECRET_KEYS = ("key", "secret", "token", "client_id", "client_secret", "password")
+SECRET_KEYS = ("key", "secret", "token", "client_id", "client_secret", "password", "api_key")
 MAX_YAML_NODES = 1_000_000  # values a channels.yaml may expand to through aliases
 
 
@@ -319,8 +319,20 @@ class SftpUpload(_Upload):
         return self
 
 
+class EtsyUpload(_Upload):
+    """Etsy Open API v3 (https://developers.etsy.com/documentation/reference#operation/updateListingInventory):
+    the app's key in ``x-api-key`` and an OAuth 2.0 user token as ``Authorization: Bearer``."""
+
+    type: Literal["etsy_api"]
+    shop_id: str = PydField(description="The numeric id of the Etsy shop.")
+    api_key: str = PydField(description="The app's keystring, as ${VAR}.")
+    token: str = PydField(description="An OAuth 2.0 access token with listings_w scope, as ${VAR}.")
+    url: str = "https://openapi.etsy.com/v3/application"
+
+
 Upload = Annotated[
-    WooCommerceUpload | ShopifyUpload | BolUpload | HttpUpload | SftpUpload, PydField(discriminator="type")
+    WooCommerceUpload | ShopifyUpload | BolUpload | EtsyUpload | HttpUpload | SftpUpload,
+    PydField(discriminator="type"),
 ]
 
 

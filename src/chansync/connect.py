@@ -107,6 +107,9 @@ def default_client(upload: Expanded, secrets: tuple[str, ...]) -> HttpClient:
     if upload.type == "shopify_api":  # the Admin GraphQL endpoint; the token goes in its own header
         headers["X-Shopify-Access-Token"] = upload.token
         base = base.rstrip("/") + f"/admin/api/{upload.api_version}/graphql.json" if "/admin/api/" not in base else base
+    if upload.type == "etsy_api":  # the app's key and the user's OAuth token on every request
+        headers["x-api-key"] = upload.api_key
+        headers["Authorization"] = f"Bearer {upload.token}"
     if upload.type == "woocommerce_api":
         base = base.rstrip("/") + "/wp-json/wc/v3" if "/wp-json/" not in base else base
         auth = (upload.key, upload.secret)  # HTTP Basic over HTTPS: consumer key and secret

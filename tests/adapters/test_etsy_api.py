@@ -159,3 +159,34 @@ def test_the_fake_refuses_a_partial_inventory() -> None:
     with serving(etsy, Recorder()) as url:
         reply = requests.put(f"{url}/v3/application/listings/102/inventory", json=body, headers=headers, timeout=5)
     assert reply.status_code == 400 and "would be deleted" in reply.json()["error"]
+
+
+def test_push_applies_through_the_etsy_api_and_keeps_its_secrets(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    etsy, recorder = fake(), Recorder()
+    (tmp_path / "master.csv").write_bytes((CASE / "master.csv").read_bytes())
+    (tmp_path / "export.csv").write_bytes((CASE / "export.csv").read_bytes())
+    with serving(etsy, recorder) as url:
+        upload = {"type": "etsy_api", "url": f"{url}/v3/application", "shop_id": str(etsy.shop_id),
+                  "api_key": "${ETSY_KEY}", "token": "${ETSY_TOKEN}", "retries": 1, "backoff": 0.01}  # fmt: skip
+        config = {"version": 1, "master": {"file": "master.csv", "currency": "EUR"}, "state_dir": "state",
+                  "channels": {"etsy": {"adapter": "etsy", "export": "export.csv", "upload": upload,
+                                        "guard": {"max_delist_share": 1, "max_price_change_share": 1}}}}  # fmt: skip
+        (tmp_path / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+        env = {**os.environ, "ETSY_KEY": KEY, "ETSY_TOKEN": TOKEN}
+        command = [sys.executable, "-m", "chansync", "push", "-c", str(tmp_path / "channels.yaml"), "--yes",
+                   "--format", "json"]  # fmt: skip
+        pushed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    (channel,) = json.loads(pushed.stdout)["channels"]
+    assert channel["status"] == "done" and channel["applied"] >= 1 and channel["failed"] == []
+    assert etsy.offering("MUG-11")["price"]["amount"] == 2600  # the master's price, through the API
+    assert all(r["headers"]["x-api-key"] == KEY for r in recorder.requests)
+    texts = [pushed.stdout, pushed.stderr] + [p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file()
+                                              and p.suffix != ".parquet"]  # fmt: skip
+    assert not any(secret in text for secret in (KEY, TOKEN) for text in texts)

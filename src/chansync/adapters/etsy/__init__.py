@@ -11,19 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import Field as PydField
 
+from ...errors import AdapterError
 from ...fields import Field
-from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired
+from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired, OnApplied
 from . import rules
 from .export import read_download, read_listings
 from .feed import review_bytes
 
 if TYPE_CHECKING:
     from ...model import Plan
+    from ...transports.http import HttpClient
 
 
 class EtsySettings(AdapterSettings):
@@ -35,7 +37,7 @@ class EtsySettings(AdapterSettings):
 class EtsyAdapter(Adapter):
     name = "etsy"
     title = "Etsy"
-    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API})
     key = Field.SKU
     fields = (Field.TITLE, Field.DESCRIPTION, Field.PRICE, Field.QUANTITY)
     required = (Field.TITLE, Field.PRICE)
@@ -57,6 +59,17 @@ class EtsyAdapter(Adapter):
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         yield review_bytes(plan, desired.currency, spreadsheet_safe=self.settings.spreadsheet_safe)
+
+    def apply(
+        self, plan: Plan, desired: Desired, client: HttpClient, applied: OnApplied, *, upload: Any = None
+    ) -> dict[str, str]:
+        """Apply the plan through Open API v3 (``upload: {type: etsy_api}``): each changed listing's whole
+        inventory, every product of it (see :mod:`.api`); {SKU: reason} for what was not applied."""
+        from .api import apply_plan
+
+        if upload is None or not getattr(upload, "shop_id", None):
+            raise AdapterError("the etsy adapter applies through `upload: {type: etsy_api, shop_id, ...}`")
+        return apply_plan(plan, client, applied, str(upload.shop_id))
 
 
 __all__ = ["EtsyAdapter", "EtsySettings"]
