@@ -197,8 +197,10 @@ def _check_workbook(path: Path, shown: str) -> None:
                             file=shown,
                             hint="delete the filled rows repeated below the data, or save the sheet as CSV",
                         )
+    # NotImplementedError is zipfile's word for a compression method it does not support: like a damaged archive,
+    # it is left to the readers, which say what is wrong with the file.
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError):
-        return  # the readers say what is wrong with it
+        return
 
 
 def _encrypted(path: Path) -> bool:
@@ -266,37 +268,33 @@ def _last_cell(head: bytes, handle: Any) -> tuple[int, int]:
     """The largest row and column the sheet's cells use, reading the part in chunks (its size is capped). Each
     search has a literal prefix, which keeps it near the speed of unzipping: rows from ``<row r=`` (and cells of
     seven-digit rows), columns from two- and more-letter cell references (a sheet without any has at most 26)."""
-    rows = cols = 0
-    tail = b""
-    chunk = head
-    while chunk:
-        text = tail + chunk
-        for letters in set(_WIDE_COLUMN.findall(text)):
-            cols = max(cols, _column_number(letters))
-        for found in (_ROW_NUMBER.findall(text), _FAR_ROW.findall(text)):
-            if found:
-                rows = max(rows, max(map(int, found)))
-        tail = text[-40:]
-        chunk = handle.read(1 << 24)
+    rows, cols = _scan(head, handle, _WIDE_COLUMN, (_ROW_NUMBER, _FAR_ROW))
     return rows, cols or (26 if rows else 0)
 
 
 def _far_cells(head: bytes, handle: Any) -> tuple[int, int]:
     """The largest row of seven digits and the largest column of three letters any cell names (0 when none):
     only those can take a sheet past the caps when its dimension is within them."""
-    rows = cols = 0
+    return _scan(head, handle, _FAR_COLUMN, (_FAR_ROW,))
+
+
+def _scan(head: bytes, handle: Any, column: re.Pattern[bytes], rows: tuple[re.Pattern[bytes], ...]) -> tuple[int, int]:
+    """The largest row number and column the patterns find, over ``head`` and the rest of ``handle`` read in
+    16 MiB chunks (a reference cut at a chunk's end is found in the next, which starts with its last bytes)."""
+    last_row = last_col = 0
     tail = b""
     chunk = head
     while chunk:
         text = tail + chunk
-        for letters in set(_FAR_COLUMN.findall(text)):
-            cols = max(cols, _column_number(letters))
-        numbers = _FAR_ROW.findall(text)
-        if numbers:
-            rows = max(rows, max(map(int, numbers)))
+        for letters in set(column.findall(text)):
+            last_col = max(last_col, _column_number(letters))
+        for pattern in rows:
+            found = pattern.findall(text)
+            if found:
+                last_row = max(last_row, max(map(int, found)))
         tail = text[-40:]
         chunk = handle.read(1 << 24)
-    return rows, cols
+    return last_row, last_col
 
 
 _FAR_COLUMN = re.compile(rb'r="([A-Z]{3,16})\d')
