@@ -98,31 +98,24 @@ class BolSession:
         """Send one offer's request; its process status (``{}`` when the reply has none). A 401 fetches a new
         token and sends once more; other errors raise :class:`TransportError` naming ``key``."""
         data = dumps(body).encode("utf-8")
-        for attempt in range(2):
-            headers = {"Accept": MEDIA_TYPE, "Content-Type": MEDIA_TYPE, "Authorization": f"Bearer {self.token()}"}
-            try:
-                response = self.client.request(method, path, data=data, headers=headers, skus=(key,))
-            except TransportError as error:
-                if attempt == 0 and status_of(error) == 401:
-                    self._token = None
-                    continue
-                raise
-            try:
-                reply = response.json()
-            except ValueError:
-                return {}
-            return reply if isinstance(reply, dict) else {}
-        raise AssertionError("unreachable")  # pragma: no cover
+        reply = self._call(method, path, key, data=data, headers={"Content-Type": MEDIA_TYPE})
+        return reply if reply is not None else {}
 
     def status(self, base: str, status_id: str, key: str) -> dict[str, Any] | None:
         """``GET {base}/process-status/{id}``: the process status of one request, or None when the reply is not
         a process status (read again next round). A GET has no body, so no Content-Type is sent
         (https://api.bol.com/retailer/public/Retailer-API/demo/v10-PROCESS_STATUS.html)."""
-        url = f"{base}/process-status/{status_id}"
+        return self._call("GET", f"{base}/process-status/{status_id}", key)
+
+    def _call(
+        self, method: str, path: str, key: str, *, data: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> dict[str, Any] | None:
+        """One request with the bearer token; a 401 fetches a new token and sends once more. The JSON object
+        replied, or None when the reply is not one; other errors raise :class:`TransportError` naming ``key``."""
         for attempt in range(2):
-            headers = {"Accept": MEDIA_TYPE, "Authorization": f"Bearer {self.token()}"}
+            sent = {"Accept": MEDIA_TYPE, "Authorization": f"Bearer {self.token()}", **(headers or {})}
             try:
-                response = self.client.request("GET", url, headers=headers, skus=(key,))
+                response = self.client.request(method, path, data=data, headers=sent, skus=(key,))
             except TransportError as error:
                 if attempt == 0 and status_of(error) == 401:
                     self._token = None
