@@ -8,6 +8,8 @@ delisted are listed again. It is then applied exactly like a push: lock, guard, 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -33,7 +35,7 @@ class NothingToUndo(ChansyncError):
     exit_code = ExitCode.ERRORS
 
 
-def undo_run(state: SyncState, run_id: str | None) -> dict[str, object]:
+def undo_run(state: SyncState, run_id: str | None) -> dict[str, Any]:
     """The run to undo: the one named, else the newest push that set a base on some channel."""
     runs = state.runs(limit=1_000)
     for run in runs:
@@ -63,7 +65,7 @@ def prepare_undo(
     run = undo_run(state, run_id)
     registry = registry or Registry.discover()
     planned, unreachable, first = [], {}, []
-    for entry in run["channels"]:  # type: ignore[attr-defined]
+    for entry in run["channels"]:
         name = entry["channel"]
         if (channels and name not in channels) or not entry["snapshot_after"] or name not in config.channels:
             continue
@@ -72,7 +74,7 @@ def prepare_undo(
             continue
         adapter = registry.build(config, name)
         try:
-            planned.append(_plan_back(config, state, adapter, entry, force=force))
+            planned.append(_plan_back(config, state, adapter, entry, force=force, since=float(run["started"])))
         except ChansyncError as error:
             unreachable[name] = error.message
     note = (f"run {run['run']} was the first push to {', '.join(first)}: there are no values from before it "
@@ -85,7 +87,9 @@ def prepare_undo(
     return prepared
 
 
-def _plan_back(config: LoadedConfig, state: SyncState, adapter: Adapter, entry: dict, *, force: bool) -> ChannelPlan:
+def _plan_back(
+    config: LoadedConfig, state: SyncState, adapter: Adapter, entry: dict, *, force: bool, since: float
+) -> ChannelPlan:
     name = adapter.channel
     before = state.read_snapshot(name, entry["snapshot_before"])
     after = state.read_snapshot(name, entry["snapshot_after"])
@@ -98,6 +102,7 @@ def _plan_back(config: LoadedConfig, state: SyncState, adapter: Adapter, entry: 
         if taken is not None and taken < base_now.pushed_at:
             current = stand_in(current, base_now)
     desired = _desired_from(before, adapter)
+    _less_sold_since(desired, state, since)
     conflicts = _changed_since(after, current, adapter)
     if len(conflicts) and not force:
         hit = desired.frame[desired.key].astype("str").isin(conflicts).to_numpy()
@@ -111,6 +116,23 @@ def _plan_back(config: LoadedConfig, state: SyncState, adapter: Adapter, entry: 
         if created.any():
             items.loc[created, "outcome"], items.loc[created, "reason"] = "skipped", CONFLICT
     return ChannelPlan(name, adapter, desired, plan, [], base_now, None)
+
+
+def _less_sold_since(desired: Desired, state: SyncState, since: float) -> None:
+    """Stock never goes back up by units sold since that run (on any channel): undoing a push must not put a sold
+    unit back on sale. The next push sets stock from the master and the ledger as usual."""
+    quantity = Field.QUANTITY.value
+    sales = state.sales(since=since)
+    if quantity not in desired.frame.columns or not len(sales):
+        return
+    sold = sales.groupby("sku")["units"].sum()
+    skus = desired.frame[Field.SKU.value].astype("str")
+    hit = skus.isin(sold.index).to_numpy()
+    if hit.any():
+        column = desired.frame[quantity].astype("Int64")
+        less = skus[hit].map(sold).astype("int64").to_numpy()
+        column[hit] = (column[hit] - less).clip(lower=0)
+        desired.frame[quantity] = column
 
 
 def _desired_from(snapshot: pd.DataFrame, adapter: Adapter) -> Desired:

@@ -472,3 +472,31 @@ def test_a_plan_reviewed_in_excel_applies_only_the_rows_still_marked_yes(tmp_pat
     stale = subprocess.run([sys.executable, "-m", "chansync", "push", "-c", str(config), "--yes", "--plan", str(plan)],
                            capture_output=True, text=True)  # fmt: skip
     assert stale.returncode == 1 and "no longer the one in" in stale.stderr
+
+
+def test_undo_never_puts_a_unit_sold_since_that_push_back_on_sale(tmp_path: Path) -> None:
+    from chansync.push import apply
+    from chansync.undo import prepare_undo
+
+    config = setup(tmp_path, {"A1": 10})
+    run(config)
+    for name in CHANNELS:
+        export(tmp_path, name, {"A1": 10})
+    write_csv(tmp_path / "master.csv", [{"sku": "A1", "title": "Item A1", "price": "10.00", "quantity": 6}],
+              later=False)  # a push that lowers the stock to 6
+    lowered = run(config)
+    for name in CHANNELS:
+        export(tmp_path, name, {"A1": 6})
+    export(tmp_path, "b", {"A1": 4})  # then two are sold on b
+    run(config)  # that push books the sale
+    assert sold(tmp_path) == {"A1": 2}
+    export(tmp_path, "b", {"A1": 4})
+    loaded = load_config(config, env={})
+    state = open_state(loaded)
+    try:
+        prepared = prepare_undo(loaded, state, run_id=lowered.run_id)
+        with state.lock():
+            apply(prepared, locked=True)
+    finally:
+        state.close()
+    assert fed(tmp_path, "a", "A1") == 8  # back to the 10 before that push, less the 2 sold since: never 10
