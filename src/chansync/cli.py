@@ -111,6 +111,12 @@ def handles_errors(command: F) -> F:
         except KeyboardInterrupt:
             _stderr().print("interrupted")
             raise typer.Exit(130) from None
+        except OSError as error:  # a file the user named cannot be written or read (a full disk, no permission)
+            if _debug():
+                raise
+            where = f"{error.filename}: " if error.filename else ""
+            _stderr().print(f"[bold red]error:[/] {_plain(where + (error.strerror or str(error)))}")
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         except Exception as error:
             if _debug():
                 raise
@@ -376,8 +382,7 @@ def push(
         state.close()
     from .summary import channel_line, notify, write_summaries
 
-    write_summaries(result, summary_to)
-    problem = notify(loaded, result)
+    problems = [p for p in (write_summaries(result, summary_to), notify(loaded, result)) if p]
     if format is OutputFormat.text:
         render_push(result, _stdout(), last_runs=history)
         console = _stdout()
@@ -386,7 +391,7 @@ def push(
             console.print(f"  {_plain(line)}")
     else:
         _emit(push_json(result, last_runs=history), None)
-    if problem:
+    for problem in problems:
         _stderr().print(f"[yellow]warning:[/] {_plain(problem)}")
     raise typer.Exit(int(result.exit_code))
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .adapters.base import Adapter
 from .adapters.registry import Registry
+from .catalog import Catalog
 from .config import HttpUpload, LoadedConfig, SftpUpload
 from .connect import default_client, expanded, secrets_of
 from .errors import ChansyncError, ExitCode, RefusedError, TransportError
@@ -67,6 +68,8 @@ class PushPlan:
     command: str = "push"
     #: Sentences for the person running it (undo: channels with nothing to go back to).
     notes: list[str] = field(default_factory=list)
+    #: The master as read for this plan (write-back sets its stock cells without reading it again).
+    catalog: Catalog | None = None
 
     def refused(self) -> list[str]:
         return [c.name for c in self.channels if not self.verdicts[c.name].ok and not self.force]
@@ -173,8 +176,10 @@ def prepare(
     elif saved_plan is not None:
         _same_as_saved(saved_plan, [c.plan for c in planned])
     verdicts = {c.name: check_guard(c.plan, config.channel(c.name).guard) for c in planned}
-    return PushPlan(config, report, planned, verdicts, force, result.failed, state, result.ledger, result.observed,
-                    command)  # fmt: skip
+    prepared = PushPlan(config, report, planned, verdicts, force, result.failed, state, result.ledger,
+                        result.observed, command)  # fmt: skip
+    prepared.catalog = result.validation.catalog
+    return prepared
 
 
 def _same_as_saved(path: Path, plans: list[Plan]) -> None:
@@ -241,7 +246,7 @@ def apply(
         if state is not None and config.master.write_back:
             from .writeback import write_back
 
-            result.write_back = write_back(config, state, prepared.ledger)
+            result.write_back = write_back(config, state, prepared.ledger, prepared.catalog)
         journal.record("end", exit_code=int(result.exit_code))
         _log(state, run, result)
     return result

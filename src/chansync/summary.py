@@ -51,16 +51,26 @@ def _markdown_text(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def write_summaries(result: PushResult, summary_to: Path | None) -> None:
+def write_summaries(result: PushResult, summary_to: Path | None) -> str | None:
     """The markdown summary to ``summary_to`` (replaced atomically) and, in a GitHub Actions job, appended to the
-    job summary (``GITHUB_STEP_SUMMARY``)."""
+    job summary (``GITHUB_STEP_SUMMARY``). The push is done by then: a file that cannot be written is said (the
+    returned sentence), not raised."""
     text = summary_markdown(result)
-    if summary_to is not None:
-        write_atomic(summary_to, text.encode("utf-8"))
+    targets = [("--summary-to", summary_to)] if summary_to is not None else []
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
-        with open(step_summary, "a", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+        targets.append(("GITHUB_STEP_SUMMARY", Path(step_summary)))
+    problems = []
+    for name, path in targets:
+        try:
+            if name == "GITHUB_STEP_SUMMARY":
+                with open(path, "a", encoding="utf-8") as handle:
+                    handle.write(text + "\n")
+            else:
+                write_atomic(path, text.encode("utf-8"))
+        except OSError as exc:
+            problems.append(f"the summary could not be written to {path} ({name}): {exc.strerror or exc}")
+    return "; ".join(problems) or None
 
 
 def notify(config: LoadedConfig, result: PushResult) -> str | None:
@@ -72,7 +82,10 @@ def notify(config: LoadedConfig, result: PushResult) -> str | None:
     from .errors import ChansyncError
     from .transports.http import HttpClient, RetryPolicy
 
-    url = config.expand(hook.webhook, "notify.webhook")
+    try:
+        url = config.expand(hook.webhook, "notify.webhook")
+    except ChansyncError as error:
+        return f"the notification could not be sent: {error.message}"
     problems = [channel_line(c) for c in result.channels if c.status in ("refused", "failed")]
     text = f"chansync push {result.run_id} exited {int(result.exit_code)}: " + " | ".join(problems)[:3000]
     client = HttpClient(url, policy=RetryPolicy(retries=2, timeout=10, backoff=1.0), secrets=(url,))

@@ -13,6 +13,7 @@ import csv
 import io
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -36,11 +37,15 @@ def open_in_excel(path: Path) -> Path | None:
     return None
 
 
-def write_back(config: LoadedConfig, state: SyncState, ledger: pd.DataFrame | None) -> str:
-    """Set the master's stock cells to what is available; returns what was done (or why not), for the summary."""
+def write_back(
+    config: LoadedConfig, state: SyncState, ledger: pd.DataFrame | None, catalog: Catalog | None = None
+) -> str:
+    """Set the master's stock cells to what is available; returns what was done (or why not), for the summary.
+    ``catalog``: the master as the push read it (read again when not given). It runs after the channels were
+    pushed, so a sheet it cannot write is said, never raised: the sales stay in the ledger for the next push."""
     if ledger is None or not len(ledger):
         return "nothing sold since the last count; the sheet is unchanged"
-    catalog = read_master(config)
+    catalog = catalog if catalog is not None else read_master(config)
     if catalog.stock is not None:
         source = catalog.stock.source
         path = config.path_of(config.master.stock_sheet or "", "master.stock_sheet", must_exist=False)
@@ -59,11 +64,17 @@ def write_back(config: LoadedConfig, state: SyncState, ledger: pd.DataFrame | No
                 "writes the stock back (the sales are kept until then)")  # fmt: skip
     if not cells:
         return "no stock cell to change"
-    backup = _backup(state, path)
-    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
-        _write_csv(path, source.header_row, header, cells)
-    else:
-        _write_xlsx(path, source.sheet, source.header_row, header, cells)
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        backup = _backup(state, path)
+        if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+            _write_csv(path, source.header_row, header, cells)
+        else:
+            _write_xlsx(path, source.sheet, source.header_row, header, cells)
+    except (OSError, ValueError, KeyError, IndexError, UnicodeError, zipfile.BadZipFile, InvalidFileException) as exc:
+        return (f"not written: {path.name} could not be updated ({type(exc).__name__}: {str(exc)[:200]}); the sales "
+                "are kept and the next push tries again")  # fmt: skip
     state.reset_counts(sorted(set(ledger["sku"])))
     return f"{len(cells)} stock cells of {path.name} set to what is available (backup: {backup.name})"
 

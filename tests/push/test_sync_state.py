@@ -500,3 +500,43 @@ def test_undo_never_puts_a_unit_sold_since_that_push_back_on_sale(tmp_path: Path
     finally:
         state.close()
     assert fed(tmp_path, "a", "A1") == 8  # back to the 10 before that push, less the 2 sold since: never 10
+
+
+def test_a_master_that_cannot_be_written_back_is_said_and_the_sales_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import chansync.writeback as writeback
+
+    config = setup(tmp_path, {"A1": 10}, write_back=True)
+    run(config)
+    export(tmp_path, "a", {"A1": 7})
+
+    def disk_full(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writeback, "_write_csv", disk_full)
+    result = run(config)
+    assert result.exit_code == 0 and result.write_back.startswith("not written") and "No space" in result.write_back
+    assert sold(tmp_path) == {"A1": 3}  # kept for the next push
+    assert read_csv(tmp_path / "master.csv")["A1"]["quantity"] == "10"
+
+
+def test_outputs_that_cannot_be_written_are_said_not_crashed(tmp_path: Path) -> None:
+    config = setup(tmp_path, {"A1": 10})
+    data = yaml.safe_load(config.read_text())
+    data["notify"] = {"webhook": "${UNSET_WEBHOOK}"}
+    data["channels"]["a"]["guard"] = {"max_delist_share": 0.2}
+    data["channels"]["a"]["listing"] = {"unknown": "delist"}
+    config.write_text(yaml.safe_dump(data))
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    export(tmp_path, "a", {"A1": 10, "B1": 1, "B2": 1, "B3": 1})  # three of four would go: refused, so notify
+    env = {k: v for k, v in os.environ.items() if k != "UNSET_WEBHOOK"}
+    blocked = tmp_path / "a-file"  # a file where a folder would have to be
+    command = [sys.executable, "-m", "chansync", "push", "-c", str(config), "--yes"]
+    pushed = subprocess.run([*command, "--summary-to", str(blocked / "summary.md")], capture_output=True, text=True,
+                            env=env)  # fmt: skip
+    assert pushed.returncode == 1, pushed.stdout + pushed.stderr  # the push's own exit code
+    assert "summary could not be written" in pushed.stderr and "notification could not be sent" in pushed.stderr
+    report = subprocess.run([sys.executable, "-m", "chansync", "diff", "-c", str(config), "--format", "json",
+                             "--output", str(blocked / "plan.json")], capture_output=True, text=True)  # fmt: skip
+    assert report.returncode == 2 and "a-file" in report.stderr and "internal error" not in report.stderr
