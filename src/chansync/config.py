@@ -39,7 +39,10 @@ MAX_RATE = 1_000_000  # currency rate
 #: An echoed input value is cut to this many characters: a message must never carry a whole file or an alias bomb.
 SHOWN_CHARS = 80
 #: Keys whose values are secrets: a wrong value is never echoed.
-SECRET_KEYS = ("key", "secret", "token", "client_id", "client_secret", "password", "api_key")
+SECRET_KEYS = (
+    "key", "secret", "token", "client_id", "client_secret", "password", "api_key", "refresh_token", "app_key",
+    "app_secret", "access_token",
+)
 MAX_YAML_NODES = 1_000_000  # values a channels.yaml may expand to through aliases
 
 
@@ -330,8 +333,95 @@ class EtsyUpload(_Upload):
     url: str = "https://openapi.etsy.com/v3/application"
 
 
+# --- marketplace and catalogue APIs: each model belongs to its adapter package's client (see connect.py) ------
+
+
+class EbayUpload(_Upload):
+    """eBay Sell Inventory API (https://developer.ebay.com/api-docs/sell/inventory/overview.html): an OAuth user
+    access token as ``Authorization: Bearer``."""
+
+    type: Literal["ebay_api"]
+    token: str = PydField(description="An OAuth user access token with the sell.inventory scope, as ${VAR}.")
+    marketplace_id: str = PydField("EBAY_US", description="The eBay marketplace, e.g. EBAY_US, EBAY_DE, EBAY_NL.")
+    url: str = "https://api.ebay.com"
+    _secrets = field_validator("token")(_secret)
+
+
+# --- TikTok Shop Partner API ------------------------------------------------------------------------------------
+
+
+class TikTokShopUpload(_Upload):
+    """TikTok Shop Partner API (https://partner.tiktokshop.com/docv2): signed requests with the app's key and
+    secret and the shop's access token."""
+
+    type: Literal["tiktok_shop_api"]
+    app_key: str = PydField(description="The app's key, as ${VAR}.")
+    app_secret: str = PydField(description="The app's secret (signs every request), as ${VAR}.")
+    access_token: str = PydField(description="The shop's access token, as ${VAR}.")
+    shop_cipher: str = PydField(description="The shop's cipher (from Get Authorized Shops).")
+    url: str = "https://open-api.tiktokglobalshop.com"
+    _secrets = field_validator("app_key", "app_secret", "access_token")(_secret)
+
+
+# --- Amazon Selling Partner API ---------------------------------------------------------------------------------
+
+
+class AmazonSpApiUpload(_Upload):
+    """Amazon SP-API Feeds (https://developer-docs.amazon.com/sp-api/docs/feeds-api-v2021-06-30-use-case-guide):
+    a Login with Amazon token from the app's client id and secret and the seller's refresh token."""
+
+    type: Literal["amazon_sp_api"]
+    client_id: str = PydField(description="The LWA client id of the app, as ${VAR}.")
+    client_secret: str = PydField(description="The LWA client secret of the app, as ${VAR}.")
+    refresh_token: str = PydField(description="The seller's LWA refresh token, as ${VAR}.")
+    seller_id: str = PydField(description="The seller (merchant) id the listings belong to.")
+    marketplace_id: str = PydField(description="The marketplace, e.g. A1805IZSGTT6HS (Amazon.nl).")
+    region: Literal["na", "eu", "fe"] = PydField("eu", description="The SP-API region of the marketplace.")
+    url: str | None = PydField(None, description="The SP-API endpoint; default: the region's.")
+    token_url: str = "https://api.amazon.com/auth/o2/token"
+    _secrets = field_validator("client_id", "client_secret", "refresh_token")(_secret)
+
+
+# --- Meta Graph API (catalogue batch) ---------------------------------------------------------------------------
+
+
+class MetaApiUpload(_Upload):
+    """Meta Catalog Batch API (https://developers.facebook.com/docs/marketing-api/catalog-batch/): a system-user
+    access token as ``Authorization: Bearer``."""
+
+    type: Literal["meta_api"]
+    catalog_id: str = PydField(description="The product catalogue's id.")
+    token: str = PydField(description="A system-user access token with catalog_management, as ${VAR}.")
+    url: str = "https://graph.facebook.com/v21.0"
+    _secrets = field_validator("token")(_secret)
+
+
+# --- Google Merchant API ----------------------------------------------------------------------------------------
+
+
+class GoogleMerchantUpload(_Upload):
+    """Google Merchant API (https://developers.google.com/merchant/api/overview): a service account's token."""
+
+    type: Literal["google_merchant_api"]
+    account_id: str = PydField(description="The Merchant Center account id.")
+    data_source: str = PydField(description="The API data source products are inserted into (its id).")
+    credentials: str = PydField(description="The service account's JSON key file, as ${VAR} naming its path.")
+    url: str = "https://merchantapi.googleapis.com"
+    token_url: str = "https://oauth2.googleapis.com/token"
+
+
 Upload = Annotated[
-    WooCommerceUpload | ShopifyUpload | BolUpload | EtsyUpload | HttpUpload | SftpUpload,
+    WooCommerceUpload
+    | ShopifyUpload
+    | BolUpload
+    | EtsyUpload
+    | EbayUpload
+    | TikTokShopUpload
+    | AmazonSpApiUpload
+    | MetaApiUpload
+    | GoogleMerchantUpload
+    | HttpUpload
+    | SftpUpload,
     PydField(discriminator="type"),
 ]
 

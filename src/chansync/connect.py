@@ -3,6 +3,7 @@ message can be scrubbed of them, the retry policy from the section."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -99,8 +100,24 @@ def _refuse_insecure(url: str, allowed: bool, key: str, config: LoadedConfig) ->
         )
 
 
+#: Upload types whose client their adapter package builds, because the auth flow is the channel's own (tokens
+#: exchanged, requests signed): "module:function" taking (section, secrets, policy) and returning an HttpClient.
+CLIENT_BUILDERS = {
+    "ebay_api": "chansync.adapters.ebay.api:client",
+    "tiktok_shop_api": "chansync.adapters.tiktok_shop.api:client",
+    "amazon_sp_api": "chansync.adapters.amazon.spapi:client",
+    "meta_api": "chansync.adapters.meta.api:client",
+    "google_merchant_api": "chansync.adapters.google.merchant:client",
+}
+
+
 def default_client(upload: Expanded, secrets: tuple[str, ...]) -> HttpClient:
     policy = RetryPolicy(retries=upload.retries, timeout=upload.timeout, backoff=upload.backoff)
+    builder = CLIENT_BUILDERS.get(upload.type)
+    if builder is not None:
+        module, _, function = builder.partition(":")
+        built: HttpClient = getattr(importlib.import_module(module), function)(upload, secrets, policy)
+        return built
     base = upload.get("url") or (f"https://{upload.get('shop')}" if upload.get("shop") else "")
     headers = dict(upload.get("headers") or {})
     auth = None
@@ -122,6 +139,12 @@ def default_client(upload: Expanded, secrets: tuple[str, ...]) -> HttpClient:
 
 def client_for(config: LoadedConfig, channel: str) -> HttpClient:
     """The client of a channel's upload section (for `export: api` and for applying changes)."""
+    return section_and_client(config, channel)[1]
+
+
+def section_and_client(config: LoadedConfig, channel: str) -> tuple[Expanded, HttpClient]:
+    """A channel's upload section with its variables filled in, and the client built from it."""
     upload = config.channel(channel).upload
     assert upload is not None
-    return default_client(expanded(config, channel, upload), secrets_of(config, upload))
+    section = expanded(config, channel, upload)
+    return section, default_client(section, secrets_of(config, upload))

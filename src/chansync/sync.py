@@ -78,9 +78,10 @@ def read_current(config: LoadedConfig, adapter: Adapter) -> ChannelState:
         if channel.upload is None:
             raise ConfigError("export: api needs the channel's `upload` section (its API and credentials)", key=key,
                               file=config.display)  # fmt: skip
-        from .connect import client_for
+        from .connect import section_and_client
 
-        state: ChannelState = fetch(client_for(config, adapter.channel))
+        section, client = section_and_client(config, adapter.channel)
+        state: ChannelState = fetch(client, upload=section)
         return state
     path = config.path_of(channel.export, key)
     return adapter.read_export(path, config.display_path(path))

@@ -37,6 +37,18 @@ CONTRACT_VERSION = 1
 
 
 class Capability(StrEnum):
+    """What an adapter can do. The two API capabilities are methods the adapter defines when it has them:
+
+    - ``fetch(client, *, upload) -> ChannelState`` (``export: api``): the channel's current state read through
+      its API, ``upload`` being the channel's upload section with its variables filled in;
+    - ``apply(plan, desired, client, applied, *, upload) -> {key: reason}``: the plan sent through the API,
+      ``applied(items)`` called with each confirmed batch (recorded at once, so a rerun never sends it again),
+      and what was not applied returned with the reason.
+
+    The client comes from ``connect.default_client``; an upload type with an auth flow of its own names its
+    builder in ``connect.CLIENT_BUILDERS``.
+    """
+
     READ_EXPORT = "read-export"
     WRITE_FEED = "write-feed"
     APPLY_API = "apply-api"

@@ -160,7 +160,7 @@ class ShopifyAdapter(Adapter):
 
     # --- the Admin GraphQL API (``upload: {type: shopify_api}``; ``export: api``) --------------------------------
 
-    def fetch(self, client: HttpClient) -> ChannelState:
+    def fetch(self, client: HttpClient, *, upload: Any = None) -> ChannelState:
         from .api import fetch_state
 
         settings = self.settings

@@ -128,7 +128,7 @@ class WooCommerceAdapter(Adapter):
 
     # --- the REST API (``upload: {type: woocommerce_api}``; ``export: api``) --------------------------------------
 
-    def fetch(self, client: HttpClient) -> ChannelState:
+    def fetch(self, client: HttpClient, *, upload: Any = None) -> ChannelState:
         from .api import fetch_state
 
         return fetch_state(client, f"{self.channel} (WooCommerce API)")
