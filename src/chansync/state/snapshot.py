@@ -27,7 +27,7 @@ def base_after(plan: Plan, fields: Iterable[Field], previous: Base | None, faile
     Positional throughout: every key is matched once through integer codes (a million listings take a fraction of
     a second; membership tests on text keys took seconds)."""
     items = plan.items
-    managed = items[~items["outcome"].eq(UNMANAGED) & ~items["reason"].eq(DUPLICATE_KEY)].drop_duplicates("key")
+    managed = items[~items["outcome"].eq(UNMANAGED) & ~items["reason"].eq(DUPLICATE_KEY)]
     current, desired = plan.current, plan.desired
     created = _text(plan.keys(CREATE))
     keys, skus = _text(managed["key"]), managed["sku"].astype("str")
@@ -39,11 +39,13 @@ def base_after(plan: Plan, fields: Iterable[Field], previous: Base | None, faile
     at_desired = _first(des_codes, size)[key_codes]
     is_created = np.zeros(size, dtype=bool)
     is_created[new_codes] = True
-    keep = (at_current >= 0) | is_created[key_codes]  # only what is on the channel after the push
+    first = _first(key_codes, size)[key_codes] == np.arange(len(key_codes))  # a key's first item only
+    keep = first & ((at_current >= 0) | is_created[key_codes])  # only what is on the channel after the push
     keys, skus, at_current, at_desired = keys[keep], skus[keep], at_current[keep], at_desired[keep]
     key_codes = key_codes[keep]
-    index = pd.Index(keys.to_numpy(), dtype="str")
-    frame = pd.DataFrame({KEY: keys.to_numpy(), SKU: skus.to_numpy()}, index=index)
+    keys, skus = keys.reset_index(drop=True), skus.reset_index(drop=True)
+    index = pd.Index(keys.array, dtype="str")  # Arrow arrays throughout: no Python object per key
+    frame = pd.DataFrame({KEY: keys, SKU: skus}).set_axis(index)
     kinds = {f.value: f.kind for f in fields}
     names = [n for n in kinds if n not in (KEY, SKU) and (n in current.columns or n in desired.columns)]
     changes = plan.changes
@@ -76,8 +78,12 @@ def base_after(plan: Plan, fields: Iterable[Field], previous: Base | None, faile
 
 
 def _text(values: pd.Series | pd.Index) -> pd.Series:
-    return pd.Series(np.asarray(values, dtype=object), dtype="str") if isinstance(values, pd.Index) else values.astype(
-        "str").reset_index(drop=True)  # fmt: skip
+    """Keys as a str Series with a fresh index; an index of text is taken as it is (its Arrow array, not copied)."""
+    if isinstance(values, pd.Index):
+        if str(values.dtype) == "str":
+            return pd.Series(values.array)
+        return pd.Series(np.asarray(values, dtype=object), dtype="str")
+    return values.astype("str").reset_index(drop=True)
 
 
 def _first(codes: np.ndarray, size: int) -> np.ndarray:

@@ -311,12 +311,20 @@ class SyncState:
 
     def write_snapshot(self, channel: str, run: str, frame: pd.DataFrame) -> str:
         """Write a snapshot under a new name (not yet the base: see :meth:`commit_base`)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         from ..transports.local import atomic_open
 
         path = self.snapshot_path(channel, run)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # The key is a column too: the index is not written. Built in memory and written at once: pyarrow writing
+        # page by page through a Python file object took four times as long as the encoding itself.
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        buffer = pa.BufferOutputStream()
+        pq.write_table(table, buffer)
         with atomic_open(path) as handle:
-            frame.to_parquet(handle, index=False)  # the key is a column too: the index is not written
+            handle.write(memoryview(buffer.getvalue()))
         return run
 
     def commit_base(self, channel: str, snapshot: str, run: str) -> None:
