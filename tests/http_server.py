@@ -84,6 +84,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._handle("PUT")
 
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
