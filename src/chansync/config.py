@@ -730,7 +730,10 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p)[:SHOWN_CHARS] for p in loc if p not in _UPLOAD_TAGS)
 
 
-_UPLOAD_TAGS = frozenset({"woocommerce_api", "shopify_api", "bol_api", "http", "sftp"})
+_UPLOAD_TAGS = frozenset({
+    "woocommerce_api", "shopify_api", "bol_api", "etsy_api", "ebay_api", "tiktok_shop_api", "amazon_sp_api",
+    "meta_api", "google_merchant_api", "http", "sftp",
+})  # fmt: skip
 
 
 _EXPECTED = {
