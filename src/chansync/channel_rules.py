@@ -19,10 +19,12 @@ from .channel_codes import DUPLICATE_KEY as DUPLICATE_KEY
 from .channel_codes import STOCK_LOCATION_UNKNOWN as STOCK_LOCATION_UNKNOWN
 from .config import ChannelConfig, FilterRules, PriceRules, StockRules
 from .fields import IN_STOCK, OUT_OF_STOCK, OVERRIDE_SEPARATOR, ROW, Field, Kind, StockField
+from .i18n import _, fill
 from .issues import IssueCode, Report, Severity, frame_of
 from .model import SKIP, WANTED, Desired
 from .parse import MONEY_SCALE
 from .rules.identity import parent_rows
+from .wording import indefinite, label
 
 _SKU = Field.SKU.value
 _STATUS = Field.STATUS.value
@@ -248,7 +250,7 @@ def mark_skips(desired: Desired, adapter: Adapter, report: Report, stock: Stock 
     """
     frame = desired.frame
     channel = adapter.context.name
-    issues = list(_required(desired, adapter))
+    issues = list(_required(desired, adapter, report))
     issues.extend(_duplicate_keys(desired, adapter))
     issues.extend(adapter.check(desired))
     channel_issues = [i for i in issues if len(i)]
@@ -280,8 +282,10 @@ def unknown_locations(catalog: Catalog, adapter: Adapter) -> list[pd.DataFrame]:
     return [
         frame_of(
             STOCK_LOCATION_UNKNOWN,
-            message=f"Location {name!r} in channels.{adapter.context.name}.stock.locations is not in the stock sheet "
-            f"(its locations: {known}); this channel's stock is left as it is until it is fixed.",
+            message=_(
+                "Location {location} in channels.{channel}.stock.locations is not in the stock sheet (its locations: "
+                "{known}); this channel's stock is left as it is until it is fixed."
+            ).format(location=repr(name), channel=adapter.context.name, known=known),
             file=catalog.stock.source.file,
             sheet=catalog.stock.source.sheet,
             field=Field.QUANTITY.value,
@@ -331,20 +335,42 @@ def channel_issue(
     )
 
 
-def _required(desired: Desired, adapter: Adapter) -> Iterable[pd.DataFrame]:
+def _required(desired: Desired, adapter: Adapter, report: Report | None = None) -> Iterable[pd.DataFrame]:
     frame = desired.frame
     wanted = frame[WANTED]
+    title = adapter.title or adapter.name
     for field_ in (adapter.key, *adapter.required):
         name = field_.value
         empty = frame[name].isna() | frame[name].astype("str").str.strip().eq("") if name in frame else wanted
-        yield channel_issue(
-            desired,
-            adapter,
-            CHANNEL_REQUIRED,
-            empty & wanted,
-            f"{adapter.title or adapter.name} needs a {field_.label} for every product; this one has none.",
-            field_,
+        text = _("{channel} needs {a_field} for every product; this one has none.").format(
+            channel=title, a_field=indefinite(field_)
         )
+        message = _gtin_as_number(frame, report, text, title) if field_ is Field.GTIN and report is not None else text
+        yield channel_issue(desired, adapter, CHANNEL_REQUIRED, empty & wanted, message, field_)
+
+
+def _gtin_as_number(frame: pd.DataFrame, report: Report, message: str, channel: str) -> str | pd.Series:
+    """Where the GTIN is missing because a spreadsheet turned it into ``8.71234E+12`` (the master's
+    ``gtin-as-number`` error), the message says so and what to do, not only that the GTIN is missing."""
+    issues = report.frame[report.frame["code"].eq("gtin-as-number") & report.frame["sku"].notna()]
+    if not len(issues):
+        return message
+    lost = issues.drop_duplicates("sku").set_index("sku")["value"].astype("str")
+    shown = frame[_SKU].map(lost)
+    has = shown.notna()
+    if not has.any():
+        return message
+    out = pd.Series(message, index=frame.index, dtype="object")
+    out[has] = fill(
+        _(
+            "{channel} needs a GTIN for every product; this one's GTIN {value} was turned into a number in scientific "
+            "notation by a spreadsheet (Excel does this to long numbers) and its last digits are lost. Format the GTIN "
+            "column as Text and type the full barcode again."
+        ),
+        channel=channel,
+        value='"' + shown[has] + '"',
+    )
+    return out
 
 
 def _duplicate_keys(desired: Desired, adapter: Adapter) -> Iterable[pd.DataFrame]:
@@ -358,7 +384,8 @@ def _duplicate_keys(desired: Desired, adapter: Adapter) -> Iterable[pd.DataFrame
         adapter,
         DUPLICATE_KEY,
         dup,
-        f"Another product has the same {adapter.key.label}; {adapter.title or adapter.name} keys products by it, "
-        "so neither is changed.",
+        _("Another product has the same {field}; {channel} keys products by it, so neither is changed.").format(
+            field=label(adapter.key), channel=adapter.title or adapter.name
+        ),
         adapter.key,
     )

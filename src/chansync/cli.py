@@ -12,26 +12,91 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 
-from . import __version__
+from . import __version__, i18n
 from .config import DEFAULT_CONFIG, LoadedConfig, load_config
 from .errors import ChansyncError, ExitCode
+from .i18n import N_, _, ngettext
 from .state.store import LockedError
 from .transports.local import write_atomic
 
 if TYPE_CHECKING:
     from .push import PushPlan, PushResult
 
+
+class _Group(typer.core.TyperGroup):
+    """The root command: its help (and every subcommand's) in the chosen language."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        if not _language_set:
+            _set_language(None)
+        _translate_help(ctx.find_root().command, ctx)
+        super().format_help(ctx, formatter)
+
+
+_language_set = False
+
+
+def _set_language(option: str | None) -> None:
+    """Speak ``--lang`` or the locale's language from here on (help texts, messages, headings)."""
+    global _language_set
+    try:
+        chosen = i18n.choose(option, os.environ)
+    except ValueError:
+        raise typer.BadParameter(
+            _("{value} is not a language chansync speaks: {choices}").format(
+                value=option, choices=", ".join(i18n.LANGUAGES)
+            ),
+            param_hint="--lang",
+        ) from None
+    i18n.use(chosen)
+    _language_set = True
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
+    rich_utils.OPTIONS_PANEL_TITLE = _("Options")
+    rich_utils.COMMANDS_PANEL_TITLE = _("Commands")
+    rich_utils.ERRORS_PANEL_TITLE = _("Error")
+    rich_utils.ABORTED_TEXT = _("Aborted.")
+    rich_utils.DEFAULT_STRING = _("[default: {}]")
+    rich_utils.ENVVAR_STRING = _("[env var: {}]")
+    rich_utils.REQUIRED_LONG_STRING = _("[required]")
+    rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+
+
+def _translate_help(command: Any, ctx: Any) -> None:
+    """Every help text of ``command`` and its subcommands in the current language (the English text, marked with
+    ``N_`` or written as the docstring, is the message id; it is kept so a second call translates afresh)."""
+    for item in [command, *command.params]:
+        original = item.__dict__.setdefault("_chansync_help", getattr(item, "help", None))
+        if original:
+            item.help = _(original)
+    option = command.get_help_option(ctx)
+    if option is not None:
+        option.help = _("Show this message and exit.")
+    if isinstance(getattr(command, "commands", None), dict):
+        for sub in command.commands.values():
+            _translate_help(sub, ctx)
+
+
+def _reset_language() -> None:
+    global _language_set
+    i18n.use(i18n.DEFAULT)
+    _language_set = False
+
+
 app = typer.Typer(
     name="chansync",
-    help="Keep a product catalogue and stock in step across every sales channel.",
+    cls=_Group,
+    help=N_("Keep a product catalogue and stock in step across every sales channel."),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-config_app = typer.Typer(help="Inspect the channels.yaml format.", no_args_is_help=True)
+config_app = typer.Typer(help=N_("Inspect the channels.yaml format."), no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
 INTERNAL_ERROR = 70  # a bug in chansync, not in the input (EX_SOFTWARE)
@@ -46,13 +111,14 @@ class ValidateFormat(StrEnum):
 
 
 ConfigOption = Annotated[
-    Path, typer.Option("--config", "-c", help="The channels.yaml to use.", envvar="CHANSYNC_CONFIG", show_default=True)
+    Path,
+    typer.Option("--config", "-c", help=N_("The channels.yaml to use."), envvar="CHANSYNC_CONFIG", show_default=True),
 ]
 ChannelOption = Annotated[
-    list[str] | None, typer.Option("--channel", help="Only this channel (repeatable).", show_default=False)
+    list[str] | None, typer.Option("--channel", help=N_("Only this channel (repeatable)."), show_default=False)
 ]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the summary.")]
-VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help=N_("Print only errors and the summary."))]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help=N_("Print more detail."))]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,7 +150,7 @@ def _plain(text: str) -> str:
 
     text = scrub(text)
     if len(text) > MESSAGE_CHARS:
-        text = text[:MESSAGE_CHARS] + f"… ({len(text) - MESSAGE_CHARS:,} more characters)"
+        text = text[:MESSAGE_CHARS] + _("… ({count} more characters)").format(count=f"{len(text) - MESSAGE_CHARS:,}")
     return safe(text, lines=True, limit=None)
 
 
@@ -104,29 +170,36 @@ def handles_errors(command: F) -> F:
             if _debug():
                 raise
             console = _stderr()
-            console.print(f"[bold red]error:[/] {_plain(error.message)}", markup=True, highlight=False)
+            console.print(f"[bold red]{_('error:')}[/] {_plain(error.message)}", markup=True, highlight=False)
             if error.hint:
-                console.print(f"[dim]hint:[/] {_plain(error.hint)}")
+                console.print(f"[dim]{_('hint:')}[/] {_plain(error.hint)}")
             raise typer.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
-            _stderr().print("interrupted")
+            _stderr().print(_("interrupted"))
             raise typer.Exit(130) from None
         except OSError as error:  # a file the user named cannot be written or read (a full disk, no permission)
             if _debug():
                 raise
             where = f"{error.filename}: " if error.filename else ""
-            _stderr().print(f"[bold red]error:[/] {_plain(where + (error.strerror or str(error)))}")
+            _stderr().print(f"[bold red]{_('error:')}[/] {_plain(where + (error.strerror or str(error)))}")
             raise typer.Exit(int(ExitCode.USAGE)) from None
         except Exception as error:
             if _debug():
                 raise
             _stderr().print(
-                f"[bold red]internal error:[/] {_plain(f'{type(error).__name__}: {error}')}\n"
-                "This is a bug in chansync. Run again with --debug for the traceback and please report it."
+                f"[bold red]{_('internal error:')}[/] {_plain(f'{type(error).__name__}: {error}')}\n"
+                + _("This is a bug in chansync. Run again with --debug for the traceback and please report it.")
             )
             raise typer.Exit(INTERNAL_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _lang_option(value: str | None) -> str | None:
+    """``--lang`` is read before anything else, so ``--lang nl --help`` is Dutch."""
+    if value is not None:
+        _set_language(value)
+    return value
 
 
 def _version(value: bool) -> None:
@@ -137,10 +210,21 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            callback=_lang_option,
+            is_eager=True,
+            help=N_("Language of messages, tables and help: en or nl (default: from LANG, LC_MESSAGES, LC_ALL)."),
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=N_("Print the version and exit."))
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (for reporting bugs).")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=N_("Show tracebacks (for reporting bugs)."))] = False,
 ) -> None:
     """Read the master sheet, check it, and make every channel match it.
 
@@ -149,6 +233,10 @@ def main_options(
     """
     if debug:
         os.environ["CHANSYNC_DEBUG"] = "1"
+    if not _language_set:
+        _set_language(lang)
+    _translate_help(ctx.command, ctx)
+    ctx.call_on_close(_reset_language)  # a command run in-process (tests) leaves the library in English
 
 
 def _load(path: Path) -> LoadedConfig:
@@ -162,13 +250,13 @@ def validate(
     channel: ChannelOption = None,
     format: Annotated[
         ValidateFormat,
-        typer.Option("--format", "-f", help="text, json, junit (needs --output), github or gitlab (Code Quality)."),
+        typer.Option("--format", "-f", help=N_("text, json, junit (needs --output), github or gitlab (Code Quality).")),
     ] = ValidateFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+        Path | None, typer.Option("--output", "-o", help=N_("Write the report to this file instead of stdout."))
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Issues shown per rule in text output.")] = 10,
+    strict: Annotated[bool, typer.Option("--strict", help=N_("Treat warnings as errors."))] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=N_("Issues shown per rule in text output."))] = 10,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -181,7 +269,7 @@ def validate(
     from .validation import validate as run_validate
 
     if format is ValidateFormat.junit and output is None:
-        raise ChansyncError("--format junit writes a file: add --output FILE (e.g. --output chansync-junit.xml)")
+        raise ChansyncError(_("--format junit writes a file: add --output FILE (e.g. --output chansync-junit.xml)"))
     loaded = _load(config)
     result = run_validate(loaded, channels=channel or None, strict=strict)
     report = result.report
@@ -209,12 +297,21 @@ def validate(
             rendered = report_github(report)
         _emit(rendered, output)
         if output is not None and not quiet:
-            _stderr().print(f"{report.errors} errors, {report.warnings} warnings; report written to {output}")
+            _stderr().print(
+                _("{counts}; report written to {path}").format(counts=_counts(report), path=_plain(str(output)))
+            )
     raise typer.Exit(int(ExitCode.OK if report.ok else ExitCode.ERRORS))
 
 
 def _title(sources: list[str]) -> str:
     return "chansync validate · " + ", ".join(sources)
+
+
+def _counts(report: Any) -> str:
+    """``2 errors, 1 warning`` in the current language."""
+    errors = ngettext("{count} error", "{count} errors", report.errors).format(count=report.errors)
+    warnings = ngettext("{count} warning", "{count} warnings", report.warnings).format(count=report.warnings)
+    return f"{errors}, {warnings}"
 
 
 def _emit(rendered: str | bytes, output: Path | None) -> None:
@@ -249,17 +346,18 @@ def diff(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     channel: ChannelOption = None,
     format: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="text, json, or xlsx (a workbook to review; needs --output).")
+        PlanFormat,
+        typer.Option("--format", "-f", help=N_("text, json, or xlsx (a workbook to review; needs --output).")),
     ] = PlanFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the plan (json or xlsx) to this file.")
+        Path | None, typer.Option("--output", "-o", help=N_("Write the plan (json or xlsx) to this file."))
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Items shown per channel in text output.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=N_("Items shown per channel in text output."))] = 20,
     plan_file: Annotated[
-        Path | None, typer.Option("--plan", help="Save the plan (JSON) for `chansync push --plan FILE`.")
+        Path | None, typer.Option("--plan", help=N_("Save the plan (JSON) for `chansync push --plan FILE`."))
     ] = None,
     exit_code: Annotated[
-        bool, typer.Option("--exit-code", help="Exit 3 when there is something to change, 0 when not.")
+        bool, typer.Option("--exit-code", help=N_("Exit 3 when there is something to change, 0 when not."))
     ] = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -281,17 +379,21 @@ def diff(
     plans = [c.plan for c in result.channels]
     summary = {"errors": report.errors, "warnings": report.warnings}
     if result.validation.catalog is None:
-        raise ChansyncError(report.fatal or "the master sheet could not be read")
+        raise ChansyncError(report.fatal or _("the master sheet could not be read"))
     if plan_file is not None:
         write_atomic(plan_file, plans_json(plans, report_summary=summary).encode("utf-8"))
     if format is PlanFormat.xlsx:
         from .planxlsx import plans_xlsx
 
         if output is None:
-            raise ChansyncError("--format xlsx writes a workbook: add --output FILE (e.g. --output plan.xlsx)")
+            raise ChansyncError(_("--format xlsx writes a workbook: add --output FILE (e.g. --output plan.xlsx)"))
         write_atomic(output, plans_xlsx(plans))
-        _stderr().print(f"plan written to {_plain(str(output))}: review it, then `chansync push --plan "
-                        f"{_plain(str(output))}` applies the rows still marked yes")  # fmt: skip
+        _stderr().print(
+            _(
+                "plan written to {path}: review it, then `chansync push --plan {path}` applies the rows still "
+                "marked yes"
+            ).format(path=_plain(str(output)))
+        )
     elif format is PlanFormat.json:
         _emit(plans_json(plans, report_summary=summary), output)
     else:
@@ -300,18 +402,24 @@ def diff(
             console.print(f"[bold]chansync diff[/] · {loaded.display}")
             if report.errors or report.warnings:
                 console.print(
-                    f"[dim]master: {report.errors} errors, {report.warnings} warnings "
-                    "(items with errors are left as they are; `chansync validate` shows them)[/]"
+                    "[dim]"
+                    + _(
+                        "master: {counts} (items with errors are left as they are; `chansync validate` shows them)"
+                    ).format(counts=_counts(report))
+                    + "[/]"
                 )
         if not plans and not result.failed:
-            console.print("no channels configured: add one under `channels:` (see `chansync channels`)")
+            console.print(_("no channels configured: add one under `channels:` (see `chansync channels`)"))
         render_plans(plans, console, limit=1_000_000 if verbose else limit)
         if plan_file is not None:
-            console.print(f"\nplan saved to {plan_file}")
+            console.print("\n" + _("plan saved to {path}").format(path=_plain(str(plan_file))))
     if result.failed:  # each channel that could not be read is said; the others were planned
         errors = _stderr()
         for name, reason in result.failed.items():
-            errors.print(f"[bold red]error:[/] channel {_plain(name)} could not be read: {_plain(reason)}")
+            errors.print(
+                f"[bold red]{_('error:')}[/] "
+                + _("channel {name} could not be read: {reason}").format(name=_plain(name), reason=_plain(reason))
+            )
         raise typer.Exit(int(ExitCode.USAGE))
     changed = any(p.has_changes for p in plans)
     raise typer.Exit(int(ExitCode.CHANGES if exit_code and changed else ExitCode.OK))
@@ -326,23 +434,29 @@ def push(
         Path | None,
         typer.Option(
             "--plan",
-            help="Apply only if the plan is still the one saved by `chansync diff --plan FILE` "
-            "(JSON) or `chansync diff --format xlsx` (a reviewed workbook: only rows marked yes).",
+            help=N_(
+                "Apply only if the plan is still the one saved by `chansync diff --plan FILE` "
+                "(JSON) or `chansync diff --format xlsx` (a reviewed workbook: only rows marked yes)."
+            ),
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Plan and check everything; write and send nothing.")
+        bool, typer.Option("--dry-run", help=N_("Plan and check everything; write and send nothing."))
     ] = False,
-    no_upload: Annotated[bool, typer.Option("--no-upload", help="Write the feeds; upload and apply nothing.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Push even what the safety guard refuses.")] = False,
+    no_upload: Annotated[
+        bool, typer.Option("--no-upload", help=N_("Write the feeds; upload and apply nothing."))
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help=N_("Push even what the safety guard refuses."))] = False,
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Do not ask (push never asks when stdin is not a terminal).")
+        bool, typer.Option("--yes", "-y", help=N_("Do not ask (push never asks when stdin is not a terminal)."))
     ] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Refuse everything when the master has any error.")] = False,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Items shown per channel in text output.")] = 20,
+    strict: Annotated[
+        bool, typer.Option("--strict", help=N_("Refuse everything when the master has any error."))
+    ] = False,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help=N_("text or json."))] = OutputFormat.text,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=N_("Items shown per channel in text output."))] = 20,
     summary_to: Annotated[
-        Path | None, typer.Option("--summary-to", help="Also write the morning summary (markdown) to this file.")
+        Path | None, typer.Option("--summary-to", help=N_("Also write the morning summary (markdown) to this file."))
     ] = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -363,7 +477,7 @@ def push(
     try:
         with contextlib.nullcontext() if dry_run else state.lock():  # a second push stops here, before any work
             try:
-                with _working("reading the master sheet and every channel, planning…"):
+                with _working(_("reading the master sheet and every channel, planning…")):
                     prepared = prepare(loaded, channels=channel or None, strict=strict, force=force,
                                        saved_plan=plan_file, state=state)  # fmt: skip
             except ChansyncError as error:
@@ -386,13 +500,13 @@ def push(
     if format is OutputFormat.text:
         render_push(result, _stdout(), last_runs=history)
         console = _stdout()
-        console.print("\n[bold]summary[/]")
+        console.print(f"\n[bold]{_('summary')}[/]")
         for line in (channel_line(c) for c in result.channels):
             console.print(f"  {_plain(line)}")
     else:
         _emit(push_json(result, last_runs=history), None)
     for problem in problems:
-        _stderr().print(f"[yellow]warning:[/] {_plain(problem)}")
+        _stderr().print(f"[yellow]{_('warning:')}[/] {_plain(problem)}")
     raise typer.Exit(int(result.exit_code))
 
 
@@ -437,31 +551,31 @@ def _push_prepared(
 
     console = _stdout()
     if text and not quiet:
-        console.print(f"[bold]{title}[/] · {_plain(display)}" + (" [cyan](dry run)[/]" if dry_run else ""))
+        console.print(f"[bold]{title}[/] · {_plain(display)}" + (f" [cyan]({_('dry run')})[/]" if dry_run else ""))
         report = prepared.report
         if report.errors or report.warnings:
-            console.print(f"[dim]master: {report.errors} errors, {report.warnings} warnings (items with errors are "
-                          "left as they are)[/]")  # fmt: skip
+            console.print("[dim]" + _("master: {counts} (items with errors are left as they are)")
+                          .format(counts=_counts(report)) + "[/]")  # fmt: skip
         render_plans([c.plan for c in prepared.channels], console, limit=limit)
         console.print()
     if text:
         render_guard(prepared, console)
     changes = any(c.plan.has_changes for c in prepared.channels)
-    if not dry_run and changes and not yes and sys.stdin.isatty() and not typer.confirm("Push these changes?"):
-        console.print("nothing was changed")
+    if not dry_run and changes and not yes and sys.stdin.isatty() and not typer.confirm(_("Push these changes?")):
+        console.print(_("nothing was changed"))
         raise typer.Exit(int(ExitCode.OK))
     progress = None if dry_run else _channel_progress(len(prepared.channels))
     if progress is None:
         return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run)
     with progress:
-        task = progress.add_task("writing and sending", total=len(prepared.channels))
+        task = progress.add_task(_("writing and sending"), total=len(prepared.channels))
         started: list[str] = []
 
         def step(name: str) -> None:
             if started:
                 progress.advance(task)
             started.append(name)
-            progress.update(task, description=f"{name}: writing and sending")
+            progress.update(task, description=_("{channel}: writing and sending").format(channel=name))
 
         result = apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run, on_channel=step)
         progress.advance(task)
@@ -473,16 +587,16 @@ def _push_prepared(
 def undo(
     config: ConfigOption = Path(DEFAULT_CONFIG),
     run_id: Annotated[
-        str | None, typer.Option("--run", help="The run to undo (`chansync log`); the last push by default.")
+        str | None, typer.Option("--run", help=N_("The run to undo (`chansync log`); the last push by default."))
     ] = None,
     channel: ChannelOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; write and send nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Show the plan; write and send nothing."))] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Also set back listings changed on the channel since that run.")
+        bool, typer.Option("--force", help=N_("Also set back listings changed on the channel since that run."))
     ] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Items shown per channel in text output.")] = 20,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask."))] = False,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help=N_("text or json."))] = OutputFormat.text,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=N_("Items shown per channel in text output."))] = 20,
 ) -> None:
     """Set every channel a push changed back to the values it had before that push (the last push by default).
 
@@ -508,9 +622,11 @@ def undo(
                 conflicts = plan.meta.get("conflicts") or []
                 if conflicts and format is OutputFormat.text:
                     shown = ", ".join(conflicts[:10]) + (
-                        f" and {len(conflicts) - 10} more" if len(conflicts) > 10 else ""
+                        _(" and {count} more").format(count=len(conflicts) - 10) if len(conflicts) > 10 else ""
                     )
-                    note = f"{name}: changed on the channel since that run, left alone (--force sets them back too): "
+                    note = _(
+                        "{channel}: changed on the channel since that run, left alone (--force sets them back too): "
+                    ).format(channel=name)
                     _stdout().print(note + shown, markup=False)
             result = _push_prepared(prepared, loaded.display, dry_run=dry_run, no_upload=False, yes=yes,
                                     text=format is OutputFormat.text, quiet=False, limit=limit, run=run,
@@ -528,8 +644,8 @@ def undo(
 @handles_errors
 def report(
     config: ConfigOption = Path(DEFAULT_CONFIG),
-    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("report.html"),
-    open_it: Annotated[bool, typer.Option("--open", help="Open it in the browser afterwards.")] = False,
+    output: Annotated[Path, typer.Option("--output", "-o", help=N_("The HTML file to write."))] = Path("report.html"),
+    open_it: Annotated[bool, typer.Option("--open", help=N_("Open it in the browser afterwards."))] = False,
 ) -> None:
     """One self-contained HTML report: coverage, stock, prices, data quality and history per channel, with charts.
 
@@ -547,7 +663,7 @@ def report(
         if state is not None:
             state.close()
     write_atomic(output, render_report(kpis).encode("utf-8"))
-    _stdout().print(f"report written to {_plain(str(output))}")
+    _stdout().print(_("report written to {path}").format(path=_plain(str(output))))
     if open_it:
         import webbrowser
 
@@ -558,13 +674,14 @@ def report(
 @handles_errors
 def log(
     config: ConfigOption = Path(DEFAULT_CONFIG),
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many runs, newest first.")] = 20,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help=N_("How many runs, newest first."))] = 20,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help=N_("text or json."))] = OutputFormat.text,
 ) -> None:
     """The runs, newest first: when, what, each channel's outcome (done, refused, failed, dry run) and why."""
     import json
 
     from .push import peek_state
+    from .render import word
     from .render.push import run_line
 
     state = peek_state(_load(config))
@@ -574,24 +691,28 @@ def log(
         return
     console = _stdout()
     if not runs:
-        console.print("no runs yet: `chansync push` records each run here")
+        console.print(_("no runs yet: `chansync push` records each run here"))
         return
     for run in runs:
         console.print(run_line(run), markup=False)
         for channel in run["channels"]:
-            counts = ", ".join(f"{k} {v}" for k, v in channel["counts"].items() if v and k != "unchanged")
+            counts = ", ".join(f"{word(k)} {v}" for k, v in channel["counts"].items() if v and k != "unchanged")
             fields = ", ".join(f"{k} {v}" for k, v in channel["fields"].items())
-            detail = "; ".join(p for p in (counts, f"fields: {fields}" if fields else "", channel["reason"]) if p)
-            console.print(f"    {channel['channel']}: {channel['status']}" + (f" ({detail})" if detail else ""),
+            detail = "; ".join(
+                p
+                for p in (counts, _("fields: {fields}").format(fields=fields) if fields else "", channel["reason"])
+                if p
+            )
+            console.print(f"    {channel['channel']}: {word(channel['status'])}" + (f" ({detail})" if detail else ""),
                           markup=False)  # fmt: skip
 
 
 @app.command()
 @handles_errors
 def stock(
-    skus: Annotated[list[str] | None, typer.Argument(help="Only these SKUs.", show_default=False)] = None,
+    skus: Annotated[list[str] | None, typer.Argument(help=N_("Only these SKUs."), show_default=False)] = None,
     config: ConfigOption = Path(DEFAULT_CONFIG),
-    format: Annotated[StockFormat, typer.Option("--format", "-f", help="text, json or csv.")] = None,  # type: ignore[assignment]
+    format: Annotated[StockFormat, typer.Option("--format", "-f", help=N_("text, json or csv."))] = None,  # type: ignore[assignment]
 ) -> None:
     """Per SKU: the master count, units sold per channel since it, what is available, and what each channel gets."""
     import json
@@ -626,7 +747,7 @@ def stock(
 @handles_errors
 def channels(
     config: ConfigOption = Path(DEFAULT_CONFIG),
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help=N_("text or json."))] = OutputFormat.text,
 ) -> None:
     """List the configured channels and every available adapter (built-in and plugins) with its origin."""
     import json
@@ -666,19 +787,23 @@ def channels(
         return
     console = _stdout()
     if configured:
-        table = Table(title="configured channels", title_justify="left", box=None, header_style="dim")
-        for column in ("channel", "adapter", "export", "feed", "upload"):
+        table = Table(title=_("configured channels"), title_justify="left", box=None, header_style="dim")
+        for column in (_("channel"), _("adapter"), _("export"), _("feed"), _("upload")):
             table.add_column(column)
         for item in configured:
             table.add_row(*(_plain(str(item[k] or "")) for k in ("name", "adapter", "export", "feed", "upload")))
         console.print(table)
         console.print()
-    table = Table(title="available adapters", title_justify="left", box=None, header_style="dim")
-    for column in ("adapter", "origin", "capabilities", "status"):
+    table = Table(title=_("available adapters"), title_justify="left", box=None, header_style="dim")
+    for column in (_("adapter"), _("origin"), _("capabilities"), _("status")):
         table.add_column(column)
     for info in infos:
         caps = ", ".join(sorted(c.value for c in info.adapter.capabilities)) if info.adapter else ""
-        status = "[green]ok[/]" if info.ok else f"[red]failed: {_plain(str(info.error))}[/]"
+        status = (
+            f"[green]{_('ok')}[/]"
+            if info.ok
+            else f"[red]{_('failed: {reason}').format(reason=_plain(str(info.error)))}[/]"
+        )
         table.add_row(info.name, info.origin, caps, status)
     console.print(table)
 
@@ -686,14 +811,16 @@ def channels(
 @app.command()
 @handles_errors
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to write into (created if needed).")] = Path("."),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    directory: Annotated[Path, typer.Argument(help=N_("Folder to write into (created if needed)."))] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help=N_("Overwrite existing files."))] = False,
     channel: Annotated[
         list[str] | None,
         typer.Option(
             "--channel",
-            help="Add a commented example channel of this kind (repeatable): shopify, "
-            "woocommerce, google_merchant, meta, amazon, bol, ebay, etsy, csv.",
+            help=N_(
+                "Add a commented example channel of this kind (repeatable): shopify, "
+                "woocommerce, google_merchant, meta, amazon, bol, ebay, etsy, csv."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -704,15 +831,15 @@ def init(
     written = init_project(directory, force=force, channels=channel or None)
     console = _stdout()
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(_("wrote {path}").format(path=_plain(str(path))))
     config_path = written[0]
-    console.print(f"next: [bold]chansync validate -c {config_path}[/]")
+    console.print(_("next: {command}").format(command=f"[bold]chansync validate -c {_plain(str(config_path))}[/]"))
 
 
 @config_app.command("schema")
 @handles_errors
 def config_schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=N_("Write the schema to this file."))] = None,
 ) -> None:
     """Print the JSON Schema of channels.yaml, every adapter's own keys included (for editors and CI)."""
     from .schema import json_schema_text

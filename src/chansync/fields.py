@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .i18n import N_
+
 
 class Kind(StrEnum):
     """How a field's text is parsed and compared."""
@@ -73,27 +75,27 @@ class Field(StrEnum):
 
 
 FIELD_INFO: dict[Field, FieldInfo] = {
-    Field.SKU: FieldInfo(Kind.KEY, "SKU", required=True, max_length=100),
-    Field.TITLE: FieldInfo(Kind.TEXT, "title", max_length=150),
-    Field.DESCRIPTION: FieldInfo(Kind.TEXT, "description", max_length=5000),
-    Field.BRAND: FieldInfo(Kind.TEXT, "brand", max_length=70),
-    Field.GTIN: FieldInfo(Kind.GTIN, "GTIN"),
-    Field.MPN: FieldInfo(Kind.KEY, "MPN", max_length=70),
-    Field.PRICE: FieldInfo(Kind.MONEY, "price"),
-    Field.SALE_PRICE: FieldInfo(Kind.MONEY, "sale price"),
-    Field.CURRENCY: FieldInfo(Kind.CODE, "currency"),
-    Field.QUANTITY: FieldInfo(Kind.INTEGER, "quantity"),
-    Field.AVAILABILITY: FieldInfo(Kind.CODE, "availability"),
-    Field.CONDITION: FieldInfo(Kind.CODE, "condition"),
-    Field.IMAGE_URL: FieldInfo(Kind.URL, "image URL"),
-    Field.ADDITIONAL_IMAGE_URLS: FieldInfo(Kind.URL_LIST, "additional image URLs"),
-    Field.PRODUCT_URL: FieldInfo(Kind.URL, "product URL"),
-    Field.CATEGORY: FieldInfo(Kind.TEXT, "category"),
-    Field.WEIGHT: FieldInfo(Kind.DECIMAL, "weight"),
-    Field.PARENT_SKU: FieldInfo(Kind.KEY, "parent SKU"),
-    Field.COLOR: FieldInfo(Kind.TEXT, "colour", max_length=100),
-    Field.SIZE: FieldInfo(Kind.TEXT, "size", max_length=100),
-    Field.STATUS: FieldInfo(Kind.CODE, "status"),
+    Field.SKU: FieldInfo(Kind.KEY, N_("SKU"), required=True, max_length=100),
+    Field.TITLE: FieldInfo(Kind.TEXT, N_("title"), max_length=150),
+    Field.DESCRIPTION: FieldInfo(Kind.TEXT, N_("description"), max_length=5000),
+    Field.BRAND: FieldInfo(Kind.TEXT, N_("brand"), max_length=70),
+    Field.GTIN: FieldInfo(Kind.GTIN, N_("GTIN")),
+    Field.MPN: FieldInfo(Kind.KEY, N_("MPN"), max_length=70),
+    Field.PRICE: FieldInfo(Kind.MONEY, N_("price")),
+    Field.SALE_PRICE: FieldInfo(Kind.MONEY, N_("sale price")),
+    Field.CURRENCY: FieldInfo(Kind.CODE, N_("currency")),
+    Field.QUANTITY: FieldInfo(Kind.INTEGER, N_("quantity")),
+    Field.AVAILABILITY: FieldInfo(Kind.CODE, N_("availability")),
+    Field.CONDITION: FieldInfo(Kind.CODE, N_("condition")),
+    Field.IMAGE_URL: FieldInfo(Kind.URL, N_("image URL")),
+    Field.ADDITIONAL_IMAGE_URLS: FieldInfo(Kind.URL_LIST, N_("additional image URLs")),
+    Field.PRODUCT_URL: FieldInfo(Kind.URL, N_("product URL")),
+    Field.CATEGORY: FieldInfo(Kind.TEXT, N_("category")),
+    Field.WEIGHT: FieldInfo(Kind.DECIMAL, N_("weight")),
+    Field.PARENT_SKU: FieldInfo(Kind.KEY, N_("parent SKU")),
+    Field.COLOR: FieldInfo(Kind.TEXT, N_("colour"), max_length=100),
+    Field.SIZE: FieldInfo(Kind.TEXT, N_("size"), max_length=100),
+    Field.STATUS: FieldInfo(Kind.CODE, N_("status")),
 }
 
 

@@ -20,11 +20,13 @@ from .config import LoadedConfig
 from .diff import diff, without_creates
 from .errors import ChansyncError, ConfigError
 from .fields import ROW
+from .i18n import _
 from .issues import Report, Severity, define, frame_of
 from .model import CREATE_OFF, DUPLICATE_KEY, LIVE, ChannelState, Desired, Plan
 from .state.ledger import NO_LOCATION, Observed, book_sales, location_name, observe, renew_counts
 from .state.store import KEY, LEDGER_COLUMNS, LISTED, SKU, Base, SyncState
 from .validation import ChannelCheck, Validation, validate
+from .wording import label
 
 EXPORT_STALE = define(
     "export-stale",
@@ -140,8 +142,10 @@ def export_duplicates(adapter: Adapter, state: ChannelState) -> list[pd.DataFram
         frame_of(
             CHANNEL_DUPLICATE_KEY,
             severity=Severity.WARNING,
-            message=f"This {adapter.key.label} appears more than once in the export; chansync cannot tell which "
-            "listing is meant, so it leaves all of them alone.",
+            message=_(
+                "This {field} appears more than once in the export; chansync cannot tell which listing is meant, so "
+                "it leaves all of them alone."
+            ).format(field=label(adapter.key)),
             rows=rows,
             skus=keys[twice],
             values=keys[twice],

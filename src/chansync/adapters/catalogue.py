@@ -17,8 +17,10 @@ import pyarrow.compute as pc
 
 from .. import columns
 from ..fields import AVAILABILITIES, DEFAULT_CONDITION, Field
+from ..i18n import _, fill
 from ..issues import IssueCode, Severity, define
 from ..parse import format_money
+from ..wording import definite
 from .base import Adapter, Capability, ChannelState, Desired
 from .feeds import as_text, values_of
 from .tabular import Column, Export, column
@@ -201,24 +203,28 @@ class CatalogueAdapter(Adapter):
         for field_, limit, code in self.limits:
             if code.severity is Severity.WARNING:
                 cut = frame[_cut(field_)] & wanted if _cut(field_) in frame.columns else wanted & False
-                message = (
-                    f"{self.title} shows at most {limit} characters of the {field_.label}; the feed cuts it there."
-                )
+                message = _(
+                    "{channel} shows at most {limit} characters of {the_field}; the feed cuts it there."
+                ).format(channel=self.title, limit=limit, the_field=definite(field_))
                 yield channel_issue(desired, self, code, cut, message, field_)
                 continue
             values = values_of(frame, field_).astype("str").fillna("")
             length = columns.length(values)
             over = length.gt(limit) & wanted
-            too_long = (
-                f"{self.title} takes at most {limit} characters for the {field_.label}; this one has "
-                + length[over].astype("str")
-                + "."
+            too_long = fill(
+                _("{channel} takes at most {limit} characters for {the_field}; this one has {length}."),
+                channel=self.title,
+                limit=str(limit),
+                the_field=definite(field_),
+                length=length[over].astype("str"),
             )
             yield channel_issue(desired, self, code, over, too_long, field_)
         brand = values_of(frame, Field.BRAND).astype("str").fillna("").str.strip()
         has_id = values_of(frame, Field.GTIN).notna() | values_of(frame, Field.MPN).astype("str").fillna("").ne("")
         missing = has_id & brand.eq("") & wanted
-        message = f"{self.title} needs the brand of a product that has a GTIN or MPN; this one has none."
+        message = _("{channel} needs the brand of a product that has a GTIN or MPN; this one has none.").format(
+            channel=self.title
+        )
         yield channel_issue(desired, self, IDENTIFIER_MISSING, missing, message, Field.BRAND)
 
     # --- writing --------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from rich.markup import escape
 
+from ..i18n import N_, _
+
 #: C0 and C1 control characters (and DEL) as ``\x1b``-style text: a product title holding ``ESC [2J`` must not
 #: clear the user's terminal, nor a BEL ring it.
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(32), *range(127, 160))}
@@ -23,3 +25,28 @@ def safe(value: object, *, lines: bool = False, limit: int | None = SHOWN_CHARS)
     if limit is not None and len(text) > limit:
         text = text[:limit] + "…"
     return escape(text.translate(_CONTROL_KEEP_LINES if lines else _CONTROL))
+
+
+#: How an outcome or status code reads in a table or a line (the JSON keeps the code itself).
+WORDS = {
+    "create": N_("create"),
+    "update": N_("update"),
+    "delist": N_("delist"),
+    "skipped": N_("skipped"),
+    "unchanged": N_("unchanged"),
+    "unmanaged": N_("unmanaged"),
+    "done": N_("done"),
+    "dry-run": N_("dry run"),
+    "dry_run": N_("dry run"),
+    "refused": N_("refused"),
+    "failed": N_("failed"),
+    "ok": N_("ok"),
+    "error": N_("error"),
+    "warning": N_("warning"),
+}
+
+
+def word(code: object) -> str:
+    """An outcome or status code as a word in the current language (an unknown code as it is)."""
+    text = str(code)
+    return _(WORDS[text]) if text in WORDS else text

@@ -9,35 +9,36 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from ..i18n import N_, _
 from ..model import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
 from ..planjson import PLAN_SCHEMA as PLAN_SCHEMA
 from ..planjson import plan_dict as plan_dict
 from ..planjson import plans_document as plans_document
 from ..planjson import plans_json as plans_json
-from . import safe
+from . import safe, word
 
 STYLE = {CREATE: "green", UPDATE: "yellow", DELIST: "red", SKIPPED: "magenta", "unchanged": "dim", UNMANAGED: "blue"}
 #: How a change's origin reads in a plan (docs/plan.md).
 ORIGIN_NOTE = {
     "master": "",
-    "channel": " [cyan](edited on the channel; set back)[/]",
-    "both": " [cyan](changed on both)[/]",
+    "channel": N_("edited on the channel; set back"),
+    "both": N_("changed on both"),
 }
 
 
 def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> None:
     for plan in plans:
         counts = plan.counts()
-        head = " · ".join(f"[{STYLE[o]}]{counts[o]:,} {o}[/]" for o in OUTCOMES if o != UNMANAGED or counts[o])
+        head = " · ".join(f"[{STYLE[o]}]{counts[o]:,} {word(o)}[/]" for o in OUTCOMES if o != UNMANAGED or counts[o])
         console.print(f"\n[bold]{safe(plan.channel)}[/] [dim]({safe(plan.adapter)})[/]  {head}")
         _field_line(plan, console)
         _biggest_moves(plan, console)
         items = plan.items[~plan.items["outcome"].isin([UNCHANGED, UNMANAGED])]
         if not len(items):
-            console.print("  [green]in step: nothing to change[/]")
+            console.print(f"  [green]{_('in step: nothing to change')}[/]")
             continue
         table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 1))
-        for column in ("outcome", "key", "sku", "change"):
+        for column in (_("outcome"), _("key"), _("sku"), _("change")):
             table.add_column(column, overflow="fold")
         shown = items.head(limit)
         changes = plan.changes[plan.changes["key"].isin(shown["key"].tolist())]
@@ -45,47 +46,55 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
         for item in shown.itertuples(index=False):
             outcome, key, sku = str(item.outcome), str(item.key), str(item.sku)
             detail = _detail(item, grouped.get(key))
-            table.add_row(f"[{STYLE[outcome]}]{outcome}[/]", safe(key), safe(sku), detail)
+            table.add_row(f"[{STYLE[outcome]}]{word(outcome)}[/]", safe(key), safe(sku), detail)
         console.print(table)
         if len(items) > limit:
-            console.print(f"  [dim]… {len(items) - limit:,} more (--limit N, or --format json for all)[/]")
+            more = _("… {count} more (--limit N, or --format json for all)").format(count=f"{len(items) - limit:,}")
+            console.print(f"  [dim]{more}[/]")
 
 
 def _field_line(plan: Plan, console: Console) -> None:
     """Changes per field, what the export could not be compared on, and channel edits kept."""
     fields = plan.field_counts()
     if fields:
-        console.print("  [dim]changes by field:[/] " + ", ".join(f"{safe(k)} {v:,}" for k, v in fields.items()))
+        console.print(f"  [dim]{_('changes by field:')}[/] " + ", ".join(f"{safe(k)} {v:,}" for k, v in fields.items()))
     origins = {k: v for k, v in plan.origin_counts().items() if k in ("channel", "both")}
     if origins:
         console.print(
-            "  [dim]since the last push:[/] "
+            f"  [dim]{_('since the last push:')}[/] "
             + ", ".join(
-                f"{v:,} edited on the {'channel' if k == 'channel' else 'channel and in the master'}"
+                (
+                    _("{count} edited on the channel")
+                    if k == "channel"
+                    else _("{count} edited on the channel and in the master")
+                ).format(count=f"{v:,}")
                 for k, v in origins.items()
             )
         )
     kept = plan.meta.get("kept_channel_edits") or {}
     if kept:
-        console.print("  [dim]kept as edited on the channel (on_channel_edit: keep):[/] "
+        console.print(f"  [dim]{_('kept as edited on the channel (on_channel_edit: keep):')}[/] "
                       + ", ".join(f"{safe(k)} {v:,}" for k, v in kept.items()))  # fmt: skip
     missing = plan.meta.get("not_compared") or []
     if missing:
-        console.print(f"  [dim]not compared (the export has no column for them):[/] {safe(', '.join(missing))}")
+        console.print(f"  [dim]{_('not compared (the export has no column for them):')}[/] {safe(', '.join(missing))}")
     if plan.counts().get(UNMANAGED):
-        console.print(f"  [dim]{plan.counts()[UNMANAGED]:,} listings on the channel are not in the master and were "
-                      "never managed by chansync: left as they are[/]")  # fmt: skip
+        unmanaged = _(
+            "{count} listings on the channel are not in the master and were never managed by chansync: left as they are"
+        ).format(count=f"{plan.counts()[UNMANAGED]:,}")
+        console.print(f"  [dim]{unmanaged}[/]")
 
 
 def _detail(item: Any, changes: pd.DataFrame | None) -> str:
     if item.outcome == SKIPPED:
-        return f"left as is: {safe(str(item.reason))}"
+        return _("left as is: {reason}").format(reason=safe(str(item.reason)))
     if changes is None or item.outcome != UPDATE:
         return ""
     parts = []
     for change in changes.itertuples():
         old, new = _around_difference(str(change.old), str(change.new))
-        note = ORIGIN_NOTE.get(str(getattr(change, "origin", "")), "")
+        origin = ORIGIN_NOTE.get(str(getattr(change, "origin", "")), "")
+        note = f" [cyan]({_(origin)})[/]" if origin else ""
         parts.append(f"{safe(str(change.field))}: {safe(old)} → {safe(new)}{note}")
     return "; ".join(parts)
 
@@ -106,7 +115,7 @@ def _around_difference(old: str, new: str, width: int = 40) -> tuple[str, str]:
 
 def _biggest_moves(plan: Plan, console: Console) -> None:
     """The largest price and stock moves, so a glance shows whether the plan is sane."""
-    for field, label in (("price", "price"), ("quantity", "stock")):
+    for field, label in (("price", _("biggest price moves:")), ("quantity", _("biggest stock moves:"))):
         moves = plan.changes[plan.changes["field"].eq(field)]
         if not len(moves):
             continue
@@ -115,4 +124,4 @@ def _biggest_moves(plan: Plan, console: Console) -> None:
         delta = (new - old).abs()
         top = moves.assign(_delta=delta).nlargest(3, "_delta")
         shown = ", ".join(f"{safe(str(r.sku))} {safe(str(r.old))} → {safe(str(r.new))}" for r in top.itertuples())
-        console.print(f"  [dim]biggest {label} moves:[/] {shown}")
+        console.print(f"  [dim]{label}[/] {shown}")

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import __version__
+from ..i18n import _
 from ..push import DONE, DRY_RUN, FAILED, REFUSED, UNCHANGED, PushPlan, PushResult
-from . import safe
+from . import safe, word
 
 PUSH_SCHEMA = "chansync.push/1"
 STYLE = {DONE: "green", UNCHANGED: "dim", DRY_RUN: "cyan", REFUSED: "bold red", FAILED: "bold red"}
@@ -22,20 +23,22 @@ def render_guard(prepared: PushPlan, console: Console) -> None:
         verdict = prepared.verdicts[channel.name]
         if verdict.ok:
             continue
-        word = "overridden by --force" if prepared.force else "refused"
+        verdict_word = _("overridden by --force") if prepared.force else _("refused")
         for reason in verdict.reasons:
-            console.print(f"[bold red]safety guard[/] {safe(channel.name)}: {safe(reason)} ([bold]{word}[/])")
+            console.print(
+                f"[bold red]{_('safety guard')}[/] {safe(channel.name)}: {safe(reason)} ([bold]{verdict_word}[/])"
+            )
 
 
 def render_push(result: PushResult, console: Console, *, last_runs: list[dict[str, Any]] | None = None) -> None:
     table = Table(box=None, header_style="dim", pad_edge=False, padding=(0, 1))
-    for column in ("channel", "status", "create", "update", "delist", "feeds", "delivered"):
+    for column in (_("channel"), _("status"), _("create"), _("update"), _("delist"), _("feeds"), _("delivered")):
         table.add_column(column, overflow="fold")
     for channel in result.channels:
         counts = channel.counts
         table.add_row(
             safe(channel.name),
-            f"[{STYLE.get(channel.status, '')}]{channel.status}[/]",
+            f"[{STYLE.get(channel.status, '')}]{word(channel.status)}[/]",
             f"{counts['create']:,}",
             f"{counts['update']:,}",
             f"{counts['delist']:,}",
@@ -48,12 +51,15 @@ def render_push(result: PushResult, console: Console, *, last_runs: list[dict[st
             console.print(f"[red]{safe(channel.name)}:[/] {safe(channel.message)}")
         if channel.failed:
             keys = sorted(channel.failed)
-            shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
-            console.print(f"[red]{safe(channel.name)}: not applied for {len(keys)}:[/] {safe(shown)}")
+            shown = ", ".join(keys[:20]) + (
+                _(" and {count} more").format(count=len(keys) - 20) if len(keys) > 20 else ""
+            )
+            not_applied = _("{channel}: not applied for {count}:").format(channel=safe(channel.name), count=len(keys))
+            console.print(f"[red]{not_applied}[/] {safe(shown)}")
     if result.write_back:
-        console.print(f"[dim]master write-back:[/] {safe(result.write_back)}")
+        console.print(f"[dim]{_('master write-back:')}[/] {safe(result.write_back)}")
     if last_runs:
-        console.print("\n[dim]earlier runs (chansync log shows more):[/]")
+        console.print(f"\n[dim]{_('earlier runs (chansync log shows more):')}[/]")
         for run in last_runs:
             console.print(f"[dim]  {safe(run_line(run))}[/]")
 
@@ -62,8 +68,8 @@ def run_line(run: dict[str, Any]) -> str:
     """One run in a line a seller reads in the morning: when, what, and each channel's outcome."""
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(run["started"]))
     what = run["command"] + (" --dry-run" if run["dry_run"] else "")
-    channels = ", ".join(f"{c['channel']} {c['status']}" for c in run["channels"]) or run.get("reason", "")[:120]
-    return f"{when}  {run['run']}  {what}: {run['status']} (exit {run['exit_code']})  {channels}"
+    channels = ", ".join(f"{c['channel']} {word(c['status'])}" for c in run["channels"]) or run.get("reason", "")[:120]
+    return f"{when}  {run['run']}  {what}: {word(run['status'])} (exit {run['exit_code']})  {channels}"
 
 
 def push_document(result: PushResult, *, last_runs: list[dict[str, Any]] | None = None) -> dict[str, Any]:

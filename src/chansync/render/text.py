@@ -6,8 +6,9 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from ..i18n import N_plural, _, ngettext
 from ..issues import ISSUE_CODES, Report, Severity
-from . import safe
+from . import safe, word
 
 STYLE = {Severity.ERROR.value: "bold red", Severity.WARNING.value: "yellow"}
 MARK = {Severity.ERROR.value: "✗", Severity.WARNING.value: "!"}
@@ -18,13 +19,22 @@ def render_report(report: Report, console: Console, *, title: str, limit: int = 
     errors, warnings = report.errors, report.warnings
     if not quiet:
         console.print(f"[bold]{safe(title)}[/]")
-        facts = [f"{report.stats[k]:,} {label}" for k, label in _STAT_LABELS if report.stats.get(k) is not None]
+        facts = [
+            ngettext(one, many, report.stats[k]).format(count=f"{report.stats[k]:,}")
+            for k, one, many in _STAT_LABELS
+            if report.stats.get(k) is not None
+        ]
         if facts:
             console.print("  " + " · ".join(facts))
     if report.fatal:
-        console.print(f"[bold red]✗ cannot check this sheet:[/] {safe(report.fatal)}")
-    summary = f"[bold red]✗ {errors:,} error{'s' * (errors != 1)}[/]" if errors else "[bold green]✓ no errors[/]"
-    summary += f"  [yellow]! {warnings:,} warning{'s' * (warnings != 1)}[/]" if warnings else ""
+        console.print(f"[bold red]✗ {_('cannot check this sheet:')}[/] {safe(report.fatal)}")
+    if errors:
+        summary = f"[bold red]✗ {ngettext('{count} error', '{count} errors', errors).format(count=f'{errors:,}')}[/]"
+    else:
+        summary = f"[bold green]✓ {_('no errors')}[/]"
+    if warnings:
+        shown = ngettext("{count} warning", "{count} warnings", warnings).format(count=f"{warnings:,}")
+        summary += f"  [yellow]! {shown}[/]"
     console.print(summary)
     if quiet and not errors:
         return
@@ -34,25 +44,31 @@ def render_report(report: Report, console: Console, *, title: str, limit: int = 
         _render_group(console, code, group, limit)
 
 
-_STAT_LABELS = (("rows", "product rows"), ("skus", "SKUs"), ("stock_rows", "stock rows"))
+_STAT_LABELS = (
+    ("rows", *N_plural("{count} product row", "{count} product rows")),
+    ("skus", *N_plural("{count} SKU", "{count} SKUs")),
+    ("stock_rows", *N_plural("{count} stock row", "{count} stock rows")),
+)
 
 
 def _render_group(console: Console, code: str, group: pd.DataFrame, limit: int) -> None:
     severity = group["severity"].iloc[0]
-    summary = ISSUE_CODES[code].summary if code in ISSUE_CODES else ""
+    summary = _(ISSUE_CODES[code].summary) if code in ISSUE_CODES else ""
     console.print()
     console.print(
-        f"[{STYLE[severity]}]{MARK[severity]} {safe(code)}[/] [dim]({len(group):,} × {severity})[/] {safe(summary)}"
+        f"[{STYLE[severity]}]{MARK[severity]} {safe(code)}[/] [dim]({len(group):,} × {word(severity)})[/] "
+        + safe(summary)
     )
     table = Table(show_header=True, header_style="dim", box=None, pad_edge=False, padding=(0, 1))
-    table.add_column("where", no_wrap=True)
-    table.add_column("sku", no_wrap=True, max_width=24)
-    table.add_column("problem", overflow="fold")
+    table.add_column(_("where"), no_wrap=True)
+    table.add_column(_("sku"), no_wrap=True, max_width=24)
+    table.add_column(_("problem"), overflow="fold")
     for row in group.head(limit).itertuples(index=False):
         table.add_row(safe(_where(row)), safe(_text(row.sku)), safe(_text(row.message)))
     console.print(table)
     if len(group) > limit:
-        console.print(f"  [dim]… {len(group) - limit:,} more {code} (see --format json for all)[/]")
+        more = _("… {count} more {code} (see --format json for all)").format(count=f"{len(group) - limit:,}", code=code)
+        console.print(f"  [dim]{more}[/]")
 
 
 def _where(row: object) -> str:
@@ -62,7 +78,7 @@ def _where(row: object) -> str:
     parts.append(f"{file}:{sheet}" if sheet else file)
     number = getattr(row, "row", None)
     if number is not None and not pd.isna(number):
-        parts.append(f"row {int(number)}")
+        parts.append(_("row {number}").format(number=int(number)))
     column = _text(getattr(row, "column", None))
     if column:
         parts.append(column)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..catalog import Catalog
 from ..fields import OVERRIDE_SEPARATOR, ROW, Field
+from ..i18n import _, fill
 from ..issues import IssueCode, Severity, frame_of
 
 
@@ -32,7 +33,7 @@ def at(
     frame = catalog.frame
     if value is None and name in catalog.text:
         value = catalog.text[name]
-    base, _, channel = name.partition(OVERRIDE_SEPARATOR)
+    base, _sep, channel = name.partition(OVERRIDE_SEPARATOR)
     return frame_of(
         code,
         message=message.loc[labels] if isinstance(message, pd.Series) else message,
@@ -59,3 +60,15 @@ def text_at(catalog: Catalog, name: str, rows: pd.Series | pd.Index) -> pd.Serie
     """The cells of column ``name`` for the given rows (labels, or the index of a problem Series)."""
     labels = rows.index if isinstance(rows, pd.Series) else rows
     return catalog.text[name].loc[labels]
+
+
+def by_reason(problem: pd.Series, templates: dict[str, str], **values: pd.Series | str) -> pd.Series:
+    """Per row, the message for its problem code: ``templates[code]`` (marked with ``N_``) in the current language,
+    filled with that row's ``values``; missing (NA) where the code has no template. One fill per code, no row loop."""
+    out = pd.Series(pd.NA, index=problem.index, dtype="object")
+    for code, template in templates.items():
+        mask = problem.eq(code).fillna(False).astype(bool)
+        if mask.any():
+            parts = {k: (v[mask] if isinstance(v, pd.Series) else v) for k, v in values.items()}
+            out[mask] = fill(_(template), **parts)
+    return out

@@ -9,8 +9,10 @@ import pandas as pd
 from .. import columns
 from ..catalog import Catalog
 from ..fields import AVAILABILITIES, CONDITIONS, STATUSES, Field
+from ..i18n import _, fill
 from ..issues import Severity, define
 from ..parse import url_ok
+from ..wording import definite, upper_first
 from ._place import at, quoted, text_at
 
 URL_INVALID = define("url-invalid", Severity.ERROR, "A link is not an http(s) URL.")
@@ -39,7 +41,12 @@ def check(catalog: Catalog, limits: dict[str, int] | None = None) -> Iterator[pd
             problem = catalog.problems.get(name)
             if problem is not None:
                 text = quoted(text_at(catalog, name, problem))
-                message = f"The {field_.label} " + text + f" is not one of {', '.join(allowed)}."
+                message = fill(
+                    _("{the_field} {value} is not one of {allowed}."),
+                    the_field=upper_first(definite(field_)),
+                    value=text,
+                    allowed=", ".join(allowed),
+                )
                 yield at(catalog, code, problem.ne(""), message, name)
     for field_, code in LENGTH_CODES.items():
         limit = (limits or {}).get(field_.value) or field_.info.max_length or 0
@@ -49,15 +56,18 @@ def check(catalog: Catalog, limits: dict[str, int] | None = None) -> Iterator[pd
             if not over.any():
                 continue
             length = length[over]
-            message = (
-                f"The {field_.label} is " + length.astype(str) + f" characters long; channels such as Google "
-                f"Shopping cut it at {limit}."
+            message = fill(
+                _("{the_field} is {length} characters long; channels such as Google Shopping cut it at {limit}."),
+                the_field=upper_first(definite(field_)),
+                length=length.astype(str),
+                limit=str(limit),
             )
             yield at(catalog, code, over[length.index], message, name, value=pd.Series("", index=length.index))
     if Field.WEIGHT.value in catalog.problems:
         bad = catalog.problems[Field.WEIGHT.value].ne("")
         text = quoted(text_at(catalog, Field.WEIGHT.value, bad))
-        yield at(catalog, WEIGHT_INVALID, bad, "The weight " + text + " is not a number.", Field.WEIGHT)
+        message = fill(_("The weight {value} is not a number."), value=text)
+        yield at(catalog, WEIGHT_INVALID, bad, message, Field.WEIGHT)
 
 
 def _urls(catalog: Catalog) -> Iterator[pd.DataFrame]:
@@ -68,7 +78,11 @@ def _urls(catalog: Catalog) -> Iterator[pd.DataFrame]:
             if not bad.any():
                 continue
             text = quoted(catalog.text[name][bad])
-            message = f"The {field_.label} " + text + " is not a web address starting with http:// or https://."
+            message = fill(
+                _("{the_field} {value} is not a web address starting with http:// or https://."),
+                the_field=upper_first(definite(field_)),
+                value=text,
+            )
             yield at(catalog, URL_INVALID, bad[text.index], message, name)
     for name in catalog.columns_of(Field.ADDITIONAL_IMAGE_URLS):
         values = catalog.frame[name]
@@ -81,5 +95,5 @@ def _urls(catalog: Catalog) -> Iterator[pd.DataFrame]:
             continue
         first_bad = pd.Series(parts[wrong].to_numpy(), index=text.index[owners[wrong]], dtype="str")
         first_bad = first_bad[~first_bad.index.duplicated()]
-        message = "The additional image link " + quoted(first_bad) + " is not an http(s) URL."
+        message = fill(_("The additional image link {value} is not an http(s) URL."), value=quoted(first_bad))
         yield at(catalog, URL_INVALID, pd.Series(True, index=first_bad.index), message, name)

@@ -10,9 +10,11 @@ import pandas as pd
 from .. import columns, parse
 from ..catalog import Catalog
 from ..fields import REQUIRED_VALUES, ROW, Field, Kind
+from ..i18n import N_, _, fill
 from ..issues import Severity, define
 from ..parse import gtin_expected_check, pad14
-from ._place import at, quoted, text_at
+from ..wording import label
+from ._place import at, by_reason, quoted, text_at
 
 REQUIRED_VALUE = define("required-value", Severity.ERROR, "An active product lacks a value every channel needs.")
 DUPLICATE_SKU = define(
@@ -32,6 +34,11 @@ PARENT_UNKNOWN = define(
 )
 
 _SKU = Field.SKU.value
+_GTIN_REASONS = {
+    "not-digits": N_("The GTIN {gtin} holds characters other than digits."),
+    "length": N_("The GTIN {gtin} is not 8, 12, 13 or 14 digits long."),
+    "zeros": N_("The GTIN {gtin} is all zeros."),
+}
 
 
 def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
@@ -62,7 +69,7 @@ def parent_rows(catalog: Catalog) -> pd.Series:
 
 def _required(catalog: Catalog) -> Iterator[pd.DataFrame]:
     has_sku = columns.filled(catalog.frame[_SKU])
-    yield at(catalog, REQUIRED_VALUE, ~has_sku, "This row has no SKU; it cannot be matched on any channel.", _SKU)
+    yield at(catalog, REQUIRED_VALUE, ~has_sku, _("This row has no SKU; it cannot be matched on any channel."), _SKU)
     active: pd.Series | None = None
     for field_ in REQUIRED_VALUES:
         name = field_.value
@@ -79,7 +86,8 @@ def _required(catalog: Catalog) -> Iterator[pd.DataFrame]:
         empty &= active
         if field_ is Field.PRICE:
             empty &= ~parent_rows(catalog)
-        yield at(catalog, REQUIRED_VALUE, empty, f"This active product has no {field_.label}.", name)
+        message = _("This active product has no {field}.").format(field=label(field_))
+        yield at(catalog, REQUIRED_VALUE, empty, message, name)
 
 
 def _duplicates(catalog: Catalog) -> Iterator[pd.DataFrame]:
@@ -93,11 +101,23 @@ def _duplicates(catalog: Catalog) -> Iterator[pd.DataFrame]:
     if dup.any():
         others = _rows_of_each(sku[dup], catalog.frame.loc[dup, ROW])
         differs = catalog.sku_spaced[dup] if catalog.sku_spaced is not None else pd.Series(False, index=sku[dup].index)
-        spaces = differs.map({True: " (once written with extra or non-breaking spaces)", False: ""})
-        message = "The SKU " + quoted(sku[dup]) + " appears in rows " + others + spaces + "; each SKU must be unique."
+        templates = {
+            False: _("The SKU {sku} appears in rows {rows}; each SKU must be unique."),
+            True: _(
+                "The SKU {sku} appears in rows {rows} (once written with extra or non-breaking spaces); each SKU must "
+                "be unique."
+            ),
+        }
+        spaced = differs.astype(bool)
+        message = pd.Series("", index=sku[dup].index, dtype="object")
+        for flag, template in templates.items():
+            rows = spaced.eq(flag)
+            if rows.any():
+                message[rows] = fill(template, sku=quoted(sku[dup][rows]), rows=others[rows])
         yield at(catalog, DUPLICATE_SKU, dup, message.reindex(catalog.frame.index), _SKU)
     long = columns.length(sku).gt(Field.SKU.info.max_length or 100) & filled
-    yield at(catalog, SKU_TOO_LONG, long, "This SKU is longer than 100 characters, more than channels accept.", _SKU)
+    too_long = _("This SKU is longer than 100 characters, more than channels accept.")
+    yield at(catalog, SKU_TOO_LONG, long, too_long, _SKU)
 
 
 #: Rows a duplicate-SKU message lists; the rest are counted, so memory stays linear when every row has one SKU.
@@ -113,7 +133,7 @@ def _rows_of_each(sku: pd.Series, rows: pd.Series) -> pd.Series:
     listed = pd.DataFrame({"sku": sku[first.index], "row": first}).groupby("sku", sort=False)["row"].agg(", ".join)
     text = sku.map(listed).astype("str")
     more = size - SHOWN_ROWS
-    suffix = " and " + more.map("{:,}".format) + " more"
+    suffix = fill(_(" and {count} more"), count=more.map("{:,}".format))
     return text.where(more.le(0), text + suffix)
 
 
@@ -129,8 +149,14 @@ def _gtin(catalog: Catalog) -> Iterator[pd.DataFrame]:
             catalog,
             GTIN_AS_NUMBER,
             sci,
-            "The GTIN " + quoted(text) + " was turned into a number by a spreadsheet and its digits are lost; "
-            "format the column as Text and type the full barcode again.",
+            fill(
+                _(
+                    "The GTIN {gtin} was turned into a number in scientific notation by a spreadsheet (Excel does "
+                    "this to long numbers) and its last digits are lost; format the column as Text and type the full "
+                    "barcode again."
+                ),
+                gtin=quoted(text),
+            ),
             name,
         )
         fixed = problem.eq("leading-zero")
@@ -138,35 +164,29 @@ def _gtin(catalog: Catalog) -> Iterator[pd.DataFrame]:
             catalog,
             GTIN_LEADING_ZERO,
             fixed,
-            "The GTIN "
-            + quoted(text)
-            + " lost its leading zero(s) in a spreadsheet; it is read as "
-            + quoted(value.fillna(""))
-            + ". Format the column as Text to keep the zeros.",
+            fill(
+                _(
+                    "The GTIN {gtin} lost its leading zero(s) in a spreadsheet; it is read as {read}. Format the "
+                    "column as Text to keep the zeros."
+                ),
+                gtin=quoted(text),
+                read=quoted(value.fillna("")),
+            ),
             name,
         )
         invalid = problem.isin(["not-digits", "length", "zeros"])
-        reason = problem.map(
-            {
-                "not-digits": " holds characters other than digits",
-                "length": " is not 8, 12, 13 or 14 digits long",
-                "zeros": " is all zeros",
-            }
-        )
-        yield at(catalog, GTIN_INVALID, invalid, "The GTIN " + quoted(text) + reason.fillna("") + ".", name)
+        reason = by_reason(problem, _GTIN_REASONS, gtin=quoted(text))
+        yield at(catalog, GTIN_INVALID, invalid, reason.fillna(""), name)
         check = problem.eq("check-digit")
         if check.any():
             expected = pd.Series("", index=text.index, dtype="str")
             digits = pad14(text[check].str.strip().str.replace(" ", "", regex=False))
             expected[check] = pd.Series(gtin_expected_check(digits), index=digits.index).astype(str)
-            message = (
-                "The GTIN "
-                + quoted(text)
-                + " has a wrong check digit: it ends in "
-                + text.str.slice(-1)
-                + " but its digits call for "
-                + expected
-                + "."
+            message = fill(
+                _("The GTIN {gtin} has a wrong check digit: it ends in {last} but its digits call for {expected}."),
+                gtin=quoted(text),
+                last=text.str.slice(-1),
+                expected=expected,
             )
             yield at(catalog, GTIN_CHECK_DIGIT, check, message, name)
 
@@ -187,6 +207,6 @@ def _parents(catalog: Catalog) -> Iterator[pd.DataFrame]:
         catalog,
         PARENT_UNKNOWN,
         unknown,
-        "This variant names the parent SKU " + quoted(named) + ", which is not a SKU in this sheet.",
+        fill(_("This variant names the parent SKU {parent}, which is not a SKU in this sheet."), parent=quoted(named)),
         parent,
     )

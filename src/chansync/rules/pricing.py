@@ -8,8 +8,10 @@ import pandas as pd
 
 from ..catalog import Catalog
 from ..fields import OVERRIDE_SEPARATOR, Field
+from ..i18n import N_, _, fill
 from ..issues import Severity, define
-from ._place import at, quoted, text_at
+from ..wording import definite, upper_first
+from ._place import at, by_reason, quoted, text_at
 
 PRICE_INVALID = define("price-invalid", Severity.ERROR, "A price is not a number above zero with at most 2 decimals.")
 PRICE_AMBIGUOUS = define(
@@ -19,11 +21,11 @@ SALE_ABOVE_PRICE = define("sale-price-above-price", Severity.ERROR, "A sale pric
 CURRENCY_INVALID = define("currency-invalid", Severity.ERROR, "A currency is not a three-letter ISO 4217 code.")
 
 _REASONS = {
-    "invalid": " is not a price",
-    "decimals": " has more than two decimals",
-    "negative": " is negative",
-    "zero": " is zero; a price must be above zero",
-    "too-large": " is too large to be a price",
+    "invalid": N_("{the_field} {value} is not a price."),
+    "decimals": N_("{the_field} {value} has more than two decimals."),
+    "negative": N_("{the_field} {value} is negative."),
+    "zero": N_("{the_field} {value} is zero; a price must be above zero."),
+    "too-large": N_("{the_field} {value} is too large to be a price."),
 }
 
 
@@ -34,20 +36,23 @@ def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
             if problem is None:
                 continue
             text = text_at(catalog, name, problem).str.strip()
-            label = field_.label.capitalize()
-            reason = problem.map(_REASONS)
-            yield at(catalog, PRICE_INVALID, reason.notna(), f"The {field_.label} " + quoted(text) + reason + ".", name)
+            the_field = upper_first(definite(field_))
+            reason = by_reason(problem, _REASONS, the_field=the_field, value=quoted(text))
+            yield at(catalog, PRICE_INVALID, reason.notna(), reason, name)
             yield at(
                 catalog,
                 PRICE_AMBIGUOUS,
                 problem.eq("ambiguous"),
-                f"{label} "
-                + quoted(text)
-                + " is ambiguous: it could mean "
-                + text.str.replace(",", ".", regex=False)
-                + " or "
-                + text.str.replace(r"[.,]", "", regex=True)
-                + ". Write it without a thousands separator, with a decimal point or comma before the cents.",
+                fill(
+                    _(
+                        "{the_field} {value} is ambiguous: it could mean {one} or {other}. Write it without a "
+                        "thousands separator, with a decimal point or comma before the cents."
+                    ),
+                    the_field=the_field,
+                    value=quoted(text),
+                    one=text.str.replace(",", ".", regex=False),
+                    other=text.str.replace(r"[.,]", "", regex=True),
+                ),
                 name,
             )
     yield from _sale_above_price(catalog)
@@ -58,7 +63,7 @@ def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
             catalog,
             CURRENCY_INVALID,
             bad,
-            "The currency " + quoted(text) + " is not a three-letter ISO 4217 code such as EUR or USD.",
+            fill(_("The currency {value} is not a three-letter ISO 4217 code such as EUR or USD."), value=quoted(text)),
             Field.CURRENCY,
         )
 
@@ -68,7 +73,7 @@ def _sale_above_price(catalog: Catalog) -> Iterator[pd.DataFrame]:
     if not catalog.has(Field.PRICE) or not catalog.columns_of(Field.SALE_PRICE):
         return
     for name in catalog.columns_of(Field.SALE_PRICE):
-        _, sep, channel = name.partition(OVERRIDE_SEPARATOR)
+        _base, sep, channel = name.partition(OVERRIDE_SEPARATOR)
         price = catalog.frame[Field.PRICE.value]
         override = f"{Field.PRICE.value}{OVERRIDE_SEPARATOR}{channel}"
         if sep and catalog.has(override):
@@ -78,11 +83,9 @@ def _sale_above_price(catalog: Catalog) -> Iterator[pd.DataFrame]:
         if not above.any():
             continue
         rows = above.index[above.to_numpy()]
-        message = (
-            "The sale price "
-            + quoted(catalog.text[name].loc[rows])
-            + " is above the price "
-            + quoted(catalog.text[Field.PRICE.value].loc[rows])
-            + "."
+        message = fill(
+            _("The sale price {sale} is above the price {price}."),
+            sale=quoted(catalog.text[name].loc[rows]),
+            price=quoted(catalog.text[Field.PRICE.value].loc[rows]),
         )
         yield at(catalog, SALE_ABOVE_PRICE, above[rows], message, name)

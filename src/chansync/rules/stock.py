@@ -9,8 +9,9 @@ import pandas as pd
 from .. import columns
 from ..catalog import Catalog, Stock
 from ..fields import ROW, Field, StockField
+from ..i18n import N_, _, fill
 from ..issues import IssueCode, Severity, define, frame_of
-from ._place import at, quoted, text_at
+from ._place import at, by_reason, quoted, text_at
 from .identity import active_rows, parent_rows
 
 QUANTITY_INVALID = define("quantity-invalid", Severity.ERROR, "A quantity is not a whole number of 0 or more.")
@@ -28,10 +29,16 @@ QUANTITY_IGNORED = define(
 )
 
 _REASONS = {
-    "negative": " is negative; stock must be 0 or more",
-    "fraction": " is not a whole number",
-    "invalid": " is not a number",
-    "too-large": " is too large to be a stock quantity",
+    "negative": N_("The quantity {value} is negative; stock must be 0 or more."),
+    "fraction": N_("The quantity {value} is not a whole number."),
+    "invalid": N_("The quantity {value} is not a number."),
+    "too-large": N_("The quantity {value} is too large to be a stock quantity."),
+}
+_STOCK_REASONS = {
+    "negative": N_("The stock quantity {value} is negative; stock must be 0 or more."),
+    "fraction": N_("The stock quantity {value} is not a whole number."),
+    "invalid": N_("The stock quantity {value} is not a number."),
+    "too-large": N_("The stock quantity {value} is too large to be a stock quantity."),
 }
 _SKU, _LOCATION, _QUANTITY = str(StockField.SKU), str(StockField.LOCATION), str(StockField.QUANTITY)
 
@@ -40,10 +47,8 @@ def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
     problem = catalog.problems.get(Field.QUANTITY.value)
     if problem is not None and catalog.stock is None:
         text = text_at(catalog, Field.QUANTITY.value, problem)
-        reason = problem.map(_REASONS)
-        yield at(
-            catalog, QUANTITY_INVALID, reason.notna(), "The quantity " + quoted(text) + reason + ".", Field.QUANTITY
-        )
+        reason = by_reason(problem, _REASONS, value=quoted(text))
+        yield at(catalog, QUANTITY_INVALID, reason.notna(), reason, Field.QUANTITY)
     if catalog.stock is not None:
         yield from _stock_sheet(catalog, catalog.stock)
 
@@ -53,8 +58,10 @@ def _stock_sheet(catalog: Catalog, stock: Stock) -> Iterator[pd.DataFrame]:
     if catalog.has(Field.QUANTITY):
         yield frame_of(
             QUANTITY_IGNORED,
-            message=f"The products sheet has a quantity column ({catalog.source.column(Field.QUANTITY)!r}), but "
-            f"stock is read from the stock sheet; the column is ignored.",
+            message=_(
+                "The products sheet has a quantity column ({column}), but stock is read from the stock sheet; the "
+                "column is ignored."
+            ).format(column=repr(catalog.source.column(Field.QUANTITY))),
             file=catalog.source.file,
             sheet=catalog.source.sheet,
             column=catalog.source.column(Field.QUANTITY),
@@ -62,28 +69,27 @@ def _stock_sheet(catalog: Catalog, stock: Stock) -> Iterator[pd.DataFrame]:
         )
     problem = stock.problems.get(_QUANTITY)
     if problem is not None:
-        reason = problem.map(_REASONS)
-        message = "The stock quantity " + quoted(stock.text.loc[problem.index, _QUANTITY]) + reason + "."
-        yield _at_stock(stock, QUANTITY_INVALID, reason.notna(), message, _QUANTITY)
+        message = by_reason(problem, _STOCK_REASONS, value=quoted(stock.text.loc[problem.index, _QUANTITY]))
+        yield _at_stock(stock, QUANTITY_INVALID, message.notna(), message, _QUANTITY)
     unknown = ~columns.isin(frame[_SKU], catalog.frame[Field.SKU.value]) & columns.filled(frame[_SKU])
     yield _at_stock(
         stock,
         STOCK_UNKNOWN_SKU,
         unknown,
-        "The stock sheet lists SKU " + quoted(frame[_SKU]) + ", which is not in the products sheet.",
+        fill(_("The stock sheet lists SKU {sku}, which is not in the products sheet."), sku=quoted(frame[_SKU])),
         _SKU,
     )
     dup = frame.duplicated([_SKU, _LOCATION], keep="first") & frame[_SKU].ne("")
     if dup.any():
         first = frame.groupby([_SKU, _LOCATION], sort=False)[ROW].transform("first").astype(str)
-        message = (
-            "SKU "
-            + quoted(frame[_SKU])
-            + " at location "
-            + quoted(frame[_LOCATION])
-            + " is already in row "
-            + first
-            + "; its stock is ambiguous and is left as is on every channel."
+        message = fill(
+            _(
+                "SKU {sku} at location {location} is already in row {row}; its stock is ambiguous and is left as is "
+                "on every channel."
+            ),
+            sku=quoted(frame[_SKU]),
+            location=quoted(frame[_LOCATION]),
+            row=first,
         )
         yield _at_stock(stock, STOCK_DUPLICATE, dup, message, _LOCATION, field=Field.QUANTITY.value)
     sku = catalog.frame[Field.SKU.value]
@@ -94,7 +100,7 @@ def _stock_sheet(catalog: Catalog, stock: Stock) -> Iterator[pd.DataFrame]:
         catalog,
         STOCK_MISSING,
         missing,
-        "This product has no row in the stock sheet; its stock is left unchanged on every channel.",
+        _("This product has no row in the stock sheet; its stock is left unchanged on every channel."),
         Field.SKU,
     )
 
