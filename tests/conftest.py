@@ -49,6 +49,18 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
 MasterFactory = Callable[..., LoadedConfig]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite reads English messages; a machine whose locale is Dutch would make it read Dutch. The tests of Dutch
+    ask for it themselves (``--lang nl``, ``LANG=nl_NL.UTF-8`` in a command's environment)."""
+    import os
+
+    from chansync import i18n
+
+    if i18n.choose(None, os.environ) != i18n.DEFAULT:
+        os.environ["LC_ALL"] = "C.UTF-8"
+        os.environ.pop("LANGUAGE", None)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite the expected files under tests/golden/")
 

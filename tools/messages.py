@@ -134,6 +134,10 @@ def render(messages: dict[str, Message], language: str | None, old: dict[str, En
     return "\n".join(parts)
 
 
+def _shown(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
 def catalogues() -> list[Path]:
     return sorted(LOCALE.glob("*/LC_MESSAGES/chansync.po"))
 
@@ -150,12 +154,12 @@ def main(argv: list[str]) -> int:
         old = {e.msgid: e for e in parse_po(po.read_text(encoding="utf-8"), str(po)) if e.msgid}
         wanted[po] = render(messages, language, old)
         missing = [m for m in messages if m not in old or not old[m].translated]
-        stale += [f"{po.relative_to(ROOT)}: no longer in the code: {m!r}" for m in old if m not in messages]
-        stale += [f"{po.relative_to(ROOT)}: no translation yet: {m!r}" for m in missing]
+        stale += [f"{_shown(po)}: no longer in the code: {m!r}" for m in old if m not in messages]
+        stale += [f"{_shown(po)}: no translation yet: {m!r}" for m in missing]
     if check:
         for path, text in wanted.items():
             if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(f"{path.relative_to(ROOT)} is out of date: run python tools/messages.py")
+                stale.append(f"{_shown(path)} is out of date: run python tools/messages.py")
         for line in stale:
             print(line, file=sys.stderr)
         return 1 if stale or problems else 0

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
+from ..i18n import _, ngettext
 from ..issues import ISSUE_CODES, Report, Severity
 
 VALIDATE_SCHEMA = "chansync.validate/1"
@@ -89,7 +90,10 @@ def report_github(report: Report) -> str:
     if report.fatal:
         lines.append(f"::error title=unreadable-sheet::{_data(report.fatal)}")
     # GitHub shows only the first annotations of a step: the totals come last, as one notice.
-    lines.append(f"::notice title=chansync validate::{report.errors} errors, {report.warnings} warnings in all")
+    errors = ngettext("{count} error", "{count} errors", report.errors).format(count=report.errors)
+    warnings = ngettext("{count} warning", "{count} warnings", report.warnings).format(count=report.warnings)
+    totals = _("{counts} in all").format(counts=f"{errors}, {warnings}")
+    lines.append(f"::notice title=chansync validate::{_data(totals)}")
     return "\n".join(lines) + "\n"
 
 

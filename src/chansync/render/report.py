@@ -15,7 +15,9 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from .. import i18n
 from ..errors import ChansyncError
+from ..i18n import _, ngettext
 from ..kpis import Kpis
 
 PALETTE = ["#2f6f8f", "#e0a030", "#c0504d", "#7a9a3a", "#8064a2", "#4bacc6"]
@@ -46,22 +48,28 @@ def render_report(kpis: Kpis) -> str:
     """The whole report as an HTML document (a string)."""
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{i18n.language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>chansync report · {_e(kpis.title)}</title>",
         f"<style>{CSS}</style></head><body>",
-        f'<h1>How your channels are doing</h1><p class="meta">{_e(kpis.title)} · {_e(kpis.generated)} · master: '
-        f"{kpis.errors} errors, {kpis.warnings} warnings</p>",
+        f"<h1>{_e(_('How your channels are doing'))}</h1>"
+        f'<p class="meta">{_e(kpis.title)} · {_e(kpis.generated)} · {_e(_master_counts(kpis))}</p>',
     ]
     if kpis.failed:
         parts.append(
-            '<p class="bad">Could not be read: '
+            f'<p class="bad">{_e(_("Could not be read:"))} '
             + "; ".join(f"{_e(n)} ({_e(r)})" for n, r in kpis.failed.items())
             + "</p>"
         )
     parts += [_cards(kpis), _coverage(kpis), _stock(kpis), _prices(kpis), _quality(kpis), _history(kpis)]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _master_counts(kpis: Kpis) -> str:
+    errors = ngettext("{count} error", "{count} errors", kpis.errors).format(count=kpis.errors)
+    warnings = ngettext("{count} warning", "{count} warnings", kpis.warnings).format(count=kpis.warnings)
+    return _("master: {counts}").format(counts=f"{errors}, {warnings}")
 
 
 def _e(value: object) -> str:
@@ -72,58 +80,62 @@ def _cards(kpis: Kpis) -> str:
     cards = []
     for c in kpis.channels:
         rows = [
-            ("wanted", c.wanted),
-            ("live", c.live),
-            ("missing", c.missing),
-            ("not managed", c.unmanaged),
-            ("at the master's price", f"{c.price_share:.0%}"),
-            ("sold out here, in stock in the master", c.out_of_stock_wrongly),
+            (_("wanted"), c.wanted),
+            (_("live"), c.live),
+            (_("missing"), c.missing),
+            (_("not managed"), c.unmanaged),
+            (_("at the master's price"), f"{c.price_share:.0%}"),
+            (_("sold out here, in stock in the master"), c.out_of_stock_wrongly),
         ]
         items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(f'{v:,}' if isinstance(v, int) else v)}</dd>" for k, v in rows)
         cards.append(f'<div class="card"><h3>{_e(c.name)} <small>({_e(c.adapter)})</small></h3><dl>{items}</dl></div>')
-    return '<h2>Per channel</h2><div class="cards">' + "".join(cards) + "</div>"
+    return f'<h2>{_e(_("Per channel"))}</h2><div class="cards">' + "".join(cards) + "</div>"
 
 
 def _coverage(kpis: Kpis) -> str:
     names = [c.name for c in kpis.channels]
     series = {
-        "wanted": [c.wanted for c in kpis.channels],
-        "live": [c.live for c in kpis.channels],
-        "missing": [c.missing for c in kpis.channels],
-        "not managed": [c.unmanaged for c in kpis.channels],
+        _("wanted"): [c.wanted for c in kpis.channels],
+        _("live"): [c.live for c in kpis.channels],
+        _("missing"): [c.missing for c in kpis.channels],
+        _("not managed"): [c.unmanaged for c in kpis.channels],
     }
     chart = _bars(
         names,
         series,
-        title="Coverage per channel",
-        desc="For each channel: products wanted there, listings live, wanted but missing, and listings "
-        "chansync does not manage.",
+        title=_("Coverage per channel"),
+        desc=_(
+            "For each channel: products wanted there, listings live, wanted but missing, and listings chansync "
+            "does not manage."
+        ),
     )
-    return "<h2>Coverage</h2>" + _figure(
+    return f"<h2>{_e(_('Coverage'))}</h2>" + _figure(
         chart,
-        "Products wanted, live, missing and not managed, per channel.",
-        _table(["channel", *series], [[n, *(s[i] for s in series.values())] for i, n in enumerate(names)]),
+        _("Products wanted, live, missing and not managed, per channel."),
+        _table([_("channel"), *series], [[n, *(s[i] for s in series.values())] for i, n in enumerate(names)]),
     )
 
 
 def _stock(kpis: Kpis) -> str:
     names = [c.name for c in kpis.channels]
     series = {
-        "sold out on the channel, in stock in the master": [c.out_of_stock_wrongly for c in kpis.channels],
-        "in stock on the channel, none in the master": [c.in_stock_wrongly for c in kpis.channels],
+        _("sold out on the channel, in stock in the master"): [c.out_of_stock_wrongly for c in kpis.channels],
+        _("in stock on the channel, none in the master"): [c.in_stock_wrongly for c in kpis.channels],
     }
     out = [
-        "<h2>Stock</h2>",
+        f"<h2>{_e(_('Stock'))}</h2>",
         _figure(
             _bars(
                 names,
                 series,
-                title="Stock out of step",
-                desc="Listings whose stock on the channel says the opposite "
-                "of the master: sold out while in stock, and the reverse.",
+                title=_("Stock out of step"),
+                desc=_(
+                    "Listings whose stock on the channel says the opposite of the master: sold out while in stock, "
+                    "and the reverse."
+                ),
             ),
-            "Stock out of step with the master, per channel.",
-            _table(["channel", *series], [[n, *(s[i] for s in series.values())] for i, n in enumerate(names)]),
+            _("Stock out of step with the master, per channel."),
+            _table([_("channel"), *series], [[n, *(s[i] for s in series.values())] for i, n in enumerate(names)]),
         ),
     ]
     sold = kpis.sold_per_day
@@ -132,16 +144,17 @@ def _stock(kpis: Kpis) -> str:
         chart = _lines(
             list(pivot.index),
             {str(c): pivot[c].tolist() for c in pivot.columns},
-            title="Units sold per day",
-            desc="Units sold on each channel per day, as chansync saw them.",
+            title=_("Units sold per day"),
+            desc=_("Units sold on each channel per day, as chansync saw them."),
         )
         table = _table(
-            ["day", *map(str, pivot.columns)],
+            [_("day"), *map(str, pivot.columns)],
             [[d, *row] for d, row in zip(pivot.index, pivot.to_numpy().tolist(), strict=True)],
         )
-        out.append(_figure(chart, "Units sold per channel per day (from the sync state's ledger).", table))
+        out.append(_figure(chart, _("Units sold per channel per day (from the sync state's ledger)."), table))
     else:
-        out.append("<p>No sales recorded yet: <code>chansync push</code> books the sales it sees on each channel.</p>")
+        none_yet = _("No sales recorded yet: {command} books the sales it sees on each channel.")
+        out.append("<p>" + _e(none_yet).format(command="<code>chansync push</code>") + "</p>")
     return "\n".join(out)
 
 
@@ -150,18 +163,18 @@ def _prices(kpis: Kpis) -> str:
     shares = [round(c.price_share * 100, 1) for c in kpis.channels]
     chart = _bars(
         names,
-        {"% at the master's price": shares},
-        title="Listings at the master's price",
-        desc="Share of each channel's listings whose price is the master's after the channel's rules.",
+        {_("% at the master's price"): shares},
+        title=_("Listings at the master's price"),
+        desc=_("Share of each channel's listings whose price is the master's after the channel's rules."),
         percent=True,
     )
     parts = [
-        "<h2>Prices</h2>",
+        f"<h2>{_e(_('Prices'))}</h2>",
         _figure(
             chart,
-            "Share of listings at the master's price, per channel.",
+            _("Share of listings at the master's price, per channel."),
             _table(
-                ["channel", "listings compared", "at the master's price", "share"],
+                [_("channel"), _("listings compared"), _("at the master's price"), _("share")],
                 [[c.name, c.priced, c.at_price, f"{c.price_share:.1%}"] for c in kpis.channels],
             ),
         ),
@@ -173,9 +186,8 @@ def _prices(kpis: Kpis) -> str:
                 for r in c.deviations.itertuples()
             ]
             parts.append(
-                f"<details><summary>{_e(c.name)}: the biggest price deviations</summary>"
-                + _table(["sku", "master", "channel", "difference"], rows)
-                + "</details>"
+                f"<details><summary>{_e(_('{channel}: the biggest price deviations').format(channel=c.name))}"
+                "</summary>" + _table([_("sku"), _("master"), _("channel"), _("difference")], rows) + "</details>"
             )
     return "\n".join(parts)
 
@@ -183,32 +195,35 @@ def _prices(kpis: Kpis) -> str:
 def _quality(kpis: Kpis) -> str:
     by_rule = kpis.issues_by_rule
     if not len(by_rule):
-        return '<h2>Data quality</h2><p class="good">No problems found in the master or the channels\' rules.</p>'
+        clean = _("No problems found in the master or the channels' rules.")
+        return f"<h2>{_e(_('Data quality'))}</h2>" + f'<p class="good">{_e(clean)}</p>'
     table = _table(
-        ["rule", "severity", "channel", "count"], by_rule[["code", "severity", "channel", "count"]].values.tolist()
+        [_("rule"), _("severity"), _("channel"), _("count")],
+        by_rule[["code", "severity", "channel", "count"]].values.tolist(),
     )
-    rows = _table(["rule", "channel", "where", "sku", "message"], kpis.issue_rows.values.tolist())
+    rows = _table([_("rule"), _("channel"), _("where"), _("sku"), _("message")], kpis.issue_rows.values.tolist())
     return (
-        "<h2>Data quality</h2>"
+        f"<h2>{_e(_('Data quality'))}</h2>"
         + table
-        + f"<details><summary>The rows (the first of each rule)</summary>{rows}</details>"
+        + f"<details><summary>{_e(_('The rows (the first of each rule)'))}</summary>{rows}</details>"
     )
 
 
 def _history(kpis: Kpis) -> str:
     history = kpis.history
     if not len(history):
-        return "<h2>History</h2><p>No runs yet: every <code>chansync push</code> is recorded here.</p>"
+        none_yet = _e(_("No runs yet: every {command} is recorded here.")).format(command="<code>chansync push</code>")
+        return f"<h2>{_e(_('History'))}</h2><p>{none_yet}</p>"
     per_run = history.groupby(["started", "run"], sort=False)[["create", "update", "delist"]].sum().reset_index()
     chart = _bars(
         per_run["started"].tolist(),
         {k: per_run[k].tolist() for k in ("create", "update", "delist")},
-        title="Changes per run",
-        desc="Listings created, updated and delisted by each run, all channels.",
+        title=_("Changes per run"),
+        desc=_("Listings created, updated and delisted by each run, all channels."),
         stacked=True,
     )
     table = _table(list(history.columns), history.values.tolist())
-    return "<h2>History</h2>" + _figure(chart, "Changes per run (all channels).", table)
+    return f"<h2>{_e(_('History'))}</h2>" + _figure(chart, _("Changes per run (all channels)."), table)
 
 
 def _table(head: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
@@ -225,7 +240,7 @@ def _table(head: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
 def _figure(svg: str, caption: str, table: str) -> str:
     return (
         f"<figure>{svg}<figcaption>{_e(caption)}</figcaption>"
-        f"<details><summary>The numbers</summary>{table}</details></figure>"
+        f"<details><summary>{_e(_('The numbers'))}</summary>{table}</details></figure>"
     )
 
 
@@ -241,7 +256,7 @@ def _pyplot():  # type: ignore[no-untyped-def]
         matplotlib.use("svg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ChansyncError("the report's charts need matplotlib", hint="pip install 'chansync[report]'") from None
+        raise ChansyncError(_("the report's charts need matplotlib"), hint="pip install 'chansync[report]'") from None
     plt.rcParams.update({"svg.fonttype": "path", "svg.hashsalt": "chansync", "font.size": 10})
     return plt
 
@@ -296,7 +311,7 @@ def _bars(
         ax.set_xlim(0, 100)
     elif not any(v for values in series.values() for v in values):
         ax.set_xlim(0, 1)  # all zero: an empty axis from 0, not one centred on it
-        ax.text(0.5, 0.5, "none", transform=ax.transAxes, ha="center", va="center", color="#5b6773")
+        ax.text(0.5, 0.5, _("none"), transform=ax.transAxes, ha="center", va="center", color="#5b6773")
     else:
         ax.set_xlim(left=0)
     ax.spines[["top", "right"]].set_visible(False)
