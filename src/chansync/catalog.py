@@ -33,6 +33,7 @@ from .fields import (
     StockField,
     parse_field,
 )
+from .i18n import _
 from .issues import IssueCode, Severity, define, frame_of
 from .parse import Parsed, clean, parse_choice, parse_currency, parse_decimal, parse_gtin, parse_money, parse_quantity
 from .sheet import Table, normalize_header, read_table
@@ -316,10 +317,12 @@ def _refuse_duplicated(table: Table, used: Iterable[str]) -> None:
     for header in used:
         if normalize_header(header) in table.duplicates:
             raise InputError(
-                f"the header {header[:80]!r} appears in more than one column; chansync cannot tell which to use",
+                _("the header {header!r} appears in more than one column; chansync cannot tell which to use").format(
+                    header=header[:80]
+                ),
                 file=table.file,
                 sheet=table.sheet,
-                hint="rename or delete the extra column",
+                hint=_("rename or delete the extra column"),
             )
 
 
@@ -378,15 +381,19 @@ def _missing(table: Table, names: list[str], mapping: dict[str, str], what: str)
     parts = []
     for name in names:
         header = mapping.get(name)
-        parts.append(f'"{header}" (mapped to {name})' if header else f'"{name}"')
+        parts.append(_('"{header}" (mapped to {name})').format(header=header, name=name) if header else f'"{name}"')
     headers = ", ".join(f'"{h}"' for h in table.headers[:30])
-    sheet = f' sheet "{table.sheet}"' if table.sheet else ""
+    text = (
+        _('the sheet "{sheet}" header (row {row}) has no {what} {columns}; it has {headers}')
+        if table.sheet
+        else _("the header (row {row}) has no {what} {columns}; it has {headers}")
+    )
     return _stop(
         table,
-        f"the{sheet} header (row {table.header_row}) has no {what} column {', '.join(parts)}; it has {headers}",
-        "fix the header in the sheet, or the column mapping under master.columns in the config",
+        text.format(sheet=table.sheet, row=table.header_row, what=what, columns=", ".join(parts), headers=headers),
+        _("fix the header in the sheet, or the column mapping under master.columns in the config"),
         MISSING_COLUMN,
-        [f"The sheet has no column {p}." for p in parts],
+        [_("The sheet has no column {column}.").format(column=p) for p in parts],
     )
 
 
@@ -395,13 +402,17 @@ def _refuse_empty_stock(table: Table, header: str) -> None:
     unknown everywhere": stop before any channel is planned."""
     if not len(table.frame) or columns.filled(table.frame[header]).any():
         return
-    sheet = f' sheet "{table.sheet}"' if table.sheet else ""
+    text = (
+        _('the sheet "{sheet}" stock column "{header}" is empty in every row; nothing is planned or pushed')
+        if table.sheet
+        else _('the stock column "{header}" is empty in every row; nothing is planned or pushed')
+    )
     raise _stop(
         table,
-        f'the{sheet} stock column "{header}" is empty in every row; nothing is planned or pushed',
-        "fill the stock column, or fix the column mapping (master.columns / master.stock_columns)",
+        text.format(sheet=table.sheet, header=header),
+        _("fill the stock column, or fix the column mapping (master.columns / master.stock_columns)"),
         EMPTY_STOCK,
-        [f'The stock column "{header}" has no value in any row.'],
+        [_('The stock column "{header}" has no value in any row.').format(header=header)],
         column=header,
     )
 
@@ -419,7 +430,9 @@ def build_catalog(table: Table, master: MasterConfig, fields: set[Field] | None 
         absent = [a for a in absent if a != Field.QUANTITY.value]
     required_absent = [f.value for f in (Field.SKU,) if f.value not in mapping and f.value not in absent]
     if absent or required_absent:
-        raise _missing(table, absent + required_absent, master.columns, "mapped" if absent else "sku")
+        raise _missing(
+            table, absent + required_absent, master.columns, _("mapped column") if absent else _("sku column")
+        )
     if Field.QUANTITY.value in mapping and not master.stock_sheet:
         _refuse_empty_stock(table, mapping[Field.QUANTITY.value])
     data: dict[str, pd.Series] = {ROW: table.frame[ROW]}
@@ -433,7 +446,7 @@ def build_catalog(table: Table, master: MasterConfig, fields: set[Field] | None 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         parsed_columns = dict(zip(mapping, pool.map(parse_one, mapping), strict=True))
     for name in mapping:
-        base, _, channel = name.partition(OVERRIDE_SEPARATOR)
+        base, _sep, channel = name.partition(OVERRIDE_SEPARATOR)
         field_ = Field(base)
         parsed = parsed_columns[name]
         data[name] = parsed.values
@@ -469,16 +482,16 @@ def read_stock(config: LoadedConfig, master: MasterConfig, master_path: Path, ma
     else:
         if master_table.sheet is None:
             raise InputError(
-                f"stock_sheet {name!r} names a sheet, but the master is a text file without sheets",
+                _("stock_sheet {name!r} names a sheet, but the master is a text file without sheets").format(name=name),
                 file=master_table.file,
-                hint="for a csv/tsv master, set master.stock_sheet to the path of a stock csv/tsv file",
+                hint=_("for a csv/tsv master, set master.stock_sheet to the path of a stock csv/tsv file"),
             )
         table = read_table(master_path, sheet=name, header_hints=hints, display=master_table.file)
     found, absent = map_columns(table, mapping, what="stock field")
     found = {k: v for k, v in found.items() if k in {f.value for f in StockField}}
     missing = absent + [f.value for f in StockField if f.value not in found and f.value not in absent]
     if missing:
-        raise _missing(table, missing, mapping, "stock")
+        raise _missing(table, missing, mapping, _("stock column"))
     _refuse_empty_stock(table, found[StockField.QUANTITY.value])
     text = pd.DataFrame({name: clean(table.frame[found[name]]) for name in (f.value for f in StockField)})
     frame = text[[StockField.SKU.value, StockField.LOCATION.value]].assign(**{ROW: table.frame[ROW]})

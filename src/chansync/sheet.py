@@ -25,6 +25,7 @@ import pyarrow.csv as pacsv
 from . import columns
 from .errors import InputError
 from .fields import ROW
+from .i18n import _, fill
 from .issues import Severity, define, frame_of, one
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
@@ -97,27 +98,27 @@ def sniff_kind(path: Path, shown: str) -> str:
         with path.open("rb") as handle:
             head = handle.read(8)
     except FileNotFoundError:
-        raise InputError("file not found", file=shown) from None
+        raise InputError(_("file not found"), file=shown) from None
     except IsADirectoryError:
-        raise InputError("is a folder, not a file", file=shown) from None
+        raise InputError(_("is a folder, not a file"), file=shown) from None
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc})", file=shown) from None
+        raise InputError(_("cannot be read ({reason})").format(reason=exc.strerror or exc), file=shown) from None
     if not head:
-        raise InputError("the file is empty", file=shown)
+        raise InputError(_("the file is empty"), file=shown)
     is_zip = head.startswith(b"PK\x03\x04")
     is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES and not (is_zip or is_ole):
         raise InputError(
-            f"is named {suffix} but is not a spreadsheet workbook: it holds plain text",
+            _("is named {suffix} but is not a spreadsheet workbook: it holds plain text").format(suffix=suffix),
             file=shown,
-            hint="if it is a CSV export, rename it to .csv; otherwise save it again from your spreadsheet program",
+            hint=_("if it is a CSV export, rename it to .csv; otherwise save it again from your spreadsheet program"),
         )
     if suffix in TEXT_SUFFIXES and (is_zip or is_ole):
         raise InputError(
-            f"is named {suffix} but is a spreadsheet workbook",
+            _("is named {suffix} but is a spreadsheet workbook").format(suffix=suffix),
             file=shown,
-            hint="rename it to .xlsx (or .xls), or export it as CSV from your spreadsheet program",
+            hint=_("rename it to .xlsx (or .xls), or export it as CSV from your spreadsheet program"),
         )
     return "workbook" if (is_zip or is_ole) else "text"
 
@@ -161,9 +162,9 @@ def _read_workbook(path: Path, sheet: str | None, shown: str) -> tuple[list[list
 
 def _unreadable(error: BaseException, shown: str) -> InputError:
     return InputError(
-        f"is not a readable workbook ({_short(error)})",
+        _("is not a readable workbook ({reason})").format(reason=_short(error)),
         file=shown,
-        hint="the file may be damaged or only partly copied; open it and save it again",
+        hint=_("the file may be damaged or only partly copied; open it and save it again"),
     )
 
 
@@ -175,9 +176,9 @@ def _check_workbook(path: Path, shown: str) -> None:
     if not zipfile.is_zipfile(path):
         if _encrypted(path):
             raise InputError(
-                "is password-protected (encrypted); chansync cannot read it",
+                _("is password-protected (encrypted); chansync cannot read it"),
                 file=shown,
-                hint="open it, remove the password (File > Info > Protect Workbook) and save it again",
+                hint=_("open it, remove the password (File > Info > Protect Workbook) and save it again"),
             )
         return
     try:
@@ -192,10 +193,12 @@ def _check_workbook(path: Path, shown: str) -> None:
                         cells = _repeated_cells(handle)
                     if cells > MAX_CELLS:
                         raise InputError(
-                            f"its repeated rows expand to {cells:,} cells, more than the {MAX_CELLS:,} cells chansync "
-                            "reads from a sheet",
+                            _(
+                                "its repeated rows expand to {cells:,} cells, more than the {limit:,} cells "
+                                "chansync reads from a sheet"
+                            ).format(cells=cells, limit=MAX_CELLS),
                             file=shown,
-                            hint="delete the filled rows repeated below the data, or save the sheet as CSV",
+                            hint=_("delete the filled rows repeated below the data, or save the sheet as CSV"),
                         )
     # NotImplementedError is zipfile's word for a compression method it does not support: like a damaged archive,
     # it is left to the readers, which say what is wrong with the file.
@@ -222,18 +225,21 @@ def _check_sizes(infos: list[Any], shown: str) -> None:
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED:
         raise InputError(
-            f"unpacks to {total / 2**20:,.0f} MB, more than the {MAX_UNPACKED >> 20:,} MB chansync reads from a "
-            "workbook",
+            _("unpacks to {size:,.0f} MB, more than the {limit:,} MB chansync reads from a workbook").format(
+                size=total / 2**20, limit=MAX_UNPACKED >> 20
+            ),
             file=shown,
-            hint="save the sheet as CSV, which has no such limit",
+            hint=_("save the sheet as CSV, which has no such limit"),
         )
     for info in infos:
         if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise InputError(
-                f"its part {info.filename!r} unpacks to {info.file_size / 2**20:,.0f} MB from "
-                f"{info.compress_size / 2**20:,.1f} MB, far more than a real sheet (a damaged or crafted file)",
+                _(
+                    "its part {filename!r} unpacks to {size:,.0f} MB from {packed:,.1f} MB, far more than a real sheet "
+                    "(a damaged or crafted file)"
+                ).format(filename=info.filename, size=info.file_size / 2**20, packed=info.compress_size / 2**20),
                 file=shown,
-                hint="open it and save it again, or save the sheet as CSV",
+                hint=_("open it and save it again, or save the sheet as CSV"),
             )
 
 
@@ -256,11 +262,15 @@ def _refuse_range(rows: int, cols: int, info: Any, shown: str) -> None:
     if rows * cols > MAX_CELLS:
         sheet = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
         raise InputError(
-            f"its {sheet} uses {cols:,} columns by {rows:,} rows, more than the "
-            f"{MAX_CELLS:,} cells chansync reads from a sheet",
+            _(
+                "its {sheet} uses {cols:,} columns by {rows:,} rows, more than the {limit:,} cells chansync reads "
+                "from a sheet"
+            ).format(sheet=sheet, cols=cols, rows=rows, limit=MAX_CELLS),
             file=shown,
-            hint="delete the empty rows and columns below and right of the data (or a stray far-away cell), "
-            "or save the sheet as CSV",
+            hint=_(
+                "delete the empty rows and columns below and right of the data (or a stray far-away cell), "
+                "or save the sheet as CSV"
+            ),
         )
 
 
@@ -363,9 +373,9 @@ def _openpyxl_book(path: Path, shown: str) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(
-            f"is not a readable workbook ({_short(exc)})",
+            _("is not a readable workbook ({reason})").format(reason=_short(exc)),
             file=shown,
-            hint="the file may be damaged or only partly copied; open it and save it again",
+            hint=_("the file may be damaged or only partly copied; open it and save it again"),
         ) from None
 
 
@@ -381,7 +391,7 @@ def _openpyxl_rows(path: Path, sheet: str | None, shown: str) -> tuple[list[list
 
 def _pick_sheet(names: list[str], wanted: str | None, shown: str) -> str:
     if not names:
-        raise InputError("the workbook has no sheets", file=shown)
+        raise InputError(_("the workbook has no sheets"), file=shown)
     if wanted is None:
         return names[0]
     if wanted in names:
@@ -389,7 +399,12 @@ def _pick_sheet(names: list[str], wanted: str | None, shown: str) -> str:
     folded = {n.casefold().strip(): n for n in names}
     if wanted.casefold().strip() in folded:
         return folded[wanted.casefold().strip()]
-    raise InputError(f"has no sheet named {wanted!r}; its sheets are {', '.join(map(repr, names))}", file=shown)
+    raise InputError(
+        _("has no sheet named {wanted!r}; its sheets are {sheets}").format(
+            wanted=wanted, sheets=", ".join(map(repr, names))
+        ),
+        file=shown,
+    )
 
 
 def cell_text(value: Any) -> str:
@@ -419,7 +434,7 @@ def _table_from_rows(
     rows: list[list[Any]], shown: str, sheet: str | None, hints: set[str], header_row: int | None
 ) -> Table:
     if not rows or not any(any(cell not in (None, "") for cell in row) for row in rows[: HEADER_SCAN_ROWS * 10]):
-        raise InputError("the sheet is empty", file=shown, sheet=sheet)
+        raise InputError(_("the sheet is empty"), file=shown, sheet=sheet)
     head = [_text_column(r) for r in rows[:HEADER_SCAN_ROWS]]
     index = _header_index(head, hints, header_row, shown, sheet)
     raw_headers = head[index]
@@ -474,7 +489,7 @@ def _read_text(
 ) -> Table:
     sniffed = _sniff_text(path, shown, encoding, delimiter, repair=repair)
     if not any(any(c.strip() for c in r) for r in sniffed.records):
-        raise InputError("the file holds no rows", file=shown)
+        raise InputError(_("the file holds no rows"), file=shown)
     index = _header_index(sniffed.records, hints, header_row, shown, None)
     raw = sniffed.records[index]
     issues: list[pd.DataFrame] = []
@@ -491,7 +506,9 @@ def _read_text(
         issues.append(ragged)
     except UnicodeError:
         if sniffed.encoding not in ("utf-8", "utf-8-sig") or encoding is not None or sniffed.repair:
-            raise InputError(f"cannot be decoded as {sniffed.encoding}", file=shown) from None
+            raise InputError(
+                _("cannot be decoded as {encoding}").format(encoding=sniffed.encoding), file=shown
+            ) from None
         if not _mostly_cp1252(path, sniffed.offset):  # valid UTF-8 but for a few bytes past the first MiB
             return _read_text(path, shown, hints, header_row, None, sniffed.delimiter, repair=True)
         table = _read_text(path, shown, hints, header_row, "cp1252", sniffed.delimiter)
@@ -526,7 +543,10 @@ def _invalid_bytes(frame: pd.DataFrame, shown: str) -> list[pd.DataFrame]:
             found.append(
                 frame_of(
                     INVALID_UTF8,
-                    message="This cell holds bytes that are not valid UTF-8; they are read as \ufffd: " + values,
+                    message=fill(
+                        _("This cell holds bytes that are not valid UTF-8; they are read as \ufffd: {values}"),
+                        values=values,
+                    ),
                     rows=frame.loc[hit, ROW].astype("Int64"),
                     values=values,
                     file=shown,
@@ -571,7 +591,7 @@ def _sniff_text(
         head = handle.read(HEAD_BYTES)
         at_end = not handle.read(1)
         if not at_end and not _looks_utf16(head) and _has_nul(handle):
-            raise InputError("is a binary file, not CSV or TSV text (it holds NUL bytes)", file=shown)
+            raise InputError(_("is a binary file, not CSV or TSV text (it holds NUL bytes)"), file=shown)
     offset = len(head) - len(head.lstrip(b" \t\r\n"))  # some exporters write whitespace before the BOM
     detected = None
     for bom, name in _BOMS:
@@ -595,11 +615,11 @@ def _sniff_text(
         errors = "replace" if repair else "strict"
         text = codecs.getincrementaldecoder(detected)(errors=errors).decode(head[offset:], final=at_end)
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}", file=shown) from None
+        raise InputError(_("unknown encoding {encoding!r}").format(encoding=encoding), file=shown) from None
     except UnicodeDecodeError:
-        raise InputError(f"cannot be decoded as {detected}", file=shown) from None
+        raise InputError(_("cannot be decoded as {detected}").format(detected=detected), file=shown) from None
     if "\x00" in text:
-        raise InputError("is a binary file, not CSV or TSV text", file=shown)
+        raise InputError(_("is a binary file, not CSV or TSV text"), file=shown)
     if not at_end:
         text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1] or text  # only whole lines
     chosen = delimiter or _sniff_delimiter(text, path.suffix.lower())
@@ -736,12 +756,15 @@ def _python_read(
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     frame = pd.DataFrame({n: pd.array(list(c), dtype="str") for n, c in zip(names, columns, strict=True)})
     counts = pd.Series(bad_counts, dtype="int64")
-    message = (
-        "This row has "
-        + counts.astype(str)
-        + f" cells but the header has {width}; "
-        + counts.gt(width).map({True: "the extra cells were ignored.", False: "the missing cells were read as empty."})
-    )
+    more = counts.gt(width)
+    message = pd.Series("", index=counts.index, dtype="object")
+    for extra, template in (
+        (True, _("This row has {count} cells but the header has {width}; the extra cells were ignored.")),
+        (False, _("This row has {count} cells but the header has {width}; the missing cells were read as empty.")),
+    ):
+        same = more.eq(extra)
+        if same.any():
+            message[same] = fill(template, count=counts[same].astype(str), width=str(width))
     issues = frame_of(RAGGED_ROW, message=message, rows=pd.Series(bad_rows, dtype="Int64"), file=shown)
     return frame, names, issues
 
@@ -764,7 +787,9 @@ def _header_index(
     if header_row is not None:
         if header_row > len(records):
             raise InputError(
-                f"the configured header_row {header_row} is below the last row read", file=shown, sheet=sheet
+                _("the configured header_row {header_row} is below the last row read").format(header_row=header_row),
+                file=shown,
+                sheet=sheet,
             )
         return header_row - 1
     scan = records[:HEADER_SCAN_ROWS]
@@ -776,7 +801,7 @@ def _header_index(
             return matches.index(best)
     widest = max(filled)
     if widest == 0:
-        raise InputError("the file holds no header row", file=shown, sheet=sheet)
+        raise InputError(_("the file holds no header row"), file=shown, sheet=sheet)
     # The header is the first row as wide as the table; title rows above it fill one or two cells.
     threshold = widest if widest <= 2 else max(2, (widest * 3 + 3) // 4)
     return next(i for i, n in enumerate(filled) if n >= threshold)

@@ -13,6 +13,7 @@ from .catalog import Catalog, read_master
 from .channel_rules import desired_state, mark_skips, unknown_locations
 from .config import LoadedConfig
 from .errors import MissingColumnError
+from .i18n import _
 from .issues import Report, Severity, define, frame_of
 from .rules import check_catalog
 
@@ -52,8 +53,8 @@ def _open_in_excel(config: LoadedConfig) -> list[pd.DataFrame]:
     if owner is None:
         return []
     return [frame_of(MASTER_OPEN, file=config.display_path(path),
-                     message=f"The workbook is open in Excel ({owner.name} beside it): chansync reads it as last "
-                     "saved; edits not yet saved are not included.")]  # fmt: skip
+                     message=_("The workbook is open in Excel ({owner} beside it): chansync reads it as last saved; "
+                               "edits not yet saved are not included.").format(owner=owner.name))]  # fmt: skip
 
 
 def validate(

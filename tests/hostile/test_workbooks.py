@@ -175,4 +175,4 @@ def test_opendocument_empty_rows_repeated_below_the_data_are_read(tmp_path: Path
     _ods(tmp_path / "master.ods", empty)
     run = run_cli("validate", "-c", str(config), cwd=tmp_path, timeout=60)
     assert run.code == 0, run.text
-    assert "1 product rows" in run.text
+    assert "1 product row ·" in run.text
