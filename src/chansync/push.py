@@ -31,6 +31,7 @@ from .state.store import SyncState
 from .sync import ChannelPlan, plan
 from .transports.http import HttpClient, redact
 from .transports.local import atomic_open
+from .wording import an
 
 DONE, DRY_RUN, REFUSED, FAILED, UNCHANGED = "done", "dry-run", "refused", "failed", "unchanged"
 
@@ -435,7 +436,8 @@ def deliver(
     """Send the written feed files (``http``, ``sftp``) or apply the plan through the adapter (API types)."""
     if isinstance(upload, HttpUpload | SftpUpload):
         if not result.feed_files:
-            raise ChansyncError(f"channel {channel.name!r}: an {upload.type} upload sends the feed file; set `feed`")
+            kind = f"{an(upload.type)} {upload.type}"
+            raise ChansyncError(f"channel {channel.name!r}: {kind} upload sends the feed file; set `feed`")
         if isinstance(upload, HttpUpload):
             return _send_files(channel.name, result.feed_files, upload, client)
         from .transports.sftp import send_files

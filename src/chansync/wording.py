@@ -40,6 +40,8 @@ DEFINITE: dict[Field, str] = {
 
 #: Letters whose name starts with a vowel sound (said as letters in an initialism: "an SKU", "an MPN", "an EAN").
 _VOWEL_LETTERS = set("AEFHILMNORSX")
+#: Abbreviations written in lower case but said letter by letter ("an sftp upload", "an http upload").
+_LETTERS = {"http", "https", "sftp", "ftp", "sku", "mpn", "ean", "upc", "url", "api", "csv", "tsv", "xml", "html"}
 #: Words spelled with a vowel that start with a consonant sound ("a unit", "a one-off", "a European").
 _CONSONANT_SOUND = re.compile(r"^(uni|use|usu|uti|eu|ewe|one|once|ubi|ura)", re.IGNORECASE)
 #: Words spelled with a consonant that start with a vowel sound (a silent h).
@@ -48,10 +50,10 @@ _VOWEL_SOUND = re.compile(r"^(hour|honest|honou?r|heir)", re.IGNORECASE)
 
 def an(label: str) -> str:
     """The English indefinite article for ``label``: "a" or "an"."""
-    word = label.strip().split(" ", 1)[0].strip("\"'(")
+    word = re.split(r"[\s_/-]", label.strip().strip("\"'("), maxsplit=1)[0]
     if not word:
         return "a"
-    initialism = len(word) > 1 and word.isupper()
+    initialism = len(word) > 1 and (word.isupper() or word.lower() in _LETTERS)
     if initialism or len(word) == 1:
         return "an" if word[0].upper() in _VOWEL_LETTERS else "a"
     if _VOWEL_SOUND.match(word):

@@ -153,3 +153,22 @@ def test_a_missing_gtin_that_excel_made_a_number_says_so(shop: Path) -> None:
     assert "wetenschappelijke notatie" in dutch_message and "opmaak Tekst" in dutch_message
     master = english[("gtin-as-number", "A-1:gtin:None")]
     assert "scientific notation" in master and "format the column as Text" in master
+
+
+def test_an_export_that_is_not_one_says_an_or_a_by_the_channel(shop: Path) -> None:
+    """ "does not look like a Amazon … export" must not come back: the article follows the export's name."""
+    (shop / "amazon.txt").write_text("foo\tbar\n1\t2\n", encoding="utf-8")
+    config = yaml.safe_load((shop / "channels.yaml").read_text(encoding="utf-8"))
+    config["channels"] = {
+        "amazon": {
+            "adapter": "amazon",
+            "export": "amazon.txt",
+            "feed": "out/amazon.txt",
+            "seller_id": "S",
+            "marketplace_id": "M",
+        }
+    }
+    (shop / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = run("diff", cwd=shop, env=ENGLISH)
+    assert result.returncode == 2
+    assert "does not look like an Amazon All Listings report export" in " ".join(result.stderr.split())

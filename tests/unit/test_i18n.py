@@ -85,6 +85,13 @@ def test_fill_is_column_wise_and_keeps_the_translation_order() -> None:
         ("description", "a"),
         ("European size", "a"),
         ("one-off", "a"),
+        ("http", "an"),  # an upload type, said aitch-tee-tee-pee
+        ("sftp", "an"),
+        ("woocommerce_api", "a"),
+        ("etsy_api", "an"),
+        ("eBay (Seller Hub Reports)", "an"),
+        ("Amazon All Listings report", "an"),
+        ("CSV (mapped columns)", "a"),
     ],
 )
 def test_a_or_an_by_the_sound_of_the_label(label: str, article: str) -> None:

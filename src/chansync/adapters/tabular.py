@@ -21,6 +21,7 @@ from ..fields import ROW, Field
 from ..issues import Severity, define, frame_of
 from ..parse import clean
 from ..sheet import Table, normalize_header, read_table
+from ..wording import an
 from .base import Adapter
 
 EXPORT_VALUE_INVALID = define(
@@ -173,7 +174,8 @@ def read_export(
         names = ", ".join(f'"{c.header}"' for c in dict.fromkeys(missing))
         shown = ", ".join(f'"{h}"' for h in table.headers[:25])
         raise AdapterError(
-            f"{display} does not look like a {title} export: it has no column {names}. Its headers are {shown}",
+            f"{display} does not look like {an(title)} {title} export: it has no column {names}. Its headers are "
+            f"{shown}",
             hint=f"if the export's headers are translated, map them under channels.{channel}.header_map "
             '(e.g. {"Artikelnummer": "SKU"})',
         )
