@@ -159,3 +159,17 @@ def test_the_build_hook_compiles_the_catalogue_into_the_wheel(tmp_path: Path) ->
     assert build_data["force_include"] == {str(mo): "chansync/locale/nl/LC_MESSAGES/chansync.mo"}
     with mo.open("rb") as handle:
         assert gettext.GNUTranslations(handle).gettext("no errors") == "geen fouten"
+
+
+def test_status_reads_dutch_ja_and_nee_like_yes_and_no(master) -> None:  # type: ignore[no-untyped-def]
+    """A Dutch sheet's yes/no: ja, nee, j, n, and WAAR/ONWAAR (a Dutch Excel's TRUE/FALSE typed as text)."""
+    from chansync.catalog import read_master
+    from chansync.validation import validate as run_validate
+
+    config = master(
+        "sku,title,price,status\n"
+        "A,a,1,ja\nB,b,1,nee\nC,c,1,Ja\nD,d,1,NEE\nE,e,1,j\nF,f,1,n\nG,g,1,WAAR\nH,h,1,ONWAAR\nI,i,1,yes\nJ,j,1,no\n"
+    )
+    catalog = read_master(config)
+    assert catalog.frame["status"].tolist() == ["active", "inactive"] * 5
+    assert "status-invalid" not in set(run_validate(config).report.frame["code"])
