@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import columns
+from . import columns, progress
 from .config import LoadedConfig, MasterConfig
 from .errors import InputError, MissingColumnError
 from .fields import (
@@ -354,16 +354,20 @@ def read_master(config: LoadedConfig, fields: set[Field] | None = None) -> Catal
     path = config.path_of(master.file, "master.file")
     display = config.display_path(path)
     hints = [*master.columns.values(), *(f.value for f in Field)]
-    table = read_table(
-        path,
-        sheet=master.sheet,
-        header_hints=hints,
-        header_row=master.header_row,
-        encoding=master.encoding,
-        delimiter=master.delimiter,
-        display=display,
-    )
-    catalog = build_catalog(table, master, fields)
+    with progress.task(_("reading {file}").format(file=display), unit=_("rows")) as step:
+        table = read_table(
+            path,
+            sheet=master.sheet,
+            header_hints=hints,
+            header_row=master.header_row,
+            encoding=master.encoding,
+            delimiter=master.delimiter,
+            display=display,
+        )
+        step.total(len(table.frame))
+        step.describe(_("parsing {file}").format(file=display))
+        catalog = build_catalog(table, master, fields)
+        step.advance(len(table.frame))
     if master.stock_sheet and (fields is None or Field.QUANTITY in fields):
         catalog.stock = read_stock(config, master, path, table)
     return catalog

@@ -271,7 +271,8 @@ def validate(
     if format is ValidateFormat.junit and output is None:
         raise ChansyncError(_("--format junit writes a file: add --output FILE (e.g. --output chansync-junit.xml)"))
     loaded = _load(config)
-    result = run_validate(loaded, channels=channel or None, strict=strict)
+    with _progress(format is ValidateFormat.text):
+        result = run_validate(loaded, channels=channel or None, strict=strict)
     report = result.report
     sources = [loaded.display_path(loaded.path_of(loaded.master.file, "master.file", must_exist=False))]
     if format is ValidateFormat.text:
@@ -371,7 +372,8 @@ def diff(
 
     state = peek_state(loaded)  # three-way plans when a push has recorded bases; diff itself records nothing
     try:
-        result = run_plan(loaded, channels=channel or None, state=state)
+        with _progress(format is PlanFormat.text):
+            result = run_plan(loaded, channels=channel or None, state=state)
     finally:
         if state is not None:
             state.close()
@@ -477,7 +479,7 @@ def push(
     try:
         with contextlib.nullcontext() if dry_run else state.lock():  # a second push stops here, before any work
             try:
-                with _working(_("reading the master sheet and every channel, planning…")):
+                with _progress(format is OutputFormat.text):
                     prepared = prepare(loaded, channels=channel or None, strict=strict, force=force,
                                        saved_plan=plan_file, state=state)  # fmt: skip
             except ChansyncError as error:
@@ -511,24 +513,17 @@ def push(
 
 
 @contextlib.contextmanager
-def _working(what: str) -> Any:
-    """A spinner with ``what`` on stderr while the block runs, only when a person watches a terminal (never in cron
-    or CI logs, never in JSON output)."""
-    if not sys.stderr.isatty():
+def _progress(text: bool) -> Any:
+    """Progress bars on stderr for the library's long steps (reading the sheet and the channels, planning, writing
+    feeds, each upload: counts and rates), only when a person watches a terminal and the output is text: never in
+    cron or CI logs (stderr is no terminal there), never with --format json."""
+    if not text or not sys.stderr.isatty():
         yield
         return
-    with _stderr().status(what, spinner="dots"):
+    from .progress import RichReporter, reporting
+
+    with RichReporter(_stderr()) as reporter, reporting(reporter):
         yield
-
-
-def _channel_progress(total: int) -> Any:
-    """A progress bar over the channels on stderr (a terminal only): which channel is being written and sent."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    if not sys.stderr.isatty() or total < 1:
-        return None
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=_stderr(), transient=True)  # fmt: skip
 
 
 def _push_prepared(
@@ -564,21 +559,24 @@ def _push_prepared(
     if not dry_run and changes and not yes and sys.stdin.isatty() and not typer.confirm(_("Push these changes?")):
         console.print(_("nothing was changed"))
         raise typer.Exit(int(ExitCode.OK))
-    progress = None if dry_run else _channel_progress(len(prepared.channels))
-    if progress is None:
+    if dry_run:
         return apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run)
-    with progress:
-        task = progress.add_task(_("writing and sending"), total=len(prepared.channels))
+    from . import progress
+
+    total = len(prepared.channels)
+    with (
+        _progress(text),
+        progress.task(_("writing and sending"), total=total, unit=_("channels"), rate=False) as overall,
+    ):
         started: list[str] = []
 
         def step(name: str) -> None:
             if started:
-                progress.advance(task)
+                overall.advance()
             started.append(name)
-            progress.update(task, description=_("{channel}: writing and sending").format(channel=name))
+            overall.describe(_("{channel}: writing and sending").format(channel=name))
 
         result = apply(prepared, dry_run=dry_run, no_upload=no_upload, locked=True, run_id=run, on_channel=step)
-        progress.advance(task)
     return result
 
 
@@ -614,7 +612,8 @@ def undo(
     try:
         with contextlib.nullcontext() if dry_run else state.lock():
             try:
-                prepared = prepare_undo(loaded, state, run_id=run_id, channels=channel or None, force=force)
+                with _progress(format is OutputFormat.text):
+                    prepared = prepare_undo(loaded, state, run_id=run_id, channels=channel or None, force=force)
             except ChansyncError as error:
                 record_refusal(state, run, "undo", error, dry_run=dry_run)
                 raise

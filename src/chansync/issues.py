@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from .i18n import _
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -77,11 +79,11 @@ class Issue:
         """``file, sheet "x", row 12, column "Prijs"``: the place as a person reads it."""
         parts = [p for p in (self.file,) if p]
         if self.sheet:
-            parts.append(f'sheet "{self.sheet}"')
+            parts.append(_('sheet "{sheet}"').format(sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {number}").format(number=self.row))
         if self.column:
-            parts.append(f'column "{self.column}"')
+            parts.append(_('column "{column}"').format(column=self.column))
         return ", ".join(parts)
 
 

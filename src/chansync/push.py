@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import progress
 from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .catalog import Catalog
@@ -22,6 +23,7 @@ from .config import HttpUpload, LoadedConfig, SftpUpload
 from .connect import default_client, expanded, secrets_of
 from .errors import ChansyncError, ExitCode, RefusedError, TransportError
 from .guard import GuardVerdict, check_guard
+from .i18n import _
 from .issues import Report
 from .journal import Journal, new_run_id
 from .model import CREATE, DELIST, OUTCOMES, UPDATE, Plan
@@ -412,9 +414,13 @@ def write_feeds(config: LoadedConfig, channel: ChannelPlan) -> list[Path]:
     written = []
     for feed in channel.adapter.feed_files(channel.desired, channel.plan):
         path = base.with_name(f"{base.stem}{feed.suffix}{feed.extension or base.suffix}")
-        with atomic_open(path) as handle:
+        with (
+            progress.task(_("writing {file}").format(file=path.name), unit=progress.BYTES) as step,
+            atomic_open(path) as handle,
+        ):
             for chunk in feed.chunks:
                 handle.write(chunk)
+                step.advance(len(chunk))
         written.append(path)
     return written
 
@@ -442,19 +448,30 @@ def deliver(
             return _send_files(channel.name, result.feed_files, upload, client)
         from .transports.sftp import send_files
 
-        return send_files(result.feed_files, section, client.secrets)
+        size = sum(p.stat().st_size for p in result.feed_files)
+        description = _("{channel}: sending over sftp").format(channel=channel.name)
+        with progress.task(description, total=size, unit=progress.BYTES) as step:
+            sent = send_files(result.feed_files, section, client.secrets)
+            step.advance(size)
+        return sent
     adapter: Adapter = channel.adapter
     apply_api = getattr(adapter, "apply", None)
     if apply_api is None:
         raise ChansyncError(f"the {adapter.name} adapter cannot apply changes through an API ({upload.type})")
 
-    def applied(items: list[dict[str, Any]]) -> None:
-        journal.record("applied", channel.name, items=items)
-        if state is not None:  # confirmed values count at once: a push killed after this never sends them again
-            state.add_deltas(channel.name, run, items)
-        result.applied += len(items)
+    counts = channel.plan.counts()
+    changes = sum(counts.get(o, 0) for o in (CREATE, UPDATE, DELIST))
+    description = _("{channel}: applying through {upload}").format(channel=channel.name, upload=upload.type)
+    with progress.task(description, total=changes, unit=_("changes")) as step:
 
-    failed: dict[str, str] = apply_api(channel.plan, channel.desired, client, applied, upload=section)
+        def applied(items: list[dict[str, Any]]) -> None:
+            journal.record("applied", channel.name, items=items)
+            if state is not None:  # confirmed values count at once: a push killed after this never sends them again
+                state.add_deltas(channel.name, run, items)
+            result.applied += len(items)
+            step.advance(len(items))
+
+        failed: dict[str, str] = apply_api(channel.plan, channel.desired, client, applied, upload=section)
     result.failed.update({k: redact(v, client.secrets) for k, v in failed.items()})
     return f"applied {result.applied} changes through {upload.type}"
 
@@ -468,7 +485,11 @@ def _send_files(name: str, paths: list[Path], upload: HttpUpload, client: HttpCl
     for path in paths:
         url = client.url(upload.url.replace("{file}", path.name))
         with open(path, "rb") as handle:
-            client.request(upload.method, url, data=handle.read(), headers={"Content-Type": _content_type(path)})
+            data = handle.read()
+        description = _("{channel}: sending {file}").format(channel=name, file=path.name)
+        with progress.task(description, total=len(data), unit=progress.BYTES) as step:
+            client.request(upload.method, url, data=data, headers={"Content-Type": _content_type(path)})
+            step.advance(len(data))
         sent.append(redact(url, client.secrets))
     return f"{upload.method} {', '.join(sent)}"
 

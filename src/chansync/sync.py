@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import progress
 from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .catalog import Catalog
@@ -171,8 +172,11 @@ class ChannelReader:
         self.ledger: pd.DataFrame | None = None
 
     def __call__(self, catalog: Catalog, adapters: list[Adapter]) -> None:
-        for adapter in adapters:
-            self._read(adapter)
+        with progress.task(_("reading the channels"), total=len(adapters), unit=_("channels"), rate=False) as step:
+            for adapter in adapters:
+                step.describe(_("reading {channel}").format(channel=adapter.channel))
+                self._read(adapter)
+                step.advance()
         self._book(catalog, adapters)
 
     def _read(self, adapter: Adapter) -> None:
@@ -273,7 +277,13 @@ def plan(
     )
     if validation.catalog is None:
         return PlanResult(validation, [], reader.failed)
-    planned = [plan_channel(check, reader) for name, check in validation.channels.items() if name in reader.currents]
+    checks = [check for name, check in validation.channels.items() if name in reader.currents]
+    planned = []
+    with progress.task(_("planning"), total=len(checks), unit=_("channels"), rate=False) as step:
+        for check in checks:
+            step.describe(_("planning {channel}").format(channel=check.adapter.channel))
+            planned.append(plan_channel(check, reader))
+            step.advance()
     for channel in planned:
         validation.report.add([i for i in reader.issues.get(channel.name, []) if len(i)])
     return PlanResult(validation, planned, reader.failed, reader.ledger, reader.observed)
