@@ -736,10 +736,21 @@ def stock(
 
     grid = Table(box=None, header_style="dim", pad_edge=False, padding=(0, 1))
     for column in table.columns:
-        grid.add_column(str(column), justify="left" if column == "sku" else "right")
+        grid.add_column(_stock_heading(str(column)), justify="left" if column == "sku" else "right")
     for row in table.astype("string").fillna("?").itertuples(index=False):
         grid.add_row(*(str(v) for v in row))
     _stdout().print(grid)
+
+
+def _stock_heading(column: str) -> str:
+    """A column of the stock table as a heading in the current language (JSON and CSV keep the names)."""
+    fixed = {"sku": _("sku"), "master": _("master"), "sold": _("sold"), "available": _("available")}
+    if column in fixed:
+        return fixed[column]
+    for key, heading in (("sold on ", _("sold on {channel}")), ("to ", _("to {channel}"))):  # not shown: the keys
+        if column.startswith(key):
+            return heading.format(channel=column.removeprefix(key))
+    return column
 
 
 @app.command()

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .config import GuardRules
 from .fields import Field
+from .i18n import _
 from .model import DELIST, LIVE, Plan
 
 
@@ -50,12 +51,16 @@ def check_guard(plan: Plan, rules: GuardRules) -> GuardVerdict:
         return verdict  # a new or empty channel: nothing to protect
     if off_sale / live > rules.max_delist_share:
         verdict.reasons.append(
-            f"the plan takes {off_sale} of {live} live listings off sale ({off_sale / live:.0%}; delisted or stock set "
-            f"to 0), more than guard.max_delist_share {rules.max_delist_share:.0%}"
+            _(
+                "the plan takes {count} of {live} live listings off sale ({share:.0%}; delisted or stock set to 0), "
+                "more than guard.max_delist_share {limit:.0%}"
+            ).format(count=off_sale, live=live, share=off_sale / live, limit=rules.max_delist_share)
         )
     if repriced / live > rules.max_price_change_share:
         verdict.reasons.append(
-            f"the plan changes the price of {repriced} of {live} live listings ({repriced / live:.0%}), more than "
-            f"guard.max_price_change_share {rules.max_price_change_share:.0%}"
+            _(
+                "the plan changes the price of {count} of {live} live listings ({share:.0%}), more than "
+                "guard.max_price_change_share {limit:.0%}"
+            ).format(count=repriced, live=live, share=repriced / live, limit=rules.max_price_change_share)
         )
     return verdict

@@ -23,7 +23,7 @@ from .config import HttpUpload, LoadedConfig, SftpUpload
 from .connect import default_client, expanded, secrets_of
 from .errors import ChansyncError, ExitCode, RefusedError, TransportError
 from .guard import GuardVerdict, check_guard
-from .i18n import _
+from .i18n import N_, _
 from .issues import Report
 from .journal import Journal, new_run_id
 from .model import CREATE, DELIST, OUTCOMES, UPDATE, Plan
@@ -227,7 +227,7 @@ def apply(
         summaries = [_summary(c, prepared, _dry_status(c, prepared)) for c in prepared.channels]
         for channel in summaries:
             if channel.status == REFUSED:
-                channel.message = "; ".join(channel.guard.reasons) + _FORCE_HINT
+                channel.message = "; ".join(channel.guard.reasons) + _(_FORCE_HINT)
         result = PushResult(run, prepared.report, summaries + failed, dry_run=True)
         _log(state, run, result)
         return result
@@ -255,7 +255,7 @@ def apply(
     return result
 
 
-_FORCE_HINT = "; run with --force to push anyway, or raise the limit in the channel's guard settings"
+_FORCE_HINT = N_("; run with --force to push anyway, or raise the limit in the channel's guard settings")
 
 
 def _dry_status(channel: ChannelPlan, prepared: PushPlan) -> str:
@@ -300,9 +300,8 @@ def _overall(statuses: set[str], exit_code: int) -> str:
 def _unreachable(name: str, reason: str, prepared: PushPlan) -> ChannelPush:
     adapter = prepared.config.channel(name).adapter
     counts = dict.fromkeys(OUTCOMES, 0)
-    return ChannelPush(
-        name, adapter, counts, GuardVerdict(0, 0, 0), FAILED, message=f"reading the channel failed: {reason}"
-    )
+    message = _("reading the channel failed: {reason}").format(reason=reason)
+    return ChannelPush(name, adapter, counts, GuardVerdict(0, 0, 0), FAILED, message=message)
 
 
 def _summary(channel: ChannelPlan, prepared: PushPlan, status: str) -> ChannelPush:
@@ -330,7 +329,7 @@ def _push_channel(
     result = _summary(channel, prepared, "")
     journal.record("planned", channel.name, counts=result.counts)
     if not verdict.ok and not prepared.force:
-        result.status, result.message = REFUSED, "; ".join(verdict.reasons) + _FORCE_HINT
+        result.status, result.message = REFUSED, "; ".join(verdict.reasons) + _(_FORCE_HINT)
         journal.record(REFUSED, channel.name, reasons=verdict.reasons, counts=result.counts)
         return result
     applies = settings.upload is not None and not no_upload and channel.plan.has_changes

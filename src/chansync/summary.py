@@ -8,39 +8,47 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import N_, _
 from .transports.local import write_atomic
 
 if TYPE_CHECKING:
     from .config import LoadedConfig
     from .push import ChannelPush, PushResult
 
-#: What each outcome reads as in a sentence.
-_WORDS = {"create": "created", "update": "updated", "delist": "taken off sale", "skipped": "left alone",
-          "unmanaged": "not managed by chansync (left alone)"}  # fmt: skip
+#: What each outcome reads as in a sentence ({count} is the number of listings).
+_WORDS = {"create": N_("{count} created"), "update": N_("{count} updated"), "delist": N_("{count} taken off sale"),
+          "skipped": N_("{count} left alone"),
+          "unmanaged": N_("{count} not managed by chansync (left alone)")}  # fmt: skip
 
 
 def channel_line(channel: ChannelPush) -> str:
     """``webshop: done: 4 updated (price 2, quantity 2), 1 created`` and the reason when it did not go through."""
-    counts = [f"{n:,} {_WORDS[k]}" for k, n in channel.counts.items() if n and k in _WORDS]
+    from .render import word
+
     fields = ", ".join(f"{name} {n:,}" for name, n in channel.fields.items())
-    if fields and channel.counts.get("update"):
-        counts = [f"{c} ({fields})" if c.endswith("updated") else c for c in counts]
-    detail = ", ".join(counts) or "nothing to change"
-    line = f"{channel.name}: {channel.status}: {detail}"
+    counts = []
+    for key, n in channel.counts.items():
+        if n and key in _WORDS:
+            text = _(_WORDS[key]).format(count=f"{n:,}")
+            counts.append(f"{text} ({fields})" if key == "update" and fields else text)
+    detail = ", ".join(counts) or _("nothing to change")
+    line = f"{channel.name}: {word(channel.status)}: {detail}"
     if channel.failed:
-        line += f"; {len(channel.failed):,} not applied"
+        line += "; " + _("{count} not applied").format(count=f"{len(channel.failed):,}")
     if channel.message:
         line += f". {channel.message}"
     return line
 
 
 def summary_markdown(result: PushResult, *, title: str = "chansync push") -> str:
-    verdict = {0: "done", 1: "refused", 4: "some channels failed"}.get(int(result.exit_code), "failed")
-    head = f"### {title}: {verdict}" + (" (dry run)" if result.dry_run else "")
-    lines = [head, "", f"Run `{result.run_id}`, exit code {int(result.exit_code)}.", ""]
+    verdicts = {0: _("done"), 1: _("refused"), 4: _("some channels failed")}
+    verdict = verdicts.get(int(result.exit_code), _("failed"))
+    head = f"### {title}: {verdict}" + (f" ({_('dry run')})" if result.dry_run else "")
+    code = int(result.exit_code)
+    lines = [head, "", _("Run {run}, exit code {code}.").format(run=f"`{result.run_id}`", code=code), ""]
     lines += [f"- {_markdown_text(channel_line(c))}" for c in result.channels]
     if result.write_back:
-        lines += ["", f"Master sheet: {_markdown_text(result.write_back)}"]
+        lines += ["", _("Master sheet: {result}").format(result=_markdown_text(result.write_back))]
     return "\n".join(lines) + "\n"
 
 
@@ -69,7 +77,11 @@ def write_summaries(result: PushResult, summary_to: Path | None) -> str | None:
             else:
                 write_atomic(path, text.encode("utf-8"))
         except OSError as exc:
-            problems.append(f"the summary could not be written to {path} ({name}): {exc.strerror or exc}")
+            problems.append(
+                _("the summary could not be written to {path} ({name}): {reason}").format(
+                    path=path, name=name, reason=exc.strerror or exc
+                )
+            )
     return "; ".join(problems) or None
 
 
@@ -85,13 +97,14 @@ def notify(config: LoadedConfig, result: PushResult) -> str | None:
     try:
         url = config.expand(hook.webhook, "notify.webhook")
     except ChansyncError as error:
-        return f"the notification could not be sent: {error.message}"
+        return _("the notification could not be sent: {reason}").format(reason=error.message)
     problems = [channel_line(c) for c in result.channels if c.status in ("refused", "failed")]
-    text = f"chansync push {result.run_id} exited {int(result.exit_code)}: " + " | ".join(problems)[:3000]
+    head = _("chansync push {run} exited {code}: ").format(run=result.run_id, code=int(result.exit_code))
+    text = head + " | ".join(problems)[:3000]
     client = HttpClient(url, policy=RetryPolicy(retries=2, timeout=10, backoff=1.0), secrets=(url,))
     try:
         client.request("POST", url, data=json.dumps({"text": text}).encode("utf-8"),
                        headers={"Content-Type": "application/json"})  # fmt: skip
     except ChansyncError as error:
-        return f"the notification could not be sent: {error.message}"
+        return _("the notification could not be sent: {reason}").format(reason=error.message)
     return None
