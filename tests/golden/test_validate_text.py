@@ -34,11 +34,11 @@ GTIN_CHANNEL = (
 )
 
 
-def _validate(folder: Path, config: str, language: str, monkeypatch: pytest.MonkeyPatch) -> bytes:
+def _validate(folder: Path, config: str, language: str, monkeypatch: pytest.MonkeyPatch, out: Path) -> bytes:
     monkeypatch.chdir(folder)
     for name in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
-    output = folder / f"validate-{language}.txt"
+    output = out / f"validate-{language}.txt"  # never in the folder validated (the repository, for the samples)
     result = CliRunner().invoke(app, ["--lang", language, "validate", "-c", config, "--output", str(output)])
     assert result.exit_code in (0, 1), result.output
     assert i18n.language() == "en"
@@ -53,8 +53,11 @@ def _broken(tmp_path: Path, name: str) -> Path:
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
-def test_the_sample_shop(language: str, golden: Callable[[Path, bytes], None], monkeypatch: pytest.MonkeyPatch) -> None:
-    golden(HERE / language / "samples.txt", _validate(REPO, "channels.example.yaml", language, monkeypatch))
+def test_the_sample_shop(
+    language: str, tmp_path: Path, golden: Callable[[Path, bytes], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _validate(REPO, "channels.example.yaml", language, monkeypatch, tmp_path)
+    golden(HERE / language / "samples.txt", text)
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
@@ -62,7 +65,7 @@ def test_the_sample_shop(language: str, golden: Callable[[Path, bytes], None], m
 def test_the_broken_samples(
     name: str, language: str, tmp_path: Path, golden: Callable[[Path, bytes], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = _validate(_broken(tmp_path, name), "channels.yaml", language, monkeypatch)
+    text = _validate(_broken(tmp_path, name), "channels.yaml", language, monkeypatch, tmp_path)
     golden(HERE / language / f"{Path(name).stem}.txt", text)
 
 
@@ -82,7 +85,10 @@ def test_a_gtin_excel_made_a_number_for_a_channel_that_needs_one(
     }
     config = {"version": 1, "master": {"file": "master.csv"}, "channels": channels}
     (tmp_path / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    golden(HERE / language / "gtin-as-number-channel.txt", _validate(tmp_path, "channels.yaml", language, monkeypatch))
+    golden(
+        HERE / language / "gtin-as-number-channel.txt",
+        _validate(tmp_path, "channels.yaml", language, monkeypatch, tmp_path),
+    )
 
 
 def test_the_dutch_goldens_are_dutch() -> None:
