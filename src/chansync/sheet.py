@@ -691,7 +691,8 @@ def _arrow_read(
         invalid_row_handler=on_invalid,
     )
     convert = pacsv.ConvertOptions(
-        column_types={n: pa.string() for n in names},
+        # large_string is what pandas' str dtype holds: read as string, every column would be copied into it
+        column_types={n: pa.large_string() for n in names},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
         null_values=[],
