@@ -57,7 +57,7 @@ def neutralise(values: pd.Series, *, reversible: bool = False) -> pd.Series:
         return text
     out = text.copy()
     at = np.flatnonzero(maybe.to_numpy())[risky.to_numpy()]  # positions: the index may repeat a label
-    out.iloc[at] = ("'" + some[risky]).tolist()  # the risky cells only: a handful
+    out.iloc[at] = ("'" + some[risky]).set_axis(out.index[at])  # the risky cells only
     return out
 
 
