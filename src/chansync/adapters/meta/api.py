@@ -130,7 +130,7 @@ class GraphClient(HttpClient):
                 )  # fmt: skip
             response.status_code = 429  # retried by the shared policy, after Meta's estimate when it gives one
             if minutes is not None:
-                response.headers["Retry-After"] = str(int(minutes * 60))
+                response.headers["Retry-After"] = f"{minutes * 60:g}"
         elif code in TRANSIENT:
             response.status_code = 503
         return response
