@@ -110,9 +110,11 @@ class FakeMeta:
             if form is None:
                 return self._error(handler, 400, 100, "Invalid parameter: the body is neither JSON nor a form")
         bearer = handler.headers.get("Authorization", "")
-        if bearer != f"Bearer {self.token}" and query.get("access_token") != self.token and form.get(
-            "access_token"
-        ) != self.token:
+        if (
+            bearer != f"Bearer {self.token}"
+            and query.get("access_token") != self.token
+            and form.get("access_token") != self.token
+        ):
             return self._error(handler, 400, 190, "Invalid OAuth 2.0 Access Token", kind="OAuthException")
         with self.lock:
             self._settle()

@@ -25,7 +25,6 @@ from chansync.connect import section_and_client
 from chansync.errors import TransportError
 from chansync.fields import Field
 from chansync.sync import ChannelPlan, plan
-from chansync.transports.http import RetryPolicy
 from tests.adapters.meta_server import FakeMeta, Fault, Recorder, serving
 
 TOKEN = "EAAmetatoken0123456789abcdef"
@@ -46,10 +45,10 @@ def catalogue(n: int = N, *, missing: int = 2) -> FakeMeta:
     meta = FakeMeta(TOKEN)
     for i in range(n - missing):
         stock = i % 5 if i % 4 else i % 5 + 3
-        meta.add(f"M-{i:03d}", title=f"Mug {i}", description="A mug", brand="Acme",
-                 price=f"{10 + i}.50 EUR" if i % 3 else "99.00 EUR", availability="in stock" if stock else "out of stock",
-                 condition="new", link=f"https://x.example/{i}", image_link=f"https://x.example/{i}.jpg",
-                 quantity_to_sell_on_facebook=stock)  # fmt: skip
+        price = f"{10 + i}.50 EUR" if i % 3 else "99.00 EUR"
+        meta.add(f"M-{i:03d}", title=f"Mug {i}", description="A mug", brand="Acme", price=price,
+                 availability="in stock" if stock else "out of stock", condition="new", link=f"https://x.example/{i}",
+                 image_link=f"https://x.example/{i}.jpg", quantity_to_sell_on_facebook=stock)  # fmt: skip
     meta.add("OLD-1", title="Old", description="Old", brand="Acme", price="1.00 EUR", availability="in stock",
              condition="new", link="https://x.example/o", image_link="https://x.example/o.jpg")  # fmt: skip
     return meta
@@ -61,10 +60,10 @@ def upload(url: str, meta: FakeMeta, **extra: Any) -> dict[str, Any]:
 
 
 def write_channels(folder: Path, section: dict[str, Any], **channel: Any) -> Path:
+    guard = {"max_delist_share": 1, "max_price_change_share": 1}
+    meta = {"adapter": "meta", "export": "api", "upload": section, "listing": {"unknown": "delist"}, "guard": guard}
     config = {"version": 1, "master": {"file": "master.csv", "currency": "EUR"}, "state_dir": "state",
-              "channels": {"meta": {"adapter": "meta", "export": "api", "upload": section,
-                                    "listing": {"unknown": "delist"},
-                                    "guard": {"max_delist_share": 1, "max_price_change_share": 1}, **channel}}}  # fmt: skip
+              "channels": {"meta": {**meta, **channel}}}  # fmt: skip
     path = folder / "channels.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
@@ -131,12 +130,17 @@ def test_batches_hold_at_most_batch_size_requests(tmp_path: Path) -> None:
 def test_the_fake_refuses_more_than_5000_requests_and_a_missing_token() -> None:
     """The contract the adapter is tested against: 5,000 requests at most, the token on every call."""
     meta = FakeMeta(TOKEN)
-    body = {"item_type": "PRODUCT_ITEM", "requests": [{"method": "DELETE", "data": {"id": f"X{i}"}} for i in range(5001)]}
+    body = {
+        "item_type": "PRODUCT_ITEM",
+        "requests": [{"method": "DELETE", "data": {"id": f"X{i}"}} for i in range(5001)],
+    }
     with serving(meta, Recorder()) as url:
         big = requests.post(f"{url}/v21.0/{meta.catalog_id}/items_batch", json=body, timeout=10,
                             headers={"Authorization": f"Bearer {TOKEN}"})  # fmt: skip
         anonymous = requests.get(f"{url}/v21.0/{meta.catalog_id}/products", timeout=10)
-        by_parameter = requests.get(f"{url}/v21.0/{meta.catalog_id}/products", params={"access_token": TOKEN}, timeout=10)
+        by_parameter = requests.get(
+            f"{url}/v21.0/{meta.catalog_id}/products", params={"access_token": TOKEN}, timeout=10
+        )
     assert big.status_code == 400 and big.json()["error"]["code"] == 100
     assert anonymous.status_code == 400 and anonymous.json()["error"]["code"] == 190
     assert by_parameter.status_code == 200
@@ -222,7 +226,9 @@ def test_graph_throttling_is_waited_out_or_stops_with_metas_estimate(tmp_path: P
     assert error.retriable and "80014" in error.message and "about 30 minutes" in error.message
     assert set(error.skus) == set(channel.plan.keys("create", "update", "delist"))
     assert not meta2.calls and TOKEN not in error.message
-    assert regain_minutes({"X-Business-Use-Case-Usage": json.dumps({"1": [{"estimated_time_to_regain_access": 4}]})}) == 4
+    assert (
+        regain_minutes({"X-Business-Use-Case-Usage": json.dumps({"1": [{"estimated_time_to_regain_access": 4}]})}) == 4
+    )
 
 
 def test_a_refused_token_fails_every_sku_and_keeps_the_token_out_of_the_message(tmp_path: Path) -> None:
@@ -265,9 +271,9 @@ def test_fetch_reads_every_page_into_the_feed_readers_shape(tmp_path: Path) -> N
     assert len(pages) == -(-231 // api.PAGE) and all(f"limit={api.PAGE}" in p for p in pages)
     assert all("after=" in p for p in pages[1:])
     # the feed reader's columns: what a CSV export of the same catalogue gives
-    csv_like = {Field.SKU.value, Field.TITLE.value, Field.PRICE.value, Field.CURRENCY.value, Field.QUANTITY.value,
-                Field.AVAILABILITY.value, Field.PRODUCT_URL.value, Field.IMAGE_URL.value, Field.BRAND.value}  # fmt: skip
-    assert csv_like <= set(state.frame.columns)
+    csv_like = (Field.SKU, Field.TITLE, Field.PRICE, Field.CURRENCY, Field.QUANTITY, Field.AVAILABILITY,
+                Field.PRODUCT_URL, Field.IMAGE_URL, Field.BRAND)  # fmt: skip
+    assert {f.value for f in csv_like} <= set(state.frame.columns)
 
 
 def test_a_second_run_after_everything_was_applied_sends_nothing(tmp_path: Path) -> None:
@@ -315,30 +321,40 @@ def test_diff_and_push_through_the_cli_with_export_api_and_no_secret_anywhere(tm
 
 
 def test_killed_mid_push_then_rerun_ends_exact_and_applies_nothing_twice(tmp_path: Path) -> None:
-    master(tmp_path, n=60)
-    meta = catalogue(n=60, missing=6)
+    """Each run is killed right after Meta received its next batch or two (before the status confirmed them, or
+    while it is read); the runs after it read the catalogue again, so nothing is sent twice."""
+    n = 120
+    master(tmp_path, n=n)
+    meta = catalogue(n=n, missing=8)
     meta.seconds = 0.3  # a batch finishes 0.3 s after it was sent, whether or not anyone asks
     rng = random.Random(20261202)
     with serving(meta, Recorder(delay=0.05)) as url:
         write_channels(tmp_path, upload(url, meta, batch_size=5, status_wait=0.2))
         command = [sys.executable, "-m", "chansync", "push", "-c", str(tmp_path / "channels.yaml"), "--yes"]
         for _ in range(3):
+            target = len(meta.calls) + rng.randint(1, 3)
             process = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "META_TOKEN": TOKEN},
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            time.sleep(rng.uniform(0.8, 2.5))
+            deadline = time.monotonic() + 120
+            while len(meta.calls) < target and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.1))
             process.send_signal(signal.SIGKILL)
             process.wait()
             time.sleep(0.4)  # what was sent before the kill finishes on Meta's side
-        final = cli(tmp_path, "push", "--yes")
+        sent_before = len(meta.calls)
+        final = cli(tmp_path, "push", "--yes", "--format", "json")
         again = cli(tmp_path, "diff", "--exit-code")
     assert final.returncode == 0, final.stdout + final.stderr
     assert again.returncode == 0, again.stdout + again.stderr
-    for i in range(60):
+    (channel,) = json.loads(final.stdout)["channels"]
+    assert sent_before >= 3 and channel["applied"] > 0  # the kills fell while the plan was being sent
+    for i in range(n):
         item = meta.items[f"M-{i:03d}"]
         assert item["price"] == f"{10 + i}.50 EUR" and item["quantity_to_sell_on_facebook"] == i % 5
     assert "OLD-1" not in meta.items
     seen: dict[tuple[str, str], int] = {}
     for key, name, _ in meta.applied:
         seen[(key, name)] = seen.get((key, name), 0) + 1
-    twice = {k: n for k, n in seen.items() if n > 1}
+    twice = {k: count for k, count in seen.items() if count > 1}
     assert not twice, f"applied more than once: {list(twice.items())[:5]}"
