@@ -90,6 +90,7 @@ class FakeMeta:
     reads_to_finish: int = 1
     seconds: float = 3600.0
     refuse: dict[str, str] = field(default_factory=dict)  # retailer id -> error at processing time
+    refuse_call: set[str] = field(default_factory=set)  # a call holding one of these ids is refused whole (code 100)
     throttle: list[float] = field(default_factory=list)  # next items_batch calls answered 80014 (regain minutes)
     end_with: str = "finished"  # or "error" / "canceled"
     batches: dict[str, Batch] = field(default_factory=dict)
@@ -146,6 +147,9 @@ class FakeMeta:
                 requests = None
         if not isinstance(requests, list) or not 1 <= len(requests) <= MAX_REQUESTS:
             return self._error(handler, 400, 100, f"Invalid parameter: requests must hold 1 to {MAX_REQUESTS} items")
+        ids = {str((r.get("data") or {}).get("id")) for r in requests if isinstance(r, dict)}
+        if ids & self.refuse_call:
+            return self._error(handler, 400, 100, "Invalid parameter: (#100) a value of the call is not accepted")
         upsert = form.get("allow_upsert", True)
         if isinstance(upsert, str):
             upsert = upsert.lower() == "true"

@@ -163,6 +163,19 @@ def test_items_meta_refuses_are_reported_by_sku_and_the_rest_is_applied(tmp_path
     assert meta.items["M-000"]["price"] == "10.50 EUR"
 
 
+def test_a_call_meta_refuses_whole_fails_that_batch_only(tmp_path: Path) -> None:
+    master(tmp_path)
+    meta = catalogue()
+    meta.refuse_call = {"M-003"}
+    with serving(meta, Recorder()) as url:
+        channel, section, client = planned(tmp_path, url, meta, batch_size=2)
+        failed, journal = apply(channel, section, client)
+    refused = {k for k, reason in failed.items() if reason.startswith("Meta refused the batch") and "(#100)" in reason}
+    assert "M-003" in refused and len(refused) == 2 and set(failed) == refused  # M-003 and the one sent with it
+    assert {j["key"] for j in journal} == set(channel.plan.keys("create", "update", "delist")) - refused
+    assert TOKEN not in json.dumps(failed)
+
+
 def test_statuses_are_polled_with_a_doubling_wait_and_an_unfinished_batch_is_not_journalled(tmp_path: Path) -> None:
     master(tmp_path)
     meta = catalogue()
