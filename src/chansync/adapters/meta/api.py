@@ -336,8 +336,9 @@ def apply_plan(
             sent.append(batch)
     try:
         poll(client, catalog_id, sent, applied, failed, checks=_checks(upload), wait=_wait(upload))
-    except TransportError as error:
-        raise TransportError(error.message, retriable=error.retriable, skus=error.skus, hint=error.hint) from None
+    except TransportError as error:  # what was refused before it is named too
+        skus = tuple(dict.fromkeys([*failed, *error.skus]))
+        raise TransportError(error.message, retriable=error.retriable, skus=skus, hint=error.hint) from None
     return failed
 
 
