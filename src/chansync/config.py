@@ -387,12 +387,29 @@ class AmazonSpApiUpload(_Upload):
 
 class MetaApiUpload(_Upload):
     """Meta Catalog Batch API (https://developers.facebook.com/docs/marketing-api/catalog-batch/): a system-user
-    access token as ``Authorization: Bearer``."""
+    access token as ``Authorization: Bearer``; changes through ``items_batch``, the catalogue read through
+    ``products`` (``export: api``). See docs/channels/meta.md."""
 
     type: Literal["meta_api"]
     catalog_id: str = PydField(description="The product catalogue's id.")
     token: str = PydField(description="A system-user access token with catalog_management, as ${VAR}.")
     url: str = "https://graph.facebook.com/v21.0"
+    batch_size: int = PydField(
+        1000,
+        ge=1,
+        le=5000,  # "The requests param can contain up to 5,000 items" (catalog-batch/guides/send-product-updates)
+        description="Item requests per items_batch call (Meta takes at most 5,000; lower it if Meta answers that "
+        "the request is too large).",
+    )
+    status_checks: int = PydField(
+        10,
+        ge=1,
+        le=50,
+        description="Reads of a batch's status (check_batch_request_status) before it is reported as unfinished.",
+    )
+    status_wait: float = PydField(
+        2.0, ge=0, le=60, description="Seconds before the first status read; doubles each round (60 s at most)."
+    )
     _secrets = field_validator("token")(_secret)
 
 
