@@ -342,8 +342,25 @@ class EbayUpload(_Upload):
 
     type: Literal["ebay_api"]
     token: str = PydField(description="An OAuth user access token with the sell.inventory scope, as ${VAR}.")
-    marketplace_id: str = PydField("EBAY_US", description="The eBay marketplace, e.g. EBAY_US, EBAY_DE, EBAY_NL.")
+    marketplace_id: str = PydField(
+        "EBAY_US", pattern=r"^EBAY_[A-Z_]{2,10}$", description="The eBay marketplace, e.g. EBAY_US, EBAY_DE, EBAY_NL."
+    )
+    content_language: str | None = PydField(
+        None,
+        pattern=r"^[a-z]{2}-[A-Z]{2}$",
+        description="Content-Language sent with each request (en-US, de-DE …); by default the marketplace's.",
+    )
     url: str = "https://api.ebay.com"
+    batch_size: int = PydField(
+        25, ge=1, le=25, description="SKUs per bulkUpdatePriceQuantity call (eBay takes at most 25)."
+    )
+    daily_revisions: int = PydField(
+        250,
+        ge=1,
+        le=250,
+        description="Revisions chansync sends to one listing in a run (eBay allows 250 per listing per calendar "
+        "day); lower it if you also revise by hand.",
+    )
     _secrets = field_validator("token")(_secret)
 
 
