@@ -19,7 +19,7 @@ import yaml
 
 from chansync.adapters.base import ChannelContext
 from chansync.adapters.ebay import EbayAdapter, EbaySettings
-from chansync.adapters.ebay.api import OFFER, STATUS, apply_plan, changes_of, client
+from chansync.adapters.ebay.api import OFFER, STATUS, TITLE_NOT_APPLIED, apply_plan, changes_of, client
 from chansync.config import ChannelConfig, load_config
 from chansync.connect import Expanded
 from chansync.errors import TransportError
@@ -61,14 +61,21 @@ def adapter() -> EbayAdapter:
     return EbayAdapter(ChannelContext("ebay", config, EbaySettings(), "USD"))
 
 
-def channel_plan(folder: Path, url: str, *, export: str = "api", master: str = "", **upload: Any) -> ChannelPlan:
+def channel_plan(
+    folder: Path,
+    url: str,
+    *,
+    export: str = "api",
+    master: str = "",
+    settings: dict[str, Any] | None = None,
+    **upload: Any,
+) -> ChannelPlan:
     """The golden master planned against the fake through `export: api` (or the golden download)."""
     (folder / "master.csv").write_text((CASE / "master.csv").read_text(encoding="utf-8") + master, encoding="utf-8")
     (folder / "export.csv").write_bytes((CASE / "export.csv").read_bytes())
-    config = {"version": 1, "master": {"file": "master.csv", "currency": "USD"},
-              "channels": {"ebay": {"adapter": "ebay", "export": export, "listing": {"unknown": "delist"},
-                                    "upload": {"type": "ebay_api", "token": "${EBAY_TOKEN}", "url": url,
-                                               "backoff": 0, **upload}}}}  # fmt: skip
+    channel = {"adapter": "ebay", "export": export, "listing": {"unknown": "delist"}, **(settings or {}),
+               "upload": {"type": "ebay_api", "token": "${EBAY_TOKEN}", "url": url, "backoff": 0, **upload}}  # fmt: skip
+    config = {"version": 1, "master": {"file": "master.csv", "currency": "USD"}, "channels": {"ebay": channel}}
     (folder / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     result = plan(load_config(folder / "channels.yaml", env={"EBAY_TOKEN": TOKEN}))
     assert not result.failed, result.failed
@@ -219,6 +226,20 @@ def test_an_unpublished_offer_or_a_sku_without_one_is_refused_with_the_reason(tm
     assert ebay.now("TL-5001") == ("3.95", 0)  # the others went through
 
 
+def test_a_title_is_left_to_the_revise_file_with_the_reason(tmp_path: Path) -> None:
+    ebay = fake()
+    renamed = "VL-1001,Front light 100 lux,24.95,12,,,,active\n"
+    with serving(ebay, Recorder()) as url:
+        channel = channel_plan(tmp_path, url, settings={"revise_title": True})
+        text = (tmp_path / "master.csv").read_text(encoding="utf-8")
+        old = "VL-1001,Front light 80 lux USB rechargeable,24.95,12,,,,active\n"
+        (tmp_path / "master.csv").write_text(text.replace(old, renamed), encoding="utf-8")
+        channel = plan(load_config(tmp_path / "channels.yaml", env={"EBAY_TOKEN": TOKEN})).channels[0]
+        failed = apply_plan(channel.plan, channel.desired, api(url), lambda _: None, section(url))
+    assert failed == {"VL-1001": TITLE_NOT_APPLIED}
+    assert "VL-1001" not in [e["sku"] for c in ebay.calls for e in c["requests"]]
+
+
 @pytest.mark.parametrize("faults", [[Fault("429", 0.0), Fault("500")], [Fault("malformed")]])
 def test_429_500_and_malformed_replies_are_retried(tmp_path: Path, faults: list[Fault]) -> None:
     ebay = fake()
@@ -289,8 +310,8 @@ def test_diff_and_push_through_the_cli_with_export_api_and_the_token_never_shown
     assert second["applied"] == 0 and len(ebay.calls) == calls + 1, again.stdout  # only the refused SKU again
     assert [e["sku"] for e in ebay.calls[-1]["requests"]] == ["JK-RAIN-YEL-M"]
     assert wrong.returncode != 0 and "401" in wrong.stdout + wrong.stderr
-    files = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix not in (".parquet", ".sqlite", ".db")]
-    texts = outputs + [p.read_text(encoding="utf-8", errors="replace") for p in files]
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]  # journal, state database, snapshots, run logs
+    texts = outputs + [p.read_bytes().decode("utf-8", errors="replace") for p in files]
     for secret in (TOKEN, TOKEN + "-wrong"):
         assert not [t for t in texts if secret in t], "the token leaked"
 
