@@ -74,7 +74,8 @@ def channel_plan(
     (folder / "master.csv").write_text((CASE / "master.csv").read_text(encoding="utf-8") + master, encoding="utf-8")
     (folder / "export.csv").write_bytes((CASE / "export.csv").read_bytes())
     channel = {"adapter": "ebay", "export": export, "listing": {"unknown": "delist"}, **(settings or {}),
-               "upload": {"type": "ebay_api", "token": "${EBAY_TOKEN}", "url": url, "backoff": 0, **upload}}  # fmt: skip
+               "upload": {"type": "ebay_api", "token": "${EBAY_TOKEN}", "url": url,
+                          "backoff": 0, **upload}}  # fmt: skip
     config = {"version": 1, "master": {"file": "master.csv", "currency": "USD"}, "channels": {"ebay": channel}}
     (folder / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     result = plan(load_config(folder / "channels.yaml", env={"EBAY_TOKEN": TOKEN}))
