@@ -17,6 +17,10 @@ chansync relies on, each rule with the page that states it:
   https://developer.ebay.com/api-docs/sell/inventory/types/slr:OfferPriceQuantity). A wrong entry is answered in
   its own ``responses`` item (``statusCode`` 400 and ``errors``) and the call is a 207; a wrong call is a 400.
 - A listing takes at most ``revision_limit`` (250) revisions a day (same method page); past it, the item fails.
+- ``POST /identity/v1/oauth2/token`` mints a user access token from the refresh token: HTTP Basic with
+  ``client_id:client_secret``, ``Content-Type: application/x-www-form-urlencoded``, the form ``grant_type=
+  refresh_token``, ``refresh_token`` and ``scope`` (https://developer.ebay.com/api-docs/static/oauth-refresh-token-
+  request.html); ``expire_after`` calls later every token is refused (401), as an expired one is.
 
 ``refuse`` makes a SKU fail with eBay's answer (status and message) to test per-item failures. Faults (429 with
 Retry-After, 500, malformed JSON) come from the :class:`tests.http_server.Recorder`.
@@ -24,8 +28,10 @@ Retry-After, 500, malformed JSON) come from the :class:`tests.http_server.Record
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -53,6 +59,13 @@ class FakeEbay:
     revisions: dict[str, int] = field(default_factory=dict)  # listing id -> revisions today
     revision_limit: int = 250
     post_delay: float = 0.0  # each bulk call is slowed by this much (for kill tests)
+    client_id: str = ""
+    client_secret: str = ""
+    refresh_token: str = ""
+    tokens: set[str] = field(default_factory=set)  # user access tokens now valid (the given one, minted ones)
+    minted: list[str] = field(default_factory=list)
+    expire_after: int = 0  # API calls a token lasts (0: forever)
+    served: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_id: int = 5000
 
@@ -84,10 +97,17 @@ class FakeEbay:
     # --- the API ------------------------------------------------------------------------------------------------
 
     def __call__(self, handler: Any, method: str, body: bytes) -> None:
-        if handler.headers.get("Authorization") != f"Bearer {self.token}":
-            return self._error(handler, 401, 1001, "Invalid access token")
         url = urlparse(handler.path)
         path, query = url.path, parse_qs(url.query)
+        if method == "POST" and path == "/identity/v1/oauth2/token":
+            return self._mint(handler, body)
+        with self.lock:
+            valid = {self.token, *self.tokens} - {""}
+            self.served += 1
+            if self.expire_after and self.served % self.expire_after == 0:
+                self.tokens.clear()  # every minted token has just expired
+        if handler.headers.get("Authorization") not in {f"Bearer {t}" for t in valid}:
+            return self._error(handler, 401, 1001, "Invalid access token")
         if method == "GET" and path == f"{BASE}/inventory_item":
             return self._items(handler, query)
         if method == "GET" and path == f"{BASE}/offer":
@@ -97,6 +117,23 @@ class FakeEbay:
                 time.sleep(self.post_delay)
             return self._bulk(handler, body)
         return self._error(handler, 404, 2002, f"no route {method} {path}")
+
+    def _mint(self, handler: Any, body: bytes) -> None:
+        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        if not self.client_id or handler.headers.get("Authorization") != f"Basic {basic}":
+            return handler._reply(401, {"error": "invalid_client", "error_description": "client authentication failed"})
+        if handler.headers.get("Content-Type") != "application/x-www-form-urlencoded":
+            return handler._reply(400, {"error": "invalid_request", "error_description": "form encoding required"})
+        form = parse_qs(body.decode("ascii"))
+        if form.get("grant_type") != ["refresh_token"] or form.get("refresh_token") != [self.refresh_token]:
+            return handler._reply(400, {"error": "invalid_grant", "error_description": "the refresh token is invalid"})
+        if "https://api.ebay.com/oauth/api_scope/sell.inventory" not in (form.get("scope") or [""])[0].split():
+            return handler._reply(400, {"error": "invalid_scope", "error_description": "sell.inventory is needed"})
+        with self.lock:
+            token = f"v^1.1#i^1#minted-{len(self.minted) + 1}-{secrets.token_hex(8)}"
+            self.minted.append(token)
+            self.tokens.add(token)
+        return handler._reply(200, {"access_token": token, "expires_in": 7200, "token_type": "User Access Token"})
 
     def _items(self, handler: Any, query: dict[str, list[str]]) -> None:
         try:

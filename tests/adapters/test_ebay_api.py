@@ -4,6 +4,7 @@ without the user token, more than 25 SKUs a call, offers of another SKU, unpubli
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -264,6 +265,20 @@ def test_a_wrong_token_applies_nothing_and_names_every_sku_without_the_token(tmp
     assert TOKEN not in raised.value.message and not ebay.calls
 
 
+def test_a_token_is_minted_from_the_refresh_token_and_again_when_it_expires(tmp_path: Path) -> None:
+    ebay = fake()
+    ebay.token = ""  # no standing token: only minted ones
+    ebay.client_id, ebay.client_secret, ebay.refresh_token = "App-ID-1234", "SBX-cert-secret-5678", "v^1.1#r^refresh"
+    ebay.expire_after = 6  # the first token expires during the read
+    minted = {"client_id": ebay.client_id, "client_secret": ebay.client_secret, "refresh_token": ebay.refresh_token}
+    with serving(ebay, Recorder()) as url:
+        built = client(section(url, token=None, token_url=f"{url}/identity/v1/oauth2/token", **minted), (),
+                       RetryPolicy(retries=1, backoff=0))  # fmt: skip
+        state = adapter().fetch(built, upload=section(url))
+    assert len(state.frame) == 8 and len(ebay.minted) >= 2
+    assert all(token in built.secrets for token in ebay.minted)  # every minted token is kept out of messages
+
+
 # --- through the CLI -----------------------------------------------------------------------------------------
 
 
@@ -315,6 +330,32 @@ def test_diff_and_push_through_the_cli_with_export_api_and_the_token_never_shown
     texts = outputs + [p.read_bytes().decode("utf-8", errors="replace") for p in files]
     for secret in (TOKEN, TOKEN + "-wrong"):
         assert not [t for t in texts if secret in t], "the token leaked"
+
+
+def test_push_mints_its_token_from_the_refresh_token_and_shows_none_of_the_secrets(tmp_path: Path) -> None:
+    ebay = fake()
+    ebay.token = ""
+    ebay.client_id, ebay.client_secret, ebay.refresh_token = "App-ID-1234", "PRD-cert-secret-5678", "v^1.1#r^refresh"
+    ebay.expire_after = 5
+    env = {"EBAY_APP": ebay.client_id, "EBAY_CERT": ebay.client_secret, "EBAY_REFRESH": ebay.refresh_token}
+    with serving(ebay, Recorder()) as url:
+        config = write_cli_config(tmp_path, url)
+        data = yaml.safe_load(config.read_text(encoding="utf-8"))
+        upload = data["channels"]["ebay"]["upload"]
+        del upload["token"]
+        upload.update(client_id="${EBAY_APP}", client_secret="${EBAY_CERT}", refresh_token="${EBAY_REFRESH}",
+                      token_url=f"{url}/identity/v1/oauth2/token")  # fmt: skip
+        config.write_text(yaml.safe_dump(data), encoding="utf-8")
+        command = [sys.executable, "-m", "chansync", "push", "--yes", "--format", "json", "-c", str(config)]
+        pushed = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **env}, timeout=180)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    (channel,) = json.loads(pushed.stdout)["channels"]
+    assert channel["applied"] == 5 and ebay.now("VL-1002") == ("13.50", 5) and len(ebay.minted) >= 2
+    texts = [pushed.stdout, pushed.stderr] + [p.read_bytes().decode("utf-8", "replace") for p in tmp_path.rglob("*")
+                                              if p.is_file() and p.suffix != ".yaml"]  # fmt: skip
+    basic = base64.b64encode(f"{ebay.client_id}:{ebay.client_secret}".encode()).decode()
+    for secret in (ebay.client_id, ebay.client_secret, ebay.refresh_token, basic, *ebay.minted):
+        assert not [t for t in texts if secret in t], f"{secret[:8]}… leaked"
 
 
 def test_killed_at_random_points_then_rerun_applies_nothing_twice(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 The contract, with its sources (each fact is also in ``docs/channels/ebay.md``):
 
 - Every call carries ``Authorization: Bearer`` with an OAuth user access token of scope ``sell.inventory``
-  (https://developer.ebay.com/api-docs/static/rest-request-components.html). chansync also sends the marketplace
+  (https://developer.ebay.com/api-docs/static/rest-request-components.html), given or minted from a refresh token
+  (:class:`Minter`). chansync also sends the marketplace
   (``X-EBAY-C-MARKETPLACE-ID``) and the language of the payload (``Content-Language``, e.g. ``en-US``,
   ``de-DE``) described on the same page; the Inventory calls used here require neither.
 - ``GET /sell/inventory/v1/inventory_item`` lists the seller's inventory items, ``limit`` 1 to 200 (default 25)
@@ -37,24 +38,28 @@ Delisting is quantity 0 (chansync never ends or withdraws an offer).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
+import requests
 
 from ...errors import TransportError
 from ...fields import ROW, Field
 from ...model import DELIST, LISTED, UPDATE, Plan
 from ...parse import parse_money, parse_quantity
-from ...transports.http import HttpClient, RetryPolicy
+from ...transports.http import HttpClient, RetryPolicy, basic_auth_forms, register_secrets
 from ..base import LIVE, ChannelState, Desired, OnApplied
 from .export import CATEGORY, DETAILS, ITEM, PARENT_DETAILS, RELATIONSHIP, SITE, TEMPLATE
 
 BASE = "/sell/inventory/v1"
+TOKEN_URL = "https://api.ebay.com/identity/v1/oauth2/token"
+SCOPE = "https://api.ebay.com/oauth/api_scope/sell.inventory"
 PAGE = 200  # getInventoryItems: limit at most 200
 BATCH = 25  # bulkUpdatePriceQuantity: at most 25 inventory items a call
 DAILY_REVISIONS = 250  # revisions of one listing per calendar day
@@ -77,19 +82,74 @@ TITLE_NOT_APPLIED = "eBay's price and quantity call cannot change a title; the t
 
 def client(section: Any, secrets: tuple[str, ...], policy: RetryPolicy) -> HttpClient:
     """The client of an ``ebay_api`` upload: the Inventory API under the section's ``url``, the user token as
-    Bearer, the marketplace and its language on every request."""
+    Bearer (``token``, or minted from ``client_id``, ``client_secret`` and ``refresh_token`` at the first call and
+    again after a 401), the marketplace and its language on every request."""
     base = str(section.get("url") or "https://api.ebay.com").rstrip("/")
     if BASE not in base:
         base += BASE
     marketplace = str(section.get("marketplace_id") or "EBAY_US")
     language = section.get("content_language") or LANGUAGE.get(marketplace, "en-US")
-    headers = {
-        "Authorization": f"Bearer {section.token}",
-        "X-EBAY-C-MARKETPLACE-ID": marketplace,
-        "Content-Language": language,
-        "Accept": "application/json",
-    }
-    return HttpClient(base, policy=policy, headers=headers, secrets=secrets)
+    headers = {"X-EBAY-C-MARKETPLACE-ID": marketplace, "Content-Language": language, "Accept": "application/json"}
+    built = EbayClient(base, policy=policy, headers=headers, secrets=secrets)
+    if section.get("refresh_token"):
+        tokens = HttpClient("", policy=policy, secrets=secrets)
+        url = str(section.get("token_url") or TOKEN_URL)
+        built.minter = Minter(
+            tokens, url, str(section.client_id), str(section.client_secret), str(section.refresh_token)
+        )
+    else:
+        built.authorize(str(section.token))
+    return built
+
+
+@dataclass
+class Minter:
+    """A user access token from the seller's refresh token: ``POST /identity/v1/oauth2/token`` with the app's
+    ``client_id:client_secret`` as HTTP Basic and the form ``grant_type=refresh_token``, ``refresh_token``,
+    ``scope`` (https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html); the answer's
+    ``access_token`` lasts ``expires_in`` seconds (about two hours)."""
+
+    client: HttpClient
+    url: str
+    client_id: str
+    client_secret: str
+    refresh_token: str
+
+    def __call__(self) -> str:
+        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode("ascii")
+        register_secrets(basic_auth_forms(self.client_id, self.client_secret))
+        self.client.secrets = (*self.client.secrets, basic)
+        form = urlencode({"grant_type": "refresh_token", "refresh_token": self.refresh_token, "scope": SCOPE})
+        headers = {"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"}
+        reply = self.client.request("POST", self.url, data=form.encode("ascii"), headers=headers, expect_json=True)
+        token = reply.json().get("access_token") if isinstance(reply.json(), dict) else None
+        if not isinstance(token, str) or not token:
+            raise TransportError(f"eBay's token endpoint gave no access token ({self.url})", retriable=False)
+        return token
+
+
+@dataclass
+class EbayClient(HttpClient):
+    """The shared client with the user token as Bearer; with a :class:`Minter`, the token is minted before the
+    first call and once more when eBay answers 401 (an expired token)."""
+
+    minter: Minter | None = None
+
+    def authorize(self, token: str) -> None:
+        register_secrets([token])
+        self.secrets = (*self.secrets, token)
+        self.headers = {**self.headers, "Authorization": f"Bearer {token}"}
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        if self.minter is not None and "Authorization" not in self.headers:
+            self.authorize(self.minter())
+        try:
+            return super().request(method, path, **kwargs)
+        except TransportError as error:
+            if self.minter is None or "HTTP 401" not in error.message:
+                raise
+        self.authorize(self.minter())
+        return super().request(method, path, **kwargs)
 
 
 # --- reading --------------------------------------------------------------------------------------------------
