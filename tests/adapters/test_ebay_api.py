@@ -20,7 +20,16 @@ import yaml
 
 from chansync.adapters.base import ChannelContext
 from chansync.adapters.ebay import EbayAdapter, EbaySettings
-from chansync.adapters.ebay.api import OFFER, STATUS, TITLE_NOT_APPLIED, apply_plan, changes_of, client
+from chansync.adapters.ebay.api import (
+    OFFER,
+    STATUS,
+    TITLE_NOT_APPLIED,
+    TOKEN_URL,
+    EbayClient,
+    apply_plan,
+    changes_of,
+    client,
+)
 from chansync.config import ChannelConfig, load_config
 from chansync.connect import Expanded
 from chansync.errors import TransportError
@@ -93,6 +102,11 @@ def test_the_client_carries_the_token_the_marketplace_and_its_language() -> None
         section("https://api.ebay.com", marketplace_id="EBAY_BE", content_language="fr-BE"), (), RetryPolicy()
     )
     assert chosen.headers["Content-Language"] == "fr-BE"
+    minted = {"client_id": "${A}", "client_secret": "${B}", "refresh_token": "${C}", "token": None}
+    sandbox = client(section("https://api.sandbox.ebay.com", token_url=TOKEN_URL, **minted), (), RetryPolicy())
+    assert isinstance(sandbox, EbayClient) and sandbox.minter is not None
+    assert sandbox.minter.url == "https://api.sandbox.ebay.com/identity/v1/oauth2/token"
+    assert "Authorization" not in sandbox.headers  # minted at the first call, not before
 
 
 def test_fetch_reads_the_listings_in_the_downloads_columns_page_by_page() -> None:

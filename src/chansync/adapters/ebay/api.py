@@ -94,6 +94,8 @@ def client(section: Any, secrets: tuple[str, ...], policy: RetryPolicy) -> HttpC
     if section.get("refresh_token"):
         tokens = HttpClient("", policy=policy, secrets=secrets)
         url = str(section.get("token_url") or TOKEN_URL)
+        if url == TOKEN_URL and urlsplit(base).hostname == "api.sandbox.ebay.com":  # a sandbox token for the sandbox
+            url = url.replace("api.ebay.com", "api.sandbox.ebay.com")
         built.minter = Minter(
             tokens, url, str(section.client_id), str(section.client_secret), str(section.refresh_token)
         )
