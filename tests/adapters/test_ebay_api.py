@@ -293,6 +293,21 @@ def test_a_token_is_minted_from_the_refresh_token_and_again_when_it_expires(tmp_
     assert all(token in built.secrets for token in ebay.minted)  # every minted token is kept out of messages
 
 
+def test_a_refused_refresh_token_stops_the_channel_and_names_every_sku(tmp_path: Path) -> None:
+    ebay = fake()
+    ebay.client_id, ebay.client_secret, ebay.refresh_token = "App-ID-1234", "SBX-cert-secret-5678", "v^1.1#r^refresh"
+    minted = {"client_id": ebay.client_id, "client_secret": ebay.client_secret, "refresh_token": "v^1.1#r^revoked"}
+    with serving(ebay, Recorder()) as url:
+        channel = channel_plan(tmp_path, url)
+        built = client(section(url, token=None, token_url=f"{url}/identity/v1/oauth2/token", **minted), (),
+                       RetryPolicy(retries=0))  # fmt: skip
+        with pytest.raises(TransportError) as raised:
+            apply_plan(channel.plan, channel.desired, built, lambda _: None, section(url))
+    assert raised.value.message.startswith("no eBay access token") and "HTTP 400" in raised.value.message
+    assert set(raised.value.skus) == {"VL-1002", "JK-RAIN-BLK-M", "JK-RAIN-YEL-M", "TL-5001", "OLD-0001"}
+    assert not ebay.calls and "revoked" not in raised.value.message and ebay.client_secret not in raised.value.message
+
+
 # --- through the CLI -----------------------------------------------------------------------------------------
 
 

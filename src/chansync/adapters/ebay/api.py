@@ -123,11 +123,20 @@ class Minter:
         self.client.secrets = (*self.client.secrets, basic)
         form = urlencode({"grant_type": "refresh_token", "refresh_token": self.refresh_token, "scope": SCOPE})
         headers = {"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"}
-        reply = self.client.request("POST", self.url, data=form.encode("ascii"), headers=headers, expect_json=True)
+        try:
+            reply = self.client.request("POST", self.url, data=form.encode("ascii"), headers=headers, expect_json=True)
+        except TransportError as error:
+            raise TokenError(f"no eBay access token: {error.message}", retriable=error.retriable,
+                             hint="check client_id, client_secret and refresh_token (a refresh token ends when it "
+                                  "expires or the seller withdraws consent)") from None  # fmt: skip
         token = reply.json().get("access_token") if isinstance(reply.json(), dict) else None
         if not isinstance(token, str) or not token:
-            raise TransportError(f"eBay's token endpoint gave no access token ({self.url})", retriable=False)
+            raise TokenError(f"eBay's token endpoint gave no access token ({self.url})", retriable=False)
         return token
+
+
+class TokenError(TransportError):
+    """No access token could be minted: every call would fail the same way."""
 
 
 @dataclass
@@ -433,7 +442,12 @@ def apply_plan(
                 expect_json=True, skus=tuple(sent),
             )  # fmt: skip
         except TransportError as error:
-            if not error.retriable and "HTTP 401" not in error.message and "HTTP 403" not in error.message:
+            alone = (
+                not isinstance(error, TokenError)
+                and "HTTP 401" not in error.message
+                and "HTTP 403" not in error.message
+            )
+            if not error.retriable and alone:
                 failed.update({s: f"eBay refused the call: {error.message}" for s in sent})  # this call alone
                 continue
             undone = (*failed, *ready[start:])
