@@ -192,7 +192,7 @@ def test_at_most_25_skus_a_call_and_only_the_ones_ebay_confirms_are_recorded(tmp
     assert ebay.now("M-007") == ("5.00", 1) and ebay.now("M-008") == ("5.00", 5)
 
 
-def test_the_fake_refuses_26_skus_in_one_call() -> None:
+def test_the_fake_refuses_26_skus_a_page_over_200_and_a_call_without_token() -> None:
     import requests
 
     ebay = fake()
@@ -205,6 +205,10 @@ def test_the_fake_refuses_26_skus_in_one_call() -> None:
                                                               "availableQuantity": 1}]}]}  # fmt: skip
         mixed = requests.post(f"{url}/sell/inventory/v1/bulk_update_price_quantity", json=other, headers=headers,
                               timeout=5)  # fmt: skip
+        page = requests.get(f"{url}/sell/inventory/v1/inventory_item?limit=201", headers=headers, timeout=5)
+        bare = requests.get(f"{url}/sell/inventory/v1/inventory_item", timeout=5)
+    assert page.status_code == 400 and page.json()["errors"][0]["errorId"] == 25706  # limit is 1 to 200
+    assert bare.status_code == 401  # no token, no answer
     assert reply.status_code == 400 and "At most 25" in reply.json()["errors"][0]["message"]
     assert mixed.status_code == 207 and mixed.json()["responses"][0]["statusCode"] == 400
     assert not ebay.applied
