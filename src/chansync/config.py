@@ -338,13 +338,51 @@ class EtsyUpload(_Upload):
 
 class EbayUpload(_Upload):
     """eBay Sell Inventory API (https://developer.ebay.com/api-docs/sell/inventory/overview.html): an OAuth user
-    access token as ``Authorization: Bearer``."""
+    access token as ``Authorization: Bearer``, given as ``token`` or minted from the app's client id and secret and
+    the seller's refresh token (https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html)."""
 
     type: Literal["ebay_api"]
-    token: str = PydField(description="An OAuth user access token with the sell.inventory scope, as ${VAR}.")
-    marketplace_id: str = PydField("EBAY_US", description="The eBay marketplace, e.g. EBAY_US, EBAY_DE, EBAY_NL.")
+    token: str | None = PydField(
+        None, description="An OAuth user access token with the sell.inventory scope, as ${VAR} (lasts about 2 hours)."
+    )
+    client_id: str | None = PydField(None, description="The app's client id (App ID), as ${VAR}; with a refresh token.")
+    client_secret: str | None = PydField(None, description="The app's client secret (Cert ID), as ${VAR}.")
+    refresh_token: str | None = PydField(
+        None, description="The seller's refresh token (scope sell.inventory), as ${VAR}: a new access token each run."
+    )
+    token_url: str = "https://api.ebay.com/identity/v1/oauth2/token"
+    marketplace_id: str = PydField(
+        "EBAY_US", pattern=r"^EBAY_[A-Z_]{2,10}$", description="The eBay marketplace, e.g. EBAY_US, EBAY_DE, EBAY_NL."
+    )
+    content_language: str | None = PydField(
+        None,
+        pattern=r"^[a-z]{2}-[A-Z]{2}$",
+        description="Content-Language sent with each request (en-US, de-DE …); by default the marketplace's.",
+    )
     url: str = "https://api.ebay.com"
-    _secrets = field_validator("token")(_secret)
+    batch_size: int = PydField(
+        25, ge=1, le=25, description="SKUs per bulkUpdatePriceQuantity call (eBay takes at most 25)."
+    )
+    daily_revisions: int = PydField(
+        250,
+        ge=1,
+        le=250,
+        description="Revisions chansync sends to one listing in a run (eBay allows 250 per listing per calendar "
+        "day); lower it if you also revise by hand.",
+    )
+    @field_validator("token", "client_id", "client_secret", "refresh_token")
+    @classmethod
+    def _secrets(cls, value: str | None) -> str | None:
+        return None if value is None else _secret(value)
+
+    @model_validator(mode="after")
+    def _one_way_to_a_token(self) -> EbayUpload:
+        minted = (self.client_id, self.client_secret, self.refresh_token)
+        if any(minted) and not all(minted):
+            raise ValueError("client_id, client_secret and refresh_token go together (a new token is minted from them)")
+        if not self.token and not all(minted):
+            raise ValueError("give token, or client_id, client_secret and refresh_token")
+        return self
 
 
 # --- TikTok Shop Partner API ------------------------------------------------------------------------------------
