@@ -4,6 +4,7 @@ rules through `chansync validate`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -176,3 +177,53 @@ def test_channels_lists_the_adapter(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["channels", "-c", str(tmp_path / "channels.yaml"), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert "tiktok_shop" in result.stdout
+
+
+def validate(folder: Path, master: str, currency: str, **settings: object) -> list[dict[str, object]]:
+    (folder / "m.csv").write_text(master, encoding="utf-8")
+    channel = {"adapter": "tiktok_shop", **settings}
+    write_config(folder, {"file": "m.csv", "currency": currency}, {"tiktok": channel})
+    result = CliRunner().invoke(app, ["validate", "-c", str(folder / "channels.yaml"), "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    issues = json.loads(result.stdout)["issues"]
+    return sorted((i for i in issues if str(i["code"]).startswith("tiktok-")), key=lambda i: int(i["row"]))
+
+
+def test_tiktok_shops_rules_through_validate(tmp_path: Path) -> None:
+    long_sku, long_title = "S" * 51, "T" * 256
+    found = validate(
+        tmp_path,
+        "sku,title,price,quantity\n"
+        f"{long_sku},Lamp,5.00,1\n"
+        "HAS SPACE,Lamp,5.00,1\n"
+        f"OK-1,{long_title},5.00,1\n"
+        "CHEAP,Bell,0.00,1\n"
+        "DEAR,Bike,7600.01,1\n"
+        "MANY,Pump,1.00,99999\n"
+        "FINE,Pump,7600.00,99998\n",
+        "USD",
+        revise_title=True,
+    )
+    assert [[i["code"], i["row"], i["column"], i["sku"]] for i in found] == [
+        ["tiktok-sku-invalid", 2, "sku", long_sku],
+        ["tiktok-sku-invalid", 3, "sku", "HAS SPACE"],
+        ["tiktok-title-too-long", 4, "title", "OK-1"],
+        ["tiktok-price-out-of-range", 5, "price", "CHEAP"],
+        ["tiktok-price-out-of-range", 6, "price", "DEAR"],
+        ["tiktok-quantity-too-high", 7, "quantity", "MANY"],
+    ]
+    assert "51" in str(found[0]["message"]) and "0.01 to 7600 USD" in str(found[3]["message"])
+
+
+def test_the_price_range_follows_the_shops_currency_and_kind(tmp_path: Path) -> None:
+    master = "sku,title,price,quantity\nA,Lamp,150.00,1\nB,Lamp,20.00,1\n"
+    assert validate(tmp_path, master, "GBP") == []  # a local UK shop takes up to 5600 GBP
+    cross = validate(tmp_path, master, "GBP", cross_border=True)  # a cross-border one up to 134.5 GBP
+    assert [(i["code"], i["sku"]) for i in cross] == [("tiktok-price-out-of-range", "A")]
+    baht = validate(tmp_path, master, "THB")  # a Thai shop's lowest price is 30 THB
+    assert [(i["code"], i["sku"]) for i in baht] == [("tiktok-price-out-of-range", "B")]
+    assert validate(tmp_path, master, "EUR") == []  # a market the page does not list: above zero only
+
+
+def test_titles_are_not_checked_when_not_revised(tmp_path: Path) -> None:
+    assert validate(tmp_path, f"sku,title,price,quantity\nA,{'T' * 300},5.00,1\n", "USD") == []

@@ -11,15 +11,17 @@ TikTok Shop is reported as skipped. Facts and their sources: ``docs/channels/tik
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 from pydantic import Field as PydField
 
 from ...fields import Field
 from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired
 from ..tabular import read_channel_export
+from . import rules
 from .export import COLUMNS, REQUIRED, read_skus
 from .feed import batch_edit_bytes
 
@@ -64,6 +66,9 @@ class TikTokShopAdapter(Adapter):
     def read_export(self, path: Path, display: str) -> ChannelState:
         export = read_channel_export(self, path, display, COLUMNS, title="TikTok Shop batch edit", required=REQUIRED)
         return ChannelState(read_skus(export), Field.SKU.value, display, issues=export.issues)
+
+    def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
+        return rules.check(desired, self, cross_border=self.settings.cross_border)
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         yield batch_edit_bytes(plan, titles=self.settings.revise_title)
