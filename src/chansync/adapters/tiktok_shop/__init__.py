@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import Field as PydField
 
 from ...fields import Field
-from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired
+from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired, OnApplied
 from ..tabular import read_channel_export
 from . import rules
 from .export import COLUMNS, REQUIRED, read_skus
@@ -27,6 +27,7 @@ from .feed import batch_edit_bytes
 
 if TYPE_CHECKING:
     from ...model import Plan
+    from ...transports.http import HttpClient
 
 
 class TikTokShopSettings(AdapterSettings):
@@ -43,7 +44,9 @@ class TikTokShopSettings(AdapterSettings):
 class TikTokShopAdapter(Adapter):
     name = "tiktok_shop"
     title = "TikTok Shop (Seller Center batch edit)"
-    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    capabilities = frozenset(
+        {Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API, Capability.FETCH_API}
+    )
     key = Field.SKU
     fields = (Field.TITLE, Field.PRICE, Field.QUANTITY)
     required = (Field.PRICE,)
@@ -72,6 +75,23 @@ class TikTokShopAdapter(Adapter):
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         yield batch_edit_bytes(plan, titles=self.settings.revise_title)
+
+    # --- the Partner API (``upload: {type: tiktok_shop_api}``; ``export: api``) -----------------------------------
+
+    def fetch(self, client: HttpClient, *, upload: Any = None) -> ChannelState:
+        """Every SKU through Search Products (see :mod:`.api`)."""
+        from .api import fetch_state
+
+        return fetch_state(client, f"{self.channel} (TikTok Shop API)")
+
+    def apply(
+        self, plan: Plan, desired: Desired, client: HttpClient, applied: OnApplied, *, upload: Any = None
+    ) -> dict[str, str]:
+        """Price and stock through Update Price and Update Inventory, per product; {SKU: reason} for what was not
+        applied (see :mod:`.api`)."""
+        from .api import apply_plan
+
+        return apply_plan(plan, client, applied, desired.currency)
 
 
 __all__ = ["TikTokShopAdapter", "TikTokShopSettings"]
