@@ -86,7 +86,7 @@ def test_reads_every_sku_through_search_products_page_by_page() -> None:
     ]  # fmt: skip
     assert frame.loc["TWO-WH", ["quantity", "tiktok_warehouses", "_live"]].tolist() == [7, "71,72", False]
     assert frame["_live"].tolist() == [True] * 5 + [False]
-    searches = [r for r in recorder.requests if r["path"].startswith("/product/202312/products/search")]
+    searches = [r for r in recorder.requests if r["path"].startswith("/product/202502/products/search")]
     assert len(searches) == 4  # seven products, two a page
     assert all("page_size=100" in r["path"] for r in searches) and "page_token=p2" in searches[1]["path"]
     assert not shop.refused  # every request was signed, with the token and the shop cipher

@@ -7,10 +7,10 @@ chansync relies on, each rule from the Partner Center's documentation:
   of secret + path + sorted ``{name}{value}`` pairs (without ``sign`` and ``access_token``) + body + secret
   (https://partner.tiktokshop.com/docv2/page/sign-your-api-request); a timestamp more than five minutes old is
   refused (the window is as third parties describe it, not found on an official page);
-- ``POST /product/202312/products/search``: ``page_size`` 1 to 100, ``page_token`` from the previous page, a JSON
+- ``POST /product/202502/products/search``: ``page_size`` 1 to 100, ``page_token`` from the previous page, a JSON
   object body; products with ``id``, ``title``, ``status``, ``skus`` (``id``, ``seller_sku``, ``price``
   {``currency``, ``tax_exclusive_price``, ``sale_price``}, ``inventory`` [{``warehouse_id``, ``quantity``}])
-  (https://partner.tiktokshop.com/docv2/page/search-products-202312);
+  (https://partner.tiktokshop.com/docv2/page/search-products-202502);
 - ``POST /product/202309/products/{id}/prices/update``: ``skus`` of that product with ``price`` {``amount`` as a
   string, ``currency`` the shop's}; a US shop's price from 0.01 to 7600 USD
   (https://partner.tiktokshop.com/docv2/page/update-price-202309);
@@ -18,9 +18,12 @@ chansync relies on, each rule from the Partner Center's documentation:
   [{``warehouse_id`` (required when the SKU has several), ``quantity`` 0 to below 99999}]; only a live product's
   SKUs (https://partner.tiktokshop.com/docv2/page/update-inventory-202309).
 
-Replies are ``{"code", "message", "request_id", "data"}``. The error codes used here (106001 for a bad signature,
-105002 for a bad token, 36009004 for a stale timestamp) and the choice of HTTP 401 for them are as third parties
-report them; a refused update is answered with a non-zero code and nothing applied. Faults (429 with
+Replies are ``{"code", "message", "request_id", "data"}``. The error codes are those of the common errors page
+(https://partner.tiktokshop.com/docv2/page/common-errors): 106001 invalid signature, 105002 invalid or expired
+token, 106013 missing shop cipher, 36009004 (which the page uses for more than one problem) for a stale
+timestamp; that they come with HTTP 401 is as third parties report it, not confirmed. A refused update is
+answered with a non-zero code, the failing SKUs in ``data.errors`` and nothing applied (unconfirmed: the page
+does not say whether the other SKUs of the request are applied). Faults (429 with
 Retry-After, 500, malformed JSON) come from the :class:`tests.http_server.Recorder`.
 """
 
@@ -41,7 +44,7 @@ from tests.http_server import Fault, Recorder, serving
 
 __all__ = ["FakeTikTok", "Fault", "Recorder", "serving"]
 
-SEARCH = "/product/202312/products/search"
+SEARCH = "/product/202502/products/search"
 UPDATE = re.compile(r"/product/202309/products/(\d+)/(prices|inventory)/update")
 
 
@@ -136,7 +139,7 @@ class FakeTikTok:
         if handler.headers.get("x-tts-access-token") != self.token:
             return 401, 105002, "the access token is invalid"
         if query.get("shop_cipher") != self.shop_cipher:
-            return 400, 106011, "shop_cipher is missing or wrong"
+            return 400, 106013, "shop_cipher is missing or wrong"
         return None
 
     def _search(self, handler: Any, query: dict[str, str], payload: dict[str, Any]) -> None:

@@ -11,11 +11,11 @@ The contract, with its sources (the Partner Center's documentation, https://part
   with the app secret as key, in lower-case hex. The signed body must be the bytes sent, so this client writes
   the JSON itself, and it signs each attempt again (a retry gets a fresh timestamp).
 - Replies are ``{"code", "message", "request_id", "data"}``; ``code`` 0 is success.
-- Search Products, ``POST /product/202312/products/search`` with ``page_size`` (at most 100) and ``page_token``
+- Search Products, ``POST /product/202502/products/search`` with ``page_size`` (at most 100) and ``page_token``
   in the query and filters in the body; each product has ``id``, ``title``, ``status`` and ``skus`` with ``id``,
   ``seller_sku``, ``price`` (``currency``, ``tax_exclusive_price``, ``sale_price``) and ``inventory``
   (``warehouse_id``, ``quantity``); ``next_page_token`` leads to the next page
-  (https://partner.tiktokshop.com/docv2/page/search-products-202312).
+  (https://partner.tiktokshop.com/docv2/page/search-products-202502).
 - Update Price, ``POST /product/202309/products/{product_id}/prices/update`` with
   ``{"skus": [{"id", "price": {"amount", "currency"}}]}`` for SKUs of that product
   (https://partner.tiktokshop.com/docv2/page/update-price-202309).
@@ -57,7 +57,7 @@ from ...transports.http import HttpClient, RetryPolicy
 from ..base import OnApplied
 from .export import PRODUCT_ID, SKU_ID, STATUS
 
-SEARCH = "/product/202312/products/search"
+SEARCH = "/product/202502/products/search"
 PRICES = "/product/202309/products/{product_id}/prices/update"
 INVENTORY = "/product/202309/products/{product_id}/inventory/update"
 PAGE = 100  # the documented maximum of page_size

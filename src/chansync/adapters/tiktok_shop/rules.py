@@ -8,8 +8,8 @@
   https://partner.tiktokshop.com/docv2/page/update-price-202309). The local figures of the markets the page
   lists are below, chosen by the channel's currency; for another currency (the EU markets, which the page does
   not list) only "above zero" is checked. ``cross_border: true`` takes the cross-border maximums.
-- Title (only with ``revise_title: true``): the product name takes at most 255 characters (the Seller Center
-  batch upload template's instructions; the API's Create Product page gives the same upper bound).
+- Title (only with ``revise_title: true``): the product name takes fewer than 256 characters (the Seller Center
+  batch upload template's instructions; not confirmed on an API page, see docs/channels/tiktok_shop.md).
 """
 
 from __future__ import annotations
