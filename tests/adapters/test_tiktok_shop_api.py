@@ -5,6 +5,7 @@ killed at random points and run again, and the real CLI end to end."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 import random
@@ -66,10 +67,15 @@ def api_plan(channel: ChannelPlan, shop: FakeTikTok, url: str) -> Plan:
 
 
 def test_the_signature_is_the_documented_one() -> None:
-    # secret + path + sorted {name}{value} without sign and access_token + body + secret, HMAC-SHA256 by the secret
-    params = {"timestamp": "1700000000", "app_key": "k", "shop_cipher": "c", "sign": "x", "access_token": "t"}
-    expected = __import__("hmac").new(b"s", b"s/p/1app_keykshop_cipherctimestamp1700000000{}s", "sha256").hexdigest()
-    assert sign("s", "/p/1", params, b"{}") == expected
+    # The worked example of https://partner.tiktokshop.com/docv2/page/sign-your-api-request (Get Authorized Shops)
+    query = {"app_key": "29a39d", "timestamp": "1623812664", "sign": "ignored", "access_token": "ignored"}
+    assert sign("e59af819cc", "/authorization/202309/shops", query, None) == (
+        "b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8"
+    )
+    # with a body: secret + path + sorted pairs + body + secret, HMAC-SHA256 keyed by the secret
+    base = b"s/p/1app_keykshop_cipherctimestamp1700000000{}s"
+    params = {"timestamp": "1700000000", "app_key": "k", "shop_cipher": "c"}
+    assert sign("s", "/p/1", params, b"{}") == hmac.new(b"s", base, "sha256").hexdigest()
 
 
 def test_reads_every_sku_through_search_products_page_by_page() -> None:

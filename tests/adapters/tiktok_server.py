@@ -5,8 +5,8 @@ chansync relies on, each rule from the Partner Center's documentation:
   access token in the ``x-tts-access-token`` header (https://partner.tiktokshop.com/docv2/page/common-parameters);
   ``sign`` recomputed here on its own from the raw query, path and body: HMAC-SHA256, keyed by the app secret,
   of secret + path + sorted ``{name}{value}`` pairs (without ``sign`` and ``access_token``) + body + secret
-  (https://partner.tiktokshop.com/docv2/page/sign-your-api-request); a timestamp more than five minutes old is
-  refused (the window is as third parties describe it, not found on an official page);
+  (https://partner.tiktokshop.com/docv2/page/sign-your-api-request); a timestamp more than five minutes from the
+  server's clock is refused (same page);
 - ``POST /product/202502/products/search``: ``page_size`` 1 to 100, ``page_token`` from the previous page, a JSON
   object body; products with ``id``, ``title``, ``status``, ``skus`` (``id``, ``seller_sku``, ``price``
   {``currency``, ``tax_exclusive_price``, ``sale_price``}, ``inventory`` [{``warehouse_id``, ``quantity``}])
@@ -45,6 +45,9 @@ from tests.http_server import Fault, Recorder, serving
 __all__ = ["FakeTikTok", "Fault", "Recorder", "serving"]
 
 SEARCH = "/product/202502/products/search"
+#: The status filter's values (Search Products).
+STATUSES = {"ALL", "DRAFT", "PENDING", "FAILED", "ACTIVATE", "SELLER_DEACTIVATED", "PLATFORM_DEACTIVATED", "FREEZE",
+            "DELETED"}  # fmt: skip
 UPDATE = re.compile(r"/product/202309/products/(\d+)/(prices|inventory)/update")
 
 
@@ -114,6 +117,8 @@ class FakeTikTok:
         if not isinstance(payload, dict):
             return self._reply(handler, 40006, "the body must be a JSON object", status=400)
         if url.path == SEARCH:
+            if payload.get("status", "ALL") not in STATUSES:
+                return self._reply(handler, 40006, f"unknown status {payload.get('status')!r}", status=400)
             return self._search(handler, query, payload)
         match = UPDATE.fullmatch(url.path)
         if match is None or match.group(1) not in self.products:
@@ -134,7 +139,7 @@ class FakeTikTok:
             stamp = int(query.get("timestamp", ""))
         except ValueError:
             return 401, 36009004, "timestamp is missing"
-        if not time.time() - 300 <= stamp <= time.time() + 30:
+        if abs(time.time() - stamp) > 300:
             return 401, 36009004, "timestamp is outside the allowed window"
         if handler.headers.get("x-tts-access-token") != self.token:
             return 401, 105002, "the access token is invalid"

@@ -8,13 +8,15 @@ The contract, with its sources (the Partner Center's documentation, https://part
 - ``sign`` (https://partner.tiktokshop.com/docv2/page/sign-your-api-request): the query parameters except ``sign``
   and ``access_token``, sorted by name, each written as name then value with nothing between; the request path in
   front; the body appended (unless multipart); the app secret before and after all of it; HMAC-SHA256 of that
-  with the app secret as key, in lower-case hex. The signed body must be the bytes sent, so this client writes
-  the JSON itself, and it signs each attempt again (a retry gets a fresh timestamp).
+  with the app secret as key, in lower-case hex (the page's worked example is a test here). The timestamp must
+  be within five minutes of TikTok Shop's clock (same page). The signed body must be the bytes sent, so this
+  client writes the JSON itself, and it signs each attempt again (a retry gets a fresh timestamp).
 - Replies are ``{"code", "message", "request_id", "data"}``; ``code`` 0 is success.
 - Search Products, ``POST /product/202502/products/search`` with ``page_size`` (at most 100) and ``page_token``
-  in the query and filters in the body; each product has ``id``, ``title``, ``status`` and ``skus`` with ``id``,
-  ``seller_sku``, ``price`` (``currency``, ``tax_exclusive_price``, ``sale_price``) and ``inventory``
-  (``warehouse_id``, ``quantity``); ``next_page_token`` leads to the next page
+  in the query and filters in the body (chansync sends ``{"status": "ALL"}``: never an empty body, which the
+  page's Go and Node.js samples would sign differently); each product has ``id``, ``title``, ``status`` and
+  ``skus`` with ``id``, ``seller_sku``, ``price`` (``currency``, ``tax_exclusive_price``, ``sale_price``) and
+  ``inventory`` (``warehouse_id``, ``quantity``); ``next_page_token`` leads to the next page
   (https://partner.tiktokshop.com/docv2/page/search-products-202502).
 - Update Price, ``POST /product/202309/products/{product_id}/prices/update`` with
   ``{"skus": [{"id", "price": {"amount", "currency"}}]}`` for SKUs of that product
@@ -145,7 +147,7 @@ def products(client: HttpClient) -> Iterator[dict[str, Any]]:
     while True:
         params = {"page_size": PAGE, **({"page_token": token} if token else {})}
         try:
-            data = _call(client, SEARCH, {}, (), params)
+            data = _call(client, SEARCH, {"status": "ALL"}, (), params)
         except Refused as refused:
             raise TransportError(f"TikTok Shop refused the product search: {refused}", retriable=False) from None
         yield from data.get("products") or []
