@@ -227,3 +227,17 @@ def test_the_price_range_follows_the_shops_currency_and_kind(tmp_path: Path) -> 
 
 def test_titles_are_not_checked_when_not_revised(tmp_path: Path) -> None:
     assert validate(tmp_path, f"sku,title,price,quantity\nA,{'T' * 300},5.00,1\n", "USD") == []
+
+
+def test_push_writes_the_batch_edit_file_through_the_cli(tmp_path: Path) -> None:
+    for name in ("master.csv", "export.xlsx"):
+        (tmp_path / name).write_bytes((CASE / name).read_bytes())
+    channel = {"adapter": "tiktok_shop", "export": "export.xlsx", "feed": "out/tiktok.xlsx",
+               "listing": {"unknown": "delist"}, "guard": {"max_delist_share": 1}}  # fmt: skip
+    config = write_config(tmp_path, {"file": "master.csv", "currency": "USD"}, {"tiktok": channel})
+    result = CliRunner().invoke(app, ["push", "-c", str(config), "--yes", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "out" / "tiktok.xlsx").read_bytes()
+    assert written == (CASE / "expected.xlsx").read_bytes()  # the golden file, written atomically by push
+    rows = sheet_rows(written, tmp_path)
+    assert [r[4] for r in rows[5:]] == ["VL-1002", "JK-RAIN-BLK-M", "OLD-0001"]
