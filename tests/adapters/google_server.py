@@ -84,6 +84,7 @@ class FakeGoogle:
     inserts: list[dict[str, Any]] = field(default_factory=list)  # every accepted insert body
     deletes: list[tuple[str, str, str]] = field(default_factory=list)  # every accepted delete
     refuse: dict[str, str] = field(default_factory=dict)  # offer id -> message of a 400 for its insert
+    sources: dict[tuple[str, str, str], str] = field(default_factory=dict)  # a product from another data source
     quota: int | None = None  # writes per window
     window: float = 60.0
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (time.time())
@@ -92,7 +93,10 @@ class FakeGoogle:
     writes_at: list[float] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def add(self, offer_id: str, attributes: dict[str, Any], *, language: str = "nl", label: str = "NL") -> None:
+    def add(self, offer_id: str, attributes: dict[str, Any], *, language: str = "nl", label: str = "NL",
+            data_source: str | None = None) -> None:  # fmt: skip
+        if data_source is not None:
+            self.sources[(language, label, offer_id)] = data_source
         self.products[(language, label, offer_id)] = {"offerId": offer_id, "contentLanguage": language,
                                                        "feedLabel": label, "productAttributes": attributes}  # fmt: skip
 
@@ -222,6 +226,7 @@ class FakeGoogle:
         with self.lock:
             self.inserts.append(payload)
             self.products[key] = payload
+            self.sources.pop(key, None)  # moved to this data source (the insert page says so)
         name = f"accounts/{self.account}/productInputs/{'~'.join(key)}"
         return handler._reply(200, {**payload, "name": name, "product": name.replace("productInputs", "products")})
 
@@ -272,7 +277,7 @@ class FakeGoogle:
             return self._error(handler, 400, "INVALID_ARGUMENT", f"invalid product input name {name}")
         key = (parts[0], parts[1], parts[2])
         with self.lock:
-            if key not in self.products:
+            if key not in self.products or self.sources.get(key, self.data_source) != self.data_source:
                 return self._error(handler, 404, "NOT_FOUND", "Product input not found.")
             del self.products[key]
             self.deletes.append(key)
@@ -296,5 +301,5 @@ class FakeGoogle:
         stored = self.products[key]
         return {"name": f"accounts/{self.account}/products/{'~'.join(key)}", "offerId": key[2],
                 "contentLanguage": key[0], "feedLabel": key[1],
-                "dataSource": f"accounts/{self.account}/dataSources/{self.data_source}",
+                "dataSource": f"accounts/{self.account}/dataSources/{self.sources.get(key, self.data_source)}",
                 "productAttributes": stored.get("productAttributes", {})}  # fmt: skip

@@ -154,6 +154,17 @@ def test_a_delete_of_a_product_already_gone_counts_as_done(tmp_path: Path, googl
     assert failed == {} and {"key": "C-3", "set": {"listed": False}} in journal
 
 
+def test_a_product_of_another_data_source_is_not_deleted_and_says_why(tmp_path: Path, google: Any) -> None:
+    fake, recorder, url = google
+    fake.add("F-5", {"title": "Uit het bestand"}, data_source="777")  # fed by a file, say
+    config = write_setup(tmp_path, url)
+    failed, journal, _ = apply(config, planned(config))
+    assert failed == {"F-5": "Google has this product from another data source (accounts/123456/dataSources/777); "
+                             "chansync deletes only from its own (accounts/123456/dataSources/104628)"}  # fmt: skip
+    assert ("nl", "NL", "F-5") in fake.products and "F-5" not in {j["key"] for j in journal}
+    assert not [r for r in recorder.requests if r["method"] == "DELETE"]
+
+
 def test_writes_are_paced_within_the_quota(tmp_path: Path, google: Any) -> None:
     fake, recorder, url = google
     fake.quota, fake.window = 4, 1.0  # four writes a second
@@ -344,7 +355,10 @@ def test_killed_during_a_push_then_rerun_sends_nothing_twice(tmp_path: Path, goo
     for _ in range(3):
         process = subprocess.Popen(command, env={**os.environ, **ENV}, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)  # fmt: skip
-        time.sleep(rng.uniform(1.0, 2.5))
+        target = len(fake.inserts) + len(fake.deletes) + rng.randint(1, 12)  # killed after a random number of writes
+        deadline = time.monotonic() + 60
+        while len(fake.inserts) + len(fake.deletes) < target and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
         process.send_signal(signal.SIGKILL)
         process.wait()
         progress.append(len(fake.inserts) + len(fake.deletes))

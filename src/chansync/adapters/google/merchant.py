@@ -60,6 +60,9 @@ JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ASSERTION_SECONDS = 3600
 TOKEN_MARGIN = 60.0
 PAGE_SIZE = 1000  # products.list: at most 1,000 a page
+#: Column of the fetched state: the data source a product comes from (``accounts/1/dataSources/2``). A product
+#: input can be deleted only from its own data source.
+DATA_SOURCE = "google_data_source"
 MICROS = 1_000_000
 _STATUS = re.compile(r" failed: HTTP (\d{3})\b ?(.*)", re.S)
 
@@ -87,37 +90,33 @@ def load_service_account(path: Path, key: str, file: str | None) -> ServiceAccou
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return _raise(wrong(f"the service account key file {path.name} does not exist"))
+        raise wrong(f"the service account key file {path.name} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
-        return _raise(wrong(f"the service account key file {path.name} cannot be read ({type(exc).__name__})"))
+        raise wrong(f"the service account key file {path.name} cannot be read ({type(exc).__name__})") from None
     try:
         data = json.loads(text)
     except ValueError:
-        return _raise(wrong(f"{path.name} is not a JSON key file (it is not JSON)"))
+        raise wrong(f"{path.name} is not a JSON key file (it is not JSON)") from None
     if not isinstance(data, dict):
-        return _raise(wrong(f"{path.name} is not a JSON key file"))
+        raise wrong(f"{path.name} is not a JSON key file") from None
     pem = data.get("private_key")
     if isinstance(pem, str) and pem:
         register_secrets([pem.strip(), *(line for line in pem.splitlines() if len(line) >= 16)])
     if data.get("type") != "service_account":
-        return _raise(wrong(f"{path.name} is not a service account key (its type is {str(data.get('type'))[:40]!r})"))
+        raise wrong(f"{path.name} is not a service account key (its type is {str(data.get('type'))[:40]!r})") from None
     email = data.get("client_email")
     if not isinstance(email, str) or "@" not in email:
-        return _raise(wrong(f"{path.name} has no client_email"))
+        raise wrong(f"{path.name} has no client_email") from None
     if not isinstance(pem, str) or not pem.strip():
-        return _raise(wrong(f"{path.name} has no private_key"))
+        raise wrong(f"{path.name} has no private_key") from None
     try:
         private = load_pem_private_key(pem.encode("utf-8"), password=None)
     except (ValueError, TypeError):
-        return _raise(wrong(f"the private_key in {path.name} is not a readable PEM key"))
+        raise wrong(f"the private_key in {path.name} is not a readable PEM key") from None
     if not isinstance(private, RSAPrivateKey):
-        return _raise(wrong(f"the private_key in {path.name} is not an RSA key (Google signs with RS256)"))
+        raise wrong(f"the private_key in {path.name} is not an RSA key (Google signs with RS256)") from None
     key_id = data.get("private_key_id")
     return ServiceAccount(email, private, key_id if isinstance(key_id, str) else "")
-
-
-def _raise(error: Exception) -> Any:
-    raise error
 
 
 def _b64(data: bytes) -> str:
@@ -367,7 +366,14 @@ def apply_plan(
             sets[LISTED] = True
         applied([{"key": key, "set": sets}])
         position += 1
+    sources = _data_sources(plan)
     for key in deletes:
+        other = sources.get(key, source)
+        if other and other != source:
+            failed[key] = (f"Google has this product from another data source ({other}); chansync deletes only from "
+                           f"its own ({source})")  # fmt: skip
+            position += 1
+            continue
         pacer.wait()
         name = input_name(str(upload.content_language), str(upload.feed_label), key)
         try:
@@ -385,6 +391,13 @@ def apply_plan(
         applied([{"key": key, "set": {LISTED: False}}])
         position += 1
     return failed
+
+
+def _data_sources(plan: Plan) -> dict[str, str]:
+    current = plan.current
+    if DATA_SOURCE not in current.columns:
+        return {}
+    return dict(zip(current.index.astype("str"), current[DATA_SOURCE].astype("str").fillna(""), strict=True))
 
 
 def _refused_alone(error: TransportError) -> bool:
@@ -463,8 +476,9 @@ def feed_record(product: dict[str, Any]) -> dict[str, str]:
 def fetch_state(adapter: GoogleMerchantAdapter, client: HttpClient, upload: Any) -> ChannelState:
     """The account's processed products of the section's language and feed label, as the feed reader's state."""
     language, label = str(upload.content_language), str(upload.feed_label)
-    records = [feed_record(p) for p in products(client, str(upload.account_id))
-               if p.get("contentLanguage") == language and p.get("feedLabel") == label]  # fmt: skip
+    ours = [p for p in products(client, str(upload.account_id))
+            if p.get("contentLanguage") == language and p.get("feedLabel") == label]  # fmt: skip
+    records = [feed_record(p) for p in ours]
     names = [a.name for a in adapter.attributes()]
     frame = pd.DataFrame.from_records(records, columns=names).fillna("").astype("str")
     frame[ROW] = pd.Series(np.arange(1, len(frame) + 1), index=frame.index, dtype="Int64")
@@ -473,4 +487,6 @@ def fetch_state(adapter: GoogleMerchantAdapter, client: HttpClient, upload: Any)
     renamed = {a.name: a.field.value for a in adapter.attributes()}
     export.text = export.text.rename(columns=renamed)
     export.headers = {f: n for n, f in renamed.items()}
-    return ChannelState(adapter.canonical(export), Field.SKU.value, source, issues=export.issues)
+    frame = adapter.canonical(export)
+    frame[DATA_SOURCE] = pd.Series([str(p.get("dataSource") or "") for p in ours], index=frame.index, dtype="str")
+    return ChannelState(frame, Field.SKU.value, source, issues=export.issues)
