@@ -33,7 +33,7 @@ def arguments(doc: str | None, size_flag: str, default_size: int) -> argparse.Na
     """The options every benchmark takes: its size, the rounds, and whether to generate the data again."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(size_flag, dest="size", type=int, default=default_size)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--regenerate", action="store_true")
     return parser.parse_args()
 
