@@ -415,8 +415,12 @@ class GoogleMerchantUpload(_Upload):
     feed_label: str = PydField(
         description="The products' feed label (A-Z, 0-9, - and _, at most 20), usually the country: NL, DE, US."
     )
-    per_minute: int = PydField(
-        60, ge=1, le=100_000, description="Product inserts and deletes sent per minute at most (the account's quota)."
+    per_minute: int | None = PydField(
+        None,
+        ge=1,
+        le=100_000,
+        description="Product inserts and deletes sent per minute at most; default: the account's per-minute quota "
+        "as Google's quotas.list reports it (60 when it cannot be read).",
     )
     url: str = "https://merchantapi.googleapis.com"
     token_url: str = "https://oauth2.googleapis.com/token"

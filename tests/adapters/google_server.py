@@ -19,7 +19,9 @@
 - ``GET products?pageSize&pageToken``: at most 1,000 a page (more is coerced), 25 by default, ``nextPageToken`` until
   the last page (https://developers.google.com/merchant/api/reference/rest/products_v1/accounts.products/list);
 - a per-minute quota on writes: over ``quota`` calls in ``window`` seconds is 429 ``RESOURCE_EXHAUSTED``
-  (https://developers.google.com/merchant/api/guides/quotas-limits).
+  (https://developers.google.com/merchant/api/guides/quotas-limits); ``GET /quota/v1/accounts/{account}/quotas``
+  reports ``minute_limit`` as the ``quotaMinuteLimit`` of the group holding the product input writes, beside a
+  read group with another limit (google/shopping/merchant/quota/v1/quota.proto in github.com/googleapis/googleapis).
 
 Faults (429 with Retry-After, 500, malformed JSON) come from the :class:`tests.http_server.Recorder`.
 """
@@ -86,6 +88,7 @@ class FakeGoogle:
     refuse: dict[str, str] = field(default_factory=dict)  # offer id -> message of a 400 for its insert
     sources: dict[tuple[str, str, str], str] = field(default_factory=dict)  # a product from another data source
     quota: int | None = None  # writes per window
+    minute_limit: int | None = None  # what quotas.list reports (None: no quota route, 404)
     window: float = 60.0
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (time.time())
     token_requests: int = 0
@@ -118,6 +121,8 @@ class FakeGoogle:
         with self.lock:
             if self.tokens.get(token, 0.0) <= time.time():
                 return self._error(handler, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
+        if url.path == f"/quota/v1/accounts/{self.account}/quotas" and method == "GET" and self.minute_limit:
+            return self._quotas(handler)
         match = re.fullmatch(r"/products/v1/accounts/([^/]+)/(productInputs:insert|productInputs/[^/]+|products)",
                              url.path)  # fmt: skip
         if match is None:
@@ -296,6 +301,20 @@ class FakeGoogle:
         if start + size < len(keys):
             reply["nextPageToken"] = str(start + size)
         return handler._reply(200, reply)
+
+    def _quotas(self, handler: Any) -> None:
+        def method(name: str, subapi: str = "products") -> dict[str, str]:
+            return {"method": name, "version": "v1", "subapi": subapi, "path": f"{subapi}/v1/{name}"}
+
+        groups = [
+            {"name": f"accounts/{self.account}/quotas/products-read", "quotaUsage": "3", "quotaLimit": "10000",
+             "quotaMinuteLimit": "10", "methodDetails": [method("products.list"), method("products.get")]},
+            {"name": f"accounts/{self.account}/quotas/products-write", "quotaUsage": str(len(self.inserts)),
+             "quotaLimit": "100000", "quotaMinuteLimit": str(self.minute_limit),
+             "methodDetails": [method("productInputs.insert"), method("productInputs.delete"),
+                               method("productInputs.patch")]},
+        ]  # fmt: skip
+        return handler._reply(200, {"quotaGroups": groups})
 
     def _processed(self, key: tuple[str, str, str]) -> dict[str, Any]:
         stored = self.products[key]

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from chansync.adapters.google.merchant import MerchantClient, Pacer, TokenError, input_name
+from chansync.adapters.google.merchant import MerchantClient, Pacer, TokenError, input_name, minute_limit
 from chansync.config import load_config
 from chansync.connect import section_and_client
 from chansync.errors import ConfigError, TransportError
@@ -176,6 +176,30 @@ def test_writes_are_paced_within_the_quota(tmp_path: Path, google: Any) -> None:
     assert failed == {} and len(journal) == 8
     assert time.monotonic() - started >= 7 * 60 / 230 * 0.95  # 8 writes, evenly spread
     assert not [r for r in recorder.requests if r["method"] == "POST" and r["path"] != "/token"][8:]  # no retries
+
+
+def test_without_per_minute_the_accounts_own_quota_paces_the_writes(tmp_path: Path, google: Any) -> None:
+    fake, recorder, url = google
+    fake.quota, fake.window, fake.minute_limit = 4, 1.0, 200  # the limit Google reports, under what it enforces
+    master = MASTER + "".join(f"E-{n},Extra {n},Iets,3.00,1,,,https://s.example/{n},https://s.example/{n}.jpg\n"
+                              for n in range(5))  # fmt: skip
+    config = write_setup(tmp_path, url, master=master, per_minute=None)
+    started = time.monotonic()
+    failed, journal, _ = apply(config, planned(config))
+    assert failed == {} and len(journal) == 8
+    assert time.monotonic() - started >= 7 * 60 / 200 * 0.95
+    assert len([r for r in recorder.requests if "productInputs:insert" in r["path"]]) == 8  # never a 429
+    assert [r["path"] for r in recorder.requests if r["path"].startswith("/quota/")] == [
+        "/quota/v1/accounts/123456/quotas?pageSize=1000"
+    ]
+
+
+def test_the_minute_limit_falls_back_when_quotas_cannot_be_read(tmp_path: Path, google: Any) -> None:
+    fake, _, url = google
+    _, client = section_and_client(load_config(write_setup(tmp_path, url), env=ENV), "google")
+    assert minute_limit(client, "123456") == 60  # no quota route: 404
+    fake.minute_limit = 1500
+    assert minute_limit(client, "123456") == 1500
 
 
 def test_a_429_over_the_quota_is_retried(tmp_path: Path, google: Any) -> None:

@@ -22,7 +22,8 @@ The contract, with its sources (more in ``docs/channels/google.md``):
   (https://developers.google.com/merchant/api/reference/rest/products_v1/accounts.products/list).
 - The per-minute quota is the account's own (``quotaMinuteLimit`` of ``quotas.list``); going over it is HTTP 429
   ``quota/request_rate_too_high`` (https://developers.google.com/merchant/api/guides/quotas-limits): writes are
-  paced at ``per_minute`` and a 429 is retried by the shared client, after its ``Retry-After`` when it has one.
+  paced at ``per_minute``, by default that quota as ``quotas.list`` reports it, and a 429 is retried by the shared
+  client, after its ``Retry-After`` when it has one.
 """
 
 from __future__ import annotations
@@ -338,7 +339,8 @@ def apply_plan(
     listed = set(plan.changes.loc[plan.changes["field"].eq(LISTED), "key"].astype("str"))
     listed |= {str(k) for k in plan.keys(CREATE)}
     recorded = [f for f in plan.fields if f in wanted.columns and f != plan.key]
-    pacer = Pacer(int(upload.per_minute), client.sleep, clock)
+    per_minute = int(upload.per_minute) if upload.per_minute else minute_limit(client, account)
+    pacer = Pacer(per_minute, client.sleep, clock)
     failed: dict[str, str] = {}
     inputs = list(product_inputs(adapter, wanted, currency, upload))
     remaining = [k for k, _ in inputs] + deletes
@@ -391,6 +393,46 @@ def apply_plan(
         applied([{"key": key, "set": {LISTED: False}}])
         position += 1
     return failed
+
+
+#: Paced at this many writes a minute when the account's quota cannot be read.
+DEFAULT_PER_MINUTE = 60
+WRITE_METHODS = ("products/v1/productInputs.insert", "products/v1/productInputs.delete")
+
+
+def minute_limit(client: HttpClient, account: str) -> int:
+    """The per-minute quota of the product input writes: the smallest ``quotaMinuteLimit`` of the quota groups
+    that hold ``productInputs.insert`` or ``.delete`` (``GET /quota/v1/accounts/{account}/quotas``, paged;
+    https://developers.google.com/merchant/api/reference/rest/quota_v1/accounts.quotas/list and
+    google/shopping/merchant/quota/v1/quota.proto). :data:`DEFAULT_PER_MINUTE` when it cannot be read; a refused
+    token still fails (nothing could be sent anyway)."""
+    limits: list[int] = []
+    token = ""
+    try:
+        for _ in range(100):  # a few pages at most; never a loop on a server that repeats its token
+            params: dict[str, Any] = {"pageSize": 1000, **({"pageToken": token} if token else {})}
+            reply = client.request("GET", f"quota/v1/accounts/{account}/quotas", params=params,
+                                   expect_json=True).json()  # fmt: skip
+            if not isinstance(reply, dict):
+                break
+            for group in reply.get("quotaGroups") or []:
+                if not isinstance(group, dict):
+                    continue
+                paths = {str(m.get("path")) for m in group.get("methodDetails") or [] if isinstance(m, dict)}
+                if paths & set(WRITE_METHODS):
+                    try:
+                        limits.append(int(group.get("quotaMinuteLimit") or 0))
+                    except (TypeError, ValueError):
+                        continue
+            token = str(reply.get("nextPageToken") or "")
+            if not token:
+                break
+    except TokenError:
+        raise
+    except TransportError:
+        return DEFAULT_PER_MINUTE
+    usable = [n for n in limits if n > 0]
+    return min(usable) if usable else DEFAULT_PER_MINUTE
 
 
 def _data_sources(plan: Plan) -> dict[str, str]:
