@@ -309,7 +309,7 @@ class Pacer:
         if self._last is not None and now - self._last < gap:
             self.sleep(gap - (now - self._last))
             now = self.clock()
-        self._last = max(now, (self._last or now) + gap) if self._last is not None else now
+        self._last = now if self._last is None else max(now, self._last + gap)
 
 
 def _plain(value: Any) -> Any:
@@ -446,7 +446,7 @@ def _refused_alone(error: TransportError) -> bool:
     """A refusal of this one request (its data), not of every request (credentials, permission, quota)."""
     if error.retriable or isinstance(error, TokenError):
         return False
-    return status_of(error) in (400, 404, 409, 412, 422)
+    return status_of(error) in (400, 409, 412, 422)  # a 404 is a wrong account or address: every call would get it
 
 
 # --- reading the processed products ------------------------------------------------------------------------------
