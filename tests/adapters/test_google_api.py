@@ -353,6 +353,8 @@ def test_a_refused_key_fails_the_channel_and_a_broken_key_file_is_exit_2(tmp_pat
     assert "Google refused the service account key of channels.google.upload.credentials" in refused.stdout
     assert "Traceback" not in refused.stdout + refused.stderr
     (tmp_path / "secrets" / "key.json").write_text("{not json", encoding="utf-8")
+    diffed = cli(config, "diff")  # export: api: the channel cannot be read, so there is no plan
+    assert diffed.returncode == 2 and "channels.google.upload.credentials" in diffed.stdout + diffed.stderr
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["channels"]["google"]["export"] = "feed.xml"  # the key is read when the changes are sent
     (tmp_path / "feed.xml").write_text('<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>'
