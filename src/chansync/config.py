@@ -455,14 +455,61 @@ class MetaApiUpload(_Upload):
 
 
 class GoogleMerchantUpload(_Upload):
-    """Google Merchant API (https://developers.google.com/merchant/api/overview): a service account's token."""
+    """Google Merchant API (https://developers.google.com/merchant/api/overview): a service account's token.
+
+    Products go in as product inputs of one API data source, one language and one feed label
+    (https://developers.google.com/merchant/api/reference/rest/products_v1/accounts.productInputs/insert)."""
 
     type: Literal["google_merchant_api"]
-    account_id: str = PydField(description="The Merchant Center account id.")
-    data_source: str = PydField(description="The API data source products are inserted into (its id).")
-    credentials: str = PydField(description="The service account's JSON key file, as ${VAR} naming its path.")
+    account_id: str = PydField(description="The Merchant Center account id (digits).")
+    data_source: str = PydField(description="The id (digits) of the API data source products are inserted into.")
+    credentials: str = PydField(
+        description="The service account's JSON key file: its path, best as ${VAR}; relative to this config file."
+    )
+    content_language: str = PydField(description="Two-letter ISO 639-1 language of the products, e.g. nl or en.")
+    feed_label: str = PydField(
+        description="The products' feed label (A-Z, 0-9, - and _, at most 20), usually the country: NL, DE, US."
+    )
+    per_minute: int | None = PydField(
+        None,
+        ge=1,
+        le=100_000,
+        description="Product inserts and deletes sent per minute at most; default: the account's per-minute quota "
+        "as Google's quotas.list reports it (60 when it cannot be read).",
+    )
     url: str = "https://merchantapi.googleapis.com"
     token_url: str = "https://oauth2.googleapis.com/token"
+
+    @field_validator("account_id", "data_source")
+    @classmethod
+    def _digits(cls, value: str) -> str:
+        value = value.strip()
+        if not re.fullmatch(r"\d{1,20}", value):
+            raise ValueError(f"must be the number Merchant Center shows (digits only), not {_shown(value)}")
+        return value
+
+    @field_validator("credentials")
+    @classmethod
+    def _a_path(cls, value: str) -> str:
+        if value.lstrip().startswith("{"):
+            raise ValueError("give the path of the key file (best as ${VAR}), never the key itself")
+        return value.strip()
+
+    @field_validator("content_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        # ISO 639-1, two letters (https://developers.google.com/merchant/api/reference/rest/products_v1/accounts.productInputs)
+        if not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+            raise ValueError(f"must be a two-letter ISO 639-1 language code such as nl or en, not {_shown(value)}")
+        return value.strip().lower()
+
+    @field_validator("feed_label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        # at most 20 of A-Z, 0-9, hyphen and underscore, no spaces (same page as above, feedLabel)
+        if not re.fullmatch(r"[A-Z0-9_-]{1,20}", value.strip()):
+            raise ValueError(f"must be 1 to 20 of A-Z, 0-9, - and _ (e.g. NL), not {_shown(value)}")
+        return value.strip()
 
 
 Upload = Annotated[
