@@ -146,6 +146,8 @@ class Odd:
             return handler._reply(200, {"count": 1, "results": [{"title": "Mug"}]})
         if self.kind == "no-products" and path.endswith("/inventory"):
             return handler._reply(200, {"error": "Listing has no inventory"})
+        if self.kind == "gone" and path.endswith("/listings/101/inventory"):
+            return handler._reply(404, {"error": "Listing 101 not found"})
         if self.kind == "html" and path.endswith("/inventory"):
             return handler._reply(200, None, raw=b"<html>Service unavailable</html>")
         return self.etsy(handler, method, body)
@@ -182,6 +184,15 @@ def test_malformed_replies_fail_the_channel_alone_with_a_plain_message(
     assert "channel etsy could not be read" in shown.stderr and "etsyfile" in shown.stdout
     for text in (message, shown.stdout, shown.stderr):
         assert KEY not in text and TOKEN not in text and "an-expired-token" not in text
+
+
+def test_a_listing_that_ends_while_the_shop_is_read_is_left_out(tmp_path: Path) -> None:
+    etsy = golden_shop()
+    with serving(Odd(etsy, "gone"), Recorder()) as url:
+        write_config(tmp_path, url)
+        result = planned(tmp_path)
+    assert result.failed == {}
+    assert sorted(result.channels[0].plan.current["sku"]) == ["APR-NAT", "APR-RUST", "SOCK-1"]
 
 
 # --- end to end through the CLI -------------------------------------------------------------------------------------

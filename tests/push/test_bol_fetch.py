@@ -120,6 +120,20 @@ def test_fetch_export_waits_with_a_doubling_wait_and_returns_the_file() -> None:
     assert data.decode("utf-8") == bol.export_csv()
 
 
+def test_a_large_export_is_read_whole(tmp_path: Path) -> None:
+    rows = [(f"L-{i}", f"Item {i}", "3.50", i % 20, ean(f"8750{i:08d}")) for i in range(3000)]
+    write_master(tmp_path, rows)
+    bol = FakeBol(CLIENT_ID, CLIENT_SECRET)
+    for sku, _, _, quantity, code in rows:
+        bol.add(code, price="3.50", stock=quantity, reference=sku)
+    with serving(bol, Recorder()) as url:
+        write_config(tmp_path, url)
+        result = planned(tmp_path)
+    assert result.failed == {}
+    the_plan = result.channels[0].plan
+    assert len(the_plan.current) == 3000 and not the_plan.has_changes
+
+
 def test_an_export_of_a_shop_without_offers_is_an_empty_state(tmp_path: Path) -> None:
     write_master(tmp_path)
     bol = FakeBol(CLIENT_ID, CLIENT_SECRET)

@@ -10,7 +10,8 @@
 
 So, unlike the download (one price and one total per listing), every variation's own price and quantity is known:
 none is marked the channel's own (``_fixed``). A product without a SKU cannot be matched and is left out, as in the
-download. Only active listings are read, and all of them are on sale (``_live``). Etsy's batch read of inventories
+download. Only active listings are read, and all of them are on sale (``_live``); one whose inventory answers 404
+ended while the shop was being read and is left out. Etsy's batch read of inventories
 (``GET /v3/application/listings/batch/inventory``, 100 listings a call:
 https://developers.etsy.com/documentation/tutorials/inventory-shipping-migration) would need fewer calls, but its
 reply's shape was not found documented in full, so it is not used. 429 (Etsy's per-second and per-day limits,
@@ -107,7 +108,13 @@ def fetch_state(client: HttpClient, shop_id: str, display: str) -> ChannelState:
     rows: list[dict[str, Any]] = []
     try:
         for position, listing in enumerate(active_listings(client, shop_id), start=1):
-            rows.extend(listing_rows(listing, inventory_of(client, int(listing["listing_id"])), position))
+            try:
+                inventory = inventory_of(client, int(listing["listing_id"]))
+            except TransportError as error:
+                if " failed: HTTP 404" in error.message:  # the listing ended since it was listed: it is not on sale
+                    continue
+                raise
+            rows.extend(listing_rows(listing, inventory, position))
     except TransportError as error:
         raise TransportError(
             f"the Etsy shop's listings could not be read: {error.message}", retriable=error.retriable, hint=error.hint
