@@ -129,6 +129,31 @@ def test_the_listings_are_read_page_by_page_within_the_rate_limit(tmp_path: Path
     assert not recorder.faults  # every fault was met and retried past
 
 
+def test_pages_without_a_count_are_read_until_a_short_page(tmp_path: Path) -> None:
+    etsy = FakeEtsy(KEY, TOKEN)
+    for i in range(150):
+        etsy.add(3000 + i, [{"sku": f"N-{i:03d}", "price": 500, "quantity": 1}], title=f"Item {i}")
+
+    def without_count(handler: Any, method: str, body: bytes) -> None:
+        if urlparse(handler.path).path.endswith("/listings/active"):
+            replies: list[Any] = []
+            handler._reply = lambda status, reply, *a, **k: replies.append((status, reply))
+            etsy(handler, method, body)
+            status, reply = replies[0]
+            del handler._reply
+            reply.pop("count", None)
+            return handler._reply(status, reply)
+        return etsy(handler, method, body)
+
+    rows = "sku,title,price,quantity\n" + "".join(f"N-{i:03d},Item {i},5.00,1\n" for i in range(150))
+    recorder = Recorder()
+    with serving(without_count, recorder) as url:
+        write_config(tmp_path, url, master=rows)
+        result = planned(tmp_path)
+    assert result.failed == {} and len(result.channels[0].plan.current) == 150
+    assert sum(1 for r in recorder.requests if "/listings/active" in r["path"]) == 2  # 100, then 50: the end
+
+
 # --- failures: this channel alone, in a plain sentence ------------------------------------------------------------
 
 
