@@ -279,6 +279,9 @@ class BolUpload(_Upload):
     status_wait: float = PydField(
         1.0, ge=0, le=60, description="Seconds before the first process status read; doubles each round (30 s at most)."
     )
+    export_checks: int = PydField(
+        20, ge=1, le=100, description="Reads of the offer export's process status (export: api) before giving up."
+    )
     _secrets = field_validator("client_id", "client_secret")(_secret)
 
 
