@@ -130,6 +130,7 @@ def starter_config(channels: list[str] | None = None) -> str:
     blocks = "channels:\n" + "\n".join(CHANNEL_EXAMPLES[n] for n in names) if names else NO_CHANNELS
     return STARTER_CONFIG.format(channels=blocks)
 
+
 _HEADERS = [
     Field.SKU,
     Field.TITLE,
