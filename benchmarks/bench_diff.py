@@ -38,9 +38,9 @@ print(duckdb.sql(\"\"\"
     SELECT count(*) FROM read_csv({master!r}, all_varchar=true) m
     FULL OUTER JOIN read_csv({export!r}, all_varchar=true) e ON m.sku = e.sku
     WHERE m.sku IS NULL OR e.sku IS NULL
-       OR CAST(m.price AS DOUBLE) IS DISTINCT FROM CAST(e.price AS DOUBLE)
-       OR CAST(m.quantity AS DOUBLE) IS DISTINCT FROM CAST(e.quantity AS DOUBLE)
-\"\"\").fetchone()[0])
+       OR TRY_CAST(m.price AS DOUBLE) IS DISTINCT FROM TRY_CAST(e.price AS DOUBLE)
+       OR TRY_CAST(m.quantity AS DOUBLE) IS DISTINCT FROM TRY_CAST(e.quantity AS DOUBLE)
+\"\"\").fetchall()[0][0])
 """
 
 

@@ -506,6 +506,7 @@ def _read_text(
         table = _read_text(path, shown, hints, header_row, "cp1252", sniffed.delimiter, keep=keep)
         table.issues.insert(0, _encoding_fallback(shown))
         return table
+    _refuse_nul(frame, shown)
     blank = [not n.strip() or n.startswith("\x00") for n in raw] + [False] * (len(names) - len(raw))
     has_data = [bool(columns.filled(frame[c]).any()) if b else True for c, b in zip(names, blank, strict=False)]
     headers, header_issues = _clean_headers(names, has_data, shown, None, index + 1, letters=False)
@@ -590,8 +591,8 @@ def _sniff_text(
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
         at_end = not handle.read(1)
-        if not at_end and not _looks_utf16(head) and _has_nul(handle):
-            raise InputError("is a binary file, not CSV or TSV text (it holds NUL bytes)", file=shown)
+        # A NUL byte past the head is looked for in the cells once they are read (:func:`_refuse_nul`): a second
+        # pass over a large file here cost as much as a third of reading it.
     offset = len(head) - len(head.lstrip(b" \t\r\n"))  # some exporters write whitespace before the BOM
     detected = None
     for bom, name in _BOMS:
@@ -628,12 +629,12 @@ def _sniff_text(
     return _Sniffed(detected, offset, chosen, records, repair=repair)
 
 
-def _has_nul(handle: Any) -> bool:
-    """A NUL byte anywhere past the first MiB (the rest of an 8-bit text file): a binary file, as before it."""
-    while chunk := handle.read(1 << 24):
-        if b"\x00" in chunk:
-            return True
-    return False
+def _refuse_nul(frame: pd.DataFrame, shown: str) -> None:
+    """A NUL byte in any cell read (past the head, which :func:`_sniff_text` checks): a binary file. UTF-16 text
+    is decoded before this, so its zero bytes are not NULs here."""
+    for name in frame.columns:
+        if name != ROW and columns.has_nul(frame[name]):
+            raise InputError("is a binary file, not CSV or TSV text (it holds NUL bytes)", file=shown)
 
 
 def _mostly_cp1252_bytes(head: bytes, *, final: bool) -> bool:
