@@ -4,6 +4,7 @@ message can be scrubbed of them, the retry policy from the section."""
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,6 +56,7 @@ class Expanded(dict[str, Any]):
     """An upload section with its variables filled in: attribute access; its repr never shows a value."""
 
     written: dict[str, Any]
+    state_dir: Path
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -78,6 +80,8 @@ def expanded(config: LoadedConfig, channel: str, upload: Any) -> Expanded:
             data[key] = {k: config.expand(v, f"{where}.{k}") if isinstance(v, str) else v for k, v in value.items()}
     section = Expanded(data)
     section.written = raw  # the section as written, for the URL template of an http upload
+    # where an adapter keeps what it must remember between runs (Amazon: the feeds it sent that are still processing)
+    section.state_dir = config.path_of(config.model.state_dir, "state_dir", must_exist=False)
     for key in ("url", "token_url"):
         if isinstance(data.get(key), str):
             _refuse_insecure(data[key], bool(data.get("allow_insecure")), f"channels.{channel}.upload.{key}", config)
