@@ -23,6 +23,8 @@ pre-signed URLs point at (a second server, as S3 is another host). It enforces w
   ``GET .../reports/{id}`` moves through the same statuses to DONE with ``reportDocumentId``;
   ``GET .../documents/{id}`` gives the All Listings report, tab-separated (``models/reports-api-model/
   reports_2021-06-30.json``).
+- ``GET /feeds/2021-06-30/feeds`` (getFeeds) lists feeds by ``feedTypes``, ``marketplaceIds`` and ``createdSince``
+  (same model file); ``lose_answers`` makes createFeed take a feed and answer 503, as a lost answer looks.
 - ``throttle``: operations answered 429 once, with ``x-amzn-RateLimit-Limit`` and no ``Retry-After``
   (https://developer-docs.amazon.com/sp-api/docs/usage-plans-and-rate-limits-in-the-sp-api).
 
@@ -83,6 +85,7 @@ class FakeAmazon:
     gzip: bool = False
     token_lifetime: int = 3600
     throttle: list[str] = field(default_factory=list)  # operation names answered 429 once each
+    lose_answers: int = 0  # createFeed calls that create the feed but answer 503
     storage: str = ""  # the storage server's base URL, set by :func:`amazon`
     applied: list[tuple[str, str, str, Any]] = field(default_factory=list)  # (feedId, sku, field, value)
     tokens: dict[str, float] = field(default_factory=dict)  # access token -> expiry (time.time)
@@ -113,16 +116,19 @@ class FakeAmazon:
             operation, ident = route
             if operation in self.throttle:
                 self.throttle.remove(operation)
-                return handler._reply(429, {"errors": [{"code": "QuotaExceeded", "message": "You exceeded your "
-                                      "quota for the requested resource."}]}, {"x-amzn-RateLimit-Limit": "2.0"})  # fmt: skip
+                quota = {"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource."}
+                return handler._reply(429, {"errors": [quota]}, {"x-amzn-RateLimit-Limit": "2.0"})
             try:
                 payload = json.loads(body) if body else None
             except ValueError:
                 return self._errors(handler, 400, "InvalidInput", "the body is not JSON")
+            if operation == "get_feeds":
+                return self._get_feeds(handler, parse_qs(url.query))
             return getattr(self, f"_{operation}")(handler, payload, ident)
 
     def _route(self, method: str, path: str) -> tuple[str, str] | None:
         table = [("POST", rf"{FEEDS}/documents", "create_feed_document"), ("POST", rf"{FEEDS}/feeds", "create_feed"),
+                 ("GET", rf"{FEEDS}/feeds", "get_feeds"),
                  ("GET", rf"{FEEDS}/feeds/([^/]+)", "get_feed"), ("GET", rf"{FEEDS}/documents/([^/]+)", "get_document"),
                  ("POST", rf"{REPORTS}/reports", "create_report"), ("GET", rf"{REPORTS}/reports/([^/]+)", "get_report"),
                  ("GET", rf"{REPORTS}/documents/([^/]+)", "get_document")]  # fmt: skip
@@ -184,7 +190,23 @@ class FakeAmazon:
                              "createdTime": _now(), "processingStatus": "IN_QUEUE", "reads": 0,
                              "created": time.time(), "document": document, "fatal": self.fatal}  # fmt: skip
         self.fatal = False
+        if self.lose_answers:  # taken, but the answer is lost on the way (a 503 from a proxy, a dropped line)
+            self.lose_answers -= 1
+            return self._errors(handler, 503, "ServiceUnavailable", "Service temporarily unavailable.")
         return handler._reply(202, {"feedId": ident})
+
+    def _get_feeds(self, handler: Any, query: dict[str, list[str]]) -> None:
+        """getFeeds: ``feedTypes`` (required without nextToken), ``marketplaceIds``, ``createdSince``, ``pageSize``;
+        arrays comma-separated (the Swagger 2 default ``csv`` format)."""
+        types = ",".join(query.get("feedTypes", [])).split(",")
+        if not types[0]:
+            return self._errors(handler, 400, "InvalidInput", "feedTypes or nextToken is required")
+        markets = set(",".join(query.get("marketplaceIds", [])).split(",")) - {""}
+        since = query.get("createdSince", ["1970-01-01T00:00:00Z"])[0]
+        shown = [{k: v for k, v in feed.items() if k not in ("reads", "created", "document", "fatal")}
+                 for feed in self.feeds.values() if feed["feedType"] in types and feed["createdTime"] >= since
+                 and (not markets or markets & set(feed["marketplaceIds"]))]  # fmt: skip
+        return handler._reply(200, {"feeds": shown})
 
     def _get_feed(self, handler: Any, _: Any, ident: str) -> None:
         feed = self.feeds.get(ident)

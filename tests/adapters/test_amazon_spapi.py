@@ -47,7 +47,7 @@ def fake(**options: Any) -> FakeAmazon:
     with open(EXPORT, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             quantity = None if row["fulfillment-channel"] != "DEFAULT" else int(row["quantity"] or 0)
-            shop.add(row["seller-sku"], int(round(float(row["price"]) * 100)), quantity, title=row["item-name"],
+            shop.add(row["seller-sku"], round(float(row["price"]) * 100), quantity, title=row["item-name"],
                      status=row["status"], fulfillment=row["fulfillment-channel"])  # fmt: skip
     return shop
 
@@ -120,7 +120,7 @@ def test_apply_follows_the_feeds_flow_and_journals_what_amazon_accepted(channel:
     assert sorted((sku, name) for _, sku, name, _ in shop.applied) == sorted(
         (sku, name) for sku, sets in EXPECTED.items() for name in sets if name != "listed"
     )
-    assert json.loads((tmp_path / "amazon" / "amazon-feeds.json").read_text()) == {"feeds": {}}
+    assert json.loads((tmp_path / "amazon" / "amazon-feeds.json").read_text())["feeds"] == {}
 
 
 def test_refused_messages_are_reported_per_sku_and_not_journalled(channel: ChannelPlan, tmp_path: Path) -> None:
@@ -192,7 +192,24 @@ def test_a_feed_still_processing_is_followed_by_the_next_run_not_sent_again(
         failed, journal = apply(channel, section(url, tmp_path))
     assert failed == {} and {i["key"]: i["set"] for i in journal} == EXPECTED
     assert len(shop.feeds) == 1  # the same changes were not sent in a second feed
-    assert json.loads((tmp_path / "amazon" / "amazon-feeds.json").read_text()) == {"feeds": {}}
+    assert json.loads((tmp_path / "amazon" / "amazon-feeds.json").read_text())["feeds"] == {}
+
+
+def test_a_feed_amazon_took_without_answering_is_found_not_sent_twice(channel: ChannelPlan, tmp_path: Path) -> None:
+    shop, api = fake(lose_answers=1), Recorder()
+    with amazon(shop, api) as url:
+        failed, journal = apply(channel, section(url, tmp_path))
+    assert failed == {} and {i["key"]: i["set"] for i in journal} == EXPECTED
+    assert len(shop.feeds) == 1 and operations(api).count("createFeed") == 1  # not sent again: looked up
+    lookup = next(r for r in api.requests if r["method"] == "GET" and r["path"].startswith("/feeds/2021-06-30/feeds?"))
+    assert "feedTypes=JSON_LISTINGS_FEED" in lookup["path"] and "createdSince=" in lookup["path"]
+
+
+def test_a_throttled_create_feed_is_sent_again(channel: ChannelPlan, tmp_path: Path) -> None:
+    shop = fake(throttle=["create_feed"])
+    with amazon(shop) as url:
+        failed, journal = apply(channel, section(url, tmp_path))
+    assert failed == {} and len(journal) == len(EXPECTED) and len(shop.feeds) == 1
 
 
 # --- through the CLI --------------------------------------------------------------------------------------------
@@ -236,7 +253,8 @@ def test_push_and_diff_through_the_sp_api_keep_every_secret(tmp_path: Path) -> N
     assert shop.state()["KT-2002"][0] == 2450 and shop.state()["PD-9001"][0] == 3250
     changes = json.loads(after.stdout)
     assert after.returncode == 0, after.stdout + after.stderr
-    assert "KT-2002" in before.stdout and "KT-2002" not in json.dumps(changes)  # read back through the Reports API: nothing left to change
+    # read back through the Reports API: nothing left to change
+    assert "KT-2002" in before.stdout and "KT-2002" not in json.dumps(changes)
     assert wrong.returncode != 0 and "Login with Amazon" in wrong.stdout + wrong.stderr
     tokens = list(shop.tokens)
     texts = [p.stdout + p.stderr for p in (before, pushed, after, wrong)]
@@ -248,21 +266,35 @@ def test_push_and_diff_through_the_sp_api_keep_every_secret(tmp_path: Path) -> N
 
 def test_killed_at_random_points_then_rerun_applies_nothing_twice(tmp_path: Path) -> None:
     shop = fake(process_after=0.8)  # Amazon works on a feed whether chansync waits or not
+    api = Recorder(delay=0.4)
     rng = random.Random(20261202)
-    with amazon(shop, Recorder(delay=0.05)) as url:
+    with amazon(shop, api) as url:
         write_cli_config(tmp_path, url, export=str(EXPORT))  # a report file taken before any push: stale
         command = [sys.executable, "-m", "chansync", "push", "-c", str(tmp_path / "channels.yaml"), "--yes"]
-        for _ in range(4):
-            process = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, **ENV},
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            time.sleep(rng.uniform(0.8, 3.0))
+
+        def start() -> subprocess.Popen[bytes]:
+            return subprocess.Popen(command, cwd=tmp_path, env={**os.environ, **ENV}, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)  # fmt: skip
+
+        # first: killed while Amazon takes the feed, before its answer comes back (the feed id never seen)
+        process, deadline = start(), time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+            r["method"] == "POST" and r["path"] == "/feeds/2021-06-30/feeds" for r in list(api.requests)
+        ):
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        api.delay = 0.05
+        for _ in range(3):  # then at random points
+            process = start()
+            time.sleep(rng.uniform(0.5, 3.5))
             process.send_signal(signal.SIGKILL)
             process.wait()
-        time.sleep(1.0)
         final = run(tmp_path, "push", "--yes", "--format", "json")
         again = run(tmp_path, "push", "--yes", "--format", "json")
     assert final.returncode == 0, final.stdout + final.stderr
-    assert again.returncode == 0 and json.loads(again.stdout)["channels"][0]["applied"] == 0
+    assert again.returncode == 0 and json.loads(again.stdout)["channels"][0]["applied"] == 0, again.stdout
+    assert len(shop.feeds) == 1, (shop.applied, final.stdout)  # the plan went to Amazon once, whatever the kills
     state = shop.state()
     for sku, sets in EXPECTED.items():
         if "price" in sets:

@@ -36,7 +36,7 @@ import json
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING, Any
@@ -74,6 +74,8 @@ TOKEN_MARGIN = 60.0
 #: The longest wait between two status reads.
 MAX_STATUS_WAIT = 300.0
 PRICE, QUANTITY = Field.PRICE.value, Field.QUANTITY.value
+#: A feed sent but not answered is looked for among the feeds created since a little before it was sent.
+UNANSWERED, CLOCK_MARGIN, FINISHED_KEPT = "doc:", 300.0, 100
 
 
 # --- Login with Amazon ------------------------------------------------------------------------------------------
@@ -200,11 +202,14 @@ def wait_until_final(
 
 @dataclass
 class Pending:
-    """Feeds Amazon took but chansync has not yet seen finished: ``{feedId: [{messageId, key, set}]}``, kept in a
-    file under the state folder (nowhere when there is none: a caller that built the section by hand)."""
+    """Feeds Amazon took but chansync has not yet seen finished, kept in a file under the state folder (nowhere
+    when there is none: a caller that built the section by hand). ``feeds``: ``{feedId: {"messages": [{messageId,
+    key, set}]}}``; a feed whose ``createFeed`` was sent but not answered is kept under ``doc:<feedDocumentId>``
+    with ``since``, the time just before. ``finished``: the last feeds seen to the end, never taken for another."""
 
     path: Path | None
-    feeds: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    feeds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    finished: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, state_dir: Any, channel: str) -> Pending:
@@ -213,26 +218,35 @@ class Pending:
         path = Path(state_dir) / "amazon" / f"{quote(channel, safe='')}-feeds.json"
         try:
             loaded = json.loads(path.read_text(encoding="utf-8"))
+            feeds = {str(k): dict(v) for k, v in dict(loaded.get("feeds") or {}).items()}
+            return cls(path, feeds, [str(f) for f in loaded.get("finished") or []])
         except FileNotFoundError:
             return cls(path)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, TypeError, AttributeError) as error:
             raise AdapterError(f"the list of Amazon feeds in progress ({path.name}) cannot be read: {error}",
                                hint="delete it if no feed chansync sent is still processing") from None  # fmt: skip
-        return cls(path, {str(k): list(v) for k, v in dict(loaded.get("feeds") or {}).items()})
 
-    def add(self, feed_id: str, messages: list[dict[str, Any]]) -> None:
-        self.feeds[feed_id] = messages
+    def add(self, key: str, messages: list[dict[str, Any]], since: str | None = None) -> None:
+        self.feeds[key] = {"messages": messages} | ({"since": since} if since else {})
         self._save()
 
-    def remove(self, feed_id: str) -> None:
-        if self.feeds.pop(feed_id, None) is not None:
-            self._save()
+    def replace(self, old: str, new: str | None) -> None:
+        """The feed kept as ``old`` is ``new`` (its id found), or, with None, gone."""
+        entry = self.feeds.pop(old, None)
+        if entry is not None and new is not None:
+            self.feeds[new] = {"messages": entry["messages"]}
+        self._save()
+
+    def finish(self, feed_id: str) -> None:
+        self.feeds.pop(feed_id, None)
+        self.finished = [*self.finished, feed_id][-FINISHED_KEPT:]
+        self._save()
 
     def _save(self) -> None:
         if self.path is None:
             return
         with atomic_open(self.path) as handle:
-            handle.write(json.dumps({"feeds": self.feeds}, indent=1).encode("utf-8"))
+            handle.write(json.dumps({"feeds": self.feeds, "finished": self.finished}, indent=1).encode("utf-8"))
 
 
 # --- applying a plan --------------------------------------------------------------------------------------------
@@ -281,34 +295,96 @@ def apply_plan(
     not applied. ``applied`` gets, per feed, the messages Amazon accepted (with or without warnings)."""
     pending = Pending.open(getattr(upload, "state_dir", None), adapter.channel)
     outcome = Outcome()
-    for feed_id, earlier in list(pending.feeds.items()):  # feeds a stopped run left with Amazon
-        _follow(client, feed_id, earlier, upload, applied, pending, outcome)
-    messages = [m for m in messages_of(plan, desired, adapter) if outcome.done.get(m["sku"]) != m["set"]]
+    for key, entry in list(pending.feeds.items()):  # feeds a stopped run left with Amazon
+        feed_id: str | None = key
+        if key.startswith(UNANSWERED):
+            feed_id = _find_unanswered(client, upload, entry, pending, outcome)
+            pending.replace(key, feed_id)
+        if feed_id is not None:
+            _follow(client, feed_id, entry["messages"], upload, applied, pending, outcome)
+    messages = [m for m in messages_of(plan, desired, adapter)
+                if outcome.done.get(m["sku"]) != m["set"] and m["sku"] not in outcome.failed]  # fmt: skip
     size = adapter.settings.messages_per_feed
     parts = [messages[start : start + size] for start in range(0, len(messages), size)]
     for position, part in enumerate(parts):
         skus = tuple(m["sku"] for m in part)
+        numbered = [{"messageId": n, "key": m["sku"], "set": m["set"]} for n, m in enumerate(part, 1)]
         try:
-            feed_id = _submit(client, document_of(part, adapter), upload, skus)
+            feed_id = _submit(client, document_of(part, adapter), upload, skus, pending, numbered)
         except TransportError as error:
             rest = tuple(m["sku"] for later in parts[position:] for m in later)
             raise TransportError(error.message, retriable=error.retriable, skus=rest, hint=error.hint) from None
-        numbered = [{"messageId": n, "key": m["sku"], "set": m["set"]} for n, m in enumerate(part, 1)]
-        pending.add(feed_id, numbered)
         _follow(client, feed_id, numbered, upload, applied, pending, outcome)
     for sku in outcome.waiting:
         outcome.failed.setdefault(sku, "Amazon is still processing the feed; the next run records its result")
     return outcome.failed
 
 
-def _submit(client: HttpClient, document: bytes, upload: Any, skus: tuple[str, ...]) -> str:
-    """createFeedDocument, the upload to its pre-signed URL, createFeed: the new feed's id."""
+def _submit(
+    client: HttpClient,
+    document: bytes,
+    upload: Any,
+    skus: tuple[str, ...],
+    pending: Pending,
+    messages: list[dict[str, Any]],
+) -> str:
+    """createFeedDocument, the upload to its pre-signed URL, createFeed: the new feed's id. The feed is kept as
+    pending before createFeed is sent, so that a run stopped before Amazon's answer is followed up too."""
     created = _json(client, "POST", f"{FEEDS}/documents", json={"contentType": CONTENT_TYPE}, skus=skus)
     document_id = _field(created, "feedDocumentId", "feed document", skus)
     url = _field(created, "url", "feed document", skus)
     client.request("PUT", url, data=document, headers={"Content-Type": CONTENT_TYPE}, skus=skus)
     spec = {"feedType": FEED_TYPE, "marketplaceIds": [str(upload.marketplace_id)], "inputFeedDocumentId": document_id}
-    return _field(_json(client, "POST", f"{FEEDS}/feeds", json=spec, skus=skus), "feedId", "feed", skus)
+    unanswered = UNANSWERED + document_id
+    pending.add(unanswered, messages, since=_iso(time.time() - CLOCK_MARGIN))
+    # createFeed is not simply sent again: a timeout or a 5xx may come after Amazon took the feed, and a second
+    # createFeed would apply it twice. Only a 429 (refused before any work) is retried; otherwise getFeeds tells.
+    once = replace(client, policy=replace(client.policy, retries=0))
+    for attempt in range(client.policy.retries + 1):
+        try:
+            reply = _json(once, "POST", f"{FEEDS}/feeds", json=spec, skus=skus)
+        except TransportError as error:
+            if "HTTP 429" in error.message and attempt < client.policy.retries:
+                client.sleep(client.policy.wait(attempt, None, client.rng))
+                continue
+            if not error.retriable:  # refused: Amazon did not take it
+                pending.replace(unanswered, None)
+                raise
+            found = _find_unanswered(client, upload, pending.feeds[unanswered], pending, Outcome())
+            pending.replace(unanswered, found)
+            if found is None:
+                raise
+            return found
+        feed_id = _field(reply, "feedId", "feed", skus)
+        pending.replace(unanswered, feed_id)
+        return feed_id
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _iso(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def _find_unanswered(
+    client: HttpClient, upload: Any, entry: dict[str, Any], pending: Pending, outcome: Outcome
+) -> str | None:
+    """The feed of a createFeed a stopped run sent without seeing the answer: the one JSON_LISTINGS_FEED of the
+    marketplace created since (getFeeds; the Feed object does not name its input document), other than the feeds
+    chansync knows. None if there is none (Amazon never took it: its changes are sent again) or several (its SKUs
+    are reported: chansync cannot tell which is its own)."""
+    skus = tuple(str(m["key"]) for m in entry["messages"])
+    params = {"feedTypes": FEED_TYPE, "marketplaceIds": str(upload.marketplace_id), "pageSize": 100,
+              "createdSince": str(entry.get("since") or _iso(time.time() - 86400))}  # fmt: skip
+    found = _json(client, "GET", f"{FEEDS}/feeds", params=params, skus=skus).get("feeds") or []
+    known = set(pending.feeds) | set(pending.finished)
+    ids = [str(f.get("feedId")) for f in found if isinstance(f, dict) and str(f.get("feedId")) not in known]
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        why = (f"a stopped run sent these changes and Amazon shows {len(ids)} feeds since then: check Seller "
+               "Central's feed upload history; chansync sends them again on the next run")  # fmt: skip
+        outcome.failed.update(dict.fromkeys(skus, why))
+    return None
 
 
 def _follow(
@@ -334,7 +410,7 @@ def _follow(
         reason = _feed_problem(report) or ("Amazon cancelled the feed" if status == CANCELLED else "")
         why = f"Amazon stopped feed {feed_id} ({status})" + (f": {reason}" if reason else "")
         outcome.failed.update(dict.fromkeys(skus, why))
-        pending.remove(feed_id)
+        pending.finish(feed_id)
         return
     if report is None:
         raise TransportError(f"Amazon finished feed {feed_id} without a processing report", retriable=True, skus=skus)
@@ -352,7 +428,7 @@ def _follow(
         else:
             reasons = by_message.get(int(message["messageId"])) or ["no reason given"]
             outcome.failed[str(message["key"])] = "Amazon refused the change: " + "; ".join(reasons)
-    pending.remove(feed_id)
+    pending.finish(feed_id)
 
 
 def _report(client: HttpClient, document_id: str, skus: tuple[str, ...]) -> dict[str, Any]:
