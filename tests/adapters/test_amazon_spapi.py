@@ -144,13 +144,31 @@ def test_a_fatal_feed_fails_every_sku_with_amazons_reason(channel: ChannelPlan, 
 
 def test_gzip_throttling_and_faults_are_survived(channel: ChannelPlan, tmp_path: Path) -> None:
     shop = fake(gzip=True, throttle=["create_feed_document", "get_feed", "get_document"])
-    api = Recorder(faults=[Fault("500")])  # the first call (the token) fails once
+    api = Recorder(faults=[Fault("500"), Fault("malformed"), Fault("429", 0.01)])  # the token: thrice
     store = Recorder(faults=[Fault("500")])  # and the upload
     with amazon(shop, api, store) as url:
         failed, journal = apply(channel, section(url, tmp_path))
     assert failed == {} and len(journal) == len(EXPECTED)
     assert len(shop.uploads) == 1  # the failed PUT never reached the store's handler
     assert operations(api).count("createFeed") == 1
+
+
+def test_the_access_token_is_renewed_before_it_expires(tmp_path: Path) -> None:
+    shop, api = fake(), Recorder()
+    now = [1000.0]
+    with amazon(shop, api) as url:
+        built = client_of(section(url))
+        assert isinstance(built, spapi.SpApiClient) and built.lwa is not None
+        built.lwa.clock = lambda: now[0]
+        spec = {"reportType": "GET_MERCHANT_LISTINGS_ALL_DATA", "marketplaceIds": ["A1805IZSGTT6HS"]}
+        report = built.request("POST", "reports/2021-06-30/reports", json=spec).json()["reportId"]
+        now[0] += 3600 - 61  # still a minute and more to go: the same token
+        built.request("GET", f"reports/2021-06-30/reports/{report}")
+        now[0] += 2  # less than a minute left: a new one
+        built.request("GET", f"reports/2021-06-30/reports/{report}")
+    assert operations(api).count("token") == 2 and len(shop.tokens) == 2
+    sent = [r["headers"]["x-amz-access-token"] for r in api.requests if r["path"].startswith("/reports/")]
+    assert sent[0] == sent[1] != sent[2]
 
 
 def test_fetch_reads_the_all_listings_report(channel: ChannelPlan, tmp_path: Path) -> None:
