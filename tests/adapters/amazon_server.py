@@ -86,6 +86,7 @@ class FakeAmazon:
     token_lifetime: int = 3600
     throttle: list[str] = field(default_factory=list)  # operation names answered 429 once each
     lose_answers: int = 0  # createFeed calls that create the feed but answer 503
+    skip: set[str] = field(default_factory=set)  # SKUs whose messages Amazon leaves unprocessed (and unreported)
     storage: str = ""  # the storage server's base URL, set by :func:`amazon`
     applied: list[tuple[str, str, str, Any]] = field(default_factory=list)  # (feedId, sku, field, value)
     tokens: dict[str, float] = field(default_factory=dict)  # access token -> expiry (time.time)
@@ -253,6 +254,7 @@ class FakeAmazon:
             feed["resultFeedDocumentId"] = self._result({"header": self._header(feed), "issues": issues,
                                                          "summary": {"errors": 1}})  # fmt: skip
             return
+        messages = [m for m in messages if m["sku"] not in self.skip]  # processed: the others are left out
         for message in messages:
             sku, number = message["sku"], message["messageId"]
             problem = self.refuse.get(sku) or (None if sku in self.listings else "The SKU was not found.")

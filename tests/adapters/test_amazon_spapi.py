@@ -133,6 +133,17 @@ def test_refused_messages_are_reported_per_sku_and_not_journalled(channel: Chann
     assert shop.state()["KT-2002"][0] == fake().listings["KT-2002"].price == 2250  # unchanged at Amazon
 
 
+def test_a_message_the_report_does_not_account_for_is_not_taken_as_accepted(
+    channel: ChannelPlan, tmp_path: Path
+) -> None:
+    shop = fake(skip={"TL-5001"}, refuse={"KT-2002": "The value is invalid."})
+    with amazon(shop) as url:
+        failed, journal = apply(channel, section(url, tmp_path))
+    assert journal == []  # a report short of a message: none is confirmed by silence
+    assert set(failed) == set(EXPECTED) and "refused" in failed["KT-2002"]
+    assert all("covers 7 of 8" in failed[sku] for sku in set(EXPECTED) - {"KT-2002"})
+
+
 def test_a_fatal_feed_fails_every_sku_with_amazons_reason(channel: ChannelPlan, tmp_path: Path) -> None:
     shop = fake(fatal=True)
     with amazon(shop) as url:

@@ -417,17 +417,25 @@ def _follow(
     issues = read_processing_report(report)
     sent = [{"messageId": m["messageId"], "sku": m["key"], "operationType": "PATCH"} for m in messages]
     results = message_results(issues, sent)
-    accepted = set(results.loc[results["result"].isin([ACCEPTED, ACCEPTED_WITH_WARNINGS]), "messageId"].astype(int))
+    result = results["result"]
+    processed = (report.get("summary") or {}).get("messagesProcessed")
+    short = isinstance(processed, int) and processed < len(messages)
+    # a message without issues counts as accepted only when the report says every message was processed
+    accepted = set(results.loc[result.eq(ACCEPTED_WITH_WARNINGS) | (result.eq(ACCEPTED) & (not short)),
+                               "messageId"].astype(int))  # fmt: skip
     by_message = _errors_by_message(issues)
     items = [{"key": m["key"], "set": m["set"]} for m in messages if int(m["messageId"]) in accepted]
     if items:
         applied(items)
     for message in messages:
-        if int(message["messageId"]) in accepted:
-            outcome.done[str(message["key"])] = message["set"]
+        number, sku = int(message["messageId"]), str(message["key"])
+        if number in accepted:
+            outcome.done[sku] = message["set"]
+        elif number in by_message:
+            outcome.failed[sku] = "Amazon refused the change: " + "; ".join(by_message[number])
         else:
-            reasons = by_message.get(int(message["messageId"])) or ["no reason given"]
-            outcome.failed[str(message["key"])] = "Amazon refused the change: " + "; ".join(reasons)
+            outcome.failed[sku] = (f"Amazon's report of feed {feed_id} covers {processed} of {len(messages)} "
+                                   "messages and not this one: not confirmed")  # fmt: skip
     pending.finish(feed_id)
 
 
