@@ -224,6 +224,27 @@ def test_a_feed_still_processing_is_followed_by_the_next_run_not_sent_again(
     assert json.loads((tmp_path / "amazon" / "amazon-feeds.json").read_text())["feeds"] == {}
 
 
+def test_a_report_that_cannot_be_read_names_every_sku_and_the_next_run_reads_it(
+    channel: ChannelPlan, tmp_path: Path
+) -> None:
+    shop = fake()
+    readable = shop._get_document
+
+    def broken(handler: Any, payload: Any, ident: str) -> None:
+        shop._errors(handler, 500, "InternalFailure", "We encountered an internal error.")
+
+    with amazon(shop) as url:
+        upload = section(url, tmp_path, retries=1)
+        shop._get_document = broken  # type: ignore[method-assign]
+        with pytest.raises(TransportError) as caught:
+            apply(channel, upload)
+        assert set(caught.value.skus) == set(EXPECTED) and caught.value.retriable
+        assert len(json.loads((tmp_path / "amazon" / "amazon-feeds.json").read_text())["feeds"]) == 1
+        shop._get_document = readable  # type: ignore[method-assign]
+        failed, journal = apply(channel, upload)
+    assert failed == {} and {i["key"]: i["set"] for i in journal} == EXPECTED and len(shop.feeds) == 1
+
+
 def test_a_feed_amazon_took_without_answering_is_found_not_sent_twice(channel: ChannelPlan, tmp_path: Path) -> None:
     shop, api = fake(lose_answers=1), Recorder()
     with amazon(shop, api) as url:

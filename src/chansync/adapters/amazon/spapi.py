@@ -48,7 +48,7 @@ from ...model import DELIST, LISTED, Plan
 from ...transports.http import HttpClient, RetryPolicy, register_secrets
 from ...transports.local import atomic_open
 from ..base import ChannelState, OnApplied
-from .feed import patch_messages
+from .feed import document, patch_messages
 from .report import ACCEPTED, ACCEPTED_WITH_WARNINGS, message_results, read_processing_report
 
 if TYPE_CHECKING:
@@ -278,16 +278,6 @@ def messages_of(plan: Plan, desired: Desired, adapter: AmazonAdapter) -> list[di
     return messages
 
 
-def document_of(messages: list[dict[str, Any]], adapter: AmazonAdapter) -> bytes:
-    """One JSON_LISTINGS_FEED document of ``messages`` (numbered from 1), as :mod:`.feed` writes it."""
-    from .feed import dumps
-
-    settings = adapter.settings
-    header = {"sellerId": settings.seller_id, "version": "2.0", "issueLocale": settings.issue_locale}
-    body = [{"messageId": n, **{k: v for k, v in m.items() if k != "set"}} for n, m in enumerate(messages, 1)]
-    return (dumps({"header": header, "messages": body}) + "\n").encode("utf-8")
-
-
 def apply_plan(
     plan: Plan, desired: Desired, client: HttpClient, applied: OnApplied, upload: Any, adapter: AmazonAdapter
 ) -> dict[str, str]:
@@ -295,26 +285,26 @@ def apply_plan(
     not applied. ``applied`` gets, per feed, the messages Amazon accepted (with or without warnings)."""
     pending = Pending.open(getattr(upload, "state_dir", None), adapter.channel)
     outcome = Outcome()
-    for key, entry in list(pending.feeds.items()):  # feeds a stopped run left with Amazon
-        feed_id: str | None = key
-        if key.startswith(UNANSWERED):
-            feed_id = _find_unanswered(client, upload, entry, pending, outcome)
-            pending.replace(key, feed_id)
-        if feed_id is not None:
-            _follow(client, feed_id, entry["messages"], upload, applied, pending, outcome)
-    messages = [m for m in messages_of(plan, desired, adapter)
-                if outcome.done.get(m["sku"]) != m["set"] and m["sku"] not in outcome.failed]  # fmt: skip
-    size = adapter.settings.messages_per_feed
-    parts = [messages[start : start + size] for start in range(0, len(messages), size)]
-    for position, part in enumerate(parts):
-        skus = tuple(m["sku"] for m in part)
-        numbered = [{"messageId": n, "key": m["sku"], "set": m["set"]} for n, m in enumerate(part, 1)]
-        try:
-            feed_id = _submit(client, document_of(part, adapter), upload, skus, pending, numbered)
-        except TransportError as error:
-            rest = tuple(m["sku"] for later in parts[position:] for m in later)
-            raise TransportError(error.message, retriable=error.retriable, skus=rest, hint=error.hint) from None
-        _follow(client, feed_id, numbered, upload, applied, pending, outcome)
+    messages = messages_of(plan, desired, adapter)
+    try:
+        for key, entry in list(pending.feeds.items()):  # feeds a stopped run left with Amazon
+            feed_id: str | None = key
+            if key.startswith(UNANSWERED):
+                feed_id = _find_unanswered(client, upload, entry, pending, outcome)
+                pending.replace(key, feed_id)
+            if feed_id is not None:
+                _follow(client, feed_id, entry["messages"], upload, applied, pending, outcome)
+        todo = [m for m in messages if outcome.done.get(m["sku"]) != m["set"] and m["sku"] not in outcome.failed]
+        size = adapter.settings.messages_per_feed
+        for start in range(0, len(todo), size):
+            part = todo[start : start + size]
+            skus = tuple(m["sku"] for m in part)
+            numbered = [{"messageId": n, "key": m["sku"], "set": m["set"]} for n, m in enumerate(part, 1)]
+            feed_id = _submit(client, document(part, adapter.settings), upload, skus, pending, numbered)
+            _follow(client, feed_id, numbered, upload, applied, pending, outcome)
+    except TransportError as error:  # every change not confirmed yet is named
+        undone = tuple(dict.fromkeys(m["sku"] for m in messages if m["sku"] not in outcome.done))
+        raise TransportError(error.message, retriable=error.retriable, skus=undone, hint=error.hint) from None
     for sku in outcome.waiting:
         outcome.failed.setdefault(sku, "Amazon is still processing the feed; the next run records its result")
     return outcome.failed
