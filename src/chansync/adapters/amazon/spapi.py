@@ -102,9 +102,11 @@ class LwaToken:
             reply = self.http.request("POST", "", data=urlencode(form).encode("ascii"), expect_json=True,
                                       headers={"Content-Type": FORM})  # fmt: skip
         except TransportError as error:
-            raise TransportError(f"Login with Amazon refused the credentials: {error.message}",
-                                 retriable=error.retriable, hint="check client_id, client_secret and refresh_token "
-                                 "of the amazon_sp_api upload") from None  # fmt: skip
+            if error.retriable:
+                raise TransportError(f"Login with Amazon did not answer: {error.message}", retriable=True) from None
+            raise TransportError(f"Login with Amazon refused the credentials: {error.message}", retriable=False,
+                                 hint="check client_id, client_secret and refresh_token of the amazon_sp_api "
+                                 "upload") from None  # fmt: skip
         payload = reply.json()
         token = payload.get("access_token") if isinstance(payload, dict) else None
         if not isinstance(token, str) or not token:
