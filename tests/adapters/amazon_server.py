@@ -86,6 +86,7 @@ class FakeAmazon:
     token_lifetime: int = 3600
     throttle: list[str] = field(default_factory=list)  # operation names answered 429 once each
     lose_answers: int = 0  # createFeed calls that create the feed but answer 503
+    drop_creates: int = 0  # createFeed calls that answer 503 and create nothing
     skip: set[str] = field(default_factory=set)  # SKUs whose messages Amazon leaves unprocessed (and unreported)
     storage: str = ""  # the storage server's base URL, set by :func:`amazon`
     applied: list[tuple[str, str, str, Any]] = field(default_factory=list)  # (feedId, sku, field, value)
@@ -186,6 +187,9 @@ class FakeAmazon:
             return self._errors(handler, 400, "InvalidInput", "marketplaceIds: 1 to 25 marketplaces")
         if document is None or document["content"] is None:
             return self._errors(handler, 400, "InvalidInput", "inputFeedDocumentId names no uploaded document")
+        if self.drop_creates:
+            self.drop_creates -= 1
+            return self._errors(handler, 503, "ServiceUnavailable", "Service temporarily unavailable.")
         ident = str(self._next())
         self.feeds[ident] = {"feedId": ident, "feedType": "JSON_LISTINGS_FEED", "marketplaceIds": markets,
                              "createdTime": _now(), "processingStatus": "IN_QUEUE", "reads": 0,

@@ -255,6 +255,18 @@ def test_a_feed_amazon_took_without_answering_is_found_not_sent_twice(channel: C
     assert "feedTypes=JSON_LISTINGS_FEED" in lookup["path"] and "createdSince=" in lookup["path"]
 
 
+def test_a_feed_amazon_never_took_is_sent_again_by_the_next_run(channel: ChannelPlan, tmp_path: Path) -> None:
+    shop = fake(drop_creates=1)
+    with amazon(shop) as url:
+        upload = section(url, tmp_path)
+        with pytest.raises(TransportError) as caught:
+            apply(channel, upload)
+        assert set(caught.value.skus) == set(EXPECTED) and caught.value.retriable and shop.feeds == {}
+        assert json.loads((tmp_path / "amazon" / "amazon-feeds.json").read_text())["feeds"] == {}
+        failed, journal = apply(channel, upload)
+    assert failed == {} and len(journal) == len(EXPECTED) and len(shop.feeds) == 1
+
+
 def test_a_throttled_create_feed_is_sent_again(channel: ChannelPlan, tmp_path: Path) -> None:
     shop = fake(throttle=["create_feed"])
     with amazon(shop) as url:

@@ -76,6 +76,8 @@ MAX_STATUS_WAIT = 300.0
 PRICE, QUANTITY = Field.PRICE.value, Field.QUANTITY.value
 #: A feed sent but not answered is looked for among the feeds created since a little before it was sent.
 UNANSWERED, CLOCK_MARGIN, FINISHED_KEPT = "doc:", 300.0, 100
+#: A feed sent but not listed by getFeeds is taken as never received only this many status waits after it was sent.
+LISTING_DELAY_WAITS = 4
 
 
 # --- Login with Amazon ------------------------------------------------------------------------------------------
@@ -229,7 +231,7 @@ class Pending:
                                hint="delete it if no feed chansync sent is still processing") from None  # fmt: skip
 
     def add(self, key: str, messages: list[dict[str, Any]], since: str | None = None) -> None:
-        self.feeds[key] = {"messages": messages} | ({"since": since} if since else {})
+        self.feeds[key] = {"messages": messages} | ({"since": since, "sent": time.time()} if since else {})
         self._save()
 
     def replace(self, old: str, new: str | None) -> None:
@@ -367,9 +369,16 @@ def _find_unanswered(
     skus = tuple(str(m["key"]) for m in entry["messages"])
     params = {"feedTypes": FEED_TYPE, "marketplaceIds": str(upload.marketplace_id), "pageSize": 100,
               "createdSince": str(entry.get("since") or _iso(time.time() - 86400))}  # fmt: skip
-    found = _json(client, "GET", f"{FEEDS}/feeds", params=params, skus=skus).get("feeds") or []
+    # a feed taken a moment ago may not be listed yet: look again until a few status waits have passed since
+    wait = float(getattr(upload, "status_wait", 15.0))
+    settled = float(entry.get("sent") or 0.0) + LISTING_DELAY_WAITS * wait
     known = set(pending.feeds) | set(pending.finished)
-    ids = [str(f.get("feedId")) for f in found if isinstance(f, dict) and str(f.get("feedId")) not in known]
+    while True:
+        found = _json(client, "GET", f"{FEEDS}/feeds", params=params, skus=skus).get("feeds") or []
+        ids = [str(f.get("feedId")) for f in found if isinstance(f, dict) and str(f.get("feedId")) not in known]
+        if ids or time.time() >= settled:
+            break
+        client.sleep(min(wait, max(settled - time.time(), 0.0)))
     if len(ids) == 1:
         return ids[0]
     if ids:
