@@ -23,10 +23,11 @@ The contract, with its sources:
   (https://developer-docs.amazon.com/sp-api/docs/usage-plans-and-rate-limits-in-the-sp-api). The shared client
   retries a 429 with exponential backoff (and ``Retry-After`` when a server sends one).
 
-A feed is processed by Amazon after ``createFeed`` whatever happens to chansync. So each feed's id and what its
-messages set are written to ``<state_dir>/amazon/<channel>-feeds.json`` before chansync waits for it; a run that
-was stopped while Amazon worked is followed up by the next one, which waits for the feed, records what Amazon
-accepted, and leaves those changes out of its own feed: nothing is sent twice.
+A feed is processed by Amazon after ``createFeed`` whatever happens to chansync. So what a feed's messages set is
+written to ``<state_dir>/amazon/<channel>-feeds.json`` before ``createFeed`` is sent, and its id as soon as Amazon
+answers; a run that was stopped while Amazon worked is followed up by the next one, which waits for the feed,
+records what Amazon accepted, and leaves those changes out of its own feed. ``createFeed`` is sent again only after
+a 429; after a lost answer the feed is looked up with ``getFeeds``. Nothing is sent twice.
 """
 
 from __future__ import annotations
