@@ -3,6 +3,7 @@ message can be scrubbed of them, the retry policy from the section."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,8 @@ def expanded(config: LoadedConfig, channel: str, upload: Any) -> Expanded:
     section = Expanded(data)
     section.written = raw  # the section as written, for the URL template of an http upload
     # where an adapter keeps what it must remember between runs (Amazon: the feeds it sent that are still processing)
-    section.state_dir = config.path_of(config.model.state_dir, "state_dir", must_exist=False)
+    with contextlib.suppress(ConfigError):  # a push stops on a bad state_dir first; a read does not need it
+        section.state_dir = config.path_of(config.model.state_dir, "state_dir", must_exist=False)
     for key in ("url", "token_url"):
         if isinstance(data.get(key), str):
             _refuse_insecure(data[key], bool(data.get("allow_insecure")), f"channels.{channel}.upload.{key}", config)
