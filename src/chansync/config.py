@@ -419,7 +419,15 @@ class AmazonSpApiUpload(_Upload):
     marketplace_id: str = PydField(description="The marketplace, e.g. A1805IZSGTT6HS (Amazon.nl).")
     region: Literal["na", "eu", "fe"] = PydField("eu", description="The SP-API region of the marketplace.")
     url: str | None = PydField(None, description="The SP-API endpoint; default: the region's.")
-    token_url: str = "https://api.amazon.com/auth/o2/token"
+    token_url: str = PydField(
+        "https://api.amazon.com/auth/o2/token", description="The Login with Amazon token endpoint."
+    )
+    status_wait: float = PydField(
+        15.0, gt=0, le=300, description="Seconds before the first read of a feed's or report's status; doubles."
+    )
+    status_timeout: float = PydField(
+        3600.0, ge=0, le=86400, description="Seconds to wait for Amazon to process a feed or report."
+    )
     _secrets = field_validator("client_id", "client_secret", "refresh_token")(_secret)
 
 

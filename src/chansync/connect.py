@@ -3,6 +3,7 @@ message can be scrubbed of them, the retry policy from the section."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ class Expanded(dict[str, Any]):
     base_dir: Path
     where: str
     config_file: str
+    #: Where an adapter keeps what it must remember between runs (Amazon: the feeds it sent that still process).
+    state_dir: Path
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -85,6 +88,8 @@ def expanded(config: LoadedConfig, channel: str, upload: Any) -> Expanded:
     section = Expanded(data)
     section.written = raw  # the section as written, for the URL template of an http upload
     section.base_dir, section.where, section.config_file = config.base_dir, f"channels.{channel}.upload", config.display
+    with contextlib.suppress(ConfigError):  # a push stops on a bad state_dir first; a read does not need it
+        section.state_dir = config.path_of(config.model.state_dir, "state_dir", must_exist=False)
     for key in ("url", "token_url"):
         if isinstance(data.get(key), str):
             _refuse_insecure(data[key], bool(data.get("allow_insecure")), f"channels.{channel}.upload.{key}", config)

@@ -83,6 +83,9 @@ CHANNEL_EXAMPLES = {
     feed: out/amazon.json                        # a JSON_LISTINGS_FEED to upload
     seller_id: A2EXAMPLE
     marketplace_id: A1805IZSGTT6HS               # amazon.nl
+    # upload: {type: amazon_sp_api, client_id: "${LWA_CLIENT_ID}", client_secret: "${LWA_CLIENT_SECRET}",
+    #          refresh_token: "${LWA_REFRESH_TOKEN}", seller_id: A2EXAMPLE, marketplace_id: A1805IZSGTT6HS}
+    # export: api                                # request the All Listings report through the Reports API
 """,
     "bol": """  bol:                             # bol.com (offers keyed by EAN)
     adapter: bol

@@ -145,4 +145,5 @@ def test_the_commented_api_lines_of_each_example_are_valid_config(tmp_path: Path
     secrets = set(re.findall(r"\$\{(\w+)\}", uncommented))
     config = load_config(str(tmp_path / "channels.yaml"), env={name: "x" for name in secrets})
     kinds = {c.upload.type for c in config.channels.values() if c.upload is not None}
-    assert {"shopify_api", "woocommerce_api", "bol_api", "ebay_api", "etsy_api", "meta_api", "tiktok_shop_api"} <= kinds
+    assert {"shopify_api", "woocommerce_api", "bol_api", "ebay_api", "etsy_api", "meta_api", "tiktok_shop_api",
+            "amazon_sp_api", "google_merchant_api"} <= kinds  # fmt: skip
