@@ -2,7 +2,8 @@
 (the sync state of an earlier push) against the same run with no state folder, and ``chansync diff`` beside them.
 
     python benchmarks/bench_push_state.py                    # 1,000,000 SKUs, 5 rounds
-    python benchmarks/bench_push_state.py --skus 100000      # the time per SKU at other sizes
+    python benchmarks/bench_push_state.py --skus 100000      # one other size
+    python benchmarks/bench_push_state.py --scaling          # 100k, 300k and 1M: the time per SKU at each
 
 Goals (issue: sync state): the run with the state at most 1.3x the run without, peak memory at most 1.2x; push at
 most 1.5x diff of the same data. Both runs read the same exports (the feeds of a first push, as the channels would
@@ -37,9 +38,25 @@ def config(folder: os.PathLike[str] | str, state: str) -> str:
 
 
 def main() -> None:
+    scaling = "--scaling" in sys.argv
+    if scaling:
+        sys.argv.remove("--scaling")
     args = arguments(__doc__, "--skus", 1_000_000)
-    args.repeat = max(args.repeat, 5) if "--repeat" not in sys.argv else args.repeat
-    folder = dataset("diff", args.size, fmt="csv", export=True, regenerate=args.regenerate)
+    if not scaling:
+        run(args.size, args.repeat, args.regenerate)
+        return
+    per_sku = {size: run(size, args.repeat, args.regenerate) for size in (100_000, 300_000, 1_000_000)}
+    print("\ntime per SKU, push with state (median):")
+    for size, micro in per_sku.items():
+        print(f"  {size:>9,} SKUs: {micro:6.2f} µs")
+    print(f"largest / smallest per-SKU time: {max(per_sku.values()) / min(per_sku.values()):.2f} "
+          "(flat or falling: no step grows faster than the catalogue)")  # fmt: skip
+
+
+def run(size: int, repeat: int, regenerate: bool) -> float:
+    """Measure one size; returns the push-with-state time per SKU in microseconds."""
+    args = type("Args", (), {"size": size, "repeat": repeat})
+    folder = dataset("diff", size, fmt="csv", export=True, regenerate=regenerate)
     chansync = chansync_command()
     for name in CHANNELS:  # the channels as they are before the first push
         shutil.copy(folder / "export.csv", folder / f"export-{name}.csv")
@@ -66,7 +83,9 @@ def main() -> None:
     memory = state.max_peak_mb / fresh.max_peak_mb
     print(f"with state / without: {ratio:.2f}x time (goal <= 1.3x), {memory:.2f}x peak memory (goal <= 1.2x)")
     print(f"push with state / diff: {state.median_seconds / diff.median_seconds:.2f}x (goal <= 1.5x)")
-    print(f"time per SKU: {state.median_seconds / args.size * 1e6:.2f} µs with state")
+    micro = state.median_seconds / args.size * 1e6
+    print(f"time per SKU: {micro:.2f} µs with state")
+    return micro
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ per column so the rules can place them; nothing is dropped or guessed silently.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -363,6 +363,7 @@ def read_master(config: LoadedConfig, fields: set[Field] | None = None) -> Catal
             encoding=master.encoding,
             delimiter=master.delimiter,
             display=display,
+            keep=None if fields is None else _columns_for(master, fields),
         )
         step.total(len(table.frame))
         step.describe(_("parsing {file}").format(file=display))
@@ -371,6 +372,29 @@ def read_master(config: LoadedConfig, fields: set[Field] | None = None) -> Catal
     if master.stock_sheet and (fields is None or Field.QUANTITY in fields):
         catalog.stock = read_stock(config, master, path, table)
     return catalog
+
+
+def _columns_for(master: MasterConfig, fields: set[Field]) -> Callable[[list[str]], list[int] | None]:
+    """Which of the header's columns :func:`build_catalog` will parse for ``fields``: the rest need not be read.
+
+    The header is mapped the way :func:`map_columns` maps it; where that cannot be done (a header the mapping
+    refuses), every column is read, so the error is reported as it would be without the selection."""
+
+    def keep(header: list[str]) -> list[int] | None:
+        cells = [h.strip() for h in header]
+        probe = Table(pd.DataFrame(), "", None, 1, cells)
+        try:
+            mapping, _ = map_columns(probe, master.columns)
+        except InputError:
+            return None
+        wanted = fields | IDENTITY_FIELDS
+        # A column the config maps by name is read even when unused here: its absence is an error either way.
+        used = {
+            h for n, h in mapping.items() if n in master.columns or Field(n.partition(OVERRIDE_SEPARATOR)[0]) in wanted
+        }
+        return [i for i, cell in enumerate(cells) if cell in used]
+
+    return keep
 
 
 def _stop(

@@ -188,6 +188,16 @@ def utf8_bytes(array: pa.Array) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8)[start:end]
 
 
+def has_nul(values: pd.Series) -> bool:
+    """Whether any value holds a NUL character: the smallest byte of the column's UTF-8 data is zero (a
+    reduction over Arrow's buffer, no copy)."""
+    for chunk in arrow(values).chunks:
+        raw = utf8_bytes(chunk)
+        if len(raw) and int(raw.min()) == 0:
+            return True
+    return False
+
+
 def has_control_characters(values: pd.Series | pa.Array) -> bool:
     """Whether any value holds a C0 control character other than tab, line feed and carriage return, or a byte
     that may start U+FFFE/U+FFFF (0xEF, which other characters start with too). A byte scan: much cheaper than a

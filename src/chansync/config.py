@@ -279,6 +279,9 @@ class BolUpload(_Upload):
     status_wait: float = PydField(
         1.0, ge=0, le=60, description="Seconds before the first process status read; doubles each round (30 s at most)."
     )
+    export_checks: int = PydField(
+        20, ge=1, le=100, description="Reads of the offer export's process status (export: api) before giving up."
+    )
     _secrets = field_validator("client_id", "client_secret")(_secret)
 
 
@@ -338,13 +341,51 @@ class EtsyUpload(_Upload):
 
 class EbayUpload(_Upload):
     """eBay Sell Inventory API (https://developer.ebay.com/api-docs/sell/inventory/overview.html): an OAuth user
-    access token as ``Authorization: Bearer``."""
+    access token as ``Authorization: Bearer``, given as ``token`` or minted from the app's client id and secret and
+    the seller's refresh token (https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html)."""
 
     type: Literal["ebay_api"]
-    token: str = PydField(description="An OAuth user access token with the sell.inventory scope, as ${VAR}.")
-    marketplace_id: str = PydField("EBAY_US", description="The eBay marketplace, e.g. EBAY_US, EBAY_DE, EBAY_NL.")
+    token: str | None = PydField(
+        None, description="An OAuth user access token with the sell.inventory scope, as ${VAR} (lasts about 2 hours)."
+    )
+    client_id: str | None = PydField(None, description="The app's client id (App ID), as ${VAR}; with a refresh token.")
+    client_secret: str | None = PydField(None, description="The app's client secret (Cert ID), as ${VAR}.")
+    refresh_token: str | None = PydField(
+        None, description="The seller's refresh token (scope sell.inventory), as ${VAR}: a new access token each run."
+    )
+    token_url: str = "https://api.ebay.com/identity/v1/oauth2/token"
+    marketplace_id: str = PydField(
+        "EBAY_US", pattern=r"^EBAY_[A-Z_]{2,10}$", description="The eBay marketplace, e.g. EBAY_US, EBAY_DE, EBAY_NL."
+    )
+    content_language: str | None = PydField(
+        None,
+        pattern=r"^[a-z]{2}-[A-Z]{2}$",
+        description="Content-Language sent with each request (en-US, de-DE …); by default the marketplace's.",
+    )
     url: str = "https://api.ebay.com"
-    _secrets = field_validator("token")(_secret)
+    batch_size: int = PydField(
+        25, ge=1, le=25, description="SKUs per bulkUpdatePriceQuantity call (eBay takes at most 25)."
+    )
+    daily_revisions: int = PydField(
+        250,
+        ge=1,
+        le=250,
+        description="Revisions chansync sends to one listing in a run (eBay allows 250 per listing per calendar "
+        "day); lower it if you also revise by hand.",
+    )
+    @field_validator("token", "client_id", "client_secret", "refresh_token")
+    @classmethod
+    def _secrets(cls, value: str | None) -> str | None:
+        return None if value is None else _secret(value)
+
+    @model_validator(mode="after")
+    def _one_way_to_a_token(self) -> EbayUpload:
+        minted = (self.client_id, self.client_secret, self.refresh_token)
+        if any(minted) and not all(minted):
+            raise ValueError("client_id, client_secret and refresh_token go together (a new token is minted from them)")
+        if not self.token and not all(minted):
+            raise ValueError("give token, or client_id, client_secret and refresh_token")
+        return self
 
 
 # --- TikTok Shop Partner API ------------------------------------------------------------------------------------
@@ -378,7 +419,15 @@ class AmazonSpApiUpload(_Upload):
     marketplace_id: str = PydField(description="The marketplace, e.g. A1805IZSGTT6HS (Amazon.nl).")
     region: Literal["na", "eu", "fe"] = PydField("eu", description="The SP-API region of the marketplace.")
     url: str | None = PydField(None, description="The SP-API endpoint; default: the region's.")
-    token_url: str = "https://api.amazon.com/auth/o2/token"
+    token_url: str = PydField(
+        "https://api.amazon.com/auth/o2/token", description="The Login with Amazon token endpoint."
+    )
+    status_wait: float = PydField(
+        15.0, gt=0, le=300, description="Seconds before the first read of a feed's or report's status; doubles."
+    )
+    status_timeout: float = PydField(
+        3600.0, ge=0, le=86400, description="Seconds to wait for Amazon to process a feed or report."
+    )
     _secrets = field_validator("client_id", "client_secret", "refresh_token")(_secret)
 
 
@@ -387,12 +436,29 @@ class AmazonSpApiUpload(_Upload):
 
 class MetaApiUpload(_Upload):
     """Meta Catalog Batch API (https://developers.facebook.com/docs/marketing-api/catalog-batch/): a system-user
-    access token as ``Authorization: Bearer``."""
+    access token as ``Authorization: Bearer``; changes through ``items_batch``, the catalogue read through
+    ``products`` (``export: api``). See docs/channels/meta.md."""
 
     type: Literal["meta_api"]
     catalog_id: str = PydField(description="The product catalogue's id.")
     token: str = PydField(description="A system-user access token with catalog_management, as ${VAR}.")
     url: str = "https://graph.facebook.com/v21.0"
+    batch_size: int = PydField(
+        1000,
+        ge=1,
+        le=5000,  # "The requests param can contain up to 5,000 items" (catalog-batch/guides/send-product-updates)
+        description="Item requests per items_batch call (Meta takes at most 5,000; lower it if Meta answers that "
+        "the request is too large).",
+    )
+    status_checks: int = PydField(
+        10,
+        ge=1,
+        le=50,
+        description="Reads of a batch's status (check_batch_request_status) before it is reported as unfinished.",
+    )
+    status_wait: float = PydField(
+        2.0, ge=0, le=60, description="Seconds before the first status read; doubles each round (60 s at most)."
+    )
     _secrets = field_validator("token")(_secret)
 
 
@@ -400,14 +466,61 @@ class MetaApiUpload(_Upload):
 
 
 class GoogleMerchantUpload(_Upload):
-    """Google Merchant API (https://developers.google.com/merchant/api/overview): a service account's token."""
+    """Google Merchant API (https://developers.google.com/merchant/api/overview): a service account's token.
+
+    Products go in as product inputs of one API data source, one language and one feed label
+    (https://developers.google.com/merchant/api/reference/rest/products_v1/accounts.productInputs/insert)."""
 
     type: Literal["google_merchant_api"]
-    account_id: str = PydField(description="The Merchant Center account id.")
-    data_source: str = PydField(description="The API data source products are inserted into (its id).")
-    credentials: str = PydField(description="The service account's JSON key file, as ${VAR} naming its path.")
+    account_id: str = PydField(description="The Merchant Center account id (digits).")
+    data_source: str = PydField(description="The id (digits) of the API data source products are inserted into.")
+    credentials: str = PydField(
+        description="The service account's JSON key file: its path, best as ${VAR}; relative to this config file."
+    )
+    content_language: str = PydField(description="Two-letter ISO 639-1 language of the products, e.g. nl or en.")
+    feed_label: str = PydField(
+        description="The products' feed label (A-Z, 0-9, - and _, at most 20), usually the country: NL, DE, US."
+    )
+    per_minute: int | None = PydField(
+        None,
+        ge=1,
+        le=100_000,
+        description="Product inserts and deletes sent per minute at most; default: the account's per-minute quota "
+        "as Google's quotas.list reports it (60 when it cannot be read).",
+    )
     url: str = "https://merchantapi.googleapis.com"
     token_url: str = "https://oauth2.googleapis.com/token"
+
+    @field_validator("account_id", "data_source")
+    @classmethod
+    def _digits(cls, value: str) -> str:
+        value = value.strip()
+        if not re.fullmatch(r"\d{1,20}", value):
+            raise ValueError(f"must be the number Merchant Center shows (digits only), not {_shown(value)}")
+        return value
+
+    @field_validator("credentials")
+    @classmethod
+    def _a_path(cls, value: str) -> str:
+        if value.lstrip().startswith("{"):
+            raise ValueError("give the path of the key file (best as ${VAR}), never the key itself")
+        return value.strip()
+
+    @field_validator("content_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        # ISO 639-1, two letters (https://developers.google.com/merchant/api/reference/rest/products_v1/accounts.productInputs)
+        if not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+            raise ValueError(f"must be a two-letter ISO 639-1 language code such as nl or en, not {_shown(value)}")
+        return value.strip().lower()
+
+    @field_validator("feed_label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        # at most 20 of A-Z, 0-9, hyphen and underscore, no spaces (same page as above, feedLabel)
+        if not re.fullmatch(r"[A-Z0-9_-]{1,20}", value.strip()):
+            raise ValueError(f"must be 1 to 20 of A-Z, 0-9, - and _ (e.g. NL), not {_shown(value)}")
+        return value.strip()
 
 
 Upload = Annotated[

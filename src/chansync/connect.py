@@ -3,7 +3,9 @@ message can be scrubbed of them, the retry policy from the section."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,6 +57,13 @@ class Expanded(dict[str, Any]):
     """An upload section with its variables filled in: attribute access; its repr never shows a value."""
 
     written: dict[str, Any]
+    #: Where the section was written, for a builder that reads a file it names (Google's key file): the config's
+    #: folder (relative paths), the section's key path and the config file as shown in messages.
+    base_dir: Path
+    where: str
+    config_file: str
+    #: Where an adapter keeps what it must remember between runs (Amazon: the feeds it sent that still process).
+    state_dir: Path
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -78,6 +87,9 @@ def expanded(config: LoadedConfig, channel: str, upload: Any) -> Expanded:
             data[key] = {k: config.expand(v, f"{where}.{k}") if isinstance(v, str) else v for k, v in value.items()}
     section = Expanded(data)
     section.written = raw  # the section as written, for the URL template of an http upload
+    section.base_dir, section.where, section.config_file = config.base_dir, f"channels.{channel}.upload", config.display
+    with contextlib.suppress(ConfigError):  # a push stops on a bad state_dir first; a read does not need it
+        section.state_dir = config.path_of(config.model.state_dir, "state_dir", must_exist=False)
     for key in ("url", "token_url"):
         if isinstance(data.get(key), str):
             _refuse_insecure(data[key], bool(data.get("allow_insecure")), f"channels.{channel}.upload.{key}", config)

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,11 +77,16 @@ def read_table(
     encoding: str | None = None,
     delimiter: str | None = None,
     display: str | None = None,
+    keep: Callable[[list[str]], Collection[int] | None] | None = None,
 ) -> Table:
     """Read one sheet (workbook) or the whole file (csv/tsv) as text.
 
     ``header_hints`` are header names the caller expects (a mapped SKU header, say); the header row is the first
     row among the top rows that holds most of them, else the first row that is as wide as the table.
+
+    ``keep``, given the header row's cells, names the positions of the columns to read (None: all). A csv/tsv
+    file is then parsed for those columns only: a diff that needs three of twenty columns does not convert and
+    hold the other seventeen. Workbooks are read whole.
     """
     shown = display or str(path)
     hints = {_norm(h) for h in header_hints if h}
@@ -89,7 +94,7 @@ def read_table(
     if kind == "workbook":
         rows, sheet_name = _workbook_rows(path, sheet, shown)
         return _table_from_rows(rows, shown, sheet_name, hints, header_row)
-    return _read_text(path, shown, hints, header_row, encoding, delimiter)
+    return _read_text(path, shown, hints, header_row, encoding, delimiter, keep=keep)
 
 
 def sniff_kind(path: Path, shown: str) -> str:
@@ -486,6 +491,7 @@ def _read_text(
     delimiter: str | None,
     *,
     repair: bool = False,
+    keep: Callable[[list[str]], Collection[int] | None] | None = None,
 ) -> Table:
     sniffed = _sniff_text(path, shown, encoding, delimiter, repair=repair)
     if not any(any(c.strip() for c in r) for r in sniffed.records):
@@ -495,12 +501,15 @@ def _read_text(
     issues: list[pd.DataFrame] = []
     if sniffed.encoding == "cp1252" and encoding is None:
         issues.append(_encoding_fallback(shown))
+    chosen = _chosen(keep, raw)
     try:
         try:
-            frame = _arrow_read(path, sniffed, raw, index, newlines_in_values=False)
+            frame = _arrow_read(path, sniffed, raw, index, newlines_in_values=False, include=chosen)
         except _Ragged:  # a quoted value may hold a line break that split a block: read again, carefully
-            frame = _arrow_read(path, sniffed, raw, index, newlines_in_values=True)
+            frame = _arrow_read(path, sniffed, raw, index, newlines_in_values=True, include=chosen)
         names = list(frame.columns)
+        if chosen is not None:
+            raw = [raw[i] for i in chosen]
     except _Ragged:
         frame, names, ragged = _python_read(path, sniffed, raw, index, shown)
         issues.append(ragged)
@@ -510,25 +519,37 @@ def _read_text(
                 _("cannot be decoded as {encoding}").format(encoding=sniffed.encoding), file=shown
             ) from None
         if not _mostly_cp1252(path, sniffed.offset):  # valid UTF-8 but for a few bytes past the first MiB
-            return _read_text(path, shown, hints, header_row, None, sniffed.delimiter, repair=True)
-        table = _read_text(path, shown, hints, header_row, "cp1252", sniffed.delimiter)
+            return _read_text(path, shown, hints, header_row, None, sniffed.delimiter, repair=True, keep=keep)
+        table = _read_text(path, shown, hints, header_row, "cp1252", sniffed.delimiter, keep=keep)
         table.issues.insert(0, _encoding_fallback(shown))
         return table
+    _refuse_nul(frame, shown)
     blank = [not n.strip() or n.startswith("\x00") for n in raw] + [False] * (len(names) - len(raw))
     has_data = [bool(columns.filled(frame[c]).any()) if b else True for c, b in zip(names, blank, strict=False)]
     headers, header_issues = _clean_headers(names, has_data, shown, None, index + 1, letters=False)
     issues.extend(header_issues)
-    keep = {old: new for old, new in zip(names, headers, strict=True) if new is not None}
-    frame = frame[list(keep)].rename(columns=keep)
+    renamed = {old: new for old, new in zip(names, headers, strict=True) if new is not None}
+    frame = frame[list(renamed)].rename(columns=renamed)
     frame[ROW] = pd.RangeIndex(index + 2, index + 2 + len(frame))
     frame = _drop_blank_rows(frame)
     if sniffed.repair:
         issues.extend(_invalid_bytes(frame, shown))
     table = Table(
-        frame, shown, None, index + 1, list(keep.values()), sniffed.encoding, sniffed.delimiter, issues=issues
+        frame, shown, None, index + 1, list(renamed.values()), sniffed.encoding, sniffed.delimiter, issues=issues
     )
-    table.duplicates = _duplicates(raw)
+    table.duplicates = _duplicates(sniffed.records[index])  # every column's header, read or not
     return table
+
+
+def _chosen(keep: Callable[[list[str]], Collection[int] | None] | None, header: list[str]) -> list[int] | None:
+    """The positions ``keep`` asks for, in file order; None (read all) when it asks for none or for all."""
+    if keep is None:
+        return None
+    wanted = keep(list(header))
+    if wanted is None:
+        return None
+    chosen = sorted({i for i in wanted if 0 <= i < len(header)})
+    return chosen if chosen and len(chosen) < len(header) else None
 
 
 def _invalid_bytes(frame: pd.DataFrame, shown: str) -> list[pd.DataFrame]:
@@ -590,8 +611,8 @@ def _sniff_text(
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
         at_end = not handle.read(1)
-        if not at_end and not _looks_utf16(head) and _has_nul(handle):
-            raise InputError(_("is a binary file, not CSV or TSV text (it holds NUL bytes)"), file=shown)
+        # A NUL byte past the head is looked for in the cells once they are read (:func:`_refuse_nul`): a second
+        # pass over a large file here cost as much as a third of reading it.
     offset = len(head) - len(head.lstrip(b" \t\r\n"))  # some exporters write whitespace before the BOM
     detected = None
     for bom, name in _BOMS:
@@ -628,12 +649,12 @@ def _sniff_text(
     return _Sniffed(detected, offset, chosen, records, repair=repair)
 
 
-def _has_nul(handle: Any) -> bool:
-    """A NUL byte anywhere past the first MiB (the rest of an 8-bit text file): a binary file, as before it."""
-    while chunk := handle.read(1 << 24):
-        if b"\x00" in chunk:
-            return True
-    return False
+def _refuse_nul(frame: pd.DataFrame, shown: str) -> None:
+    """A NUL byte in any cell read (past the head, which :func:`_sniff_text` checks): a binary file. UTF-16 text
+    is decoded before this, so its zero bytes are not NULs here."""
+    for name in frame.columns:
+        if name != ROW and columns.has_nul(frame[name]):
+            raise InputError(_("is a binary file, not CSV or TSV text (it holds NUL bytes)"), file=shown)
 
 
 def _mostly_cp1252_bytes(head: bytes, *, final: bool) -> bool:
@@ -681,7 +702,13 @@ class _Ragged(Exception):
 
 
 def _arrow_read(
-    path: Path, sniffed: _Sniffed, header: list[str], index: int, *, newlines_in_values: bool
+    path: Path,
+    sniffed: _Sniffed,
+    header: list[str],
+    index: int,
+    *,
+    newlines_in_values: bool,
+    include: list[int] | None = None,
 ) -> pd.DataFrame:
     """pyarrow's multithreaded reader, every column as text. Any row that does not line up raises _Ragged.
 
@@ -711,10 +738,12 @@ def _arrow_read(
         invalid_row_handler=on_invalid,
     )
     convert = pacsv.ConvertOptions(
-        column_types={n: pa.string() for n in names},
+        # large_string is what pandas' str dtype holds: read as string, every column would be copied into it
+        column_types={n: pa.large_string() for n in names},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
         null_values=[],
+        include_columns=None if include is None else [names[i] for i in include],
     )
     with path.open("rb") as handle:
         handle.seek(sniffed.offset)
@@ -729,7 +758,7 @@ def _arrow_read(
         raise _Ragged()
     frame = table.to_pandas()
     del table
-    frame.columns = pd.Index(names)
+    frame.columns = pd.Index(names if include is None else [names[i] for i in include])
     return frame
 
 

@@ -64,12 +64,18 @@ CHANNEL_EXAMPLES = {
     shop_url: https://www.example.com/
     # upload: {type: sftp, host: partnerupload.google.com, port: 19321, username: mc-sftp-123,
     #          password: "${GMC_SFTP}", path: google.xml}
+    # or, through the Merchant API (a service account's JSON key file; its path in the variable):
+    # upload: {type: google_merchant_api, account_id: "123456789", data_source: "987654321",
+    #          credentials: "${GMC_KEY_FILE}", content_language: nl, feed_label: NL}
+    # export: api                                # read the products through the Merchant API instead
 """,
     "meta": """  meta:                            # Facebook and Instagram shops (Meta catalogue)
     adapter: meta
     export: exports/meta.csv
     feed: out/meta.csv
     stock: {buffer: 1}                           # hold one unit back from social sales
+    # upload: {type: meta_api, catalog_id: "123456789012345", token: "${META_TOKEN}"}  # the Catalog Batch API
+    # export: api                                # read the catalogue's products instead of a file
 """,
     "amazon": """  amazon:                          # Amazon Seller Central (prices and stock of existing listings)
     adapter: amazon
@@ -77,23 +83,40 @@ CHANNEL_EXAMPLES = {
     feed: out/amazon.json                        # a JSON_LISTINGS_FEED to upload
     seller_id: A2EXAMPLE
     marketplace_id: A1805IZSGTT6HS               # amazon.nl
+    # upload: {type: amazon_sp_api, client_id: "${LWA_CLIENT_ID}", client_secret: "${LWA_CLIENT_SECRET}",
+    #          refresh_token: "${LWA_REFRESH_TOKEN}", seller_id: A2EXAMPLE, marketplace_id: A1805IZSGTT6HS}
+    # export: api                                # request the All Listings report through the Reports API
 """,
     "bol": """  bol:                             # bol.com (offers keyed by EAN)
     adapter: bol
     export: exports/bol_offers.csv               # the offers export
     feed: out/bol.csv                            # a review file; apply through the Retailer API:
     # upload: {type: bol_api, client_id: "${BOL_CLIENT_ID}", client_secret: "${BOL_CLIENT_SECRET}"}
+    # export: api                                # ask bol for a fresh offers export on every run
     stock: {locations: [warehouse], buffer: 1}
 """,
     "ebay": """  ebay:                            # eBay (Seller Hub "All active listings" download)
     adapter: ebay
     export: exports/ebay-active-listings.csv
     feed: out/ebay.csv                           # the "Edit price and quantity" revise file to upload
+    # upload: {type: ebay_api, marketplace_id: EBAY_NL, client_id: "${EBAY_CLIENT_ID}",
+    #          client_secret: "${EBAY_CLIENT_SECRET}", refresh_token: "${EBAY_REFRESH_TOKEN}"}
+    # export: api                                # read the listings through the Inventory API
 """,
     "etsy": """  etsy:                            # Etsy (Shop Manager > Settings > Options > Download Data)
     adapter: etsy
     export: exports/EtsyListingsDownload.csv
     feed: out/etsy.csv                           # a review file (Etsy has no CSV import)
+    # upload: {type: etsy_api, shop_id: "12345678", api_key: "${ETSY_KEYSTRING}", token: "${ETSY_TOKEN}"}
+    # export: api                                # read the active listings through the API
+""",
+    "tiktok_shop": """  tiktok:                          # TikTok Shop (Seller Center > Products > batch edit download)
+    adapter: tiktok_shop
+    export: exports/tiktok-batch-edit.xlsx
+    feed: out/tiktok.xlsx                        # the batch edit file for price and stock to upload
+    # upload: {type: tiktok_shop_api, app_key: "${TTS_APP_KEY}", app_secret: "${TTS_APP_SECRET}",
+    #          access_token: "${TTS_ACCESS_TOKEN}", shop_cipher: ROW_example}
+    # export: api                                # read the SKUs through the Partner API
 """,
 }
 
@@ -109,6 +132,7 @@ def starter_config(channels: list[str] | None = None) -> str:
         )
     blocks = "channels:\n" + "\n".join(CHANNEL_EXAMPLES[n] for n in names) if names else NO_CHANNELS
     return STARTER_CONFIG.format(channels=blocks)
+
 
 _HEADERS = [
     Field.SKU,

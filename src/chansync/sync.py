@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from . import progress
+from . import columns, progress
 from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .catalog import Catalog
@@ -135,7 +136,10 @@ def stand_in(state: ChannelState, base: Base) -> ChannelState:
 def export_duplicates(adapter: Adapter, state: ChannelState) -> list[pd.DataFrame]:
     """A located warning for each key found more than once in the channel's export."""
     keys = state.frame[state.key].astype("str")
-    twice = keys.duplicated(keep=False) & keys.ne("") & keys.notna()
+    codes = columns.shared_codes(keys)[0]  # Arrow's hash: pandas' duplicated() on text took twice as long
+    filled = codes >= 0
+    counts = np.bincount(codes[filled]) if filled.any() else np.zeros(1, dtype=np.int64)
+    twice = pd.Series((counts[np.where(filled, codes, 0)] > 1) & filled, index=keys.index) & keys.ne("")
     if not twice.any():
         return []
     rows = state.frame.loc[twice, ROW].astype("Int64") if ROW in state.frame.columns else None
@@ -194,8 +198,8 @@ class ChannelReader:
             current = stand_in(current, base)
             issues.append(frame_of(
                 EXPORT_STALE,
-                message="The export is older than the last push to this channel and does not show it yet; "
-                "chansync uses what it set instead. Take a fresh export to see sales and edits made since.",
+                message=_("The export is older than the last push to this channel and does not show it yet; "
+                          "chansync uses what it set instead. Take a fresh export to see sales and edits made since."),
                 file=current.source, channel=name,
             ))  # fmt: skip
         self.currents[name], self.bases[name], self.issues[name] = current, base, issues

@@ -3,8 +3,12 @@ relies on:
 
 - ``x-api-key`` and ``Authorization: Bearer`` on every request, else 401
   (https://developers.etsy.com/documentation/tutorials/listings);
-- ``GET /v3/application/shops/{shop_id}/listings/active`` with ``limit`` at most 100 and ``offset``
-  (https://developers.etsy.com/documentation/reference#operation/findAllActiveListingsByShop);
+- ``GET /v3/application/shops/{shop_id}/listings/active`` with ``limit`` 1 to 100 (25 when not given) and
+  ``offset`` (https://developers.etsy.com/documentation/reference#operation/findAllActiveListingsByShop): only
+  listings whose ``state`` is ``active``, as ShopListing objects with ``listing_id``, ``title``, ``description``,
+  ``state``, ``quantity`` (the sum of the offerings' quantities) and ``price`` (the lowest offering price, as
+  ``{amount, divisor, currency_code}``), per the reference's field descriptions (createDraftListing: "the listing
+  quantity is the sum of available offering quantities", "the price is the minimum possible price");
 - ``GET /v3/application/listings/{listing_id}/inventory``: products with ``product_id``, ``sku``,
   ``property_values`` and offerings whose price is ``{amount, divisor, currency_code}``
   (https://developers.etsy.com/documentation/reference#operation/getListingInventory);
@@ -42,9 +46,11 @@ class FakeEtsy:
     refused: list[tuple[int, str]] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_id: int = 900000
+    about: dict[int, dict[str, Any]] = field(default_factory=dict)  # listing id -> title, description, state
 
     def add(self, listing_id: int, products: list[dict[str, Any]], *, price_on_property: list[int] | None = None,
-            quantity_on_property: list[int] | None = None) -> None:  # fmt: skip
+            quantity_on_property: list[int] | None = None, title: str = "", description: str = "",
+            state: str = "active") -> None:  # fmt: skip
         """``products``: ``{"sku", "price" (cents), "quantity", "values": {property id: value}}``."""
         read = []
         for product in products:
@@ -62,6 +68,8 @@ class FakeEtsy:
             "quantity_on_property": quantity_on_property or [],
             "sku_on_property": [],
         }
+        self.about[listing_id] = {"title": title or f"Listing {listing_id}", "description": description,
+                                  "state": state}  # fmt: skip
 
     def offering(self, sku: str) -> dict[str, Any]:
         for inventory in self.listings.values():
@@ -69,6 +77,17 @@ class FakeEtsy:
                 if product["sku"] == sku:
                     return dict(product["offerings"][0])
         raise KeyError(sku)
+
+    def shop_listing(self, listing_id: int) -> dict[str, Any]:
+        """The listing as findAllActiveListingsByShop gives it (the fields chansync reads, and a few more)."""
+        about = self.about.get(listing_id, {"title": f"Listing {listing_id}", "description": "", "state": "active"})
+        offerings = [o for p in self.listings[listing_id]["products"] for o in p["offerings"] if not o["is_deleted"]]
+        lowest = min((o["price"]["amount"] for o in offerings), default=0)
+        return {"listing_id": listing_id, "shop_id": int(self.shop_id), "title": about["title"],
+                "description": about["description"], "state": about["state"],
+                "quantity": sum(o["quantity"] for o in offerings if o["is_enabled"]),
+                "price": {"amount": lowest, "divisor": 100, "currency_code": "EUR"},
+                "skus": [p["sku"] for p in self.listings[listing_id]["products"]]}  # fmt: skip
 
     def __call__(self, handler: Any, method: str, body: bytes) -> None:
         url = urlparse(handler.path)
@@ -82,8 +101,11 @@ class FakeEtsy:
             limit, offset = int(query.get("limit", ["25"])[0]), int(query.get("offset", ["0"])[0])
             if not 1 <= limit <= 100:
                 return self._refuse(handler, 400, "limit must be between 1 and 100")
-            ids = sorted(self.listings)
-            page = [{"listing_id": i, "state": "active"} for i in ids[offset : offset + limit]]
+            if offset < 0:
+                return self._refuse(handler, 400, "offset must be 0 or more")
+            with self.lock:
+                ids = sorted(i for i in self.listings if self.about.get(i, {}).get("state", "active") == "active")
+                page = [self.shop_listing(i) for i in ids[offset : offset + limit]]
             return handler._reply(200, {"count": len(ids), "results": page})
         match = re.fullmatch(r"/listings/(\d+)/inventory", path)
         if match is None or int(match.group(1)) not in self.listings:

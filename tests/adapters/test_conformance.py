@@ -42,3 +42,7 @@ def test_fields_are_canonical_and_settings_strict(info) -> None:  # type: ignore
     assert issubclass(cls.Settings, AdapterSettings) and cls.title
     with pytest.raises(ValidationError):
         cls.Settings.model_validate({"no_such_setting_anywhere": 1})
+
+
+def test_the_marketplace_adapters_are_enrolled() -> None:
+    assert {"tiktok_shop"} <= {i.name for i in BUILT_IN}

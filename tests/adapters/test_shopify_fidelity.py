@@ -33,8 +33,13 @@ MASTER = (
 def planned(tmp_path: Path, products: str = PRODUCTS, master: str = MASTER, **channel: object) -> ChannelPlan:
     (tmp_path / "products.csv").write_text(products, encoding="utf-8")
     (tmp_path / "master.csv").write_text(master, encoding="utf-8")
-    settings = {"adapter": "shopify", "export": "products.csv", "feed": "out/shop.csv", "location": "Magazijn",
-                "listing": {"unknown": "delist"}}  # the shop predates chansync: what the master lacks goes
+    settings = {
+        "adapter": "shopify",
+        "export": "products.csv",
+        "feed": "out/shop.csv",
+        "location": "Magazijn",
+        "listing": {"unknown": "delist"},
+    }  # the shop predates chansync: what the master lacks goes
     write_config(tmp_path, {"file": "master.csv"}, {"shop": {**settings, **channel}})
     return plan(load_config(tmp_path / "channels.yaml", env={}), channels=["shop"]).channels[0]
 

@@ -39,8 +39,12 @@ MASTER = (
 def planned(tmp_path: Path, export: str = EXPORT, master: str = MASTER) -> ChannelPlan:
     (tmp_path / "export.csv").write_text(export, encoding="utf-8")
     (tmp_path / "master.csv").write_text(master, encoding="utf-8")
-    channel = {"adapter": "woocommerce", "export": "export.csv", "feed": "out/woo.csv",
-               "listing": {"unknown": "delist"}}  # the shop predates chansync: what the master lacks goes
+    channel = {
+        "adapter": "woocommerce",
+        "export": "export.csv",
+        "feed": "out/woo.csv",
+        "listing": {"unknown": "delist"},
+    }  # the shop predates chansync: what the master lacks goes
     write_config(tmp_path, {"file": "master.csv"}, {"woo": channel})
     return plan(load_config(tmp_path / "channels.yaml", env={}), channels=["woo"]).channels[0]
 

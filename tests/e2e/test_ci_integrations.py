@@ -105,3 +105,45 @@ def test_init_writes_an_example_of_each_channel_kind_that_validates(tmp_path: Pa
     listed = subprocess.run([sys.executable, "-m", "chansync", "channels", "-c", str(tmp_path / "channels.yaml"),
                              "--format", "json"], capture_output=True, text=True, timeout=60)  # fmt: skip
     assert {c["adapter"] for c in json.loads(listed.stdout)["channels"]} == set(CHANNEL_EXAMPLES)
+
+
+def test_the_commented_api_lines_of_each_example_are_valid_config(tmp_path: Path) -> None:
+    """A seller uncomments `upload:` and `export: api` to switch a channel to its API: what they get must load
+    (keys, types, ${VAR} secrets) without touching the network."""
+    import re
+
+    from chansync.config import load_config
+    from chansync.starter import CHANNEL_EXAMPLES, starter_config
+
+    text = starter_config(list(CHANNEL_EXAMPLES))
+    # Per block, the last `# upload:` alternative (the API one where a block offers two) with its continuation
+    # lines, and `# export: api`, uncommented.
+    blocks = re.split(r"(?m)^(?=  \S)", text)
+
+    def uncomment(line: str) -> str:  # "    #   key: value  # note" -> "      key: value"
+        body = re.sub(r"^    # ?", "", line)
+        return "    " + body.split("  #")[0].rstrip()
+
+    out = []
+    for block in blocks:
+        lines = block.splitlines()
+        uploads = [i for i, line in enumerate(lines) if line.startswith("    # upload: ")]
+        chosen = set()
+        if uploads:
+            i = uploads[-1]
+            chosen.add(i)
+            while uncomment(lines[i]).endswith(",") and i + 1 < len(lines):
+                i += 1
+                chosen.add(i)
+        chosen |= {i for i, line in enumerate(lines) if line.startswith("    # export: api")}
+        api = any(line.startswith("    # export: api") for line in lines)  # it replaces the export file
+        out.extend(uncomment(line) if i in chosen else line for i, line in enumerate(lines)
+                   if not (api and line.startswith("    export: ")))  # fmt: skip
+    uncommented = "\n".join(out) + "\n"
+    assert uncommented.count("upload: {type:") >= 8 and uncommented.count("export: api") >= 6
+    (tmp_path / "channels.yaml").write_text(uncommented, encoding="utf-8")
+    secrets = set(re.findall(r"\$\{(\w+)\}", uncommented))
+    config = load_config(str(tmp_path / "channels.yaml"), env={name: "x" for name in secrets})
+    kinds = {c.upload.type for c in config.channels.values() if c.upload is not None}
+    assert {"shopify_api", "woocommerce_api", "bol_api", "ebay_api", "etsy_api", "meta_api", "tiktok_shop_api",
+            "amazon_sp_api", "google_merchant_api"} <= kinds  # fmt: skip

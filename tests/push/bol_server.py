@@ -15,6 +15,15 @@ change starts ``PENDING`` and stays so for ``pending_reads`` reads, then turns `
 offer's status carries its offer id as ``entityId`` only once it is ``SUCCESS``
 (https://api.bol.com/retailer/public/Retailer-API/v10/functional/retailer-api/offers.html). Faults (429 with
 Retry-After, 500) come from the :class:`tests.http_server.Recorder`.
+
+The offer export (``export: api``) follows bol's asynchronous flow
+(https://api.bol.com/retailer/public/Retailer-API/demo/v10-OFFERS.html): ``POST /retailer/offers/export`` takes
+exactly ``{"format": "CSV"}`` (v10 ``Accept`` and ``Content-Type``) and answers ``202`` with a process status of
+event ``CREATE_OFFER_EXPORT``; the file is made at that moment. Once the status is ``SUCCESS`` its ``entityId`` is
+the report id (https://api.bol.com/retailer/public/Retailer-API/v10/functional/retailer-api/unpublished-offers-report.html
+describes the same flow), and ``GET /retailer/offers/export/{report-id}`` with ``Accept:
+application/vnd.retailer.v10+csv`` (anything else: 406) answers the CSV as ``text/csv``. ``export_error`` makes
+the export's status end ``FAILURE``; ``export_body`` replaces the file (to serve something that is not one).
 """
 
 from __future__ import annotations
@@ -33,9 +42,11 @@ from urllib.parse import parse_qs, urlparse
 
 from tests.http_server import Fault, Recorder, serving
 
-__all__ = ["MEDIA_TYPE", "FakeBol", "Fault", "Recorder", "serving"]
+__all__ = ["CSV_MEDIA_TYPE", "MEDIA_TYPE", "FakeBol", "Fault", "Recorder", "serving"]
 
 MEDIA_TYPE = "application/vnd.retailer.v10+json"
+#: The offer export file's media type (https://api.bol.com/retailer/public/Retailer-API/demo/v10-OFFERS.html).
+CSV_MEDIA_TYPE = "application/vnd.retailer.v10+csv"
 
 
 @dataclass
@@ -56,6 +67,10 @@ class FakeBol:
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)  # process status id -> status
     status_reads: int = 0
     refused: list[tuple[int, str]] = field(default_factory=list)  # (status, detail) of every refused call
+    reports: dict[str, bytes] = field(default_factory=dict)  # report id -> the offer export file it holds
+    export_error: str | None = None  # the export's process status ends FAILURE with this message
+    export_body: bytes | None = None  # served instead of the export file
+    export_requests: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def add(self, ean: str, *, price: str, stock: int | None, fulfilment: str = "FBR", reference: str = "",
@@ -104,6 +119,9 @@ class FakeBol:
             expiry = self.tokens.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
         if expiry is None or time.monotonic() >= expiry:
             return self._refuse(handler, 401, "Unauthorized: the access token is missing, unknown or expired")
+        report = re.fullmatch(r"/retailer/offers/export/([^/]+)", url.path)
+        if method == "GET" and report:
+            return self._report(handler, report.group(1))
         if handler.headers.get("Accept") != MEDIA_TYPE:
             return self._refuse(handler, 406, f"Accept must be {MEDIA_TYPE}")
         if url.path.startswith("/shared/"):
@@ -115,6 +133,14 @@ class FakeBol:
         except ValueError:
             return self._refuse(handler, 400, "the body is not JSON")
         path = url.path.removeprefix("/retailer")
+        if method == "POST" and path == "/offers/export":
+            if payload != {"format": "CSV"}:  # the only format bol offers for this export
+                return self._refuse(handler, 400, f'the body must be {{"format": "CSV"}}, not {payload!r}')
+            report_id = str(uuid.uuid4())
+            with self.lock:
+                self.export_requests += 1
+                self.reports[report_id] = self.export_csv().encode("utf-8")
+            return self._accepted(handler, "CREATE_OFFER_EXPORT", report_id, self.export_error)
         match = re.fullmatch(r"/offers/([^/]+)/(stock|price)", path)
         if method == "PUT" and match:
             offer_id, what = match.groups()
@@ -172,8 +198,8 @@ class FakeBol:
         status: dict[str, Any] = {"processStatusId": status_id, "entityId": entity, "eventType": event,
                   "description": f"{event} for {entity}", "status": "PENDING",
                   "createTimestamp": "2026-11-25T10:00:00+01:00", "links": []}  # fmt: skip
-        if event == "CREATE_OFFER":
-            del status["entityId"]  # bol names the new offer's id only once it exists (SUCCESS)
+        if event in ("CREATE_OFFER", "CREATE_OFFER_EXPORT"):
+            del status["entityId"]  # bol names the new offer's (or report's) id only once it exists (SUCCESS)
         with self.lock:
             if self.keep_statuses:
                 self.statuses[status_id] = {
@@ -184,6 +210,23 @@ class FakeBol:
                     "_timeout": timeout,
                 }
         return handler._reply(202, status)
+
+    def _report(self, handler: Any, report_id: str) -> None:
+        """``GET /retailer/offers/export/{report-id}``: the file, once its process status said SUCCESS."""
+        if handler.headers.get("Accept") != CSV_MEDIA_TYPE:
+            return self._refuse(handler, 406, f"Accept must be {CSV_MEDIA_TYPE}")
+        with self.lock:
+            data = self.reports.get(report_id)
+            ready = any(r.get("entityId") == report_id and r["status"] == "SUCCESS" for r in self.statuses.values())
+        if data is None or not ready:
+            return self._refuse(handler, 404, f"offer export {report_id} not found")
+        body = self.export_body if self.export_body is not None else data
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/csv")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+        return None
 
     def _process_status(self, handler: Any, method: str, path: str) -> None:
         """``GET /shared/process-status/{id}``: PENDING for ``pending_reads`` reads, then final."""

@@ -60,3 +60,14 @@ def test_gtin_rules_with_user_header(master: MasterFactory) -> None:
 def test_sku_too_long(master: MasterFactory) -> None:
     found = check(master("sku,title,price\n" + "S" * 101 + ",a,1\n"), "sku-too-long")
     assert found["row"].tolist() == [2]
+
+
+def test_distinct_sku_count_matches_pandas(master: MasterFactory) -> None:
+    """The report's SKU count comes from the duplicate check's codes; it must agree with counting the column."""
+    from chansync.catalog import read_master
+    from chansync.rules import distinct_skus
+
+    config = master("sku,title,price,parent_sku\nA,a,1,\nB,b,1,A\nA,a2,1,\n,none,1,\nC,c,1,Z\nB,b2,1,\n")
+    catalog = read_master(config)
+    skus = catalog.frame["sku"]
+    assert distinct_skus(catalog) == skus[skus.ne("")].nunique() == 3  # a row without a SKU is not one more

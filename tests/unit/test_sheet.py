@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from chansync.errors import InputError
+from chansync.errors import InputError, MissingColumnError
 from chansync.fields import ROW
 from chansync.sheet import cell_text, read_table
 from tests.conftest import SAMPLES, write_xlsx
@@ -94,3 +94,37 @@ def test_header_only_and_unknown_sheet(tmp_path: Path) -> None:
         read_table(path, sheet="stock")
     with pytest.raises(InputError, match="file not found"):
         read_table(tmp_path / "nope.csv")
+
+
+def test_reading_only_the_columns_asked_for(tmp_path: Path) -> None:
+    """A diff needs a few of the master's columns: only those are parsed, with the same row numbers and the
+    duplicate headers of the whole row still known."""
+    path = tmp_path / "m.csv"
+    path.write_text("sku,title,price,title,stock\nA,Mok,1,x,3\n,,,,\n,Bord,,y,\nB,Kom,2,z,4\n", encoding="utf-8")
+    whole = read_table(path)
+    some = read_table(path, keep=lambda header: [header.index("sku"), header.index("price")])
+    assert some.headers == ["sku", "price"]
+    assert some.frame["sku"].tolist() == ["A", "B"]  # the row with only a title is blank in what was read
+    assert some.frame[ROW].tolist() == [2, 5]
+    assert some.duplicates == whole.duplicates == {"title"}
+    assert read_table(path, keep=lambda header: None).headers == whole.headers
+
+
+def test_diff_reads_a_mapped_column_it_does_not_need(tmp_path: Path) -> None:
+    """A column the config maps by name is still there to check when the channel does not carry its field."""
+    from chansync.catalog import read_master
+    from chansync.config import load_config
+    from chansync.fields import Field
+
+    (tmp_path / "m.csv").write_text("SKU,Naam,Prijs,Omschrijving\nA,Mok,1.50,lang\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(
+        "version: 1\nmaster:\n  file: m.csv\n  currency: EUR\n  columns: {sku: SKU, title: Naam, price: Prijs}\n"
+        "channels: {}\n",
+        encoding="utf-8",
+    )
+    config = load_config(str(tmp_path / "c.yaml"), env={})
+    catalog = read_master(config, {Field.SKU, Field.PRICE})
+    assert catalog.frame[Field.PRICE.value].tolist() == [150]
+    (tmp_path / "m.csv").write_text("SKU,Prijs,Omschrijving\nA,1.50,lang\n", encoding="utf-8")
+    with pytest.raises(MissingColumnError):  # a mapped column that is gone is an error for every command
+        read_master(config, {Field.SKU, Field.PRICE})

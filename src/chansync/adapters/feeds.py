@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 _FORMULA_START = r"^[=+\-@\t\r]"
 _ESCAPED_START = r"^'+[=+\-@\t\r]"
+_FORMULA_FIRST = pa.array(["=", "+", "-", "@", "\t", "\r"])
+_RISKY_FIRST = pa.array(["=", "+", "-", "@", "\t", "\r", "'"])
 #: Characters that make a cell quoted even where the delimiter is another one: Excel set to a ``;`` or tab
 #: delimiter (many European locales) splits an unquoted ``Lamp;=cmd|' /C calc'!A0`` into a second cell that
 #: starts with ``=``; a line break would start a new row.
@@ -41,10 +43,22 @@ def neutralise(values: pd.Series, *, reversible: bool = False) -> pd.Series:
     starts with an apostrophe before such a character gets one more, so :func:`unneutralise` gives it back exactly.
     """
     text = values.astype("str").fillna("")
-    risky = text.str.contains(_FORMULA_START, regex=True) & ~text.str.fullmatch(r"-\d+(\.\d+)?")
+    # Only a cell starting with one of these can be risky: one cheap pass over first characters, and the
+    # patterns run on those cells alone (most feed columns have none).
+    first = pc.utf8_slice_codeunits(columns.arrow(text), 0, 1)
+    maybe = columns.booleans(pc.is_in(first, value_set=_RISKY_FIRST if reversible else _FORMULA_FIRST), text.index)
+    if not maybe.any():
+        return text
+    some = text[maybe]
+    risky = some.str.contains(_FORMULA_START, regex=True) & ~some.str.fullmatch(r"-\d+(\.\d+)?")
     if reversible:
-        risky |= text.str.contains(_ESCAPED_START, regex=True)
-    return text.where(~risky, "'" + text)
+        risky |= some.str.contains(_ESCAPED_START, regex=True)
+    if not risky.any():
+        return text
+    out = text.copy()
+    at = np.flatnonzero(maybe.to_numpy())[risky.to_numpy()]  # positions: the index may repeat a label
+    out.iloc[at] = ("'" + some[risky]).set_axis(out.index[at])  # the risky cells only
+    return out
 
 
 def unneutralise(values: pd.Series) -> pd.Series:

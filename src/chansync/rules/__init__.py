@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+
+from .. import columns
 from ..catalog import Catalog
 from ..fields import Field
 from ..issues import IssueCode, Report
@@ -15,6 +18,12 @@ FAMILIES = (identity, pricing, stock, content)
 RULE_CODES: list[IssueCode] = [
     value for family in FAMILIES for value in vars(family).values() if isinstance(value, IssueCode)
 ]
+
+
+def distinct_skus(catalog: Catalog) -> int:
+    """How many different SKUs the sheet holds, from the codes the duplicate check hashed already."""
+    codes = catalog.sku_codes()[0][columns.filled(catalog.frame[Field.SKU.value]).to_numpy()]
+    return int(np.count_nonzero(np.bincount(codes))) if len(codes) else 0
 
 
 def check_catalog(catalog: Catalog, limits: dict[str, int] | None = None) -> Report:
@@ -32,7 +41,7 @@ def check_catalog(catalog: Catalog, limits: dict[str, int] | None = None) -> Rep
         for found in pool.map(lambda check: check(), checks):
             report.add(found)
     report.check(*RULE_CODES)
-    report.stats.update(rows=len(catalog), skus=int(catalog.frame[Field.SKU.value].nunique()))
+    report.stats.update(rows=len(catalog), skus=distinct_skus(catalog))
     if catalog.stock is not None:
         report.stats["stock_rows"] = len(catalog.stock.frame)
     return report

@@ -18,19 +18,24 @@ feed holds at most ``messages_per_feed`` messages; more are split over several f
 
 The processing report Amazon returns for a feed is read by :func:`.report.read_processing_report` (one row per
 issue) and :func:`.report.message_results` (per message: accepted, accepted with warnings, or invalid).
+
+Through the Selling Partner API (``upload: {type: amazon_sp_api}``, :mod:`.spapi`): ``chansync push`` sends the
+same feed through the Feeds API and follows it to its processing report, recording only what Amazon accepted; with
+``export: api`` the All Listings report is requested through the Reports API and read as the file is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import Field as PydField
 
+from ...errors import AdapterError
 from ...fields import Field
-from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile
+from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile, OnApplied
 from ..tabular import read_channel_export
 from . import rules
 from .columns import MAX_MESSAGES, MERCHANT_FULFILLED
@@ -39,6 +44,7 @@ from .feed import documents
 
 if TYPE_CHECKING:
     from ...model import Plan
+    from ...transports.http import HttpClient
 
 
 class AmazonSettings(AdapterSettings):
@@ -59,7 +65,9 @@ class AmazonSettings(AdapterSettings):
 class AmazonAdapter(Adapter):
     name = "amazon"
     title = "Amazon"
-    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    capabilities = frozenset(
+        {Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API, Capability.FETCH_API}
+    )
     key = Field.SKU
     fields = (Field.PRICE, Field.QUANTITY)
     creates = False
@@ -94,6 +102,28 @@ class AmazonAdapter(Adapter):
         ``schemas/feeds/listings-feed-schema-v2.json``: header ``sellerId``, ``version``, ``issueLocale``; 1 to 10,000
         messages with ``messageId``, ``sku``, ``operationType``, ``productType``, ``patches``)."""
         return documents(plan, self.settings, desired.currency)
+
+    def apply(
+        self, plan: Plan, desired: Desired, client: HttpClient, applied: OnApplied, *, upload: Any = None
+    ) -> dict[str, str]:
+        """Send the plan through the SP-API Feeds API (``upload: {type: amazon_sp_api}``) and follow each feed to
+        its processing report (see :mod:`.spapi`); {SKU: reason} for what Amazon did not accept."""
+        from .spapi import apply_plan
+
+        _needs_sp_api(upload)
+        return apply_plan(plan, desired, client, applied, upload, self)
+
+    def fetch(self, client: HttpClient, *, upload: Any = None) -> ChannelState:
+        """The All Listings report through the SP-API Reports API (``export: api``)."""
+        from .spapi import fetch_listings
+
+        _needs_sp_api(upload)
+        return fetch_listings(client, upload, self)
+
+
+def _needs_sp_api(upload: Any) -> None:
+    if upload is None or getattr(upload, "type", None) != "amazon_sp_api":
+        raise AdapterError("the amazon adapter talks to Amazon through `upload: {type: amazon_sp_api, ...}`")
 
 
 __all__ = ["AmazonAdapter", "AmazonSettings"]

@@ -119,9 +119,17 @@ def documents(plan: Plan, settings: AmazonSettings, currency: str) -> list[bytes
     messages = patch_messages(plan, settings, currency)
     size = settings.messages_per_feed
     parts = [messages[start : start + size] for start in range(0, len(messages), size)] or [[]]
+    return [document(part, settings) for part in parts]
+
+
+def document(messages: list[dict[str, Any]], settings: AmazonSettings) -> bytes:
+    """One feed document of ``messages``, numbered from 1 in their order (keys other than a message's own, such as
+    the ``set`` the SP-API route keeps for its journal, are left out)."""
     header = {"sellerId": settings.seller_id, "version": "2.0", "issueLocale": settings.issue_locale}
-    out = []
-    for part in parts:
-        numbered = [{"messageId": n, **message} for n, message in enumerate(part, 1)]
-        out.append((dumps({"header": header, "messages": numbered}) + "\n").encode("utf-8"))
-    return out
+    numbered = [
+        {"messageId": n, **{k: v for k, v in m.items() if k in MESSAGE_KEYS}} for n, m in enumerate(messages, 1)
+    ]
+    return (dumps({"header": header, "messages": numbered}) + "\n").encode("utf-8")
+
+
+MESSAGE_KEYS = ("sku", "operationType", "productType", "patches")

@@ -5,7 +5,8 @@ An offer is unique per EAN and condition; bol gives it an ``offerId`` and keeps 
 leading zero, and a GTIN-8 or a case-level GTIN-14 cannot be listed (a channel error). Prices are euros including
 VAT, stock is 0 to 999.
 
-Reading: the offer export (``POST /retailer/offers/export``, format CSV) with header
+Reading: the offer export (``POST /retailer/offers/export``, format CSV; fetched through the API with
+``export: api``, see :mod:`.fetch`) with header
 ``offerId,ean,conditionName,conditionCategory,conditionComment,bundlePricesPrice,fulfilmentDeliveryCode,
 stockAmount,onHoldByRetailer,fulfilmentType,mutationDateTime,referenceCode``, found by name (newer API versions add
 columns). An offer on hold is not live. The stock of an offer bol fulfils (``FBB``) is bol's own count: unknown to
@@ -20,12 +21,14 @@ API (``upload: {type: bol_api}``, :mod:`.api`).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ...errors import AdapterError
 from ...fields import DEFAULT_CONDITION, Field
 from ..base import Adapter, Capability, ChannelState, Desired, OnApplied
 from ..feeds import csv_bytes
@@ -44,7 +47,9 @@ if TYPE_CHECKING:
 class BolAdapter(Adapter):
     name = "bol"
     title = "bol.com"
-    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API})
+    capabilities = frozenset(
+        {Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API, Capability.FETCH_API}
+    )
     key = Field.GTIN
     fields = (Field.SKU, Field.PRICE, Field.QUANTITY, Field.CONDITION)
     creates = True
@@ -76,6 +81,19 @@ class BolAdapter(Adapter):
             required=[Field.GTIN.value],
         )
         return ChannelState(read_offers(export), Field.GTIN.value, display, issues=export.issues)
+
+    def fetch(self, client: HttpClient, *, upload: Any = None) -> ChannelState:
+        """The offers through the Retailer API's offer export (``export: api``, see :mod:`.fetch`), read by the
+        same reader as a downloaded export file."""
+        from .fetch import fetch_export
+
+        if upload is None:
+            raise AdapterError("export: api for bol.com needs the channel's upload section (type bol_api)")
+        data = fetch_export(client, upload)
+        with tempfile.TemporaryDirectory(prefix="chansync-bol-") as folder:
+            path = Path(folder) / "offers-export.csv"
+            path.write_bytes(data)
+            return self.read_export(path, f"{self.channel} (bol.com offer export through the API)")
 
     def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
         return rules.check(desired, self)

@@ -13,10 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import requests
+
 from ...errors import TransportError
 from ...transports.http import HttpClient, redact
 
 MEDIA_TYPE = "application/vnd.retailer.v10+json"
+#: What the offer export file is asked for in (``GET /retailer/offers/export/{report-id}``; bol answers ``text/csv``:
+#: https://api.bol.com/retailer/public/Retailer-API/demo/v10-OFFERS.html).
+CSV_MEDIA_TYPE = "application/vnd.retailer.v10+csv"
 #: A token is fetched again this many seconds before bol says it expires (at most a fifth of its life).
 TOKEN_MARGIN = 30.0
 DEFAULT_EXPIRES_IN = 299.0
@@ -94,11 +99,13 @@ class BolSession:
         self._expires = self.clock() + max(lifetime - min(TOKEN_MARGIN, lifetime / 5), 0.0)
         self.tokens_fetched += 1
 
-    def send(self, method: str, path: str, body: Any, key: str) -> dict[str, Any]:
-        """Send one offer's request; its process status (``{}`` when the reply has none). A 401 fetches a new
-        token and sends once more; other errors raise :class:`TransportError` naming ``key``."""
+    def send(self, method: str, path: str, body: Any, key: str, *, expect_json: bool = False) -> dict[str, Any]:
+        """Send one request with a JSON body; its process status (``{}`` when the reply has none). A 401 fetches a
+        new token and sends once more; other errors raise :class:`TransportError` naming ``key``. ``expect_json``:
+        a reply that is not JSON is retried like a 5xx (only for a request that may be sent twice)."""
         data = dumps(body).encode("utf-8")
-        reply = self._call(method, path, key, data=data, headers={"Content-Type": MEDIA_TYPE})
+        headers = {"Content-Type": MEDIA_TYPE}
+        reply = self._call(method, path, key, data=data, headers=headers, expect_json=expect_json)
         return reply if reply is not None else {}
 
     def status(self, base: str, status_id: str, key: str) -> dict[str, Any] | None:
@@ -107,23 +114,50 @@ class BolSession:
         (https://api.bol.com/retailer/public/Retailer-API/demo/v10-PROCESS_STATUS.html)."""
         return self._call("GET", f"{base}/process-status/{status_id}", key)
 
+    def download(self, path: str, accept: str, key: str) -> bytes:
+        """``GET path`` with ``Accept: accept`` (a file, not JSON: the offer export is ``…+csv``); its bytes. A 401
+        fetches a new token and sends once more."""
+        return self._respond("GET", path, key, accept=accept).content
+
     def _call(
-        self, method: str, path: str, key: str, *, data: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        key: str,
+        *,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        expect_json: bool = False,
     ) -> dict[str, Any] | None:
-        """One request with the bearer token; a 401 fetches a new token and sends once more. The JSON object
-        replied, or None when the reply is not one; other errors raise :class:`TransportError` naming ``key``."""
+        """One request with the bearer token (see :meth:`_respond`): the JSON object replied, or None when the
+        reply is not one."""
+        response = self._respond(method, path, key, data=data, headers=headers, expect_json=expect_json)
+        try:
+            reply = response.json()
+        except ValueError:
+            return None
+        return reply if isinstance(reply, dict) else None
+
+    def _respond(
+        self,
+        method: str,
+        path: str,
+        key: str,
+        *,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        accept: str = MEDIA_TYPE,
+        expect_json: bool = False,
+    ) -> requests.Response:
+        """One request with the bearer token; a 401 fetches a new token and sends once more. Other errors raise
+        :class:`TransportError` naming ``key``."""
         for attempt in range(2):
-            sent = {"Accept": MEDIA_TYPE, "Authorization": f"Bearer {self.token()}", **(headers or {})}
+            sent = {"Accept": accept, "Authorization": f"Bearer {self.token()}", **(headers or {})}
             try:
-                response = self.client.request(method, path, data=data, headers=sent, skus=(key,))
+                return self.client.request(method, path, data=data, headers=sent, skus=(key,), expect_json=expect_json)
             except TransportError as error:
                 if attempt == 0 and status_of(error) == 401:
                     self._token = None
                     continue
                 raise
-            try:
-                reply = response.json()
-            except ValueError:
-                return None
-            return reply if isinstance(reply, dict) else None
         raise AssertionError("unreachable")  # pragma: no cover

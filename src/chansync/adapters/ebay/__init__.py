@@ -1,5 +1,6 @@
 """``ebay``: eBay listings through Seller Hub Reports: the "All active listings" download in, the matching
-"Edit price and quantity" revise file out.
+"Edit price and quantity" revise file out; or through the Sell Inventory API (``upload: {type: ebay_api}``:
+``export: api`` reads the listings, push sets price and quantity in bulk; see :mod:`.api`).
 
 Keyed by SKU (the custom label); the item number is kept to name the listing in the revise file. The adapter
 revises price and quantity of listings that exist (titles only with ``revise_title: true``) and delists by setting
@@ -13,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import Field as PydField
 
+from ...errors import AdapterError
 from ...fields import Field
-from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired
+from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired, OnApplied
 from ..tabular import read_channel_export
 from . import rules
 from .export import COLUMNS, REQUIRED, read_listings, template_of
@@ -27,6 +29,7 @@ from .feed import revise_bytes
 
 if TYPE_CHECKING:
     from ...model import Plan
+    from ...transports.http import HttpClient
 
 
 class EbaySettings(AdapterSettings):
@@ -49,7 +52,9 @@ class EbaySettings(AdapterSettings):
 class EbayAdapter(Adapter):
     name = "ebay"
     title = "eBay (Seller Hub Reports)"
-    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED})
+    capabilities = frozenset(
+        {Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API, Capability.FETCH_API}
+    )
     key = Field.SKU
     fields = (Field.TITLE, Field.PRICE, Field.QUANTITY)
     required = (Field.PRICE,)
@@ -80,6 +85,25 @@ class EbayAdapter(Adapter):
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
         yield revise_bytes(plan, self.settings.site, titles=self.settings.revise_title)
+
+    def fetch(self, client: HttpClient, *, upload: Any = None) -> ChannelState:
+        """The listings through the Inventory API (``export: api``): every inventory item with a live published
+        fixed-price offer on the upload's marketplace, in the download's columns."""
+        from .api import fetch_state
+
+        marketplace = str(getattr(upload, "marketplace_id", None) or "EBAY_US")
+        return fetch_state(client, marketplace, f"{self.channel} (eBay Inventory API)")
+
+    def apply(
+        self, plan: Plan, desired: Desired, client: HttpClient, applied: OnApplied, *, upload: Any = None
+    ) -> dict[str, str]:
+        """Price and quantity through bulkUpdatePriceQuantity (``upload: {type: ebay_api}``), 25 SKUs a call;
+        {SKU: reason} for what was not applied."""
+        from .api import apply_plan
+
+        if upload is None or getattr(upload, "type", None) != "ebay_api":
+            raise AdapterError("the ebay adapter applies through `upload: {type: ebay_api, token, ...}`")
+        return apply_plan(plan, desired, client, applied, upload)
 
 
 __all__ = ["EbayAdapter", "EbaySettings"]

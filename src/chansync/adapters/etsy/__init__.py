@@ -2,9 +2,11 @@
 
 Keyed by SKU: the download has no listing id, and a listing with variations lists the SKUs of all its products in
 one cell. Etsy has no CSV import, so the feed is a review file of what should change, to apply by hand (the Open
-API's ``updateListingInventory`` is the automatic route; see ``docs/channels/etsy.md``). chansync does not create
-Etsy listings (``creates = False``): a listing needs a taxonomy, who/when made and a shipping profile the master
-does not hold. Variations take their listing's title and description from their parent row in the master.
+API's ``updateListingInventory`` is the automatic route; see ``docs/channels/etsy.md``). With ``export: api`` the
+shop is read through the Open API instead of the download, every variation with its own price and quantity.
+chansync does not create Etsy listings (``creates = False``): a listing needs a taxonomy, who/when made and a
+shipping profile the master does not hold. Variations take their listing's title and description from their parent
+row in the master.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ class EtsySettings(AdapterSettings):
 class EtsyAdapter(Adapter):
     name = "etsy"
     title = "Etsy"
-    capabilities = frozenset({Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API})
+    capabilities = frozenset(
+        {Capability.READ_EXPORT, Capability.WRITE_FEED, Capability.APPLY_API, Capability.FETCH_API}
+    )
     key = Field.SKU
     fields = (Field.TITLE, Field.DESCRIPTION, Field.PRICE, Field.QUANTITY)
     required = (Field.TITLE, Field.PRICE)
@@ -53,6 +57,15 @@ class EtsyAdapter(Adapter):
     def read_export(self, path: Path, display: str) -> ChannelState:
         export = read_download(path, display, self.channel, self.context.config.header_map)
         return ChannelState(read_listings(export), Field.SKU.value, display, issues=export.issues)
+
+    def fetch(self, client: HttpClient, *, upload: Any = None) -> ChannelState:
+        """The shop's active listings through Open API v3 (``export: api``, see :mod:`.fetch`): every SKU with its
+        own price and quantity, in the columns the download gives."""
+        from .fetch import fetch_state
+
+        if upload is None or not getattr(upload, "shop_id", None):
+            raise AdapterError("export: api for Etsy reads through `upload: {type: etsy_api, shop_id, ...}`")
+        return fetch_state(client, str(upload.shop_id), f"{self.channel} (Etsy Open API)")
 
     def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
         return rules.check(desired, self)

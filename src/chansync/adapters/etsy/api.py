@@ -17,8 +17,8 @@ The contract, with its sources:
 
 A price or quantity that does not vary by property is one value for every product of the listing: a change to one
 SKU's would change its siblings', so it is refused for that SKU with the reason. Titles and descriptions are not
-part of the inventory; they are left to the review file. Not wired to ``chansync push`` yet (an ``etsy_api``
-upload type is needed in the config, and push must build a client for it).
+part of the inventory; they are left to the review file. ``chansync push`` applies through it with
+``upload: {type: etsy_api, shop_id, api_key, token}``; reading the shop (``export: api``) is :mod:`.fetch`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class Change:
     price: int | None = None
     quantity: int | None = None
     delist: bool = False
+    done: bool = False  # a delist of a SKU whose quantity is 0 already: recorded without a call
 
 
 @dataclass
@@ -71,8 +72,10 @@ def changes_of(plan: Plan) -> dict[str, Change]:
             change.quantity = _int(wanted.at[key, QUANTITY])
         if change.price is not None or change.quantity is not None:
             out[key] = change
+    current = plan.current
     for key in map(str, plan.keys(DELIST)):
-        out[key] = Change(key, quantity=0, delist=True)
+        now = current.at[key, QUANTITY] if QUANTITY in current.columns and key in current.index else None
+        out[key] = Change(key, quantity=0, delist=True, done=_int(now) == 0)
     return out
 
 
@@ -83,22 +86,55 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def active_listing_ids(client: HttpClient, shop_id: str) -> Iterator[int]:
-    offset = 0
+def active_listings(client: HttpClient, shop_id: str) -> Iterator[dict[str, Any]]:
+    """Every active listing of the shop, page by page (``limit`` 100, the documented maximum, and ``offset``;
+    https://developers.etsy.com/documentation/reference#operation/findAllActiveListingsByShop). A listing seen
+    twice (the pages shift while a listing ends or starts) is given once. A reply that is not a page of listings
+    raises :class:`TransportError` in a plain sentence."""
+    offset, seen = 0, set()
     while True:
         page = client.request(
             "GET", f"shops/{shop_id}/listings/active", params={"limit": PAGE, "offset": offset}, expect_json=True
         ).json()
-        results = page.get("results") or []
+        results = page.get("results") if isinstance(page, dict) else None
+        if not isinstance(results, list) or not all(isinstance(r, dict) and _id(r) is not None for r in results):
+            raise TransportError(
+                "Etsy's reply to the list of active listings is not a page of listings with their listing_id"
+            )
         for listing in results:
-            yield int(listing["listing_id"])
+            if _id(listing) not in seen:
+                seen.add(_id(listing))
+                yield listing
         offset += len(results)
-        if not results or offset >= int(page.get("count") or 0):
+        count = page.get("count")
+        known = isinstance(count, int) and not isinstance(count, bool)
+        if not results or (offset >= count if known else len(results) < PAGE):
             return
 
 
+def _id(listing: dict[str, Any]) -> int | None:
+    value = listing.get("listing_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def active_listing_ids(client: HttpClient, shop_id: str) -> Iterator[int]:
+    for listing in active_listings(client, shop_id):
+        yield int(listing["listing_id"])
+
+
+def inventory_of(client: HttpClient, listing_id: int, skus: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``GET /listings/{listing_id}/inventory`` (getListingInventory); a reply without a list of products raises
+    :class:`TransportError` in a plain sentence."""
+    inventory = client.request("GET", f"listings/{listing_id}/inventory", expect_json=True, skus=skus).json()
+    if not isinstance(inventory, dict) or not isinstance(inventory.get("products"), list):
+        raise TransportError(
+            f"Etsy's reply to the inventory of listing {listing_id} has no list of products", skus=skus
+        )
+    return inventory
+
+
 def products_of(inventory: dict[str, Any]) -> list[dict[str, Any]]:
-    return [p for p in inventory.get("products") or [] if not p.get("is_deleted")]
+    return [p for p in inventory.get("products") or [] if isinstance(p, dict) and not p.get("is_deleted")]
 
 
 def writable(inventory: dict[str, Any], changes: dict[str, Change]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -167,6 +203,10 @@ def apply_plan(plan: Plan, client: HttpClient, applied: OnApplied, shop_id: str)
     """Send each changed listing's whole inventory; {SKU: reason} for what was not applied. Raises
     :class:`TransportError` naming every SKU not yet done when a failure would hit them all."""
     changes = changes_of(plan)
+    done = [c for c in changes.values() if c.done]
+    if done:  # nothing to send: the quantity is 0 already
+        applied([{"key": c.sku, "set": _sets(c)} for c in done])
+    changes = {s: c for s, c in changes.items() if not c.done}
     if not changes:
         return {}
     listings: list[Listing] = []
@@ -174,7 +214,7 @@ def apply_plan(plan: Plan, client: HttpClient, applied: OnApplied, shop_id: str)
     skus = tuple(changes)
     try:
         for listing_id in active_listing_ids(client, shop_id):
-            inventory = client.request("GET", f"listings/{listing_id}/inventory", expect_json=True, skus=skus).json()
+            inventory = inventory_of(client, listing_id, skus)
             mine = [changes[s] for s in (str(p.get("sku") or "") for p in products_of(inventory)) if s in changes]
             if mine:
                 listings.append(Listing(listing_id, inventory, mine))

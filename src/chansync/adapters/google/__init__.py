@@ -8,15 +8,16 @@ chunks: memory does not grow with the number of items.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pandas as pd
 from pydantic import Field as PydField
 
 from ... import columns
+from ...errors import AdapterError
 from ...fields import Field
 from ...issues import IssueCode
-from ..base import Desired, FeedFile
+from ..base import Capability, ChannelState, Desired, FeedFile, OnApplied
 from ..catalogue import CatalogueAdapter
 from ..settings import FeedSettings
 from . import rules
@@ -25,6 +26,7 @@ from .rules import DESCRIPTION_TOO_LONG, ID_TOO_LONG, TITLE_TOO_LONG
 
 if TYPE_CHECKING:
     from ...model import Plan
+    from ...transports.http import HttpClient
 
 
 class GoogleSettings(FeedSettings):
@@ -36,6 +38,7 @@ class GoogleMerchantAdapter(CatalogueAdapter):
     title = "Google Merchant Center"
     Settings = GoogleSettings
     feed_suffix = ".xml"
+    capabilities = frozenset({*CatalogueAdapter.capabilities, Capability.APPLY_API, Capability.FETCH_API})
     #: Google's product data specification lists ``description`` among the attributes every product needs
     #: (https://support.google.com/merchants/answer/7052112, "Basic product data"): an item without one is
     #: disapproved, so it is a channel error here rather than a surprise in Merchant Center.
@@ -75,6 +78,28 @@ class GoogleMerchantAdapter(CatalogueAdapter):
         (https://support.google.com/merchants/answer/160567); attribute names and values as in the product data
         specification (https://support.google.com/merchants/answer/7052112)."""
         return feed_chunks(self, desired, plan)
+
+    def apply(
+        self, plan: Plan, desired: Desired, client: HttpClient, applied: OnApplied, *, upload: Any = None
+    ) -> dict[str, str]:
+        """Apply the plan through the Merchant API (``upload: {type: google_merchant_api}``): each created or
+        updated product inserted whole, each delisted one deleted (see :mod:`.merchant`); {SKU: reason} for what
+        Google refused."""
+        from .merchant import apply_plan
+
+        return apply_plan(self, plan, desired.currency, client, applied, _section(upload))
+
+    def fetch(self, client: HttpClient, *, upload: Any = None) -> ChannelState:
+        """``export: api``: the account's processed products of the section's language and feed label."""
+        from .merchant import fetch_state
+
+        return fetch_state(self, client, _section(upload))
+
+
+def _section(upload: Any) -> Any:
+    if upload is None or getattr(upload, "type", None) != "google_merchant_api":
+        raise AdapterError("the google_merchant adapter reads and writes through `upload: {type: google_merchant_api}`")
+    return upload
 
 
 __all__ = ["GoogleMerchantAdapter", "GoogleSettings"]
