@@ -27,21 +27,28 @@ if TYPE_CHECKING:
 
 
 class _Group(typer.core.TyperGroup):
-    """The root command: its help (and every subcommand's) in the chosen language."""
+    """The root command: its help (and every subcommand's) in the chosen language, and English again after each run
+    (a command run in-process, as tests do, leaves the library as it found it)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            i18n.use(i18n.DEFAULT)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        if not _language_set:
-            _set_language(None)
+        if not ctx.meta.get(_LANGUAGE_SET):  # `chansync --help`: the help comes before the callback
+            _set_language(ctx, None)
         _translate_help(ctx.find_root().command, ctx)
         super().format_help(ctx, formatter)
 
 
-_language_set = False
+#: Set in the run's context (shared by the command and its subcommands) once the language is chosen.
+_LANGUAGE_SET = "chansync.language"
 
 
-def _set_language(option: str | None) -> None:
+def _set_language(ctx: Any, option: str | None) -> None:
     """Speak ``--lang`` or the locale's language from here on (help texts, messages, headings)."""
-    global _language_set
     try:
         chosen = i18n.choose(option, os.environ)
     except ValueError:
@@ -52,7 +59,7 @@ def _set_language(option: str | None) -> None:
             param_hint="--lang",
         ) from None
     i18n.use(chosen)
-    _language_set = True
+    ctx.meta[_LANGUAGE_SET] = True
     from typer import rich_utils
 
     rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
@@ -79,12 +86,6 @@ def _translate_help(command: Any, ctx: Any) -> None:
     if isinstance(getattr(command, "commands", None), dict):
         for sub in command.commands.values():
             _translate_help(sub, ctx)
-
-
-def _reset_language() -> None:
-    global _language_set
-    i18n.use(i18n.DEFAULT)
-    _language_set = False
 
 
 app = typer.Typer(
@@ -195,10 +196,10 @@ def handles_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _lang_option(value: str | None) -> str | None:
+def _lang_option(ctx: typer.Context, value: str | None) -> str | None:
     """``--lang`` is read before anything else, so ``--lang nl --help`` is Dutch."""
     if value is not None:
-        _set_language(value)
+        _set_language(ctx, value)
     return value
 
 
@@ -233,10 +234,9 @@ def main_options(
     """
     if debug:
         os.environ["CHANSYNC_DEBUG"] = "1"
-    if not _language_set:
-        _set_language(lang)
+    if not ctx.meta.get(_LANGUAGE_SET):
+        _set_language(ctx, lang)
     _translate_help(ctx.command, ctx)
-    ctx.call_on_close(_reset_language)  # a command run in-process (tests) leaves the library in English
 
 
 def _load(path: Path) -> LoadedConfig:

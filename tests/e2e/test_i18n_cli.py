@@ -172,3 +172,15 @@ def test_an_export_that_is_not_one_says_an_or_a_by_the_channel(shop: Path) -> No
     result = run("diff", cwd=shop, env=ENGLISH)
     assert result.returncode == 2
     assert "does not look like an Amazon All Listings report export" in " ".join(result.stderr.split())
+
+
+def test_a_dutch_help_in_process_does_not_leave_the_next_run_dutch(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(shop)
+    for name in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    assert "Opties" in CliRunner().invoke(app, ["--lang", "nl", "--help"]).output
+    assert i18n.language() == "en"
+    english = CliRunner().invoke(app, ["validate", "--help"]).output
+    assert "Options" in english and "Check the master sheet" in english
+    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    assert "Controleer je hoofdbestand" in CliRunner().invoke(app, ["validate", "--help"]).output
