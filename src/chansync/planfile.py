@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ChansyncError
+from .i18n import _
 
 
 def read_plan_file(path: Path) -> dict[str, Any]:
@@ -35,4 +36,4 @@ def read_plan_file(path: Path) -> dict[str, Any]:
 
 
 def _not_a_plan(path: Path, why: str) -> ChansyncError:
-    return ChansyncError(f"{path}: not a plan saved by `chansync diff --plan`: {why}")
+    return ChansyncError(_("{path}: not a plan saved by `chansync diff --plan`: {why}").format(path=path, why=why))

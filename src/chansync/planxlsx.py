@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import ChansyncError, RefusedError
+from .i18n import _
 from .model import CREATE, DELIST, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
 from .planjson import plan_dict
 
@@ -145,9 +146,17 @@ def read_approvals(path: Path) -> dict[str, tuple[str, set[str]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - a corrupt workbook in many shapes: said, not a traceback
-        raise ChansyncError(f"{path}: not a plan workbook written by `chansync diff --format xlsx` ({exc})") from None
+        raise ChansyncError(
+            _("{path}: not a plan workbook written by `chansync diff --format xlsx` ({reason})").format(
+                path=path, reason=exc
+            )
+        ) from None
     if META_SHEET not in book.sheetnames:
-        raise ChansyncError(f"{path}: not a plan workbook written by `chansync diff --format xlsx` (no {META_SHEET!r})")
+        raise ChansyncError(
+            _("{path}: not a plan workbook written by `chansync diff --format xlsx` (no {sheet!r})").format(
+                path=path, sheet=META_SHEET
+            )
+        )
     out: dict[str, tuple[str, set[str]]] = {}
     for row in list(book[META_SHEET].iter_rows(values_only=True))[1:]:
         channel, sheet_name, mark = (str(v) if v is not None else "" for v in (*row, None, None, None)[:3])
@@ -158,7 +167,11 @@ def read_approvals(path: Path) -> dict[str, tuple[str, set[str]]]:
             continue
         header = [str(h).strip().casefold() if h is not None else "" for h in rows[0]]
         if APPLY not in header or KEY_HEADER not in header:
-            raise ChansyncError(f"{path}: the sheet {sheet_name!r} has no {APPLY!r} or {KEY_HEADER!r} column any more")
+            raise ChansyncError(
+                _("{path}: the sheet {sheet_name!r} has no {apply!r} or {key!r} column any more").format(
+                    path=path, sheet_name=sheet_name, apply=APPLY, key=KEY_HEADER
+                )
+            )
         at_apply, at_key = header.index(APPLY), header.index(KEY_HEADER)
         yes = {str(r[at_key]) for r in rows[1:] if r and str(r[at_apply] or "").strip().casefold() in YES}
         out[channel] = (mark, yes)
@@ -172,8 +185,10 @@ def approved(plans: list[Plan], path: Path) -> list[Plan]:
     differ = [p.channel for p in plans if p.channel not in approvals or approvals[p.channel][0] != fingerprint(p)]
     if differ:
         raise RefusedError(
-            f"the plan for {', '.join(differ)} is no longer the one in {path}: the master or the channel changed",
-            hint="run `chansync diff --format xlsx --output FILE` again and review it",
+            _("the plan for {channels} is no longer the one in {path}: the master or the channel changed").format(
+                channels=", ".join(differ), path=path
+            ),
+            hint=_("run `chansync diff --format xlsx --output FILE` again and review it"),
         )
     return [restrict(p, approvals[p.channel][1]) for p in plans]
 

@@ -23,7 +23,7 @@ from .config import HttpUpload, LoadedConfig, SftpUpload
 from .connect import default_client, expanded, secrets_of
 from .errors import ChansyncError, ExitCode, RefusedError, TransportError
 from .guard import GuardVerdict, check_guard
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .issues import Report
 from .journal import Journal, new_run_id
 from .model import CREATE, DELIST, OUTCOMES, UPDATE, Plan
@@ -33,7 +33,7 @@ from .state.store import SyncState
 from .sync import ChannelPlan, plan
 from .transports.http import HttpClient, redact
 from .transports.local import atomic_open
-from .wording import an
+from .wording import indefinite
 
 DONE, DRY_RUN, REFUSED, FAILED, UNCHANGED = "done", "dry-run", "refused", "failed", "unchanged"
 
@@ -167,9 +167,15 @@ def prepare(
     result = plan(config, channels=channels, strict=strict, registry=registry, state=state)
     report = result.report
     if result.validation.catalog is None:
-        raise RefusedError(report.fatal or "the master sheet could not be read; nothing was written")
+        raise RefusedError(report.fatal or _("the master sheet could not be read; nothing was written"))
     if strict and report.errors:
-        raise RefusedError(f"the master has {report.errors} errors and --strict is on; nothing was written")
+        raise RefusedError(
+            ngettext(
+                "the master has {count} error and --strict is on; nothing was written",
+                "the master has {count} errors and --strict is on; nothing was written",
+                report.errors,
+            ).format(count=report.errors)
+        )
     planned = result.channels
     if saved_plan is not None and saved_plan.suffix.lower() in (".xlsx", ".xlsm"):
         from .planxlsx import approved  # a reviewed workbook: only the rows still marked yes
@@ -200,8 +206,10 @@ def _same_as_saved(path: Path, plans: list[Plan]) -> None:
             differ.append(now.channel)
     if differ:
         raise RefusedError(
-            f"the plan for {', '.join(differ)} is no longer the one saved in {path}: the master or the channel changed",
-            hint="run `chansync diff --plan FILE` again and review it",
+            _("the plan for {channels} is no longer the one saved in {path}: the master or the channel changed").format(
+                channels=", ".join(differ), path=path
+            ),
+            hint=_("run `chansync diff --plan FILE` again and review it"),
         )
 
 
@@ -441,8 +449,12 @@ def deliver(
     """Send the written feed files (``http``, ``sftp``) or apply the plan through the adapter (API types)."""
     if isinstance(upload, HttpUpload | SftpUpload):
         if not result.feed_files:
-            kind = f"{an(upload.type)} {upload.type}"
-            raise ChansyncError(f"channel {channel.name!r}: {kind} upload sends the feed file; set `feed`")
+            kind = indefinite(upload.type)  # "an sftp", Dutch "een sftp"
+            raise ChansyncError(
+                _("channel {name!r}: {kind} upload sends the feed file; set `feed`").format(
+                    name=channel.name, kind=kind
+                )
+            )
         if isinstance(upload, HttpUpload):
             return _send_files(channel.name, result.feed_files, upload, client)
         from .transports.sftp import send_files
@@ -456,7 +468,11 @@ def deliver(
     adapter: Adapter = channel.adapter
     apply_api = getattr(adapter, "apply", None)
     if apply_api is None:
-        raise ChansyncError(f"the {adapter.name} adapter cannot apply changes through an API ({upload.type})")
+        raise ChansyncError(
+            _("the {name} adapter cannot apply changes through an API ({type})").format(
+                name=adapter.name, type=upload.type
+            )
+        )
 
     counts = channel.plan.counts()
     changes = sum(counts.get(o, 0) for o in (CREATE, UPDATE, DELIST))
@@ -478,7 +494,9 @@ def deliver(
 def _send_files(name: str, paths: list[Path], upload: HttpUpload, client: HttpClient) -> str:
     if len(paths) > 1 and "{file}" not in upload.url:
         raise ChansyncError(
-            f"channel {name!r}: the feed has {len(paths)} files; put {{file}} in upload.url for their names"
+            _("channel {name!r}: the feed has {count} files; put {{file}} in upload.url for their names").format(
+                name=name, count=len(paths)
+            )
         )
     sent = []
     for path in paths:

@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ChansyncError, ExitCode
+from ..i18n import _
 
 DB_FILE = "state.db"
 LOCK_FILE = "push.lock"
@@ -105,22 +106,25 @@ def _refuse_link(path: Path) -> None:
         return
     if stat.S_ISLNK(info.st_mode):
         raise StateError(
-            f"{path} is a symbolic link; chansync does not follow links in its state folder",
-            hint="remove the link (or point state_dir at a folder of its own)",
+            _("{path} is a symbolic link; chansync does not follow links in its state folder").format(path=path),
+            hint=_("remove the link (or point state_dir at a folder of its own)"),
         )
 
 
 def _state_folder(path: Path) -> Path:
     if path.is_symlink() and not path.is_dir():
-        raise StateError(f"the state folder {path} is a link to something that is not a folder")
+        raise StateError(_("the state folder {path} is a link to something that is not a folder").format(path=path))
     if path.exists() and not path.is_dir():
         raise StateError(
-            f"the state folder {path} is a file, not a folder", hint="set state_dir to a folder (default .chansync)"
+            _("the state folder {path} is a file, not a folder").format(path=path),
+            hint=_("set state_dir to a folder (default .chansync)"),
         )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StateError(f"cannot create the state folder {path}: {exc.strerror or exc}") from None
+        raise StateError(
+            _("cannot create the state folder {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from None
     return path
 
 
@@ -144,8 +148,8 @@ class SyncState:
             connection.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StateError(
-                f"the sync state {db_path} cannot be read ({exc})",
-                hint="move the file aside to start from an empty state (plans are then two-way again)",
+                _("the sync state {db_path} cannot be read ({reason})").format(db_path=db_path, reason=exc),
+                hint=_("move the file aside to start from an empty state (plans are then two-way again)"),
             ) from None
         return cls(folder, connection)
 
@@ -182,17 +186,21 @@ class SyncState:
         try:
             fd = os.open(path, flags, 0o644)
         except OSError as exc:
-            raise StateError(f"cannot open the lock {path}: {exc.strerror or exc} (is it a link?)") from None
+            raise StateError(
+                _("cannot open the lock {path}: {reason} (is it a link?)").format(path=path, reason=exc.strerror or exc)
+            ) from None
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise StateError(f"the lock {path} is not a regular file")
+                raise StateError(_("the lock {path} is not a regular file").format(path=path))
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = os.read(fd, 300).decode("utf-8", "replace").strip() or "another process"
                 raise LockedError(
-                    f"another chansync push is running for this config ({holder}); not starting a second one",
-                    hint=f"wait for it to finish; the lock is {path}",
+                    _("another chansync push is running for this config ({holder}); not starting a second one").format(
+                        holder=holder
+                    ),
+                    hint=_("wait for it to finish; the lock is {path}").format(path=path),
                 ) from None
             os.ftruncate(fd, 0)
             note = f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
@@ -304,8 +312,10 @@ class SyncState:
             frame = pd.read_parquet(path)
         except (OSError, ValueError) as exc:
             raise StateError(
-                f"the base snapshot {path} of channel {channel!r} cannot be read ({exc})",
-                hint="remove the channel's row from the state (or the state folder) to plan two-way again",
+                _("the base snapshot {path} of channel {channel!r} cannot be read ({reason})").format(
+                    path=path, channel=channel, reason=exc
+                ),
+                hint=_("remove the channel's row from the state (or the state folder) to plan two-way again"),
             ) from None
         return frame.set_index(KEY, drop=False).rename_axis(None)
 
