@@ -488,7 +488,9 @@ def deliver(
 
         failed: dict[str, str] = apply_api(channel.plan, channel.desired, client, applied, upload=section)
     result.failed.update({k: redact(v, client.secrets) for k, v in failed.items()})
-    return f"applied {result.applied} changes through {upload.type}"
+    return ngettext(
+        "applied {count} change through {upload}", "applied {count} changes through {upload}", result.applied
+    ).format(count=result.applied, upload=upload.type)
 
 
 def _send_files(name: str, paths: list[Path], upload: HttpUpload, client: HttpClient) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 from .catalog import Catalog, read_master
 from .config import LoadedConfig
 from .fields import ROW, Field, StockField
+from .i18n import ngettext
 from .state.ledger import location_name
 from .state.store import SyncState
 from .transports.local import write_atomic
@@ -76,7 +77,11 @@ def write_back(
         return (f"not written: {path.name} could not be updated ({type(exc).__name__}: {str(exc)[:200]}); the sales "
                 "are kept and the next push tries again")  # fmt: skip
     state.reset_counts(sorted(set(ledger["sku"])))
-    return f"{len(cells)} stock cells of {path.name} set to what is available (backup: {backup.name})"
+    return ngettext(
+        "{count} stock cell of {file} set to what is available (backup: {backup})",
+        "{count} stock cells of {file} set to what is available (backup: {backup})",
+        len(cells),
+    ).format(count=len(cells), file=path.name, backup=backup.name)
 
 
 def _quantity_cells(catalog: Catalog, ledger: pd.DataFrame) -> dict[int, int]:

@@ -223,7 +223,7 @@ def test_write_back_sets_a_csv_masters_stock_and_keeps_a_backup(tmp_path: Path) 
     assert "open in Excel" in refused.write_back and read_csv(tmp_path / "master.csv")["A1"]["quantity"] == "10"
     (tmp_path / "~$master.csv").unlink()
     written = run(config)
-    assert "stock cells" in written.write_back, written.write_back
+    assert "stock cell" in written.write_back, written.write_back
     master = read_csv(tmp_path / "master.csv")
     assert master["A1"]["quantity"] == "7" and master["A1"]["title"] == "Item A1"
     assert list((tmp_path / "state" / "backups").glob("master.*.csv"))
@@ -249,7 +249,7 @@ def test_write_back_in_an_xlsx_master_keeps_formatting(tmp_path: Path) -> None:
     run(config)
     export(tmp_path, "b", {"A1": 10, "A2": 3})
     result = run(config)
-    assert "stock cells" in result.write_back
+    assert "stock cell" in result.write_back
     sheet = load_workbook(tmp_path / "master.xlsx").active
     assert sheet is not None
     assert sheet["D3"].value == 3 and sheet["D2"].value == 10 and sheet["B2"].font.bold
