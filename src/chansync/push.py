@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,7 +20,6 @@ from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .catalog import Catalog
 from .config import HttpUpload, LoadedConfig, SftpUpload
-from .connect import default_client, expanded, secrets_of
 from .errors import ChansyncError, ExitCode, RefusedError, TransportError
 from .guard import GuardVerdict, check_guard
 from .i18n import N_, _, ngettext
@@ -31,9 +30,11 @@ from .state.ledger import Observed
 from .state.snapshot import base_after, for_parquet
 from .state.store import SyncState
 from .sync import ChannelPlan, plan
-from .transports.http import HttpClient, redact
 from .transports.local import atomic_open
 from .wording import indefinite
+
+if TYPE_CHECKING:
+    from .transports.http import HttpClient
 
 DONE, DRY_RUN, REFUSED, FAILED, UNCHANGED = "done", "dry-run", "refused", "failed", "unchanged"
 
@@ -239,7 +240,11 @@ def apply(
         result = PushResult(run, prepared.report, summaries + failed, dry_run=True)
         _log(state, run, result)
         return result
-    factory = client_factory or default_client
+    if client_factory is None:  # imported here: plans and dry runs need no HTTP stack (requests)
+        from .connect import default_client
+
+        client_factory = default_client
+    factory = client_factory
     with contextlib.nullcontext() if locked or state is None else state.lock():
         journal = journal_for(config, run)
         journal.record("start", channels=[c.name for c in prepared.channels])
@@ -348,6 +353,8 @@ def _push_channel(
             journal.record("written", channel.name, feeds=result.feeds, counts=result.counts)
         upload = settings.upload
         if upload is not None and not no_upload and channel.plan.has_changes:
+            from .connect import expanded, secrets_of
+
             secrets = secrets_of(config, upload)
             section = expanded(config, channel.name, upload)
             client = factory(section, secrets)
@@ -487,10 +494,17 @@ def deliver(
             step.advance(len(items))
 
         failed: dict[str, str] = apply_api(channel.plan, channel.desired, client, applied, upload=section)
-    result.failed.update({k: redact(v, client.secrets) for k, v in failed.items()})
+    result.failed.update({k: _redact(v, client.secrets) for k, v in failed.items()})
     return ngettext(
         "applied {count} change through {upload}", "applied {count} changes through {upload}", result.applied
     ).format(count=result.applied, upload=upload.type)
+
+
+def _redact(text: str, secrets: tuple[str, ...]) -> str:
+    """Secrets out of a message (the HTTP stack is imported only by runs that send something)."""
+    from .transports.http import redact
+
+    return redact(text, secrets)
 
 
 def _send_files(name: str, paths: list[Path], upload: HttpUpload, client: HttpClient) -> str:
@@ -509,7 +523,7 @@ def _send_files(name: str, paths: list[Path], upload: HttpUpload, client: HttpCl
         with progress.task(description, total=len(data), unit=progress.BYTES) as step:
             client.request(upload.method, url, data=data, headers={"Content-Type": _content_type(path)})
             step.advance(len(data))
-        sent.append(redact(url, client.secrets))
+        sent.append(_redact(url, client.secrets))
     return f"{upload.method} {', '.join(sent)}"
 
 

@@ -849,7 +849,8 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """The spreadsheet letters of the column at 0-based ``index`` (0: A, 26: AA)."""
     letters = ""
     index += 1
     while index:
@@ -871,7 +872,7 @@ def _clean_headers(
             if not data:
                 out.append(None)
                 continue
-            text = f"column {_column_letter(i) if letters else i + 1}"
+            text = f"column {column_letter(i) if letters else i + 1}"
             issues.append(
                 one(
                     BLANK_HEADER,

@@ -8,7 +8,6 @@ import base64
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -36,6 +35,7 @@ from chansync.errors import TransportError
 from chansync.sync import ChannelPlan, plan
 from chansync.transports.http import HttpClient, RetryPolicy
 from tests.adapters.ebay_server import FakeEbay, Fault, Recorder, serving
+from tests.sigkill import Process, applied_once, kill_pushes, wait_until
 
 TOKEN = "v^1.1#i^1#p^3#r^1#f^0#I^3#t^Ul4xMF8yOkZBQ0U="  # the shape of an eBay user token (not a real one)
 CASE = Path(__file__).resolve().parent.parent / "golden" / "ebay" / "revise"
@@ -405,16 +405,13 @@ def test_killed_at_random_points_then_rerun_applies_nothing_twice(tmp_path: Path
 
     with serving(ebay, recorder) as url:
         config = write_cli_config(tmp_path, url, master=rows)
-        command = [sys.executable, "-m", "chansync", "push", "-c", str(config), "--yes"]
-        for _ in range(3):
-            process = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "EBAY_TOKEN": TOKEN},
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            target, deadline = posts() + 1, time.monotonic() + 60
-            while posts() < target and process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.02)
+
+        def after_a_post(process: Process) -> None:
+            target = posts() + 1
+            wait_until(lambda: posts() >= target, process, step=0.02)
             time.sleep(rng.uniform(0.0, 0.6))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+
+        kill_pushes(config, {"EBAY_TOKEN": TOKEN}, 3, after_a_post, cwd=tmp_path)
         ebay.post_delay = 0.0
         time.sleep(0.5)  # a call eBay received before the kill is finished there
         before = len(ebay.calls)
@@ -424,8 +421,4 @@ def test_killed_at_random_points_then_rerun_applies_nothing_twice(tmp_path: Path
     for i in range(120):
         assert ebay.now(f"M-{i:03d}") == ("5.00", 2 + i % 5)
     assert ebay.now("VL-1002") == ("13.50", 5) and ebay.now("TL-5001") == ("3.95", 0)
-    seen: dict[tuple[str, str], list[Any]] = {}
-    for sku, name, value in ebay.applied:
-        seen.setdefault((sku, name), []).append(value)
-    twice = {k: v for k, v in seen.items() if len(v) > 1}
-    assert not twice, f"applied more than once: {list(twice.items())[:5]}"
+    applied_once(ebay.applied)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from chansync.adapters.etsy.export import read_download, read_listings
 from chansync.config import load_config
 from chansync.sync import plan
 from tests.adapters.etsy_server import FakeEtsy, Fault, Recorder, serving
+from tests.sigkill import after_seconds, kill_pushes
 
 KEY, TOKEN = "etsy-key-7f3a9c2e5b", "etsy-token-Qm4xV8rT2wYp"
 ENV = {"ETSY_KEY": KEY, "ETSY_TOKEN": TOKEN}
@@ -279,13 +279,7 @@ def test_killed_at_random_points_then_rerun_applies_nothing_twice(tmp_path: Path
 
     with serving(slow_writes, Recorder()) as url:
         write_config(tmp_path, url, master="\n".join(lines) + "\n")
-        command = [sys.executable, "-m", "chansync", "push", "-c", str(tmp_path / "channels.yaml"), "--yes"]
-        for _ in range(4):
-            process = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, **ENV},
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            time.sleep(rng.uniform(2.0, 6.0))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+        kill_pushes(tmp_path / "channels.yaml", ENV, 4, after_seconds(rng, 2.0, 6.0), cwd=tmp_path)
         final = push(tmp_path)
     assert final.returncode == 0, final.stderr + final.stdout
     for i in range(40):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from chansync.connect import section_and_client
 from chansync.errors import ConfigError, TransportError
 from chansync.sync import ChannelPlan, plan
 from tests.adapters.google_server import FakeGoogle, Fault, Recorder, key_file_json, make_key, serving
+from tests.sigkill import Process, kill_pushes, wait_until
 
 KEY = make_key()
 OTHER_KEY = make_key()
@@ -376,18 +376,16 @@ def test_killed_during_a_push_then_rerun_sends_nothing_twice(tmp_path: Path, goo
     config = write_setup(tmp_path, url, master=MASTER.splitlines(keepends=True)[0] + rows)
     recorder.delay = 0.05
     rng = random.Random(20261202)
-    command = [sys.executable, "-m", "chansync", "push", "-c", str(config), "--yes"]
-    progress = []
-    for _ in range(3):
-        process = subprocess.Popen(command, env={**os.environ, **ENV}, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)  # fmt: skip
-        target = len(fake.inserts) + len(fake.deletes) + rng.randint(1, 12)  # killed after a random number of writes
-        deadline = time.monotonic() + 60
-        while len(fake.inserts) + len(fake.deletes) < target and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        progress.append(len(fake.inserts) + len(fake.deletes))
+    progress: list[int] = []
+
+    def writes() -> int:
+        return len(fake.inserts) + len(fake.deletes)
+
+    def after_some_writes(process: Process) -> None:
+        target = writes() + rng.randint(1, 12)  # killed after a random number of writes
+        wait_until(lambda: writes() >= target, process)
+
+    kill_pushes(config, ENV, 3, after_some_writes, after=lambda: progress.append(writes()))
     assert any(0 < done < 50 for done in progress), progress  # at least one kill landed in the middle of a push
     recorder.delay = 0.0
     final = cli(config, "push", "--yes")

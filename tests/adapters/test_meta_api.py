@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from chansync.errors import TransportError
 from chansync.fields import Field
 from chansync.sync import ChannelPlan, plan
 from tests.adapters.meta_server import FakeMeta, Fault, Recorder, serving
+from tests.sigkill import Process, applied_once, kill_pushes, wait_until
 
 TOKEN = "EAAmetatoken0123456789abcdef"
 N = 12
@@ -343,18 +343,18 @@ def test_killed_mid_push_then_rerun_ends_exact_and_applies_nothing_twice(tmp_pat
     rng = random.Random(20261202)
     with serving(meta, Recorder(delay=0.05)) as url:
         write_channels(tmp_path, upload(url, meta, batch_size=5, status_wait=0.2))
-        command = [sys.executable, "-m", "chansync", "push", "-c", str(tmp_path / "channels.yaml"), "--yes"]
-        for _ in range(3):
+
+        def after_a_batch_or_two(process: Process) -> None:
             target = len(meta.calls) + rng.randint(1, 3)
-            process = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, "META_TOKEN": TOKEN},
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            deadline = time.monotonic() + 120
-            while len(meta.calls) < target and process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.005)
+            wait_until(lambda: len(meta.calls) >= target, process, timeout=120, step=0.005)
             time.sleep(rng.uniform(0, 0.1))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+
+        def settled() -> None:
             time.sleep(0.4)  # what was sent before the kill finishes on Meta's side
+
+        kill_pushes(
+            tmp_path / "channels.yaml", {"META_TOKEN": TOKEN}, 3, after_a_batch_or_two, cwd=tmp_path, after=settled
+        )
         sent_before = len(meta.calls)
         final = cli(tmp_path, "push", "--yes", "--format", "json")
         again = cli(tmp_path, "diff", "--exit-code")
@@ -366,8 +366,4 @@ def test_killed_mid_push_then_rerun_ends_exact_and_applies_nothing_twice(tmp_pat
         item = meta.items[f"M-{i:03d}"]
         assert item["price"] == f"{10 + i}.50 EUR" and item["quantity_to_sell_on_facebook"] == i % 5
     assert "OLD-1" not in meta.items
-    seen: dict[tuple[str, str], int] = {}
-    for key, name, _ in meta.applied:
-        seen[(key, name)] = seen.get((key, name), 0) + 1
-    twice = {k: count for k, count in seen.items() if count > 1}
-    assert not twice, f"applied more than once: {list(twice.items())[:5]}"
+    applied_once(meta.applied)

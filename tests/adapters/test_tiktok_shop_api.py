@@ -9,7 +9,6 @@ import hmac
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from chansync.sync import ChannelPlan, plan
 from chansync.transports.http import RetryPolicy
 from tests.adapters.tiktok_server import FakeTikTok, Fault, Recorder, serving
 from tests.conftest import write_config
+from tests.sigkill import after_seconds, applied_once, kill_pushes
 
 KEY, SECRET, TOKEN, CIPHER = "tt-app-key-4f2a", "tt-app-secret-9c1e77", "TTP_token-b81d35e0", "ROW_fakecipher"
 CASE = Path(__file__).resolve().parent.parent / "golden" / "tiktok_shop" / "batch_edit"
@@ -274,18 +274,10 @@ def test_killed_at_random_points_then_rerun_applies_nothing_twice(tmp_path: Path
     rng = random.Random(20261202)
     with serving(shop, Recorder(delay=0.05)) as url:
         config = write_api_config(tmp_path, url, master)
-        command = [sys.executable, "-m", "chansync", "push", "-c", str(config), "--yes"]
-        for _ in range(3):
-            process = subprocess.Popen(command, env={**os.environ, **ENV}, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)  # fmt: skip
-            time.sleep(rng.uniform(2.0, 4.0))  # a push reads for ~2.5 s, then updates for ~5 s: killed mid-way
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+        # a push reads for ~2.5 s, then updates for ~5 s: killed mid-way
+        kill_pushes(config, ENV, 3, after_seconds(rng, 2.0, 4.0))
         final = cli(config, "push", "--yes")
     assert final.returncode == 0, final.stdout + final.stderr
     assert [shop.price(f"SKU-{n:03d}") for n in range(30)] == [f"{10 + n}.00" for n in range(30)]
     assert [shop.quantity(f"SKU-{n:03d}") for n in range(30)] == [n % 7 + 1 for n in range(30)]
-    seen: dict[tuple[str, str], int] = {}
-    for sku, name, _ in shop.applied:
-        seen[(sku, name)] = seen.get((sku, name), 0) + 1
-    assert len(seen) == 60 and not {k: n for k, n in seen.items() if n > 1}, "applied more than once"
+    assert len(applied_once(shop.applied)) == 60

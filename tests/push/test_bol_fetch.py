@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +36,7 @@ from tests.push.test_bol_api import (
     stocked_bol,
     write_master,
 )
+from tests.sigkill import after_seconds, applied_once, kill_pushes
 
 
 def upload_section(url: str, **extra: Any) -> dict[str, Any]:
@@ -284,21 +283,11 @@ def test_killed_at_random_points_then_rerun_on_a_fresh_export_applies_nothing_tw
     rng = random.Random(20261202)
     with serving(bol, Recorder(delay=0.03)) as url:
         write_config(tmp_path, url)
-        command = [sys.executable, "-m", "chansync", "push", "-c", str(tmp_path / "channels.yaml"), "--yes"]
-        for _ in range(4):
-            process = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, **ENV},
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            time.sleep(rng.uniform(1.0, 4.0))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+        kill_pushes(tmp_path / "channels.yaml", ENV, 4, after_seconds(rng, 1.0, 4.0), cwd=tmp_path)
         final = push(tmp_path)
     assert final.returncode == 0, final.stderr + final.stdout
     offers = bol.by_ean()
     for sku, _, price, quantity, code in rows:
         assert (str(offers[code]["price"]), offers[code]["stock"], offers[code]["reference"]) == (price, quantity, sku)
-    seen: dict[tuple[str, str], int] = {}
-    for offer_id, what, _ in bol.applied:
-        seen[(offer_id, what)] = seen.get((offer_id, what), 0) + 1
-    twice = {k: n for k, n in seen.items() if n > 1}
-    assert not twice, f"applied more than once: {list(twice.items())[:5]}"
+    applied_once(bol.applied)
     assert sum(1 for _, what, _ in bol.applied if what == "create") == 5

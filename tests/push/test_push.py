@@ -8,7 +8,6 @@ import io
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from chansync.journal import read_journal
 from chansync.state.store import SyncState
 from tests.http_server import Fault, FeedReceiver, Recorder, serving
 from tests.push.woocommerce_server import FakeWooCommerce
+from tests.sigkill import after_seconds, applied_once, kill_pushes
 
 KEY, SECRET, FEED_TOKEN = "ck_live_0123456789abcdef", "cs_live_fedcba9876543210", "feed-token-4f9a1c"
 ENV = {"WC_KEY": KEY, "WC_SECRET": SECRET, "FEED_TOKEN": FEED_TOKEN}
@@ -208,28 +208,21 @@ def test_killed_at_random_points_then_rerun_ends_exact_and_applies_nothing_twice
     drifting_shop(shop, rows)
     feed = tmp_path / "out" / "woo-update.csv"
     rng = random.Random(20261125)
+
+    def feed_is_whole() -> None:
+        if feed.exists():  # always a complete file: the header and whole rows, never half
+            text = feed.read_text(encoding="utf-8-sig")
+            parsed = list(csv.reader(io.StringIO(text)))
+            assert text.endswith("\n") and parsed[0][:3] == ["ID", "Type", "SKU"]
+            assert all(len(row) == len(parsed[0]) for row in parsed)
+
     with serving(shop, Recorder(delay=0.12)) as url:
         write_config(tmp_path, url)
-        command = [sys.executable, "-m", "chansync", "push", "-c", str(tmp_path / "channels.yaml"), "--yes"]
-        for _ in range(4):
-            process = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, **ENV},
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            time.sleep(rng.uniform(0.4, 2.5))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            if feed.exists():  # always a complete file: the header and whole rows, never half
-                text = feed.read_text(encoding="utf-8-sig")
-                parsed = list(csv.reader(io.StringIO(text)))
-                assert text.endswith("\n") and parsed[0][:3] == ["ID", "Type", "SKU"]
-                assert all(len(row) == len(parsed[0]) for row in parsed)
+        kill_pushes(tmp_path / "channels.yaml", ENV, 4, after_seconds(rng, 0.4, 2.5), cwd=tmp_path, after=feed_is_whole)
         final = push(tmp_path)
     assert final.returncode == 0, final.stderr + final.stdout
     in_desired_state(shop, rows)
-    seen: dict[tuple[int, str], list[Any]] = {}
-    for product_id, prop, value in shop.applied:
-        seen.setdefault((product_id, prop), []).append(value)
-    twice = {k: v for k, v in seen.items() if len(v) > 1}
-    assert not twice, f"applied more than once: {list(twice.items())[:5]}"
+    applied_once(shop.applied)
 
 
 def test_secrets_appear_in_no_output_log_or_journal(tmp_path: Path) -> None:

@@ -181,6 +181,27 @@ def kept_chunks(plan: Plan, size: int | None) -> Iterator[pd.DataFrame]:
         yield plan.desired.iloc[0:0]
 
 
+def revised_rows(plan: Plan) -> pd.DataFrame:
+    """The rows a price-and-quantity revise file lists: updated items as desired, then delisted items as they are
+    on the channel now with quantity 0 (nothing left to sell)."""
+    from ..model import DELIST, UPDATE
+
+    current = plan.current
+    listed = plan.desired.loc[plan.keys(UPDATE).intersection(plan.desired.index)]
+    delisted = current.loc[plan.keys(DELIST).intersection(current.index)].copy()
+    if len(delisted):
+        delisted[Field.QUANTITY.value] = 0
+    return pd.concat([listed, delisted]) if len(delisted) else listed
+
+
+def current_of(plan: Plan, rows: pd.DataFrame, name: str) -> pd.Series:
+    """Column ``name`` of the channel's current state for each of ``rows`` (by key) as text; "" everywhere where
+    the current state has no such column."""
+    if name not in plan.current.columns:
+        return pd.Series("", index=rows.index, dtype="str")
+    return rows.index.to_series().astype("str").map(plan.current[name]).astype("str").fillna("")
+
+
 def _unknown_stock_as_is(part: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     """Stock the master does not know (NA) is left as it is on the channel: a full feed writes the channel's own
     figure, never an empty cell (which an importer would read as no stock, or as stock not managed)."""

@@ -23,6 +23,7 @@ from ..errors import TransportError
 
 RETRIED_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_WAIT = 120.0  # never sleep longer than this for one retry, whatever Retry-After says
+_REFUSED = re.compile(r" failed: HTTP (\d{3})\b")  # the message of a refused request (see HttpClient.request)
 
 
 MAX_REDIRECTS = 10
@@ -228,6 +229,13 @@ class HttpClient:
 
     def _scrub(self, text: str) -> str:
         return scrub(redact(text, self.secrets))
+
+
+def status_of(error: TransportError) -> int | None:
+    """The HTTP status of a request the server refused, read from the message :meth:`HttpClient.request` raises
+    (``... failed: HTTP 404 ...``); None for a connection error or retries used up."""
+    match = _REFUSED.search(error.message)
+    return int(match.group(1)) if match else None
 
 
 def _redirected(method: str, url: str, response: requests.Response) -> str:

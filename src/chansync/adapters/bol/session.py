@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 import requests
 
 from ...errors import TransportError
-from ...transports.http import HttpClient, redact
+from ...transports.http import HttpClient, redact, status_of
 
 MEDIA_TYPE = "application/vnd.retailer.v10+json"
 #: What the offer export file is asked for in (``GET /retailer/offers/export/{report-id}``; bol answers ``text/csv``:
@@ -25,14 +24,6 @@ CSV_MEDIA_TYPE = "application/vnd.retailer.v10+csv"
 #: A token is fetched again this many seconds before bol says it expires (at most a fifth of its life).
 TOKEN_MARGIN = 30.0
 DEFAULT_EXPIRES_IN = 299.0
-
-_STATUS = re.compile(r" failed: HTTP (\d{3})\b")
-
-
-def status_of(error: TransportError) -> int | None:
-    """The HTTP status of a refused request (from the client's message), or None (connection, retries used up)."""
-    match = _STATUS.search(error.message)
-    return int(match.group(1)) if match else None
 
 
 def dumps(value: Any) -> str:

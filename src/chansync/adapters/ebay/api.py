@@ -51,10 +51,12 @@ import requests
 
 from ...errors import TransportError
 from ...fields import ROW, Field
-from ...model import DELIST, LISTED, UPDATE, Plan
+from ...model import UPDATE, Plan
 from ...parse import parse_money, parse_quantity
 from ...transports.http import HttpClient, RetryPolicy, basic_auth_forms, register_secrets
+from .. import changes as shared
 from ..base import LIVE, ChannelState, Desired, OnApplied
+from ..changes import Change
 from .export import CATEGORY, DETAILS, ITEM, PARENT_DETAILS, RELATIONSHIP, SITE, TEMPLATE
 
 BASE = "/sell/inventory/v1"
@@ -270,56 +272,12 @@ def fetch_state(client: HttpClient, marketplace: str, display: str) -> ChannelSt
 # --- applying -------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Change:
-    """What to set on one SKU: price in cents and/or quantity; ``delist``: quantity 0, recorded as delisted."""
-
-    sku: str
-    price: int | None = None
-    quantity: int | None = None
-    delist: bool = False
-
-    def sets(self) -> dict[str, Any]:
-        sets: dict[str, Any] = {}
-        if self.price is not None:
-            sets[PRICE] = self.price
-        if self.quantity is not None:
-            sets[QUANTITY] = self.quantity
-        if self.delist:
-            sets[LISTED] = False
-        return sets
-
-
 def changes_of(plan: Plan) -> tuple[dict[str, Change], set[str]]:
     """{SKU: change} for the plan's price and quantity updates and its delists (absolute values), and the SKUs
     whose title the plan changes (which this call cannot)."""
-    wanted = plan.desired
-    changed: dict[str, set[str]] = {}
-    for key, name in zip(plan.changes["key"].tolist(), plan.changes["field"].tolist(), strict=True):
-        changed.setdefault(str(key), set()).add(str(name))
-    out: dict[str, Change] = {}
-    titles = set()
-    for key in map(str, plan.keys(UPDATE)):
-        fields = changed.get(key, set())
-        if TITLE in fields:
-            titles.add(key)
-        change = Change(key)
-        if PRICE in fields and key in wanted.index and PRICE in wanted.columns:
-            change.price = _int(wanted.at[key, PRICE])
-        if (QUANTITY in fields or LISTED in fields) and key in wanted.index and QUANTITY in wanted.columns:
-            change.quantity = _int(wanted.at[key, QUANTITY])
-        if change.price is not None or change.quantity is not None:
-            out[key] = change
-    for key in map(str, plan.keys(DELIST)):
-        out[key] = Change(key, quantity=0, delist=True)
+    out, changed = shared.changes_of(plan, Change)
+    titles = {key for key in map(str, plan.keys(UPDATE)) if TITLE in changed.get(key, set())}
     return out, titles
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return None if value is None or value != value or value is pd.NA else int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _known_offers(plan: Plan, skus: list[str]) -> dict[str, Offer]:

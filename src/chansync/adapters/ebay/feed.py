@@ -17,7 +17,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
-from ..feeds import as_text, csv_bytes, values_of
+from ..feeds import as_text, csv_bytes, current_of, revised_rows, values_of
 from .export import DETAILS, ITEM, PARENT_DETAILS, RELATIONSHIP, TEMPLATE
 
 if TYPE_CHECKING:
@@ -46,22 +46,13 @@ def revise_bytes(plan: Plan, site: str, *, titles: bool) -> bytes:
 
 
 def revise_rows(plan: Plan, *, titles: bool) -> pd.DataFrame:
-    from ...model import DELIST, UPDATE
-
-    current = plan.current
-    listed = plan.desired.loc[plan.keys(UPDATE).intersection(plan.desired.index)]
-    delisted = current.loc[plan.keys(DELIST).intersection(current.index)].copy()
-    if len(delisted):
-        delisted[Field.QUANTITY.value] = 0  # delisting on eBay: nothing left to sell
-    rows = pd.concat([listed, delisted]) if len(delisted) else listed
+    rows = revised_rows(plan)  # a delisted SKU: quantity 0
     if not len(rows):
         return pd.DataFrame(columns=HEADERS)
     sku = rows.index.to_series().astype("str")
 
     def now(name: str) -> pd.Series:
-        if name not in current.columns:
-            return pd.Series("", index=rows.index, dtype="str")
-        return sku.map(current[name]).astype("str").fillna("")
+        return current_of(plan, rows, name)
 
     item, variation = now(ITEM), columns.lower(now(RELATIONSHIP)).eq("variation")
     title = as_text(Field.TITLE, values_of(rows, Field.TITLE)) if titles else pd.Series("", index=rows.index)

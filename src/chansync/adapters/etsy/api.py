@@ -30,23 +30,22 @@ from typing import Any
 
 from ...errors import TransportError
 from ...fields import Field
-from ...model import DELIST, LISTED, UPDATE, Plan
+from ...model import DELIST, Plan
 from ...transports.http import HttpClient
+from .. import changes as shared
 from ..base import OnApplied
+from ..changes import whole
 
 PAGE = 100  # the documented maximum of ``limit`` on the listings call
 PRICE, QUANTITY = Field.PRICE.value, Field.QUANTITY.value
 
 
 @dataclass
-class Change:
-    """What to set on one SKU: price in cents and/or quantity; ``delist``: quantity 0, recorded as delisted."""
+class Change(shared.Change):
+    """A :class:`~chansync.adapters.changes.Change`; ``done``: a delist of a SKU whose quantity is 0 already,
+    recorded without a call."""
 
-    sku: str
-    price: int | None = None
-    quantity: int | None = None
-    delist: bool = False
-    done: bool = False  # a delist of a SKU whose quantity is 0 already: recorded without a call
+    done: bool = False
 
 
 @dataclass
@@ -58,32 +57,12 @@ class Listing:
 
 def changes_of(plan: Plan) -> dict[str, Change]:
     """{SKU: change} for the plan's price and quantity updates and its delists (absolute values)."""
-    wanted = plan.desired
-    changed: dict[str, set[str]] = {}
-    for key, name in zip(plan.changes["key"].tolist(), plan.changes["field"].tolist(), strict=True):
-        changed.setdefault(str(key), set()).add(str(name))
-    out: dict[str, Change] = {}
-    for key in map(str, plan.keys(UPDATE)):
-        fields = changed.get(key, set())
-        change = Change(key)
-        if PRICE in fields and key in wanted.index and PRICE in wanted.columns:
-            change.price = _int(wanted.at[key, PRICE])
-        if (QUANTITY in fields or LISTED in fields) and key in wanted.index and QUANTITY in wanted.columns:
-            change.quantity = _int(wanted.at[key, QUANTITY])
-        if change.price is not None or change.quantity is not None:
-            out[key] = change
+    out, _ = shared.changes_of(plan, Change)
     current = plan.current
     for key in map(str, plan.keys(DELIST)):
         now = current.at[key, QUANTITY] if QUANTITY in current.columns and key in current.index else None
-        out[key] = Change(key, quantity=0, delist=True, done=_int(now) == 0)
+        out[key].done = whole(now) == 0
     return out
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return None if value is None or value != value else int(value)  # NA and NaN are unknown
-    except (TypeError, ValueError):
-        return None
 
 
 def active_listings(client: HttpClient, shop_id: str) -> Iterator[dict[str, Any]]:
@@ -205,7 +184,7 @@ def apply_plan(plan: Plan, client: HttpClient, applied: OnApplied, shop_id: str)
     changes = changes_of(plan)
     done = [c for c in changes.values() if c.done]
     if done:  # nothing to send: the quantity is 0 already
-        applied([{"key": c.sku, "set": _sets(c)} for c in done])
+        applied([{"key": c.sku, "set": c.sets()} for c in done])
     changes = {s: c for s, c in changes.items() if not c.done}
     if not changes:
         return {}
@@ -240,16 +219,5 @@ def apply_plan(plan: Plan, client: HttpClient, applied: OnApplied, shop_id: str)
             raise TransportError(
                 error.message, retriable=error.retriable, skus=tuple(undone), hint=error.hint
             ) from None
-        applied([{"key": c.sku, "set": _sets(c)} for c in done])
+        applied([{"key": c.sku, "set": c.sets()} for c in done])
     return failed
-
-
-def _sets(change: Change) -> dict[str, Any]:
-    sets: dict[str, Any] = {}
-    if change.price is not None:
-        sets[PRICE] = change.price
-    if change.quantity is not None:
-        sets[QUANTITY] = change.quantity
-    if change.delist:
-        sets[LISTED] = False
-    return sets

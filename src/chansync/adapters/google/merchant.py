@@ -45,7 +45,8 @@ from ...errors import ConfigError, TransportError
 from ...fields import ROW, Field
 from ...model import CREATE, DELIST, LISTED, UPDATE, ChannelState, OnApplied, Plan
 from ...sheet import Table
-from ...transports.http import HttpClient, RetryPolicy, register_secrets
+from ...transports.http import HttpClient, RetryPolicy, register_secrets, status_of
+from ..changes import plain
 from ..feeds import _unknown_stock_as_is, values_of
 from ..tabular import Export
 
@@ -140,11 +141,6 @@ def signed_assertion(account: ServiceAccount, audience: str, now: float) -> str:
 
 class TokenError(TransportError):
     """The token URL did not give an access token: nothing can be sent with this key."""
-
-
-def status_of(error: TransportError) -> int | None:
-    match = _STATUS.search(error.message)
-    return int(match.group(1)) if match else None
 
 
 def google_reason(error: TransportError) -> str:
@@ -312,12 +308,6 @@ class Pacer:
         self._last = now if self._last is None else max(now, self._last + gap)
 
 
-def _plain(value: Any) -> Any:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def apply_plan(
     adapter: GoogleMerchantAdapter,
     plan: Plan,
@@ -363,7 +353,7 @@ def apply_plan(
                 continue
             raise give_up(error) from None
         row = wanted.loc[key] if wanted.index.is_unique else wanted.loc[[key]].iloc[0]
-        sets = {name: _plain(row[name]) for name in recorded}
+        sets = {name: plain(row[name]) for name in recorded}
         if key in listed:
             sets[LISTED] = True
         applied([{"key": key, "set": sets}])

@@ -47,6 +47,7 @@ from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ...sheet import Table
 from ...transports.http import HttpClient, RetryPolicy
 from ..base import ChannelState, Desired, OnApplied
+from ..changes import plain
 from ..tabular import Export
 
 if TYPE_CHECKING:
@@ -265,9 +266,9 @@ def item_requests(adapter: MetaAdapter, plan: Plan, desired: Desired) -> tuple[l
                 data.update(_value(attribute_of[name], text[attribute_of[name]].at[key], keep_empty=not relist))
             if len(data) == 1:
                 continue
-            sets = {name: _plain(wanted.at[key, name]) for name in names}
+            sets = {name: plain(wanted.at[key, name]) for name in names}
             if Field.CURRENCY.value in fields and Field.CURRENCY.value in wanted.columns:
-                sets[Field.CURRENCY.value] = _plain(wanted.at[key, Field.CURRENCY.value])
+                sets[Field.CURRENCY.value] = plain(wanted.at[key, Field.CURRENCY.value])
             if relist:
                 sets[LISTED] = True
             changed_items.append(Item(key, {"method": "UPDATE", "data": data}, sets))
@@ -281,9 +282,9 @@ def item_requests(adapter: MetaAdapter, plan: Plan, desired: Desired) -> tuple[l
             data = {"id": key}
             for name in carried:
                 data.update(_value(attribute_of[name], text[attribute_of[name]].at[key], keep_empty=False))
-            sets = {name: _plain(wanted.at[key, name]) for name in carried}
+            sets = {name: plain(wanted.at[key, name]) for name in carried}
             if Field.CURRENCY.value in wanted.columns:
-                sets[Field.CURRENCY.value] = _plain(wanted.at[key, Field.CURRENCY.value])
+                sets[Field.CURRENCY.value] = plain(wanted.at[key, Field.CURRENCY.value])
             created.append(Item(key, {"method": "UPDATE", "data": data}, sets))
     return changed_items, created
 
@@ -298,12 +299,6 @@ def _value(attribute: str, text: Any, *, keep_empty: bool) -> dict[str, Any]:
     if attribute in LIST_ATTRIBUTES:
         return {attribute: [v for v in value.split(",") if v]}
     return {attribute: value}
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
 
 
 def apply_plan(

@@ -43,6 +43,7 @@ from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ...parse import format_money, parse_money
 from ...transports.http import HttpClient
 from ..base import LIVE, ChannelState, OnApplied
+from ..changes import plain
 from .graphql import GraphQL, json_object
 from .versions import API_VERSIONS, Shape
 
@@ -230,15 +231,8 @@ def _fail(failed: dict[str, str], key: str, reason: str) -> None:
         failed[key] = f"{failed[key]}; {reason}"
 
 
-def _plain(value: Any) -> Any:
-    """A frame value as JSON (numpy and pandas scalars to Python, NA to None)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def _cents(value: Any) -> int | None:
-    value = _plain(value)
+    value = plain(value)
     return None if value is None else int(value)
 
 
@@ -297,7 +291,7 @@ def apply_plan(
         fields = by_key.get(key, set())
         # Other fields (title, description, vendor, type, images) go to Shopify through the product CSV the push
         # writes (`feed:`); they are not failures of the API upload.
-        quantity = _plain(wanted.at[key, Field.QUANTITY.value]) if Field.QUANTITY.value in fields else None
+        quantity = plain(wanted.at[key, Field.QUANTITY.value]) if Field.QUANTITY.value in fields else None
         if quantity is not None:
             stock[key] = int(quantity)
         if fields & set(VARIANT_FIELDS):
@@ -367,7 +361,7 @@ def apply_plan(
         if not variant.stocked:
             _fail(failed, key, f"this variant is not stocked at {location} on Shopify; stock it there first")
             continue
-        known = _plain(current.at[key, Field.QUANTITY.value]) if Field.QUANTITY.value in current.columns else None
+        known = plain(current.at[key, Field.QUANTITY.value]) if Field.QUANTITY.value in current.columns else None
         read = int(known) if known is not None else variant.available
         if read is not None and variant.available is not None and read != variant.available:
             _fail(failed, key, _stale(read, variant.available, target, location))
@@ -425,7 +419,7 @@ def _variant_change(key: str, fields: set[str], wanted: pd.DataFrame, variant: V
             same = _same_money(body["price"], variant.price) and _same_money(body["compareAtPrice"], variant.compare_at)
             differs |= not same
     if Field.GTIN.value in fields:
-        barcode = _plain(wanted.at[key, Field.GTIN.value])
+        barcode = plain(wanted.at[key, Field.GTIN.value])
         body["barcode"] = "" if barcode is None else str(barcode)
         differs |= body["barcode"] != (variant.barcode or "")
     if len(body) == 1 or not differs:
@@ -434,7 +428,7 @@ def _variant_change(key: str, fields: set[str], wanted: pd.DataFrame, variant: V
 
 
 def _variant_done(key: str, fields: set[str], wanted: pd.DataFrame) -> dict[str, Any]:
-    return {name: _plain(wanted.at[key, name]) for name in sorted(fields) if name in wanted.columns}
+    return {name: plain(wanted.at[key, name]) for name in sorted(fields) if name in wanted.columns}
 
 
 def _stale(read: int, now: int | None, target: int, location: str | None) -> str:

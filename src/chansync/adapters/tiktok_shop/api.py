@@ -53,10 +53,12 @@ import requests
 
 from ...errors import TransportError
 from ...fields import ROW, Field
-from ...model import DELIST, LISTED, LIVE, UPDATE, ChannelState, Plan
+from ...model import LISTED, LIVE, UPDATE, ChannelState, Plan
 from ...parse import format_money, parse_money
 from ...transports.http import HttpClient, RetryPolicy
+from .. import changes as shared
 from ..base import OnApplied
+from ..changes import Change, whole
 from .export import PRODUCT_ID, SKU_ID, STATUS
 
 SEARCH = "/product/202502/products/search"
@@ -194,49 +196,19 @@ def fetch_state(client: HttpClient, display: str) -> ChannelState:
 # --- applying ---------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Change:
-    """What to set on one SKU: price in cents and/or quantity; ``delist``: quantity 0, recorded as delisted."""
-
-    sku: str
-    price: int | None = None
-    quantity: int | None = None
-    delist: bool = False
-
-
 def changes_of(plan: Plan) -> tuple[dict[str, Change], dict[str, str]]:
     """{SKU: change} for the plan's price and quantity updates and its delists (absolute values), and {SKU: reason}
     for what the API route does not change (a relist, a title)."""
-    wanted = plan.desired
-    changed: dict[str, set[str]] = {}
-    for key, name in zip(plan.changes["key"].tolist(), plan.changes["field"].tolist(), strict=True):
-        changed.setdefault(str(key), set()).add(str(name))
-    out: dict[str, Change] = {}
+    out, changed = shared.changes_of(plan, Change)
     refused: dict[str, str] = {}
     for key in map(str, plan.keys(UPDATE)):
         fields = changed.get(key, set())
         if LISTED in fields:  # a product a seller (or TikTok) deactivated: stock cannot be set on it
+            out.pop(key, None)
             refused[key] = "the product is not live on TikTok Shop; activate it in Seller Center"
-            continue
-        change = Change(key)
-        if PRICE in fields and key in wanted.index:
-            change.price = _int(wanted.at[key, PRICE])
-        if QUANTITY in fields and key in wanted.index and QUANTITY in wanted.columns:
-            change.quantity = _int(wanted.at[key, QUANTITY])
-        if change.price is not None or change.quantity is not None:
-            out[key] = change
-        if Field.TITLE.value in fields:
+        elif Field.TITLE.value in fields:
             refused[key] = "chansync changes TikTok Shop titles through the batch edit file, not the API"
-    for key in map(str, plan.keys(DELIST)):
-        out[key] = Change(key, quantity=0, delist=True)
     return out, refused
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return None if value is None or value != value else int(value)  # NA and NaN are unknown
-    except (TypeError, ValueError):
-        return None
 
 
 def _money(cents: int) -> str:
@@ -247,7 +219,7 @@ def _quantity_now(plan: Plan, sku: str) -> int | None:
     current = plan.current
     if QUANTITY not in current.columns or sku not in current.index:
         return None
-    return _int(current.at[sku, QUANTITY])
+    return whole(current.at[sku, QUANTITY])
 
 
 def _ids(plan: Plan, sku: str) -> tuple[str, str, str, str]:

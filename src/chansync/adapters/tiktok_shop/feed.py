@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ...fields import Field
-from ..feeds import as_text, values_of
+from ..feeds import as_text, current_of, revised_rows, values_of
 from .export import PRODUCT_ID, SKU_ID, VARIATION
 from .xlsx import Cell, Number, xlsx_bytes
 
@@ -44,22 +44,13 @@ def batch_edit_bytes(plan: Plan, *, titles: bool) -> bytes:
 
 def batch_edit_rows(plan: Plan, *, titles: bool) -> pd.DataFrame:
     """The changed and delisted SKUs as text, by product and SKU id."""
-    from ...model import DELIST, UPDATE
-
-    current = plan.current
-    listed = plan.desired.loc[plan.keys(UPDATE).intersection(plan.desired.index)]
-    delisted = current.loc[plan.keys(DELIST).intersection(current.index)].copy()
-    if len(delisted):
-        delisted[Field.QUANTITY.value] = 0  # delisting on TikTok Shop: nothing left to sell
-    rows = pd.concat([listed, delisted]) if len(delisted) else listed
+    rows = revised_rows(plan)  # a delisted SKU: quantity 0
     if not len(rows):
         return pd.DataFrame(columns=KEYS)
     sku = rows.index.to_series().astype("str")
 
     def now(name: str) -> pd.Series:
-        if name not in current.columns:
-            return pd.Series("", index=rows.index, dtype="str")
-        return sku.map(current[name]).astype("str").fillna("")
+        return current_of(plan, rows, name)
 
     title = as_text(Field.TITLE, values_of(rows, Field.TITLE)).fillna("") if titles else now(Field.TITLE.value)
     out = pd.DataFrame(

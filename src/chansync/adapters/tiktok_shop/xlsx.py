@@ -14,6 +14,8 @@ import zipfile
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from ...sheet import column_letter
+
 _STAMP = (1980, 1, 1, 0, 0, 0)
 
 _CONTENT_TYPES = (
@@ -56,15 +58,6 @@ class Number(str):
     """A text that is written as a number cell (a price such as ``"13.50"``)."""
 
 
-def _letters(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _cell(ref: str, value: Cell) -> str:
     if value is None or value == "":
         return ""
@@ -80,7 +73,7 @@ def _cell(ref: str, value: Cell) -> str:
 def xlsx_bytes(rows: Sequence[Sequence[Cell]], sheet: str = "Sheet1") -> bytes:
     lines = []
     for number, row in enumerate(rows, start=1):
-        cells = "".join(_cell(f"{_letters(i)}{number}", v) for i, v in enumerate(row))
+        cells = "".join(_cell(f"{column_letter(i)}{number}", v) for i, v in enumerate(row))
         lines.append(f'<row r="{number}">{cells}</row>')
     body = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

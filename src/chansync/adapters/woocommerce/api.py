@@ -29,6 +29,7 @@ from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ...parse import format_money, parse_money, parse_quantity
 from ...transports.http import HttpClient
 from ..base import FIXED, LIVE, ChannelState, Desired, OnApplied
+from ..changes import plain
 from ..html import html_text
 from .columns import DESCRIPTION_HTML, WC_ID, WC_PARENT_ID, WC_TYPE
 
@@ -187,7 +188,7 @@ def apply_plan(
             failed[key] = "the shop's id of this variation's parent is unknown"
             continue
         body["id"] = int(str(current.at[key, WC_ID]))
-        done = {**{k: _plain(v) for k, v in values.items()}, **({LISTED: True} if LISTED in fields else {})}
+        done = {**{k: plain(v) for k, v in values.items()}, **({LISTED: True} if LISTED in fields else {})}
         groups.setdefault(target, []).append(("update", key, body, done))
     for key in plan.keys(DELIST):
         key = str(key)
@@ -210,7 +211,7 @@ def apply_plan(
             continue
         values = {name: row[name] for name in PROPERTIES if name in wanted.columns}
         body = {"sku": key, "type": "simple", **_payload(values, True)}
-        groups.setdefault("products/batch", []).append(("create", key, body, {k: _plain(v) for k, v in values.items()}))
+        groups.setdefault("products/batch", []).append(("create", key, body, {k: plain(v) for k, v in values.items()}))
     for target, items in groups.items():
         for start in range(0, len(items), batch_size):
             _send_batch(client, target, items[start : start + batch_size], failed, applied)
@@ -223,13 +224,6 @@ def _stock_by_parent(current: pd.DataFrame) -> set[str]:
         return set()
     fixed = current[FIXED].astype("str").fillna("")
     return set(current.index[fixed.str.contains(Field.QUANTITY.value, regex=False)].astype("str"))
-
-
-def _plain(value: Any) -> Any:
-    """A frame value as JSON (numpy and pandas scalars to Python, NA to None)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
 
 
 def _send_batch(
