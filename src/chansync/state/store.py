@@ -330,7 +330,7 @@ class SyncState:
         path.parent.mkdir(parents=True, exist_ok=True)
         # The key is a column too: the index is not written. Built in memory and written at once: pyarrow writing
         # page by page through a Python file object took four times as long as the encoding itself.
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = _arrow_table(frame)
         buffer = pa.BufferOutputStream()
         pq.write_table(table, buffer)
         with atomic_open(path) as handle:
@@ -443,3 +443,18 @@ def overlay_deltas(frame: pd.DataFrame | None, deltas: list[tuple[Any, ...]]) ->
         else:
             frame.loc[decoded.index, column] = decoded.map(lambda v: None if v is None else str(v))
     return frame
+
+
+def _arrow_table(frame: pd.DataFrame) -> Any:
+    """The frame as an Arrow table with pandas' metadata (so it reads back with its dtypes), built from the
+    columns' own Arrow data: ``Table.from_pandas`` on a million-row frame spent a third of a second on
+    bookkeeping per snapshot before converting anything."""
+    import pyarrow as pa
+
+    schema = pa.Schema.from_pandas(frame.head(0), preserve_index=False)
+    arrays = []
+    for name, field_ in zip(frame.columns, schema, strict=True):
+        values = frame[name].array
+        array = values.__arrow_array__() if hasattr(values, "__arrow_array__") else pa.array(values.to_numpy())
+        arrays.append(array if array.type == field_.type else array.cast(field_.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
