@@ -164,3 +164,20 @@ def test_listings_never_managed_are_never_delisted_by_default(want: dict, have: 
     delisted = set(plan.keys(DELIST))
     assert not delisted - set(want)  # only what the master names (inactive, filtered out) is taken off
     assert set(plan.keys("unmanaged")) == set(have) - set(want)
+
+
+@given(STATE, STATE, STATE, st.sets(SKUS), st.sets(SKUS), st.sets(SKUS))
+def test_the_base_after_a_push_is_the_same_with_diffs_key_codes_or_hashed_again(
+    want: dict, base: dict, have: dict, skip: set[str], unwanted: set[str], failed: set[str]
+) -> None:
+    """base_after reuses the codes diff hashed the keys into; without them (a plan whose items were replaced) it
+    hashes again, and both ways give the same base."""
+    from chansync.state.snapshot import base_after
+
+    plan = diff(desired_of(want, skip, unwanted), current_of(have), channel="c", adapter="csv", fields=FIELDS,
+                base=base_of(base))  # fmt: skip
+    assert plan.meta["codes"].of(plan) is not None
+    reused = base_after(plan, FIELDS, None, failed)
+    plan.meta.pop("codes")
+    hashed = base_after(plan, FIELDS, None, failed)
+    pd.testing.assert_frame_equal(reused, hashed)

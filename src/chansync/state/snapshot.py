@@ -27,14 +27,22 @@ def base_after(plan: Plan, fields: Iterable[Field], previous: Base | None, faile
     Positional throughout: every key is matched once through integer codes (a million listings take a fraction of
     a second; membership tests on text keys took seconds)."""
     items = plan.items
-    managed = items[~items["outcome"].eq(UNMANAGED) & ~items["reason"].eq(DUPLICATE_KEY)]
+    is_managed = (~items["outcome"].eq(UNMANAGED) & ~items["reason"].eq(DUPLICATE_KEY)).to_numpy(dtype=bool)
+    managed = items[is_managed]
     current, desired = plan.current, plan.desired
-    created = _text(plan.keys(CREATE))
     keys, skus = _text(managed["key"]), managed["sku"].astype("str")
-    cur_codes, des_codes, key_codes, new_codes = columns.shared_codes(
-        _text(current.index), _text(desired.index), keys, created
-    )
-    size = int(max((c.max(initial=-1) for c in (cur_codes, des_codes, key_codes, new_codes)), default=-1)) + 1
+    known = plan.meta.get("codes")
+    known = known.of(plan) if known is not None else None
+    if known is not None:  # diff hashed these keys already
+        cur_codes, des_codes, size = known.current, known.desired, known.size
+        key_codes = known.item[is_managed]
+        new_codes = known.item[items["outcome"].eq(CREATE).to_numpy(dtype=bool)]
+    else:
+        created = _text(plan.keys(CREATE))
+        cur_codes, des_codes, key_codes, new_codes = columns.shared_codes(
+            _text(current.index), _text(desired.index), keys, created
+        )
+        size = int(max((c.max(initial=-1) for c in (cur_codes, des_codes, key_codes, new_codes)), default=-1)) + 1
     at_current = _first(cur_codes, size)[key_codes]
     at_desired = _first(des_codes, size)[key_codes]
     is_created = np.zeros(size, dtype=bool)
