@@ -16,6 +16,7 @@ from chansync.cli import app
 from chansync.config import load_config
 from chansync.validation import validate
 from tests.e2e.test_cli import run
+from tests.golden.test_validate_text import bol_and_google_shop
 
 MASTER = (
     "sku,title,price,quantity,gtin,product_url,image_url,description,brand\n"
@@ -28,18 +29,7 @@ ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": "
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
-    (tmp_path / "master.csv").write_text(MASTER, encoding="utf-8")
-    channels = {
-        "bol": {"adapter": "bol", "feed": "out/bol.csv"},
-        "google": {
-            "adapter": "google_merchant",
-            "feed": "out/google.xml",
-            "shop_url": "https://x.nl/",
-            "feed_title": "X",
-        },
-    }
-    config = {"version": 1, "master": {"file": "master.csv"}, "channels": channels}
-    (tmp_path / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    bol_and_google_shop(tmp_path, MASTER)
     return tmp_path
 
 

@@ -69,22 +69,23 @@ def test_the_broken_samples(
     golden(HERE / language / f"{Path(name).stem}.txt", text)
 
 
+def bol_and_google_shop(folder: Path, master: str) -> None:
+    """A master and a channels.yaml with a bol and a Google channel: both need a GTIN for every product."""
+    (folder / "master.csv").write_text(master, encoding="utf-8")
+    channels = {
+        "bol": {"adapter": "bol", "feed": "out/bol.csv"},
+        "google": {"adapter": "google_merchant", "feed": "out/google.xml", "shop_url": "https://x.nl/",
+                   "feed_title": "X"},
+    }  # fmt: skip
+    config = {"version": 1, "master": {"file": "master.csv"}, "channels": channels}
+    (folder / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+
+
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
 def test_a_gtin_excel_made_a_number_for_a_channel_that_needs_one(
     language: str, tmp_path: Path, golden: Callable[[Path, bytes], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "master.csv").write_text(GTIN_CHANNEL, encoding="utf-8")
-    channels = {
-        "bol": {"adapter": "bol", "feed": "out/bol.csv"},
-        "google": {
-            "adapter": "google_merchant",
-            "feed": "out/google.xml",
-            "shop_url": "https://x.nl/",
-            "feed_title": "X",
-        },
-    }
-    config = {"version": 1, "master": {"file": "master.csv"}, "channels": channels}
-    (tmp_path / "channels.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    bol_and_google_shop(tmp_path, GTIN_CHANNEL)
     golden(
         HERE / language / "gtin-as-number-channel.txt",
         _validate(tmp_path, "channels.yaml", language, monkeypatch, tmp_path),
