@@ -23,6 +23,7 @@ from pydantic import Field as PydField
 
 from .errors import ConfigError
 from .fields import OVERRIDE_SEPARATOR, Field, StockField
+from .i18n import N_, _
 
 DEFAULT_CONFIG = "channels.yaml"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -52,7 +53,9 @@ class Strict(BaseModel):
 
 def _secret(value: str) -> str:
     if not _SECRET.match(value.strip()):
-        raise ValueError("must name an environment variable like ${SHOP_TOKEN}; secrets are never read from the file")
+        raise ValueError(
+            _("must name an environment variable like ${SHOP_TOKEN}; secrets are never read from the file")
+        )
     return value.strip()
 
 
@@ -93,9 +96,13 @@ class MasterConfig(Strict):
     @classmethod
     def _known_fields(cls, columns: dict[str, str]) -> dict[str, str]:
         for name in columns:
-            field_name, _, channel = name.partition(OVERRIDE_SEPARATOR)
+            field_name, _sep, channel = name.partition(OVERRIDE_SEPARATOR)
             if field_name not in {f.value for f in Field} or (OVERRIDE_SEPARATOR in name and not channel):
-                raise ValueError(_unknown("field", name, [f.value for f in Field]))
+                raise ValueError(
+                    _unknown(
+                        _("unknown field {name}{suggestion}; expected one of {options}"), name, [f.value for f in Field]
+                    )
+                )
         return columns
 
     @field_validator("stock_columns")
@@ -103,7 +110,13 @@ class MasterConfig(Strict):
     def _known_stock_fields(cls, columns: dict[str, str]) -> dict[str, str]:
         for name in columns:
             if name not in {f.value for f in StockField}:
-                raise ValueError(_unknown("stock field", name, [f.value for f in StockField]))
+                raise ValueError(
+                    _unknown(
+                        _("unknown stock field {name}{suggestion}; expected one of {options}"),
+                        name,
+                        [f.value for f in StockField],
+                    )
+                )
         return columns
 
     @field_validator("limits")
@@ -111,9 +124,17 @@ class MasterConfig(Strict):
     def _known_limits(cls, limits: dict[str, int]) -> dict[str, int]:
         for name, value in limits.items():
             if name not in (Field.TITLE.value, Field.DESCRIPTION.value):
-                raise ValueError(_unknown("limit", name, [Field.TITLE.value, Field.DESCRIPTION.value]))
+                raise ValueError(
+                    _unknown(
+                        _("unknown limit {name}{suggestion}; expected one of {options}"),
+                        name,
+                        [Field.TITLE.value, Field.DESCRIPTION.value],
+                    )
+                )
             if not 1 <= value <= MAX_COUNT:
-                raise ValueError(f"limit {name} must be between 1 and {MAX_COUNT:,}")
+                raise ValueError(
+                    _("limit {name} must be between 1 and {maximum}").format(name=name, maximum=f"{MAX_COUNT:,}")
+                )
         return limits
 
     def header_for(self, name: str) -> str | None:
@@ -160,7 +181,7 @@ class PriceRules(Strict):
     @model_validator(mode="after")
     def _currency_needs_rate(self) -> PriceRules:
         if (self.currency is None) != (self.rate is None):
-            raise ValueError("currency and rate go together: name the currency and its fixed rate")
+            raise ValueError(_("currency and rate go together: name the currency and its fixed rate"))
         return self
 
 
@@ -215,7 +236,9 @@ class _Upload(Strict):
         if value:
             userinfo = urlsplit(value).netloc.rpartition("@")[0]
             if userinfo and _VAR.sub("", userinfo).strip(":"):
-                raise ValueError("a user name or password in the URL must be an environment variable like ${FEED_PASS}")
+                raise ValueError(
+                    _("a user name or password in the URL must be an environment variable like ${FEED_PASS}")
+                )
         return value
 
 
@@ -246,18 +269,24 @@ class ShopifyUpload(_Upload):
         from .adapters.shopify.versions import API_VERSIONS
 
         if value not in API_VERSIONS:
-            raise ValueError(f"Shopify API version {value!r} is not supported; use one of {', '.join(API_VERSIONS)}")
+            raise ValueError(
+                _("Shopify API version {version} is not supported; use one of {versions}").format(
+                    version=repr(value), versions=", ".join(API_VERSIONS)
+                )
+            )
         return value
 
     @model_validator(mode="after")
     def _shop_or_url(self) -> ShopifyUpload:
         if not (self.shop or self.url):
-            raise ValueError("give shop (my-shop.myshopify.com) or url")
+            raise ValueError(_("give shop (my-shop.myshopify.com) or url"))
         named = re.search(r"/admin/api/([^/]+)/", self.url or "")
         if named and named.group(1) != self.api_version:
             raise ValueError(
-                f"url names API version {named.group(1)} but api_version is {self.api_version}; the request shape "
-                "follows api_version, so give the version once (api_version) and leave it out of the url"
+                _(
+                    "url names API version {named} but api_version is {api_version}; the request shape follows "
+                    "api_version, so give the version once (api_version) and leave it out of the url"
+                ).format(named=named.group(1), api_version=self.api_version)
             )
         return self
 
@@ -301,8 +330,10 @@ class HttpUpload(_Upload):
         for name, value in headers.items():
             if _CREDENTIAL_HEADER.search(name) and not re.fullmatch(r"[A-Za-z-]*", _VAR.sub("", value).strip()):
                 raise ValueError(
-                    f"header {name[:80]!r} carries a credential: write it as an environment variable, e.g. "
-                    "'Bearer ${FEED_TOKEN}'; secrets are never read from the file"
+                    _(
+                        "header {name} carries a credential: write it as an environment variable, e.g. "
+                        "'Bearer ${{FEED_TOKEN}}'; secrets are never read from the file"
+                    ).format(name=repr(name[:80]))
                 )
         return headers
 
@@ -321,7 +352,7 @@ class SftpUpload(_Upload):
     @model_validator(mode="after")
     def _credentials(self) -> SftpUpload:
         if not (self.password or self.key_file):
-            raise ValueError("give password (as ${VAR}) or key_file")
+            raise ValueError(_("give password (as ${VAR}) or key_file"))
         return self
 
 
@@ -382,9 +413,11 @@ class EbayUpload(_Upload):
     def _one_way_to_a_token(self) -> EbayUpload:
         minted = (self.client_id, self.client_secret, self.refresh_token)
         if any(minted) and not all(minted):
-            raise ValueError("client_id, client_secret and refresh_token go together (a new token is minted from them)")
+            raise ValueError(
+                _("client_id, client_secret and refresh_token go together (a new token is minted from them)")
+            )
         if not self.token and not all(minted):
-            raise ValueError("give token, or client_id, client_secret and refresh_token")
+            raise ValueError(_("give token, or client_id, client_secret and refresh_token"))
         return self
 
 
@@ -496,14 +529,16 @@ class GoogleMerchantUpload(_Upload):
     def _digits(cls, value: str) -> str:
         value = value.strip()
         if not re.fullmatch(r"\d{1,20}", value):
-            raise ValueError(f"must be the number Merchant Center shows (digits only), not {_shown(value)}")
+            raise ValueError(
+                _("must be the number Merchant Center shows (digits only), not {value}").format(value=_shown(value))
+            )
         return value
 
     @field_validator("credentials")
     @classmethod
     def _a_path(cls, value: str) -> str:
         if value.lstrip().startswith("{"):
-            raise ValueError("give the path of the key file (best as ${VAR}), never the key itself")
+            raise ValueError(_("give the path of the key file (best as ${VAR}), never the key itself"))
         return value.strip()
 
     @field_validator("content_language")
@@ -511,7 +546,11 @@ class GoogleMerchantUpload(_Upload):
     def _language(cls, value: str) -> str:
         # ISO 639-1, two letters (https://developers.google.com/merchant/api/reference/rest/products_v1/accounts.productInputs)
         if not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
-            raise ValueError(f"must be a two-letter ISO 639-1 language code such as nl or en, not {_shown(value)}")
+            raise ValueError(
+                _("must be a two-letter ISO 639-1 language code such as nl or en, not {value}").format(
+                    value=_shown(value)
+                )
+            )
         return value.strip().lower()
 
     @field_validator("feed_label")
@@ -519,7 +558,9 @@ class GoogleMerchantUpload(_Upload):
     def _label(cls, value: str) -> str:
         # at most 20 of A-Z, 0-9, hyphen and underscore, no spaces (same page as above, feedLabel)
         if not re.fullmatch(r"[A-Z0-9_-]{1,20}", value.strip()):
-            raise ValueError(f"must be 1 to 20 of A-Z, 0-9, - and _ (e.g. NL), not {_shown(value)}")
+            raise ValueError(
+                _("must be 1 to 20 of A-Z, 0-9, - and _ (e.g. NL), not {value}").format(value=_shown(value))
+            )
         return value.strip()
 
 
@@ -584,7 +625,9 @@ class NotifyConfig(Strict):
     @classmethod
     def _from_environment(cls, value: str) -> str:
         if not _VAR.fullmatch(value.strip()):
-            raise ValueError("the webhook URL is a secret: write it as an environment variable (${CHANSYNC_WEBHOOK})")
+            raise ValueError(
+                _("the webhook URL is a secret: write it as an environment variable (${CHANSYNC_WEBHOOK})")
+            )
         return value
 
 
@@ -602,7 +645,9 @@ class Config(Strict):
     def _channel_names(cls, channels: dict[str, ChannelConfig]) -> dict[str, ChannelConfig]:
         for name in channels:
             if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
-                raise ValueError(f"channel name {_shown(name)} may hold only letters, digits, '_', '-' and '.'")
+                raise ValueError(
+                    _("channel name {name} may hold only letters, digits, '_', '-' and '.'").format(name=_shown(name))
+                )
         return channels
 
 
@@ -629,7 +674,9 @@ class LoadedConfig:
         def lookup(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in self.env:
-                raise ConfigError(f"environment variable {name} is not set", key=key, file=self.display)
+                raise ConfigError(
+                    _("environment variable {name} is not set").format(name=name), key=key, file=self.display
+                )
             return self.env[name]
 
         return _VAR.sub(lookup, value)
@@ -639,7 +686,7 @@ class LoadedConfig:
         if not path.is_absolute():
             path = self.base_dir / path
         if must_exist and not path.exists():
-            raise ConfigError(f"file not found: {value[:200]}", key=key, file=self.display)
+            raise ConfigError(_("file not found: {path}").format(path=value[:200]), key=key, file=self.display)
         return path
 
     def display_path(self, path: Path) -> str:
@@ -655,8 +702,11 @@ class LoadedConfig:
 
     def channel(self, name: str) -> ChannelConfig:
         if name not in self.channels:
-            known = ", ".join(self.channels) or "none"
-            raise ConfigError(f"no channel named {name!r} (configured: {known})", file=self.display)
+            known = ", ".join(self.channels) or _("none")
+            raise ConfigError(
+                _("no channel named {name} (configured: {known})").format(name=repr(name), known=known),
+                file=self.display,
+            )
         return self.channels[name]
 
 
@@ -666,23 +716,30 @@ def load_config(path: Path | str = DEFAULT_CONFIG, env: Mapping[str, str] | None
     display = os.path.relpath(path) if path.is_absolute() else str(path)
     if not path.exists():
         raise ConfigError(
-            "config file not found", file=display, hint="create one with `chansync init`, or pass --config FILE"
+            _("config file not found"),
+            file=display,
+            hint=_("create one with `chansync init`, or pass --config FILE"),
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the config file ({exc})", file=display) from None
+        raise ConfigError(_("cannot read the config file ({error})").format(error=exc), file=display) from None
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader that also refuses duplicate keys
     except RecursionError:  # PyYAML's composer recurses once per nesting level
-        raise ConfigError("invalid YAML: the file is nested too deeply to be a config", file=display) from None
+        raise ConfigError(_("invalid YAML: the file is nested too deeply to be a config"), file=display) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"invalid YAML{where}: {problem}", file=display) from None
+        if mark is not None:
+            message = _("invalid YAML at line {line}, column {column}: {problem}").format(
+                line=mark.line + 1, column=mark.column + 1, problem=problem
+            )
+        else:
+            message = _("invalid YAML: {problem}").format(problem=problem)
+        raise ConfigError(message, file=display) from None
     if not isinstance(data, dict):
-        raise ConfigError("expected a mapping with version, master and channels at the top", file=display)
+        raise ConfigError(_("expected a mapping with version, master and channels at the top"), file=display)
     try:
         model = Config.model_validate(data)
     except ValidationError as exc:
@@ -706,7 +763,7 @@ def _named_paths(config: LoadedConfig) -> tuple[list[tuple[str, str]], list[tupl
             return None
 
     master = config.master
-    inputs = [("config file", str(config.path)), ("master.file", master.file)]
+    inputs = [(_("config file"), str(config.path)), ("master.file", master.file)]
     if master.stock_sheet and master.stock_sheet.lower().endswith(_STOCK_FILE_SUFFIXES):
         inputs.append(("master.stock_sheet", master.stock_sheet))
     outputs = []
@@ -742,18 +799,20 @@ def check_paths(config: LoadedConfig) -> None:
     for i, (key, path) in enumerate(outputs):
         for other_key, other in inputs + outputs[:i]:
             if _same(path, other):
-                raise ConfigError(f"{key} is the same file as {other_key}", key=key, file=config.display,
-                                  hint="write each feed to a file of its own")  # fmt: skip
+                raise ConfigError(_("{key} is the same file as {other}").format(key=key, other=other_key), key=key,
+                                  file=config.display, hint=_("write each feed to a file of its own"))  # fmt: skip
     try:
         state = os.path.realpath(config.path_of(config.model.state_dir, "state_dir", must_exist=False))
     except (ConfigError, OSError, ValueError):
         return
     for key, path in inputs + outputs:
         if _same(state, path) or _inside(state, path):
-            raise ConfigError(f"state_dir is the same file as {key}", key="state_dir", file=config.display)
+            raise ConfigError(
+                _("state_dir is the same file as {key}").format(key=key), key="state_dir", file=config.display
+            )
         if key.endswith(".feed") and _inside(path, state):
-            raise ConfigError(f"{key} lies inside state_dir", key=key, file=config.display,
-                              hint="keep feeds out of chansync's state folder")  # fmt: skip
+            raise ConfigError(_("{key} lies inside state_dir").format(key=key), key=key, file=config.display,
+                              hint=_("keep feeds out of chansync's state folder"))  # fmt: skip
 
 
 class _Loader(yaml.SafeLoader):
@@ -764,21 +823,24 @@ class _Loader(yaml.SafeLoader):
     def compose_document(self) -> yaml.Node | None:
         node = super().compose_document()
         if node is not None and _expanded_size(node, {}) > MAX_YAML_NODES:
-            raise yaml.YAMLError(f"aliases (*name) expand the file to more than {MAX_YAML_NODES:,} values")
+            raise yaml.YAMLError(
+                _("aliases (*name) expand the file to more than {count} values").format(count=f"{MAX_YAML_NODES:,}")
+            )
         return node
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
-            for key, _ in node.value:
+            for key, _value in node.value:
                 if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
                     continue
                 if key.value in seen:
                     raise yaml.constructor.ConstructorError(
                         None,
                         None,
-                        f"the key {_shown(key.value)} is given twice (first on line {seen[key.value]}); "
-                        "merge the two blocks into one",
+                        _("the key {key} is given twice (first on line {line}); merge the two blocks into one").format(
+                            key=_shown(key.value), line=seen[key.value]
+                        ),
                         key.start_mark,
                     )
                 seen[key.value] = key.start_mark.line + 1
@@ -787,7 +849,10 @@ class _Loader(yaml.SafeLoader):
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         if len(str(node.value)) > 40:
             raise yaml.constructor.ConstructorError(
-                None, None, f"a number of {len(str(node.value)):,} digits is too long for any setting", node.start_mark
+                None,
+                None,
+                _("a number of {count} digits is too long for any setting").format(count=f"{len(str(node.value)):,}"),
+                node.start_mark,
             )
         return super().construct_yaml_int(node)
 
@@ -821,12 +886,12 @@ def _shown(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
-def _got(error: Mapping[str, Any]) -> str:
-    """ ", got VALUE" for a message; nothing for a secret-bearing key, whose value is never shown."""
+def _got(error: Mapping[str, Any]) -> str | None:
+    """The input value for a message; ``None`` for a secret-bearing key, whose value is never shown."""
     loc = tuple(error["loc"])
     if any(part in SECRET_KEYS or part == "headers" for part in loc if isinstance(part, str)):
-        return ""
-    return f", got {_shown(error.get('input'))}"
+        return None
+    return _shown(error.get("input"))
 
 
 def config_error(exc: ValidationError, display: str) -> ConfigError:
@@ -849,22 +914,28 @@ _UPLOAD_TAGS = frozenset({
 })  # fmt: skip
 
 
+#: What a value of each pydantic error type should have been; translated where it is shown.
 _EXPECTED = {
-    "int_parsing": "expected a whole number",
-    "int_type": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "float_parsing": "expected a number",
-    "float_type": "expected a number",
-    "decimal_parsing": "expected a number",
-    "decimal_type": "expected a number",
-    "string_type": "expected text",
-    "bool_parsing": "expected true or false",
-    "bool_type": "expected true or false",
-    "list_type": "expected a list",
-    "dict_type": "expected a mapping (key: value)",
-    "model_type": "expected a mapping (key: value)",
-    "missing": "is required",
+    "int_parsing": N_("expected a whole number"),
+    "int_type": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "float_parsing": N_("expected a number"),
+    "float_type": N_("expected a number"),
+    "decimal_parsing": N_("expected a number"),
+    "decimal_type": N_("expected a number"),
+    "string_type": N_("expected text"),
+    "bool_parsing": N_("expected true or false"),
+    "bool_type": N_("expected true or false"),
+    "list_type": N_("expected a list"),
+    "dict_type": N_("expected a mapping (key: value)"),
+    "model_type": N_("expected a mapping (key: value)"),
+    "missing": N_("is required"),
 }
+
+
+def _with_got(message: str, got: str | None) -> str:
+    """``message, got VALUE``; the message alone when the value is a secret."""
+    return message if got is None else _("{message}, got {value}").format(message=message, value=got)
 
 
 def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
@@ -874,23 +945,27 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
     got = _got(error)
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        parent = _key_path(loc[:-1]) or "the top level"
-        return key, f"unknown key {_shown(name)} under {parent}{_suggest(name, _siblings(loc))}"
+        parent = _key_path(loc[:-1]) or _("the top level")
+        return key, _("unknown key {name} under {parent}{suggestion}").format(
+            name=_shown(name), parent=parent, suggestion=_suggest(name, _siblings(loc))
+        )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return key, f"expected one of {expected}{got}"
+        return key, _with_got(_("expected one of {options}").format(options=expected), got)
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag")
-        return key, f"unknown upload type {_shown(tag)}; expected one of {', '.join(sorted(_UPLOAD_TAGS))}"
+        return key, _("unknown upload type {type}; expected one of {types}").format(
+            type=_shown(tag), types=", ".join(sorted(_UPLOAD_TAGS))
+        )
     if kind == "union_tag_not_found":
-        return key, "upload needs a type: " + ", ".join(sorted(_UPLOAD_TAGS))
+        return key, _("upload needs a type: {types}").format(types=", ".join(sorted(_UPLOAD_TAGS)))
     if kind in _EXPECTED:
-        return key, _EXPECTED[kind] + ("" if kind == "missing" else got)
-    message = str(error.get("msg", "invalid value"))
+        return key, _(_EXPECTED[kind]) if kind == "missing" else _with_got(_(_EXPECTED[kind]), got)
+    message = str(error.get("msg", _("invalid value")))
     message = message.removeprefix("Value error, ")
-    if kind in ("value_error", "assertion_error") or not got:
+    if kind in ("value_error", "assertion_error") or got is None:
         return key, message
-    return key, f"{message} ({got.removeprefix(', ')})"
+    return key, _("{message} (got {value})").format(message=message, value=got)
 
 
 def _siblings(loc: tuple[Any, ...]) -> list[str]:
@@ -935,11 +1010,12 @@ def _model_in(annotation: Any) -> Any:
 
 def _suggest(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, options, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {name}?)").format(name=repr(close[0])) if close else ""
 
 
-def _unknown(what: str, name: str, options: list[str]) -> str:
-    return f"unknown {what} {_shown(name)}{_suggest(name, options)}; expected one of {', '.join(options)}"
+def _unknown(template: str, name: str, options: list[str]) -> str:
+    """``template`` (already translated) filled with the unknown name, a suggestion and the names allowed."""
+    return template.format(name=_shown(name), suggestion=_suggest(name, options), options=", ".join(options))
 
 
 def json_schema() -> dict[str, Any]:
