@@ -23,7 +23,7 @@ from pydantic import Field as PydField
 
 from .errors import ConfigError
 from .fields import OVERRIDE_SEPARATOR, Field, StockField
-from .i18n import N_, _
+from .i18n import N_, N_plural, _, ngettext
 
 DEFAULT_CONFIG = "channels.yaml"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -933,6 +933,50 @@ _EXPECTED = {
 }
 
 
+#: pydantic's own sentences for a number or text out of bounds, by error type: (message, bound in ``ctx``). The
+#: English is pydantic's, so an English run shows pydantic's text unchanged; another language shows its translation.
+_BOUNDS = {
+    "greater_than_equal": (N_("Input should be greater than or equal to {ge}"), "ge"),
+    "less_than_equal": (N_("Input should be less than or equal to {le}"), "le"),
+    "greater_than": (N_("Input should be greater than {gt}"), "gt"),
+    "less_than": (N_("Input should be less than {lt}"), "lt"),
+}
+_LENGTHS = {
+    "string_too_short": (N_plural("String should have at least {min_length} character",
+                                  "String should have at least {min_length} characters"), "min_length"),
+    "string_too_long": (N_plural("String should have at most {max_length} character",
+                                 "String should have at most {max_length} characters"), "max_length"),
+    "decimal_max_places": (N_plural("Decimal input should have no more than {decimal_places} decimal place",
+                                    "Decimal input should have no more than {decimal_places} decimal places"),
+                           "decimal_places"),
+}  # fmt: skip
+
+
+def _number(value: Any) -> str:
+    """A bound as pydantic shows it: ``1.0`` and ``Decimal('1')`` as ``1``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _pydantic_message(error: Mapping[str, Any]) -> str:
+    """pydantic's sentence, translated where chansync has its bounds in the catalogue; pydantic's own otherwise."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    english = str(error.get("msg", _("invalid value")))
+    if kind in _BOUNDS and _BOUNDS[kind][1] in ctx:
+        template, name = _BOUNDS[kind]
+        translated = _(template)
+        return english if translated == template else translated.format(**{name: _number(ctx[name])})
+    if kind in _LENGTHS and _LENGTHS[kind][1] in ctx:
+        (singular, plural), name = _LENGTHS[kind]
+        count = int(ctx[name])
+        translated = ngettext(singular, plural, count)
+        return english if translated in (singular, plural) else translated.format(**{name: count})
+    return english
+
+
 def _with_got(message: str, got: str | None) -> str:
     """``message, got VALUE``; the message alone when the value is a secret."""
     return message if got is None else _("{message}, got {value}").format(message=message, value=got)
@@ -951,7 +995,9 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return key, _with_got(_("expected one of {options}").format(options=expected), got)
+        first, _or, last = str(expected).rpartition(" or ")  # pydantic's "'a', 'b' or 'c'"
+        options = _("{first} or {last}").format(first=first, last=last) if _or else expected
+        return key, _with_got(_("expected one of {options}").format(options=options), got)
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag")
         return key, _("unknown upload type {type}; expected one of {types}").format(
@@ -961,8 +1007,7 @@ def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
         return key, _("upload needs a type: {types}").format(types=", ".join(sorted(_UPLOAD_TAGS)))
     if kind in _EXPECTED:
         return key, _(_EXPECTED[kind]) if kind == "missing" else _with_got(_(_EXPECTED[kind]), got)
-    message = str(error.get("msg", _("invalid value")))
-    message = message.removeprefix("Value error, ")
+    message = _pydantic_message(error).removeprefix("Value error, ")
     if kind in ("value_error", "assertion_error") or got is None:
         return key, message
     return key, _("{message} (got {value})").format(message=message, value=got)
