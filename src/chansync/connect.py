@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .config import _VAR, SECRET_KEYS, ConfigError, LoadedConfig
+from .i18n import _
 from .transports.http import HttpClient, RetryPolicy, basic_auth_forms, register_secrets
 
 __all__ = ["SECRET_KEYS", "client_for", "default_client", "expanded", "secrets_of"]
@@ -102,13 +103,15 @@ def _refuse_insecure(url: str, allowed: bool, key: str, config: LoadedConfig) ->
         parts = urlsplit(url)
         parts.port  # noqa: B018 - a port that is not a number raises here, not later inside a request
     except ValueError as exc:
-        raise ConfigError(f"not a valid URL ({exc})", key=key, file=config.display) from None
+        raise ConfigError(_("not a valid URL ({reason})").format(reason=exc), key=key, file=config.display) from None
     if parts.scheme.lower() == "http" and (parts.hostname or "").lower() not in LOCAL_HOSTS and not allowed:
         raise ConfigError(
-            f"{parts.scheme}://{parts.hostname} is plain http: credentials and data would travel unencrypted",
+            _("{url} is plain http: credentials and data would travel unencrypted").format(
+                url=f"{parts.scheme}://{parts.hostname}"
+            ),
             key=key,
             file=config.display,
-            hint="use https://, or set allow_insecure: true in the upload section if you must",
+            hint=_("use https://, or set allow_insecure: true in the upload section if you must"),
         )
 
 
@@ -127,7 +130,7 @@ def default_client(upload: Expanded, secrets: tuple[str, ...]) -> HttpClient:
     policy = RetryPolicy(retries=upload.retries, timeout=upload.timeout, backoff=upload.backoff)
     builder = CLIENT_BUILDERS.get(upload.type)
     if builder is not None:
-        module, _, function = builder.partition(":")
+        module, _colon, function = builder.partition(":")
         built: HttpClient = getattr(importlib.import_module(module), function)(upload, secrets, policy)
         return built
     base = upload.get("url") or (f"https://{upload.get('shop')}" if upload.get("shop") else "")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
+from .i18n import _
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -33,7 +35,7 @@ class ConfigError(ChansyncError):
     """channels.yaml is missing, unreadable or does not match the schema."""
 
     def __init__(self, message: str, *, key: str | None = None, file: str | None = None, hint: str | None = None):
-        where = ", ".join(p for p in (file, f"key {key}" if key else None) if p)
+        where = ", ".join(p for p in (file, _("key {key}").format(key=key) if key else None) if p)
         super().__init__(f"{where}: {message}" if where else message, hint=hint)
         self.detail = message  # the message without its place
         self.key = key
@@ -46,7 +48,7 @@ class InputError(ChansyncError):
     def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None, hint: str | None = None):
         where = file or ""
         if sheet:
-            where += f" (sheet {sheet!r})"
+            where += " (" + _("sheet {sheet}").format(sheet=repr(sheet)) + ")"
         super().__init__(f"{where}: {message}" if where else message, hint=hint)
         self.file = file
         self.sheet = sheet

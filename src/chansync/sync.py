@@ -70,19 +70,24 @@ def read_current(config: LoadedConfig, adapter: Adapter) -> ChannelState:
     key = f"channels.{adapter.channel}.export"
     if channel.export is None:
         raise ConfigError(
-            "no export to compare with: set `export` to the channel's export file", key=key, file=config.display
+            _("no export to compare with: set `export` to the channel's export file"), key=key, file=config.display
         )
     if channel.export == "api":
         fetch = getattr(adapter, "fetch", None)
         if fetch is None:
             raise ConfigError(
-                f"export: api is not available for the {adapter.name} adapter; use an export file",
+                _("export: api is not available for the {adapter} adapter; use an export file").format(
+                    adapter=adapter.name
+                ),
                 key=key,
                 file=config.display,
             )
         if channel.upload is None:
-            raise ConfigError("export: api needs the channel's `upload` section (its API and credentials)", key=key,
-                              file=config.display)  # fmt: skip
+            raise ConfigError(
+                _("export: api needs the channel's `upload` section (its API and credentials)"),
+                key=key,
+                file=config.display,
+            )
         from .connect import section_and_client
 
         section, client = section_and_client(config, adapter.channel)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from ..config import LoadedConfig, config_error
 from ..errors import AdapterError, ConfigError
+from ..i18n import _
 from .base import CONTRACT_VERSION, Adapter, ChannelContext
 
 GROUP = "chansync.adapters"
@@ -78,17 +79,28 @@ class Registry:
         found = self._load().get(name)
         if not found:
             close = difflib.get_close_matches(name, self.names(), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise AdapterError(
-                f"unknown adapter {name!r}{hint}; available: {', '.join(self.names()) or 'none'}",
-                hint="`chansync channels` lists the adapters; plugins are installed with pip",
-            )
+            available = ", ".join(self.names()) or _("none")
+            if close:
+                text = _("unknown adapter {name} (did you mean {close}?); available: {available}").format(
+                    name=repr(name), close=repr(close[0]), available=available
+                )
+            else:
+                text = _("unknown adapter {name}; available: {available}").format(name=repr(name), available=available)
+            raise AdapterError(text, hint=_("`chansync channels` lists the adapters; plugins are installed with pip"))
         if len(found) > 1:
             origins = ", ".join(f"{i.origin} ({i.target})" for i in found)
-            raise AdapterError(f"the adapter name {name!r} is registered more than once: {origins}")
+            raise AdapterError(
+                _("the adapter name {name} is registered more than once: {origins}").format(
+                    name=repr(name), origins=origins
+                )
+            )
         info = found[0]
         if info.adapter is None:
-            raise AdapterError(f"the adapter {name!r} from {info.origin} failed to load: {info.error}")
+            raise AdapterError(
+                _("the adapter {name} from {origin} failed to load: {error}").format(
+                    name=repr(name), origin=info.origin, error=info.error
+                )
+            )
         return info.adapter
 
     def build(self, config: LoadedConfig, name: str) -> Adapter:
@@ -103,7 +115,7 @@ class Registry:
             settings = cls.Settings.model_validate(channel.settings)
         except ValidationError as exc:
             problem = config_error(exc, config.display)  # the adapter's keys sit directly in the channel block
-            text = problem.detail.replace("the top level", f"channels.{name}")
+            text = problem.detail.replace(_("the top level"), f"channels.{name}")
             setting_key = f"channels.{name}.{problem.key}" if problem.key else None
             raise ConfigError(text, key=setting_key, file=config.display) from None
 
