@@ -79,7 +79,20 @@ class TransportError(ChansyncError):
 
     exit_code = ExitCode.UPLOAD_FAILED
 
-    def __init__(self, message: str, *, retriable: bool = False, skus: tuple[str, ...] = (), hint: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retriable: bool = False,
+        skus: tuple[str, ...] = (),
+        hint: str | None = None,
+        status: int | None = None,
+        reply: str = "",
+    ):
         super().__init__(message, hint=hint)
         self.retriable = retriable
         self.skus = skus
+        #: The HTTP status and the start of the reply of a request the server refused, kept apart from the
+        #: message (which is in the seller's language) so code reads them the same in every language.
+        self.status = status
+        self.reply = reply

@@ -97,7 +97,7 @@ def _plain_csv(frame: pd.DataFrame, delimiter: str, encoding: str) -> bytes | No
     text columns, and no header or cell holding anything that would be quoted (the delimiter, a quote, ``;``, a
     tab or a line break). The bytes are the same the csv module writes; None where that cannot be promised."""
     bom = _UTF8.get(encoding.lower().replace("_", "-"))
-    if bom is None or len(frame.columns) < 2 or len(delimiter) != 1 or delimiter in "\r\n\"":
+    if bom is None or len(frame.columns) < 2 or len(delimiter) != 1 or delimiter in '\r\n"':
         return None
     if any(str(frame[c].dtype) != "str" for c in frame.columns):
         return None

@@ -20,10 +20,14 @@ from urllib.parse import quote, quote_plus, urljoin, urlsplit
 import requests
 
 from ..errors import TransportError
+from ..i18n import N_, _, ngettext
 
 RETRIED_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_WAIT = 120.0  # never sleep longer than this for one retry, whatever Retry-After says
-_REFUSED = re.compile(r" failed: HTTP (\d{3})\b")  # the message of a refused request (see HttpClient.request)
+#: The English message of a refused request (see HttpClient.request).
+_REFUSED = re.compile(r" failed: HTTP (\d{3})\b ?(.*)", re.S)
+#: A refused request, in every language: "HTTP nnn" stays as it is inside the translated sentence.
+REFUSED = N_("{request} failed: HTTP {status} {reply}")
 
 
 MAX_REDIRECTS = 10
@@ -163,24 +167,25 @@ class HttpClient:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = f"{type(exc).__name__}: {exc}"
             except (requests.RequestException, ValueError) as exc:  # a malformed URL or Location: will not get better
-                raise TransportError(
-                    self._scrub(f"{method} {url} failed: {type(exc).__name__}: {exc}"), retriable=False, skus=skus
-                ) from None
+                text = _("{request} failed: {reason}").format(
+                    request=f"{method} {url}", reason=f"{type(exc).__name__}: {exc}"
+                )
+                raise TransportError(self._scrub(text), retriable=False, skus=skus) from None
             else:
                 if response.is_redirect:
                     raise TransportError(self._scrub(_redirected(method, url, response)), retriable=False, skus=skus,
-                                         hint="set the upload's url to the final address")  # fmt: skip
+                                         hint=_("set the upload's url to the final address"))  # fmt: skip
                 if response.status_code in RETRIED_STATUS:
                     reason = f"HTTP {response.status_code}"
                     wait_hint = retry_after(response)
                 elif response.status_code >= 400:
+                    reply = self._scrub(response.text[:300])
+                    text = _(REFUSED).format(request=f"{method} {url}", status=response.status_code, reply=reply)
                     raise TransportError(
-                        self._scrub(f"{method} {url} failed: HTTP {response.status_code} {response.text[:300]}"),
-                        retriable=False,
-                        skus=skus,
+                        self._scrub(text), retriable=False, skus=skus, status=response.status_code, reply=reply
                     )
                 elif expect_json and not _json_ok(response):
-                    reason = "a reply that is not valid JSON"
+                    reason = _("a reply that is not valid JSON")
                 else:
                     return response
             if attempt == self.policy.retries:
@@ -190,7 +195,13 @@ class HttpClient:
                 self.on_retry(attempt + 1, seconds, self._scrub(reason))
             self.sleep(seconds)
         raise TransportError(
-            self._scrub(f"{method} {url} failed after {self.policy.retries + 1} attempts: {reason}"),
+            self._scrub(
+                ngettext(
+                    "{request} failed after {attempts} attempt: {reason}",
+                    "{request} failed after {attempts} attempts: {reason}",
+                    self.policy.retries + 1,
+                ).format(request=f"{method} {url}", attempts=self.policy.retries + 1, reason=reason)
+            ),
             retriable=True,
             skus=skus,
         )
@@ -232,17 +243,44 @@ class HttpClient:
 
 
 def status_of(error: TransportError) -> int | None:
-    """The HTTP status of a request the server refused, read from the message :meth:`HttpClient.request` raises
-    (``... failed: HTTP 404 ...``); None for a connection error or retries used up."""
-    match = _REFUSED.search(error.message)
-    return int(match.group(1)) if match else None
+    """The HTTP status of a request the server refused: the error's own ``status`` (set by
+    :meth:`HttpClient.request`), else read from its message (``... failed: HTTP 404 ...`` in English or its
+    translation: an adapter may have passed the message on in a new error); None for a connection error or retries
+    used up."""
+    found = refused(error)
+    return found[0] if found else None
+
+
+def refused(error: TransportError) -> tuple[int, str] | None:
+    """The status and the reply (its first 300 characters) of a request the server refused, else None."""
+    if error.status is not None:
+        return error.status, error.reply
+    for pattern in (_REFUSED, _refused_pattern(_(REFUSED))):
+        match = pattern.search(error.message)
+        if match:
+            return int(match.group(1)), match.group(2) or ""
+    return None
+
+
+def _refused_pattern(template: str) -> re.Pattern[str]:
+    """The regular expression of a refused request's message in one language: what stands between ``{request}``
+    and ``{status}`` is the fixed part."""
+    middle = template.split("{request}", 1)[-1].split("{status}", 1)[0]
+    return re.compile(re.escape(middle) + r"(\d{3})\b ?(.*)", re.S)
 
 
 def _redirected(method: str, url: str, response: requests.Response) -> str:
-    where = f"{method} {url} was redirected (HTTP {response.status_code} to {response.headers['Location'][:200]})"
+    values = {
+        "request": f"{method} {url}",
+        "status": response.status_code,
+        "location": response.headers["Location"][:200],
+        "count": MAX_REDIRECTS,
+    }
     if method.upper() in ("GET", "HEAD"):
-        return f"{where} more than {MAX_REDIRECTS} times"
-    return f"{where}; chansync follows no redirect when it sends data"
+        return _("{request} was redirected (HTTP {status} to {location}) more than {count} times").format(**values)
+    return _(
+        "{request} was redirected (HTTP {status} to {location}); chansync follows no redirect when it sends data"
+    ).format(**values)
 
 
 def _from_template(path: str, written: str, real: str) -> str:

@@ -45,6 +45,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from ...errors import AdapterError, TransportError
 from ...fields import Field
+from ...i18n import _
 from ...model import DELIST, LISTED, Plan
 from ...transports.http import HttpClient, RetryPolicy, register_secrets
 from ...transports.local import atomic_open
@@ -106,14 +107,18 @@ class LwaToken:
                                       headers={"Content-Type": FORM})  # fmt: skip
         except TransportError as error:
             if error.retriable:
-                raise TransportError(f"Login with Amazon did not answer: {error.message}", retriable=True) from None
-            raise TransportError(f"Login with Amazon refused the credentials: {error.message}", retriable=False,
-                                 hint="check client_id, client_secret and refresh_token of the amazon_sp_api "
-                                 "upload") from None  # fmt: skip
+                raise TransportError(
+                    _("Login with Amazon did not answer: {reason}").format(reason=error.message), retriable=True
+                ) from None
+            raise TransportError(
+                _("Login with Amazon refused the credentials: {reason}").format(reason=error.message),
+                retriable=False,
+                hint=_("check client_id, client_secret and refresh_token of the amazon_sp_api upload"),
+            ) from None
         payload = reply.json()
         token = payload.get("access_token") if isinstance(payload, dict) else None
         if not isinstance(token, str) or not token:
-            raise TransportError("Login with Amazon answered without an access token", retriable=False)
+            raise TransportError(_("Login with Amazon answered without an access token"), retriable=False)
         register_secrets([token])  # scrubbed from every message from now on
         try:
             lifetime = float(payload.get("expires_in") or 3600)
@@ -158,14 +163,20 @@ def client(section: Any, secrets: tuple[str, ...], policy: RetryPolicy) -> HttpC
 def _json(client: HttpClient, method: str, path: str, *, skus: tuple[str, ...] = (), **kwargs: Any) -> dict[str, Any]:
     reply = client.request(method, path, expect_json=True, skus=skus, **kwargs).json()
     if not isinstance(reply, dict):
-        raise TransportError(f"{method} {path}: Amazon's answer is not a JSON object", retriable=True, skus=skus)
+        raise TransportError(
+            _("{method} {path}: Amazon's answer is not a JSON object").format(method=method, path=path),
+            retriable=True,
+            skus=skus,
+        )
     return reply
 
 
 def _field(reply: dict[str, Any], name: str, what: str, skus: tuple[str, ...] = ()) -> str:
     value = reply.get(name)
     if not isinstance(value, str) or not value:
-        raise TransportError(f"Amazon's {what} has no {name}", retriable=False, skus=skus)
+        raise TransportError(
+            _("Amazon's {what} has no {name}").format(what=what, name=name), retriable=False, skus=skus
+        )
     return value
 
 
@@ -177,8 +188,10 @@ def download(client: HttpClient, document: dict[str, Any], what: str) -> bytes:
         try:
             return gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as error:
-            raise TransportError(f"Amazon's {what} is marked GZIP but cannot be unpacked ({error})",
-                                 retriable=True) from None  # fmt: skip
+            raise TransportError(
+                _("Amazon's {what} is marked GZIP but cannot be unpacked ({error})").format(what=what, error=error),
+                retriable=True,
+            ) from None
     return data
 
 
@@ -228,8 +241,12 @@ class Pending:
         except FileNotFoundError:
             return cls(path)
         except (OSError, ValueError, TypeError, AttributeError) as error:
-            raise AdapterError(f"the list of Amazon feeds in progress ({path.name}) cannot be read: {error}",
-                               hint="delete it if no feed chansync sent is still processing") from None  # fmt: skip
+            raise AdapterError(
+                _("the list of Amazon feeds in progress ({name}) cannot be read: {error}").format(
+                    name=path.name, error=error
+                ),
+                hint=_("delete it if no feed chansync sent is still processing"),
+            ) from None
 
     def add(self, key: str, messages: list[dict[str, Any]], since: str | None = None) -> None:
         self.feeds[key] = {"messages": messages} | ({"since": since, "sent": time.time()} if since else {})
@@ -415,7 +432,11 @@ def _follow(
         pending.finish(feed_id)
         return
     if report is None:
-        raise TransportError(f"Amazon finished feed {feed_id} without a processing report", retriable=True, skus=skus)
+        raise TransportError(
+            _("Amazon finished feed {feed_id} without a processing report").format(feed_id=feed_id),
+            retriable=True,
+            skus=skus,
+        )
     issues = read_processing_report(report)
     sent = [{"messageId": m["messageId"], "sku": m["key"], "operationType": "PATCH"} for m in messages]
     results = message_results(issues, sent)
@@ -434,10 +455,12 @@ def _follow(
         if number in accepted:
             outcome.done[sku] = message["set"]
         elif number in by_message:
-            outcome.failed[sku] = "Amazon refused the change: " + "; ".join(by_message[number])
+            outcome.failed[sku] = _("Amazon refused the change: {reason}").format(reason="; ".join(by_message[number]))
         else:
-            outcome.failed[sku] = (f"Amazon's report of feed {feed_id} covers {processed} of {len(messages)} "
-                                   "messages and not this one: not confirmed")  # fmt: skip
+            outcome.failed[sku] = _(
+                "Amazon's report of feed {feed_id} covers {processed} of {messages} messages and not this "
+                "one: not confirmed"
+            ).format(feed_id=feed_id, processed=processed, messages=len(messages))
     pending.finish(feed_id)
 
 
@@ -447,9 +470,9 @@ def _report(client: HttpClient, document_id: str, skus: tuple[str, ...]) -> dict
     try:
         loaded = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
-        raise TransportError("Amazon's processing report is not JSON", retriable=False, skus=skus) from None
+        raise TransportError(_("Amazon's processing report is not JSON"), retriable=False, skus=skus) from None
     if not isinstance(loaded, dict):
-        raise TransportError("Amazon's processing report is not a JSON object", retriable=False, skus=skus)
+        raise TransportError(_("Amazon's processing report is not a JSON object"), retriable=False, skus=skus)
     return loaded
 
 
@@ -479,13 +502,19 @@ def fetch_listings(client: HttpClient, upload: Any, adapter: AmazonAdapter) -> C
     report_id = _field(_json(client, "POST", f"{REPORTS}/reports", json=spec), "reportId", "report")
     report = wait_until_final(client, f"{REPORTS}/reports/{quote(report_id, safe='')}", upload, "report")
     if report is None:
-        raise TransportError(f"Amazon had not finished the listings report {report_id} in time", retriable=True,
-                             hint="raise status_timeout in the upload section, or try again later")  # fmt: skip
+        raise TransportError(
+            _("Amazon had not finished the listings report {report_id} in time").format(report_id=report_id),
+            retriable=True,
+            hint=_("raise status_timeout in the upload section, or try again later"),
+        )
     status = str(report.get("processingStatus")).upper()
     if status != DONE:
         hint = "Amazon cancels a report that has no data: does the marketplace have listings?"
-        raise TransportError(f"Amazon's listings report {report_id} ended {status}", retriable=status == FATAL,
-                             hint=hint if status == CANCELLED else None)  # fmt: skip
+        raise TransportError(
+            _("Amazon's listings report {report_id} ended {status}").format(report_id=report_id, status=status),
+            retriable=status == FATAL,
+            hint=hint if status == CANCELLED else None,
+        )
     document_id = _field(report, "reportDocumentId", "report")
     document = _json(client, "GET", f"{REPORTS}/documents/{quote(document_id, safe='')}")
     data = download(client, document, "listings report")

@@ -43,6 +43,7 @@ import pandas as pd
 
 from ...errors import TransportError
 from ...fields import Field
+from ...i18n import N_, _
 from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ...transports.http import HttpClient
 from ..base import FIXED, Desired, OnApplied
@@ -102,11 +103,11 @@ def _stock(amount: Any) -> int:
 
 def price_step(offer: str, cents: Any) -> Step:
     body = {"pricing": {"bundlePrices": [{"quantity": 1, "unitPrice": euros(cents)}]}}
-    return Step("price", "PUT", f"offers/{offer}/price", body, {PRICE: int(cents)})
+    return Step(N_("price"), "PUT", f"offers/{offer}/price", body, {PRICE: int(cents)})
 
 
 def stock_step(offer: str, amount: int, sets: dict[str, Any]) -> Step:
-    return Step("stock", "PUT", f"offers/{offer}/stock", {"amount": amount, "managedByRetailer": True}, sets)
+    return Step(N_("stock"), "PUT", f"offers/{offer}/stock", {"amount": amount, "managedByRetailer": True}, sets)
 
 
 def jobs_of(plan: Plan) -> list[Job]:
@@ -130,12 +131,12 @@ def jobs_of(plan: Plan) -> list[Job]:
         changed = fields.get(key, set())
         offer = _text(_value(current, key, OFFER_ID))
         if not offer:
-            job.problems.append("bol.com's offer id is not in the export; take a fresh offer export")
+            job.problems.append(_("bol.com's offer id is not in the export; take a fresh offer export"))
             continue
         if PRICE in changed:
             cents = _value(wanted, key, PRICE)
             if _missing(cents):
-                job.problems.append("the master has no price for it")
+                job.problems.append(_("the master has no price for it"))
             else:
                 job.steps.append(price_step(offer, cents))
         relist = LISTED in changed
@@ -143,9 +144,9 @@ def jobs_of(plan: Plan) -> list[Job]:
             amount = _value(wanted, key, QUANTITY)
             if by_bol(key):
                 if relist:
-                    job.problems.append("bol.com fulfils this offer (FBB): it is put back on sale in the dashboard")
+                    job.problems.append(_("bol.com fulfils this offer (FBB): it is put back on sale in the dashboard"))
             elif _missing(amount):
-                job.problems.append("its stock is unknown in the master, so it is not put back on sale")
+                job.problems.append(_("its stock is unknown in the master, so it is not put back on sale"))
             else:
                 on_hold = bool(_value(current, key, ON_HOLD)) if not _missing(_value(current, key, ON_HOLD)) else False
                 sets: dict[str, Any] = {QUANTITY: _stock(amount)}
@@ -154,8 +155,10 @@ def jobs_of(plan: Plan) -> list[Job]:
                 job.steps.append(stock_step(offer, _stock(amount), sets))
                 if relist and on_hold:
                     job.problems.append(
-                        "the offer is on hold at bol.com: its stock is set, but the hold is lifted in the seller "
-                        "dashboard (chansync does not send PUT /offers/{offer-id})"
+                        _(
+                            "the offer is on hold at bol.com: its stock is set, but the hold is lifted in the seller "
+                            "dashboard (chansync does not send PUT /offers/{offer-id})"
+                        )
                     )
         job.problems.extend(NOT_SENT[name] for name in sorted(changed) if name in NOT_SENT)
     for key in map(str, plan.keys(CREATE)):
@@ -163,7 +166,7 @@ def jobs_of(plan: Plan) -> list[Job]:
         jobs.append(job)
         cents = _value(wanted, key, PRICE)
         if _missing(cents):
-            job.problems.append("the master has no price for it, so no offer is created")
+            job.problems.append(_("the master has no price for it, so no offer is created"))
             continue
         amount = _value(wanted, key, QUANTITY)
         stock = 0 if _missing(amount) else _stock(amount)  # unknown stock: offered with none until it is known
@@ -181,15 +184,17 @@ def jobs_of(plan: Plan) -> list[Job]:
         body["stock"] = {"amount": stock, "managedByRetailer": True}
         body["fulfilment"] = {"method": BY_RETAILER}
         sets = {SKU: job.sku, PRICE: int(cents), QUANTITY: stock, CONDITION: condition, LISTED: True}
-        job.steps.append(Step("new offer", "POST", "offers", body, sets))
+        job.steps.append(Step(N_("new offer"), "POST", "offers", body, sets))
     for key in map(str, plan.keys(DELIST)):
         job = Job(key, sku_of(key, current))
         jobs.append(job)
         offer = _text(_value(current, key, OFFER_ID))
         if not offer:
-            job.problems.append("bol.com's offer id is not in the export; take a fresh offer export")
+            job.problems.append(_("bol.com's offer id is not in the export; take a fresh offer export"))
         elif by_bol(key):
-            job.problems.append("bol.com fulfils this offer (FBB) and keeps its stock: put it on hold in the dashboard")
+            job.problems.append(
+                _("bol.com fulfils this offer (FBB) and keeps its stock: put it on hold in the dashboard")
+            )
         elif _text(_value(current, key, QUANTITY)) == "0":
             job.done = {LISTED: False}  # no stock already: nothing to send (bol watches for needless calls)
         else:
@@ -248,7 +253,9 @@ def _settled(status: dict[str, Any], outcome: Outcome, step: Step, scrub: Callab
         return True
     if state in (FAILURE, TIMEOUT):
         message = _text(status.get("errorMessage")) or f"its process status is {state}"
-        outcome.reasons.append(f"bol.com did not apply the {step.what}: {scrub(message)}")
+        outcome.reasons.append(
+            _("bol.com did not apply the {what}: {reason}").format(what=_(step.what), reason=scrub(message))
+        )
         return True
     return False
 
@@ -274,13 +281,19 @@ class Applier:
             except TransportError as error:
                 if error.retriable or status_of(error) in (None, 401):
                     raise
-                outcome.reasons.append(f"bol.com refused the {step.what}: {self.session.scrub(error.message)}")
+                outcome.reasons.append(
+                    _("bol.com refused the {what}: {reason}").format(
+                        what=_(step.what), reason=self.session.scrub(error.message)
+                    )
+                )
                 continue
             if _settled(status, outcome, step, self.session.scrub):
                 continue
             status_id = _text(status.get("processStatusId"))
             if not status_id:
-                outcome.reasons.append(f"bol.com accepted the {step.what} without a process status to follow")
+                outcome.reasons.append(
+                    _("bol.com accepted the {what} without a process status to follow").format(what=_(step.what))
+                )
                 continue
             outcome.open += 1
             self.sent.append(Sent(job, step, status_id))
@@ -289,7 +302,7 @@ class Applier:
         """Read every open process status, round after round with a doubling wait, until each is final or the
         checks are used up (then reported: bol may still apply it later). Offers are journalled as they settle."""
         wait = self.wait
-        for _ in range(self.checks):
+        for _check in range(self.checks):
             if not self.sent:
                 return
             self.sleep(wait)
@@ -313,8 +326,10 @@ class Applier:
         for sent in self.sent:
             outcome = self.outcomes[sent.job.key]
             outcome.reasons.append(
-                f"bol.com had not finished the {sent.step.what} after {self.checks} checks (process status "
-                f"{sent.status_id}); it may still be applied: the next export shows it"
+                _(
+                    "bol.com had not finished the {what} after {checks} checks (process status {status_id}); "
+                    "it may still be applied: the next export shows it"
+                ).format(what=_(sent.step.what), checks=self.checks, status_id=sent.status_id)
             )
             outcome.open -= 1
             self.settle(sent.job)

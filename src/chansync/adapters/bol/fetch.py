@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import TransportError
+from ...i18n import _
 from .api import FAILURE, MAX_STATUS_WAIT, SUCCESS, TIMEOUT, status_url
 from .session import CSV_MEDIA_TYPE, BolSession
 
@@ -53,7 +54,7 @@ def fetch_export(
         return session.download(f"offers/export/{report}", CSV_MEDIA_TYPE, KEY)
     except TransportError as error:
         raise TransportError(
-            session.scrub(f"bol.com's offer export could not be read: {error.message}"),
+            session.scrub(_("bol.com's offer export could not be read: {reason}").format(reason=error.message)),
             retriable=error.retriable,
             hint=error.hint,
         ) from None
@@ -70,20 +71,24 @@ def _await_report(session: BolSession, upload: Any, status: dict[str, Any], slee
         if state == SUCCESS:
             report = _text(status.get("entityId"))
             if not report:
-                raise TransportError("bol.com says the export is ready but names no report to download (no entityId)")
+                raise TransportError(
+                    _("bol.com says the export is ready but names no report to download (no entityId)")
+                )
             return report
         if state in (FAILURE, TIMEOUT):
             why = _text(status.get("errorMessage")) or f"its process status is {state}"
-            raise TransportError(f"bol.com did not prepare it: {why}", retriable=state == TIMEOUT)
+            raise TransportError(_("bol.com did not prepare it: {why}").format(why=why), retriable=state == TIMEOUT)
         if not status_id:
-            raise TransportError("bol.com accepted the export request without a process status to follow")
+            raise TransportError(_("bol.com accepted the export request without a process status to follow"))
         if round_ == checks:
             break
         sleep(wait)
         wait = min(wait * 2, MAX_STATUS_WAIT)
         status = session.status(base, status_id, KEY) or {}  # a reply that is not a status: read again next round
     raise TransportError(
-        f"bol.com had not finished preparing it after {checks} checks (process status {status_id})",
+        _("bol.com had not finished preparing it after {checks} checks (process status {status_id})").format(
+            checks=checks, status_id=status_id
+        ),
         retriable=True,
-        hint="try again in a few minutes, or raise export_checks in the upload section",
+        hint=_("try again in a few minutes, or raise export_checks in the upload section"),
     )

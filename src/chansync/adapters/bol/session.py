@@ -15,6 +15,7 @@ from typing import Any
 import requests
 
 from ...errors import TransportError
+from ...i18n import _
 from ...transports.http import HttpClient, redact, status_of
 
 MEDIA_TYPE = "application/vnd.retailer.v10+json"
@@ -80,7 +81,11 @@ class BolSession:
         reply = response.json()
         token = reply.get("access_token") if isinstance(reply, dict) else None
         if not isinstance(token, str) or not token:
-            raise TransportError(f"the bol.com token endpoint ({self.token_url}) replied without an access_token")
+            raise TransportError(
+                _("the bol.com token endpoint ({token_url}) replied without an access_token").format(
+                    token_url=self.token_url
+                )
+            )
         self.client.secrets = (*self.client.secrets, token)  # every message the client builds is scrubbed of it
         try:
             lifetime = float(reply.get("expires_in") or DEFAULT_EXPIRES_IN)

@@ -51,6 +51,7 @@ import requests
 
 from ...errors import TransportError
 from ...fields import ROW, Field
+from ...i18n import _
 from ...model import UPDATE, Plan
 from ...parse import parse_money, parse_quantity
 from ...transports.http import HttpClient, RetryPolicy, basic_auth_forms, register_secrets
@@ -128,12 +129,19 @@ class Minter:
         try:
             reply = self.client.request("POST", self.url, data=form.encode("ascii"), headers=headers, expect_json=True)
         except TransportError as error:
-            raise TokenError(f"no eBay access token: {error.message}", retriable=error.retriable,
-                             hint="check client_id, client_secret and refresh_token (a refresh token ends when it "
-                                  "expires or the seller withdraws consent)") from None  # fmt: skip
+            raise TokenError(
+                _("no eBay access token: {reason}").format(reason=error.message),
+                retriable=error.retriable,
+                hint=_(
+                    "check client_id, client_secret and refresh_token (a refresh token ends when it expires or "
+                    "the seller withdraws consent)"
+                ),
+            ) from None
         token = reply.json().get("access_token") if isinstance(reply.json(), dict) else None
         if not isinstance(token, str) or not token:
-            raise TokenError(f"eBay's token endpoint gave no access token ({self.url})", retriable=False)
+            raise TokenError(
+                _("eBay's token endpoint gave no access token ({url})").format(url=self.url), retriable=False
+            )
         return token
 
 
@@ -345,10 +353,10 @@ def outcomes(body: Any, sent: list[str]) -> dict[str, str | None]:
         message = "; ".join(str(e.get("longMessage") or e.get("message") or "") for e in errors if e) or (
             f"status {response.get('statusCode')}"
         )
-        result[sku] = f"eBay refused the change: {message}"
+        result[sku] = _("eBay refused the change: {reason}").format(reason=message)
     for sku in sent:
         if sku not in result:
-            result[sku] = "eBay's answer did not mention this SKU, so it is not counted as applied"
+            result[sku] = _("eBay's answer did not mention this SKU, so it is not counted as applied")
     return result
 
 
@@ -382,11 +390,15 @@ def apply_plan(
         if changes[sku].delist and sku in zero:
             continue  # read through the API a moment ago with quantity 0: delisted already, nothing to revise
         if offer is None:
-            failed[sku] = f"no published fixed-price eBay offer has this SKU on {marketplace}"
+            failed[sku] = _("no published fixed-price eBay offer has this SKU on {marketplace}").format(
+                marketplace=marketplace
+            )
             continue
         if revisions.get(offer.listing_id, 0) >= limit:
-            failed[sku] = (f"eBay allows {DAILY_REVISIONS} revisions of a listing a day; this run already sent "
-                           f"{limit} to listing {offer.listing_id}, so this change waits for the next run")  # fmt: skip
+            failed[sku] = _(
+                "eBay allows {daily_revisions} revisions of a listing a day; this run already sent {limit} "
+                "to listing {listing_id}, so this change waits for the next run"
+            ).format(daily_revisions=DAILY_REVISIONS, limit=limit, listing_id=offer.listing_id)
             continue
         revisions[offer.listing_id] = revisions.get(offer.listing_id, 0) + 1
         ready.append(sku)
@@ -406,7 +418,9 @@ def apply_plan(
                 and "HTTP 403" not in error.message
             )
             if not error.retriable and alone:
-                failed.update({s: f"eBay refused the call: {error.message}" for s in sent})  # this call alone
+                failed.update(
+                    {s: _("eBay refused the call: {reason}").format(reason=error.message) for s in sent}
+                )  # this call alone
                 continue
             undone = (*failed, *ready[start:])
             raise TransportError(error.message, retriable=error.retriable, skus=undone, hint=error.hint) from None
@@ -417,5 +431,7 @@ def apply_plan(
         failed.update({s: str(reason) for s, reason in result.items() if reason is not None})
         for sku in done:
             if sku in titles:
-                failed[sku] = f"the title was not applied ({TITLE_NOT_APPLIED}); the other changes were"
+                failed[sku] = _("the title was not applied ({title_not_applied}); the other changes were").format(
+                    title_not_applied=TITLE_NOT_APPLIED
+                )
     return failed

@@ -30,6 +30,7 @@ from typing import Any
 
 from ...errors import TransportError
 from ...fields import Field
+from ...i18n import _
 from ...model import DELIST, Plan
 from ...transports.http import HttpClient
 from .. import changes as shared
@@ -57,7 +58,7 @@ class Listing:
 
 def changes_of(plan: Plan) -> dict[str, Change]:
     """{SKU: change} for the plan's price and quantity updates and its delists (absolute values)."""
-    out, _ = shared.changes_of(plan, Change)
+    out, _others = shared.changes_of(plan, Change)
     current = plan.current
     for key in map(str, plan.keys(DELIST)):
         now = current.at[key, QUANTITY] if QUANTITY in current.columns and key in current.index else None
@@ -78,7 +79,7 @@ def active_listings(client: HttpClient, shop_id: str) -> Iterator[dict[str, Any]
         results = page.get("results") if isinstance(page, dict) else None
         if not isinstance(results, list) or not all(isinstance(r, dict) and _id(r) is not None for r in results):
             raise TransportError(
-                "Etsy's reply to the list of active listings is not a page of listings with their listing_id"
+                _("Etsy's reply to the list of active listings is not a page of listings with their listing_id")
             )
         for listing in results:
             if _id(listing) not in seen:
@@ -107,7 +108,10 @@ def inventory_of(client: HttpClient, listing_id: int, skus: tuple[str, ...] = ()
     inventory = client.request("GET", f"listings/{listing_id}/inventory", expect_json=True, skus=skus).json()
     if not isinstance(inventory, dict) or not isinstance(inventory.get("products"), list):
         raise TransportError(
-            f"Etsy's reply to the inventory of listing {listing_id} has no list of products", skus=skus
+            _("Etsy's reply to the inventory of listing {listing_id} has no list of products").format(
+                listing_id=listing_id
+            ),
+            skus=skus,
         )
     return inventory
 
@@ -162,7 +166,7 @@ def _refused(inventory: dict[str, Any], skus: list[str], changes: dict[str, Chan
             continue
         for sku in skus:
             if sku in changes and getattr(changes[sku], name) is not None:
-                refused[sku] = f"Etsy holds one {name} for all of this listing's variations"
+                refused[sku] = _("Etsy holds one {name} for all of this listing's variations").format(name=name)
     return refused
 
 
@@ -200,7 +204,7 @@ def apply_plan(plan: Plan, client: HttpClient, applied: OnApplied, shop_id: str)
                 found.update(c.sku for c in mine)
     except TransportError as error:
         raise TransportError(error.message, retriable=error.retriable, skus=skus, hint=error.hint) from None
-    failed = {s: "no active Etsy listing has this SKU" for s in changes if s not in found}
+    failed = {s: _("no active Etsy listing has this SKU") for s in changes if s not in found}
     for position, listing in enumerate(listings):
         wanted = {c.sku: c for c in listing.changes}
         body, refused = writable(listing.inventory, wanted)
@@ -213,7 +217,9 @@ def apply_plan(plan: Plan, client: HttpClient, applied: OnApplied, shop_id: str)
             client.request("PUT", f"listings/{listing.listing_id}/inventory", json=body, expect_json=True, skus=keys)
         except TransportError as error:
             if not error.retriable and "HTTP 401" not in error.message:  # a refusal of this listing alone
-                failed.update({c.sku: f"Etsy refused the inventory: {error.message}" for c in done})
+                failed.update(
+                    {c.sku: _("Etsy refused the inventory: {reason}").format(reason=error.message) for c in done}
+                )
                 continue
             undone = [*failed, *(c.sku for rest in listings[position:] for c in rest.changes)]
             raise TransportError(

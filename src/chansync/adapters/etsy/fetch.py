@@ -30,8 +30,9 @@ import pandas as pd
 
 from ...errors import TransportError
 from ...fields import ROW, Field
+from ...i18n import _
 from ...model import FIXED, LIVE, ChannelState
-from ...transports.http import HttpClient
+from ...transports.http import HttpClient, status_of
 from .api import active_listings, inventory_of, products_of
 from .export import LISTING, LISTING_PRICE, LISTING_QUANTITY, LISTING_ROW, LISTING_SKUS
 
@@ -57,7 +58,7 @@ def _cents(money: Any) -> tuple[int | None, str]:
 
 def _units(money: Any) -> str:
     """A listing's price as the download writes it (``24.00``)."""
-    cents, _ = _cents(money)
+    cents, _rest = _cents(money)
     return "" if cents is None else f"{Decimal(cents).scaleb(-2):.2f}"
 
 
@@ -111,13 +112,15 @@ def fetch_state(client: HttpClient, shop_id: str, display: str) -> ChannelState:
             try:
                 inventory = inventory_of(client, int(listing["listing_id"]))
             except TransportError as error:
-                if " failed: HTTP 404" in error.message:  # the listing ended since it was listed: it is not on sale
+                if status_of(error) == 404:  # the listing ended since it was listed: it is not on sale
                     continue
                 raise
             rows.extend(listing_rows(listing, inventory, position))
     except TransportError as error:
         raise TransportError(
-            f"the Etsy shop's listings could not be read: {error.message}", retriable=error.retriable, hint=error.hint
+            _("the Etsy shop's listings could not be read: {reason}").format(reason=error.message),
+            retriable=error.retriable,
+            hint=error.hint,
         ) from None
     text = [SKU, TITLE, DESCRIPTION, CURRENCY, LISTING, LISTING_PRICE, LISTING_QUANTITY]
     frame = pd.DataFrame({name: pd.Series([r[name] for r in rows], dtype="str") for name in text})

@@ -43,9 +43,10 @@ import pandas as pd
 
 from ...errors import ConfigError, TransportError
 from ...fields import ROW, Field
+from ...i18n import _
 from ...model import CREATE, DELIST, LISTED, UPDATE, ChannelState, OnApplied, Plan
 from ...sheet import Table
-from ...transports.http import HttpClient, RetryPolicy, register_secrets, status_of
+from ...transports.http import HttpClient, RetryPolicy, refused, register_secrets, status_of
 from ..changes import plain
 from ..feeds import _unknown_stock_as_is, values_of
 from ..tabular import Export
@@ -66,7 +67,6 @@ PAGE_SIZE = 1000  # products.list: at most 1,000 a page
 #: input can be deleted only from its own data source.
 DATA_SOURCE = "google_data_source"
 MICROS = 1_000_000
-_STATUS = re.compile(r" failed: HTTP (\d{3})\b ?(.*)", re.S)
 
 
 # --- the service account and its token ----------------------------------------------------------------------------
@@ -145,8 +145,8 @@ class TokenError(TransportError):
 
 def google_reason(error: TransportError) -> str:
     """The ``error.message`` of Google's JSON error body in a refused request's message, else the message."""
-    match = _STATUS.search(error.message)
-    body = match.group(2) if match else ""
+    found_refusal = refused(error)
+    body = found_refusal[1] if found_refusal else ""
     found = re.search(r'"message"\s*:\s*"((?:[^"\\]|\\.)*)"', body)
     if found:
         try:
@@ -187,16 +187,24 @@ class MerchantClient(HttpClient):
                                           headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
         except TransportError as error:
             if error.retriable:
-                raise TokenError(f"Google's token URL could not be reached: {error.message}", retriable=True) from None
+                raise TokenError(
+                    _("Google's token URL could not be reached: {reason}").format(reason=error.message), retriable=True
+                ) from None
             raise TokenError(
-                f"Google refused the service account key of {self.where} ({google_reason(error)})",
-                hint="check that the key is current (not deleted in Google Cloud) and that the service account is a "
-                "user of the Merchant Center account",
+                _("Google refused the service account key of {where} ({error})").format(
+                    where=self.where, error=google_reason(error)
+                ),
+                hint=_(
+                    "check that the key is current (not deleted in Google Cloud) and that the service account "
+                    "is a user of the Merchant Center account"
+                ),
             ) from None
         reply = response.json()
         token = reply.get("access_token") if isinstance(reply, dict) else None
         if not isinstance(token, str) or not token:
-            raise TokenError(f"Google's token URL ({self.token_url}) replied without an access_token")
+            raise TokenError(
+                _("Google's token URL ({token_url}) replied without an access_token").format(token_url=self.token_url)
+            )
         self.secrets = (*self.secrets, token)
         register_secrets([token])
         try:
@@ -333,7 +341,7 @@ def apply_plan(
     pacer = Pacer(per_minute, client.sleep, clock)
     failed: dict[str, str] = {}
     inputs = list(product_inputs(adapter, wanted, currency, upload))
-    remaining = [k for k, _ in inputs] + deletes
+    remaining = [k for k, _input in inputs] + deletes
     position = 0
 
     def give_up(error: TransportError) -> TransportError:
@@ -348,7 +356,7 @@ def apply_plan(
                            params={"dataSource": source}, json=body, expect_json=True, skus=(key,))  # fmt: skip
         except TransportError as error:
             if _refused_alone(error):
-                failed[key] = f"Google refused the product: {google_reason(error)}"
+                failed[key] = _("Google refused the product: {error}").format(error=google_reason(error))
                 position += 1
                 continue
             raise give_up(error) from None
@@ -362,8 +370,8 @@ def apply_plan(
     for key in deletes:
         other = sources.get(key, source)
         if other and other != source:
-            failed[key] = (f"Google has this product from another data source ({other}); chansync deletes only from "
-                           f"its own ({source})")  # fmt: skip
+            failed[key] = (_("Google has this product from another data source ({other}); chansync deletes only from "
+"its own ({source})").format(other=other, source=source))  # fmt: skip
             position += 1
             continue
         pacer.wait()
@@ -375,7 +383,7 @@ def apply_plan(
             if status_of(error) == 404:  # gone already (deleted by an earlier run that was stopped before it knew)
                 pass
             elif _refused_alone(error):
-                failed[key] = f"Google refused to delete the product: {google_reason(error)}"
+                failed[key] = _("Google refused to delete the product: {error}").format(error=google_reason(error))
                 position += 1
                 continue
             else:
@@ -399,7 +407,7 @@ def minute_limit(client: HttpClient, account: str) -> int:
     limits: list[int] = []
     token = ""
     try:
-        for _ in range(100):  # a few pages at most; never a loop on a server that repeats its token
+        for _page in range(100):  # a few pages at most; never a loop on a server that repeats its token
             params: dict[str, Any] = {"pageSize": 1000, **({"pageToken": token} if token else {})}
             reply = client.request("GET", f"quota/v1/accounts/{account}/quotas", params=params,
                                    expect_json=True).json()  # fmt: skip
@@ -449,7 +457,7 @@ def products(client: HttpClient, account: str) -> Iterator[dict[str, Any]]:
         reply = client.request("GET", f"products/v1/accounts/{account}/products", params=params,
                                expect_json=True).json()  # fmt: skip
         if not isinstance(reply, dict):
-            raise TransportError("the Merchant API's product list is not a JSON object", retriable=True)
+            raise TransportError(_("the Merchant API's product list is not a JSON object"), retriable=True)
         for product in reply.get("products") or []:
             if isinstance(product, dict):
                 yield product

@@ -43,6 +43,7 @@ import requests
 from ... import columns
 from ...errors import TransportError
 from ...fields import ROW, Field
+from ...i18n import _
 from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ...sheet import Table
 from ...transports.http import HttpClient, RetryPolicy
@@ -124,11 +125,15 @@ class GraphClient(HttpClient):
             minutes = regain_minutes(response.headers)
             if minutes is not None and minutes * 60 > self.policy.max_wait:
                 raise TransportError(
-                    self._scrub(f"{method} {url} failed: Meta is limiting calls (Graph error {code}: {message}); it "
-                                f"expects to take calls again in about {minutes:g} minutes"),
+                    self._scrub(
+                        _(
+                            "{request} failed: Meta is limiting calls (Graph error {code}: {reason}); it expects to "
+                            "take calls again in about {minutes:g} minutes"
+                        ).format(request=f"{method} {url}", code=code, reason=message, minutes=minutes)
+                    ),
                     retriable=True,
-                    hint="run chansync push again later; nothing unconfirmed was recorded as applied",
-                )  # fmt: skip
+                    hint=_("run chansync push again later; nothing unconfirmed was recorded as applied"),
+                )
             response.status_code = 429  # retried by the shared policy, after Meta's estimate when it gives one
             if minutes is not None:
                 response.headers["Retry-After"] = f"{minutes * 60:g}"
@@ -186,7 +191,10 @@ def product_pages(client: HttpClient, catalog_id: str) -> Iterator[list[dict[str
         page = client.request("GET", f"{catalog_id}/products", params=params, expect_json=True).json()
         data = page.get("data") if isinstance(page, dict) else None
         if not isinstance(data, list):
-            raise TransportError(f"Meta's product list for catalogue {catalog_id} has no data", retriable=True)
+            raise TransportError(
+                _("Meta's product list for catalogue {catalog_id} has no data").format(catalog_id=catalog_id),
+                retriable=True,
+            )
         yield [item for item in data if isinstance(item, dict)]
         paging = page.get("paging") or {}
         after = (paging.get("cursors") or {}).get("after")
@@ -322,9 +330,9 @@ def apply_plan(
         except TransportError as error:
             if not error.retriable and not _refuses_everything(client, error):
                 # the call itself was refused (e.g. Graph error 100 on a value): this batch alone fails
-                failed.update({k: f"Meta refused the batch: {error.message}" for k in keys})
+                failed.update({k: _("Meta refused the batch: {reason}").format(reason=error.message) for k in keys})
                 continue
-            unsent = [i.key for rest, _ in calls[position:] for i in rest]
+            unsent = [i.key for rest, _call in calls[position:] for i in rest]
             _confirm_then_raise(client, catalog_id, sent, applied, failed, upload, error, unsent)
         batch = _accepted(answer.json(), items, failed)
         if batch is not None:
@@ -386,9 +394,9 @@ def _accepted(answer: Any, items: list[Item], failed: dict[str, str]) -> Sent | 
     handles = [h for h in answer.get("handles") or [] if isinstance(h, str) and h]
     for item in items:
         if item.key in refused:
-            failed[item.key] = f"Meta refused it: {refused[item.key]}"
+            failed[item.key] = _("Meta refused it: {reason}").format(reason=refused[item.key])
         elif not handles:
-            failed[item.key] = "Meta took in nothing of this batch (no handle returned); the next run sends it again"
+            failed[item.key] = _("Meta took in nothing of this batch (no handle returned); the next run sends it again")
     if not handles:
         return None
     return Sent(handles[0], {i.key: i for i in items if i.key not in refused})
@@ -431,10 +439,10 @@ def poll(
         pending = still
     for batch in pending:
         for key in batch.items:
-            failed[key] = (
-                f"Meta was still processing this change after {checks} status checks; it is not counted as applied "
-                "and the next run sends it again"
-            )
+            failed[key] = _(
+                "Meta was still processing this change after {checks} status checks; it is not counted as "
+                "applied and the next run sends it again"
+            ).format(checks=checks)
     for batch in pending:
         batch.items.clear()
 
@@ -445,10 +453,9 @@ def _settled(answer: Any, batch: Sent, applied: OnApplied, failed: dict[str, str
     status = str(record.get("status") or "").strip().lower()
     if status in ("canceled", "cancelled", "error"):
         for key in batch.items:
-            failed[key] = (
-                f"Meta's batch ended with status {status!r}; this change is not confirmed and the next run sends it "
-                "again"
-            )
+            failed[key] = _(
+                "Meta's batch ended with status {status}; this change is not confirmed and the next run sends it again"
+            ).format(status=repr(status))
         batch.items.clear()
         return True
     if status != "finished":
@@ -464,7 +471,7 @@ def _settled(answer: Any, batch: Sent, applied: OnApplied, failed: dict[str, str
     for key, item in batch.items.items():
         if key in invalid:
             reason = reasons.get(key) or "no reason given (see the catalogue in Commerce Manager)"
-            failed[key] = f"Meta refused it: {reason}"
+            failed[key] = _("Meta refused it: {reason}").format(reason=reason)
         else:
             done.append({"key": key, "set": item.sets})
     batch.items.clear()

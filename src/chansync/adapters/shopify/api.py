@@ -39,6 +39,7 @@ import pandas as pd
 
 from ...errors import AdapterError
 from ...fields import ROW, Field
+from ...i18n import _
 from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ...parse import format_money, parse_money
 from ...transports.http import HttpClient
@@ -202,14 +203,20 @@ def resolve_location(
     if name:
         match = known.get(name) or next((g for n, g in known.items() if n.casefold() == name.casefold()), None)
         if match is None:
-            raise AdapterError(f"Shopify has no location {name!r}; it has {', '.join(sorted(known)) or 'none'}")
+            raise AdapterError(
+                _("Shopify has no location {name}; it has {names}").format(
+                    name=repr(name), names=", ".join(sorted(known)) or _("none")
+                )
+            )
         return match, name
     if len(known) == 1:
         ((only, gid),) = known.items()
         return gid, only
     raise AdapterError(
-        f"Shopify has {len(known)} locations ({', '.join(sorted(known))}); name the one chansync sets stock at "
-        f"under channels.{channel}.location"
+        _(
+            "Shopify has {known} locations ({names}); name the one chansync sets stock at under "
+            "channels.{channel}.location"
+        ).format(known=len(known), names=", ".join(sorted(known)), channel=channel)
     )
 
 
@@ -401,7 +408,11 @@ def shape_of(api_version: str) -> Shape:
     shape = API_VERSIONS.get(api_version)
     if shape is None:
         known = ", ".join(API_VERSIONS)
-        raise AdapterError(f"Shopify API version {api_version!r} is not supported; use one of {known}")
+        raise AdapterError(
+            _("Shopify API version {api_version} is not supported; use one of {known}").format(
+                api_version=repr(api_version), known=known
+            )
+        )
     return shape
 
 
@@ -454,7 +465,7 @@ def _send(
     a whole because of some items, the others are sent once more without them (a new request: ``query_of`` gives
     it a new idempotency key; retries of one request keep theirs)."""
     pending = changes
-    for _ in range(2):
+    for _attempt in range(2):
         data = gql(operation, query_of(), variables_of([c.input for c in pending]), skus=[c.key for c in pending])
         result = json_object(data.get(operation))
         errors = [e for e in result.get("userErrors") or [] if isinstance(e, dict)]

@@ -53,6 +53,7 @@ import requests
 
 from ...errors import TransportError
 from ...fields import ROW, Field
+from ...i18n import N_, _
 from ...model import LISTED, LIVE, UPDATE, ChannelState, Plan
 from ...parse import format_money, parse_money
 from ...transports.http import HttpClient, RetryPolicy
@@ -133,7 +134,9 @@ class Refused(Exception):
 def _call(client: HttpClient, path: str, body: Any, skus: tuple[str, ...], params: Any = None) -> dict[str, Any]:
     reply = client.request("POST", path, json=body, params=params, expect_json=True, skus=skus).json()
     if not isinstance(reply, dict):
-        raise TransportError(f"POST {path}: the reply is not a JSON object", retriable=True, skus=skus)
+        raise TransportError(
+            _("POST {path}: the reply is not a JSON object").format(path=path), retriable=True, skus=skus
+        )
     data = reply.get("data")
     data = data if isinstance(data, dict) else {}
     if reply.get("code") not in (0, None):
@@ -151,7 +154,9 @@ def products(client: HttpClient) -> Iterator[dict[str, Any]]:
         try:
             data = _call(client, SEARCH, {"status": "ALL"}, (), params)
         except Refused as refused:
-            raise TransportError(f"TikTok Shop refused the product search: {refused}", retriable=False) from None
+            raise TransportError(
+                _("TikTok Shop refused the product search: {refused}").format(refused=refused), retriable=False
+            ) from None
         yield from data.get("products") or []
         token = str(data.get("next_page_token") or "")
         if not token:
@@ -205,9 +210,9 @@ def changes_of(plan: Plan) -> tuple[dict[str, Change], dict[str, str]]:
         fields = changed.get(key, set())
         if LISTED in fields:  # a product a seller (or TikTok) deactivated: stock cannot be set on it
             out.pop(key, None)
-            refused[key] = "the product is not live on TikTok Shop; activate it in Seller Center"
+            refused[key] = _("the product is not live on TikTok Shop; activate it in Seller Center")
         elif Field.TITLE.value in fields:
-            refused[key] = "chansync changes TikTok Shop titles through the batch edit file, not the API"
+            refused[key] = _("chansync changes TikTok Shop titles through the batch edit file, not the API")
     return out, refused
 
 
@@ -250,7 +255,7 @@ def apply_plan(plan: Plan, client: HttpClient, applied: OnApplied, currency: str
             continue
         product_id, sku_id, warehouses, sku_currency = _ids(plan, sku)
         if not product_id or not sku_id:
-            failed[sku] = "TikTok Shop shows no product and SKU id for this seller SKU"
+            failed[sku] = _("TikTok Shop shows no product and SKU id for this seller SKU")
             continue
         by_product.setdefault(product_id, []).append((change, sku_id, warehouses, sku_currency or currency))
     done: set[str] = set()
@@ -260,13 +265,18 @@ def apply_plan(plan: Plan, client: HttpClient, applied: OnApplied, currency: str
             _inventory(client, product_id, items, applied, failed)
         except TransportError as error:
             if not error.retriable and "HTTP 401" not in error.message and "HTTP 403" not in error.message:
-                failed.update({c.sku: f"TikTok Shop refused the update: {error.message}" for c, *_ in items})
+                failed.update(
+                    {
+                        c.sku: _("TikTok Shop refused the update: {reason}").format(reason=error.message)
+                        for c, *_rest in items
+                    }
+                )
                 continue
-            undone = [c.sku for rest in by_product.values() for c, *_ in rest if c.sku not in done]
+            undone = [c.sku for rest in by_product.values() for c, *_rest in rest if c.sku not in done]
             raise TransportError(
                 error.message, retriable=error.retriable, skus=tuple(dict.fromkeys([*failed, *undone])), hint=error.hint
             ) from None
-        done.update(c.sku for c, *_ in items)
+        done.update(c.sku for c, *_rest in items)
     return failed
 
 
@@ -285,12 +295,12 @@ def _prices(
     client: HttpClient, product_id: str, items: list[tuple[Change, str, str, str]], applied: OnApplied,
     failed: dict[str, str],
 ) -> None:  # fmt: skip
-    sending = [(c, sku_id, cur) for c, sku_id, _, cur in items if c.price is not None]
+    sending = [(c, sku_id, cur) for c, sku_id, _ids, cur in items if c.price is not None]
     if not sending:
         return
     body = {"skus": [{"id": sku_id, "price": {"amount": _money(c.price or 0), "currency": cur}}
                      for c, sku_id, cur in sending]}  # fmt: skip
-    _send(client, PRICES.format(product_id=product_id), body, sending, applied, failed, "price")
+    _send(client, PRICES.format(product_id=product_id), body, sending, applied, failed, N_("price"))
 
 
 def _inventory(
@@ -298,12 +308,12 @@ def _inventory(
     failed: dict[str, str],
 ) -> None:  # fmt: skip
     sending = []
-    for change, sku_id, warehouses, _ in items:
+    for change, sku_id, warehouses, _cur in items:
         if change.quantity is None:
             continue
         ids = [w for w in warehouses.split(",") if w]
         if len(ids) > 1:
-            failed[change.sku] = "this SKU has stock in several TikTok Shop warehouses; chansync sets one figure"
+            failed[change.sku] = _("this SKU has stock in several TikTok Shop warehouses; chansync sets one figure")
             continue
         stock: dict[str, Any] = {"quantity": change.quantity}
         if ids:
@@ -311,26 +321,30 @@ def _inventory(
         sending.append((change, sku_id, stock))
     if not sending:
         return
-    body = {"skus": [{"id": sku_id, "inventory": [stock]} for _, sku_id, stock in sending]}
-    _send(client, INVENTORY.format(product_id=product_id), body, sending, applied, failed, "quantity")
+    body = {"skus": [{"id": sku_id, "inventory": [stock]} for _change, sku_id, stock in sending]}
+    _send(client, INVENTORY.format(product_id=product_id), body, sending, applied, failed, N_("quantity"))
 
 
 def _send(
     client: HttpClient, path: str, body: Any, sending: list[Any], applied: OnApplied, failed: dict[str, str],
     what: str,
 ) -> None:  # fmt: skip
-    skus = tuple(c.sku for c, *_ in sending)
+    skus = tuple(c.sku for c, *_rest in sending)
     try:
         data = _call(client, path, body, skus)
     except Refused as refused:
-        for change, sku_id, *_ in sending:
-            failed[change.sku] = f"TikTok Shop refused the {what}: {refused.errors.get(sku_id, str(refused))}"
+        for change, sku_id, *_rest in sending:
+            failed[change.sku] = _("TikTok Shop refused the {what}: {reason}").format(
+                what=_(what), reason=refused.errors.get(sku_id, str(refused))
+            )
         return
     errors = _errors(data)
     confirmed = []
-    for change, sku_id, *_ in sending:
+    for change, sku_id, *_rest in sending:
         if sku_id in errors:
-            failed[change.sku] = f"TikTok Shop refused the {what}: {errors[sku_id]}"
+            failed[change.sku] = _("TikTok Shop refused the {what}: {reason}").format(
+                what=_(what), reason=errors[sku_id]
+            )
             continue
         sets: dict[str, Any] = {PRICE: change.price} if what == "price" else {QUANTITY: change.quantity}
         if what == "quantity" and change.delist:

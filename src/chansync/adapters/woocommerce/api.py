@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ...fields import ROW, Field
+from ...i18n import _
 from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ...parse import format_money, parse_money, parse_quantity
 from ...transports.http import HttpClient
@@ -185,7 +186,7 @@ def apply_plan(
             continue
         target = endpoint(key)
         if target is None:
-            failed[key] = "the shop's id of this variation's parent is unknown"
+            failed[key] = _("the shop's id of this variation's parent is unknown")
             continue
         body["id"] = int(str(current.at[key, WC_ID]))
         done = {**{k: plain(v) for k, v in values.items()}, **({LISTED: True} if LISTED in fields else {})}
@@ -194,7 +195,7 @@ def apply_plan(
         key = str(key)
         target = endpoint(key)
         if target is None or WC_ID not in current.columns:
-            failed[key] = "the shop's id of this product is unknown"
+            failed[key] = _("the shop's id of this product is unknown")
             continue
         status = "private" if "/variations/" in target else "draft"
         groups.setdefault(target, []).append(("update", key, {"id": int(str(current.at[key, WC_ID])), "status": status},
@@ -205,7 +206,7 @@ def apply_plan(
         row = wanted.loc[key]
         parent = row.get(Field.PARENT_SKU.value)
         if (isinstance(parent, str) and parent) or key in parents:
-            failed[key] = (
+            failed[key] = _(
                 "new variable products and variations are created through the CSV feed (write it with `feed:`)"
             )
             continue
@@ -236,19 +237,19 @@ def _send_batch(
     body: dict[str, list[dict[str, Any]]] = {}
     for kind, _key, payload, _set in items:
         body.setdefault(kind, []).append(payload)
-    skus = tuple(key for _, key, _, _ in items)
+    skus = tuple(key for _a, key, _b, _c in items)
     response = client.request("POST", target, json=body, expect_json=True, skus=skus)
     results = response.json()
     confirmed = []
     for kind in ("create", "update"):
         sent = [item for item in items if item[0] == kind]
         answers = results.get(kind, []) if isinstance(results, dict) else []
-        for position, (_, key, payload, values) in enumerate(sent):
+        for position, (_kind, key, payload, values) in enumerate(sent):
             answer = answers[position] if position < len(answers) else None
             error = answer.get("error") if isinstance(answer, dict) else "no result for this item"
             if error:
                 message = error.get("message", str(error)) if isinstance(error, dict) else str(error)
-                failed[key] = f"WooCommerce refused it: {message}"
+                failed[key] = _("WooCommerce refused it: {reason}").format(reason=message)
                 continue
             if GTIN_PROPERTY in payload and isinstance(answer, dict) and GTIN_PROPERTY not in answer:
                 failed[key] = GTIN_NOT_APPLIED  # a store before 9.2 dropped it silently
