@@ -71,6 +71,9 @@ def _set_language(ctx: Any, option: str | None) -> None:
     rich_utils.ENVVAR_STRING = _("[env var: {}]")
     rich_utils.REQUIRED_LONG_STRING = _("[required]")
     rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+    from .cli_click import install
+
+    install()
 
 
 def _translate_help(command: Any, ctx: Any) -> None:

@@ -1,0 +1,71 @@
+"""click's own usage lines (Usage:, No such option, Invalid value for, No such command, extra arguments, Missing …)
+in Dutch with ``--lang nl``, and exactly click's English without; exit code 2 in both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chansync import i18n
+from chansync.cli_click import install
+from tests.e2e.test_cli import no_traceback, run
+
+ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+
+# (the arguments after --lang, the English lines, the Dutch lines)
+CASES = [
+    (
+        ("validate", "--bogus"),
+        ["Usage: chansync validate [OPTIONS]", "No such option: --bogus (Possible options: --verbose)"],
+        ["Gebruik: chansync validate [OPTIONS]", "Onbekende optie: --bogus (mogelijke opties: --verbose)"],
+    ),
+    (
+        ("diff", "--format", "nope"),
+        ["Invalid value for '--format' / '-f':"],
+        ["Ongeldige waarde voor '--format' / '-f':"],
+    ),
+    (("bogus",), ["No such command 'bogus'."], ["Onbekende opdracht 'bogus'."]),
+    (("validate", "a", "b"), ["Got unexpected extra argument(s) (a b)"], ["Onverwachte extra argumenten (a b)"]),
+]
+
+
+@pytest.mark.parametrize(("args", "english", "dutch"), CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_clicks_usage_errors_in_both_languages(
+    tmp_path: Path, args: tuple[str, ...], english: list[str], dutch: list[str]
+) -> None:
+    en = run("--lang", "en", *args, cwd=tmp_path, env=ENGLISH)
+    nl = run("--lang", "nl", *args, cwd=tmp_path, env=ENGLISH)
+    no_traceback(en)
+    no_traceback(nl)
+    assert en.returncode == nl.returncode == 2
+    en_text, nl_text = " ".join(en.stderr.split()), " ".join(nl.stderr.split())
+    for line in english:
+        assert line in en_text, en_text
+    for line in dutch:
+        assert line in nl_text, nl_text
+    assert "Usage:" not in nl_text and "Gebruik:" not in en_text
+    assert "Try 'chansync" in en_text and "Probeer 'chansync" in nl_text
+
+
+def test_the_usage_line_of_the_help_in_both_languages(tmp_path: Path) -> None:
+    en = run("--lang", "en", "config", "--help", cwd=tmp_path, env=ENGLISH)
+    nl = run("--lang", "nl", "config", "--help", cwd=tmp_path, env=ENGLISH)
+    assert "Usage: chansync config [OPTIONS] COMMAND [ARGS]..." in en.stdout
+    assert "Gebruik: chansync config [OPTIONS] COMMAND [ARGS]..." in nl.stdout and "Usage:" not in nl.stdout
+    assert "Show this message and exit." in en.stdout and "Show this message and exit." not in nl.stdout
+
+
+def test_a_missing_argument_or_option_in_both_languages() -> None:
+    from typer._click.exceptions import MissingParameter
+
+    install()
+    said = {}
+    for language in ("en", "nl"):
+        with i18n.using(language):
+            said[language] = (
+                MissingParameter(param_hint="'FILE'", param_type="argument").format_message(),
+                MissingParameter(param_hint=["--config", "-c"], param_type="option").format_message(),
+            )
+    assert said["en"] == ("Missing argument 'FILE'.", "Missing option '--config' / '-c'.")
+    assert said["nl"] == ("Argument 'FILE' ontbreekt.", "Optie '--config' / '-c' ontbreekt.")
