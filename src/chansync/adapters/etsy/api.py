@@ -30,7 +30,7 @@ from typing import Any
 
 from ...errors import TransportError
 from ...fields import Field
-from ...i18n import _
+from ...i18n import N_, _
 from ...model import DELIST, Plan
 from ...transports.http import HttpClient
 from .. import changes as shared
@@ -158,7 +158,7 @@ def _refused(inventory: dict[str, Any], skus: list[str], changes: dict[str, Chan
     refused: dict[str, str] = {}
     if len(skus) < 2:
         return refused
-    for name, on_property in (("price", "price_on_property"), ("quantity", "quantity_on_property")):
+    for name, on_property in ((N_("price"), "price_on_property"), (N_("quantity"), "quantity_on_property")):
         if inventory.get(on_property):
             continue
         new = [getattr(changes[s], name) if s in changes else None for s in skus]
@@ -166,7 +166,7 @@ def _refused(inventory: dict[str, Any], skus: list[str], changes: dict[str, Chan
             continue
         for sku in skus:
             if sku in changes and getattr(changes[sku], name) is not None:
-                refused[sku] = _("Etsy holds one {name} for all of this listing's variations").format(name=name)
+                refused[sku] = _("Etsy holds one {name} for all of this listing's variations").format(name=_(name))
     return refused
 
 
