@@ -5,6 +5,11 @@ The summary sheet comes first; then one sheet per channel with a row per listing
 what it becomes, side by side, the changed cells highlighted, filters on and the header frozen. A hidden sheet
 holds a fingerprint of each channel's plan, so a plan that no longer matches the master or the channel is refused
 (as a JSON plan is), whatever the reviewer did to the visible sheets.
+
+The headings are written in the run's language (``apply``/``toepassen``, ``key``/``sleutel``, ``price now``/``price
+nu``); the reader accepts the ``apply`` and ``key`` headings in every language chansync speaks, so a plan written in
+Dutch is applied by an English run and the other way round. The hidden sheet keeps its English headings: only
+chansync reads it.
 """
 
 from __future__ import annotations
@@ -18,18 +23,23 @@ from typing import Any
 import pandas as pd
 
 from .errors import ChansyncError, RefusedError
-from .i18n import _
+from .i18n import LANGUAGES, N_, _, translations
 from .model import CREATE, DELIST, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
 from .planjson import plan_dict
 
-APPLY, KEY_HEADER = "apply", "key"
+APPLY, KEY_HEADER = N_("apply"), N_("key")
 META_SHEET = "chansync"
-SUMMARY_SHEET = "summary"
+SUMMARY_SHEET = N_("summary")
 #: What counts as "yes" in the apply column (Dutch sellers write ja).
 YES = frozenset({"yes", "y", "ja", "j", "true", "1", "x"})
 #: Skip reason of a change the reviewer did not approve.
 NOT_APPROVED = "not-approved"
 HIGHLIGHT = "FFF2CC"
+
+
+def _in_every_language(heading: str) -> frozenset[str]:
+    """``heading`` as each language chansync speaks writes it, case-folded: what the reader accepts."""
+    return frozenset(translations(language).gettext(heading).strip().casefold() for language in LANGUAGES)
 
 
 def fingerprint(plan: Plan) -> str:
@@ -45,23 +55,25 @@ def plans_xlsx(plans: list[Plan]) -> bytes:
     book = Workbook()
     summary = book.active
     assert summary is not None
-    summary.title = SUMMARY_SHEET
-    head = ["channel", "adapter", *(o for o in (CREATE, UPDATE, DELIST, SKIPPED, UNMANAGED)), "changes by field"]
-    summary.append(head)
+    summary.title = _(SUMMARY_SHEET)
+    outcomes = (CREATE, UPDATE, DELIST, SKIPPED, UNMANAGED)  # codes, as in the JSON plan
+    summary.append([_("channel"), _("adapter"), *outcomes, _("changes by field")])
     for plan in plans:
         counts = plan.counts()
         fields = ", ".join(f"{k} {v}" for k, v in plan.field_counts().items())
-        summary.append([plan.channel, plan.adapter, *(counts[o] for o in head[2:-1]), fields])
+        summary.append([plan.channel, plan.adapter, *(counts[o] for o in outcomes), fields])
     summary.append([])
     summary.append(
         [
-            "Review each channel's sheet: set apply to no for a row you do not want, save, then run "
-            "chansync push --plan with this file. Rows marked yes are applied; nothing else changes."
+            _(
+                "Review each channel's sheet: set {apply} to {no} for a row you do not want, save, then run "
+                "chansync push --plan with this file. Rows marked {yes} are applied; nothing else changes."
+            ).format(apply=_(APPLY), no=_("no"), yes=_("yes"))
         ]
     )
     bold, fill = Font(bold=True), PatternFill("solid", fgColor=HIGHLIGHT)
     _style_header(summary, bold)
-    used = {SUMMARY_SHEET, META_SHEET}
+    used = {summary.title, META_SHEET}
     names: dict[str, str] = {}
     for plan in plans:
         sheet = book.create_sheet(_sheet_name(plan.channel, used))
@@ -92,15 +104,17 @@ def _channel_sheet(sheet: Any, plan: Plan, fill: Any) -> None:
     fields = [f for f in plan.fields if f in set(plan.changes["field"])]
     if len(plan.changes) and "listed" in set(plan.changes["field"]):
         fields.append("listed")
-    header = [APPLY, "outcome", KEY_HEADER, "sku", *(h for f in fields for h in (f"{f} now", f"{f} new")), "origin"]
+    pairs = ((_("{field} now").format(field=f), _("{field} new").format(field=f)) for f in fields)
+    header = [_(APPLY), _("outcome"), _(KEY_HEADER), "sku", *(h for pair in pairs for h in pair), _("origin")]
     sheet.append(header)
     frame = plan.changes
     changes = {
         (k, f): (o, n, g)
         for k, f, o, n, g in zip(frame["key"], frame["field"], frame["old"], frame["new"], frame["origin"], strict=True)
     }
+    yes = _("yes")
     for item in items.itertuples(index=False):
-        row: list[Any] = ["yes", item.outcome, item.key, item.sku]
+        row: list[Any] = [yes, item.outcome, item.key, item.sku]
         changed: list[int] = []
         origins: set[str] = set()
         for field in fields:
@@ -158,6 +172,7 @@ def read_approvals(path: Path) -> dict[str, tuple[str, set[str]]]:
             )
         )
     out: dict[str, tuple[str, set[str]]] = {}
+    apply_headings, key_headings = _in_every_language(APPLY), _in_every_language(KEY_HEADER)
     for row in list(book[META_SHEET].iter_rows(values_only=True))[1:]:
         channel, sheet_name, mark = (str(v) if v is not None else "" for v in (*row, None, None, None)[:3])
         if not channel or sheet_name not in book.sheetnames:
@@ -166,13 +181,14 @@ def read_approvals(path: Path) -> dict[str, tuple[str, set[str]]]:
         if not rows:
             continue
         header = [str(h).strip().casefold() if h is not None else "" for h in rows[0]]
-        if APPLY not in header or KEY_HEADER not in header:
+        at_apply = next((i for i, h in enumerate(header) if h in apply_headings), None)
+        at_key = next((i for i, h in enumerate(header) if h in key_headings), None)
+        if at_apply is None or at_key is None:
             raise ChansyncError(
                 _("{path}: the sheet {sheet_name!r} has no {apply!r} or {key!r} column any more").format(
-                    path=path, sheet_name=sheet_name, apply=APPLY, key=KEY_HEADER
+                    path=path, sheet_name=sheet_name, apply=_(APPLY), key=_(KEY_HEADER)
                 )
             )
-        at_apply, at_key = header.index(APPLY), header.index(KEY_HEADER)
         yes = {str(r[at_key]) for r in rows[1:] if r and str(r[at_apply] or "").strip().casefold() in YES}
         out[channel] = (mark, yes)
     book.close()

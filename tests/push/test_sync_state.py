@@ -474,6 +474,45 @@ def test_a_plan_reviewed_in_excel_applies_only_the_rows_still_marked_yes(tmp_pat
     assert stale.returncode == 1 and "no longer the one in" in stale.stderr
 
 
+HEADINGS = {
+    "en": ("summary", ["apply", "outcome", "key", "sku"], "price new", "yes"),
+    "nl": ("samenvatting", ["toepassen", "uitkomst", "sleutel", "sku"], "price nieuw", "ja"),
+}
+
+
+@pytest.mark.parametrize(("written", "applied"), [("nl", "en"), ("en", "nl")])
+def test_a_plan_workbook_written_in_one_language_is_applied_in_the_other(
+    tmp_path: Path, written: str, applied: str
+) -> None:
+    from openpyxl import load_workbook
+
+    config = setup(tmp_path, {"A1": 10, "A2": 5})
+    run(config)
+    write_csv(tmp_path / "master.csv", [{"sku": s, "title": f"Item {s}", "price": "11.00", "quantity": q}
+                                        for s, q in (("A1", 9), ("A2", 4))], later=False)  # fmt: skip
+    plan = tmp_path / "plan.xlsx"
+    made = subprocess.run([sys.executable, "-m", "chansync", "--lang", written, "diff", "-c", str(config),
+                           "--format", "xlsx", "--output", str(plan)], capture_output=True, text=True)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    summary, first, price_new, yes = HEADINGS[written]
+    book = load_workbook(plan)
+    assert book.sheetnames[:2] == [summary, "a"] and book["chansync"].sheet_state == "hidden"
+    sheet = book["a"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == first and price_new in header, header
+    rows = {r[2].value: r for r in sheet.iter_rows(min_row=2)}
+    assert {rows["A1"][0].value, rows["A2"][0].value} == {yes}
+    rows["A1"][0].value = "nee" if written == "nl" else "no"  # the reviewer holds back A1 on channel a
+    book.save(plan)
+    result = subprocess.run([sys.executable, "-m", "chansync", "--lang", applied, "push", "-c", str(config), "--yes",
+                             "--plan", str(plan)], capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = read_csv(tmp_path / "out" / "a.csv")
+    assert (feed["A1"]["price"], feed["A1"]["quantity"]) == ("10.00", "10")  # not approved: as it was
+    assert (feed["A2"]["price"], feed["A2"]["quantity"]) == ("11.00", "4")  # approved
+    assert read_csv(tmp_path / "out" / "b.csv")["A1"]["price"] == "11.00"
+
+
 def test_undo_never_puts_a_unit_sold_since_that_push_back_on_sale(tmp_path: Path) -> None:
     from chansync.push import apply
     from chansync.undo import prepare_undo

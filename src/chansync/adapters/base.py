@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import AdapterError
 from ..fields import Field
+from ..i18n import _
 from ..model import FIXED as FIXED
 from ..model import LIVE as LIVE
 from ..model import SKIP as SKIP
@@ -127,7 +128,7 @@ class Adapter:
     # --- behaviour; each raises unless the adapter declares the capability -----------------------------------
 
     def read_export(self, path: Path, display: str) -> ChannelState:
-        raise AdapterError(f"the {self.name} adapter cannot read an export file")
+        raise AdapterError(_("the {adapter} adapter cannot read an export file").format(adapter=self.name))
 
     def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
         """The channel's own rules on the desired state, as issue frames placed in the master. None by default."""
@@ -138,7 +139,7 @@ class Adapter:
         return frame
 
     def render(self, desired: Desired, plan: Plan) -> Iterator[bytes]:
-        raise AdapterError(f"the {self.name} adapter cannot write a feed")
+        raise AdapterError(_("the {adapter} adapter cannot write a feed").format(adapter=self.name))
 
     def feed_files(self, desired: Desired, plan: Plan) -> list[FeedFile]:
         """Every file of the feed. One by default (:meth:`render`); an adapter with several files overrides this."""

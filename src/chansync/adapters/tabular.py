@@ -18,6 +18,7 @@ import pandas as pd
 from ..catalog import parse_column
 from ..errors import AdapterError
 from ..fields import ROW, Field
+from ..i18n import _
 from ..issues import Severity, define, frame_of
 from ..parse import clean
 from ..sheet import Table, normalize_header, read_table
@@ -173,11 +174,19 @@ def read_export(
     if missing:
         names = ", ".join(f'"{c.header}"' for c in dict.fromkeys(missing))
         shown = ", ".join(f'"{h}"' for h in table.headers[:25])
+        if an(title) == "an":  # the article is part of each sentence, so a translation may drop or change it
+            sentence = _(
+                "{display} does not look like an {title} export: it has no column {names}. Its headers are {shown}"
+            )
+        else:
+            sentence = _(
+                "{display} does not look like a {title} export: it has no column {names}. Its headers are {shown}"
+            )
         raise AdapterError(
-            f"{display} does not look like {an(title)} {title} export: it has no column {names}. Its headers are "
-            f"{shown}",
-            hint=f"if the export's headers are translated, map them under channels.{channel}.header_map "
-            '(e.g. {"Artikelnummer": "SKU"})',
+            sentence.format(display=display, title=title, names=names, shown=shown),
+            hint=_("if the export's headers are translated, map them under {key} (e.g. {example})").format(
+                key=f"channels.{channel}.header_map", example='{"Artikelnummer": "SKU"}'
+            ),
         )
     text = pd.DataFrame({name: clean(table.frame[header]) for name, header in found.items()}, index=table.frame.index)
     text[ROW] = table.frame[ROW]

@@ -35,6 +35,7 @@ from pydantic import Field as PydField
 
 from ...errors import AdapterError
 from ...fields import Field
+from ...i18n import _
 from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile, OnApplied
 from ..tabular import read_channel_export
 from . import rules
@@ -123,7 +124,11 @@ class AmazonAdapter(Adapter):
 
 def _needs_sp_api(upload: Any) -> None:
     if upload is None or getattr(upload, "type", None) != "amazon_sp_api":
-        raise AdapterError("the amazon adapter talks to Amazon through `upload: {type: amazon_sp_api, ...}`")
+        raise AdapterError(
+            _("the amazon adapter talks to Amazon through `{upload}`").format(
+                upload="upload: {type: amazon_sp_api, ...}"
+            )
+        )
 
 
 __all__ = ["AmazonAdapter", "AmazonSettings"]

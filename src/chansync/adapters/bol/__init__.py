@@ -30,6 +30,7 @@ import pandas as pd
 
 from ...errors import AdapterError
 from ...fields import DEFAULT_CONDITION, Field
+from ...i18n import _
 from ..base import Adapter, Capability, ChannelState, Desired, OnApplied
 from ..feeds import csv_bytes
 from ..tabular import read_export
@@ -88,7 +89,7 @@ class BolAdapter(Adapter):
         from .fetch import fetch_export
 
         if upload is None:
-            raise AdapterError("export: api for bol.com needs the channel's upload section (type bol_api)")
+            raise AdapterError(_("export: api for bol.com needs the channel's upload section (type bol_api)"))
         data = fetch_export(client, upload)
         with tempfile.TemporaryDirectory(prefix="chansync-bol-") as folder:
             path = Path(folder) / "offers-export.csv"
@@ -115,7 +116,7 @@ class BolAdapter(Adapter):
         from .api import apply_plan
 
         if upload is None:
-            raise ValueError("the bol.com API needs the channel's upload section (client_id, client_secret)")
+            raise ValueError(_("the bol.com API needs the channel's upload section (client_id, client_secret)"))
         return apply_plan(plan, desired, client, applied, upload)
 
 

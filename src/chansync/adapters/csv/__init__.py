@@ -15,6 +15,7 @@ from pydantic import Field as PydField
 
 from ...errors import AdapterError
 from ...fields import Field
+from ...i18n import _
 from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired
 from ..feeds import csv_bytes
 from .export import read_mapped
@@ -44,8 +45,9 @@ class CsvAdapter(Adapter):
         mapped = [Field(name) for name in self.context.config.columns]
         if Field.SKU not in mapped:
             raise AdapterError(
-                f"channel {self.channel!r}: the csv adapter needs `columns` with at least sku (e.g. "
-                "{sku: ItemCode, quantity: OnHand})"
+                _("channel {channel}: the csv adapter needs `columns` with at least sku (e.g. {example})").format(
+                    channel=repr(self.channel), example="{sku: ItemCode, quantity: OnHand}"
+                )
             )
         return tuple(f for f in mapped if f is not Field.SKU)
 

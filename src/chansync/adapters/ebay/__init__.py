@@ -21,6 +21,7 @@ from pydantic import Field as PydField
 
 from ...errors import AdapterError
 from ...fields import Field
+from ...i18n import _
 from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired, OnApplied
 from ..tabular import read_channel_export
 from . import rules
@@ -102,7 +103,9 @@ class EbayAdapter(Adapter):
         from .api import apply_plan
 
         if upload is None or getattr(upload, "type", None) != "ebay_api":
-            raise AdapterError("the ebay adapter applies through `upload: {type: ebay_api, token, ...}`")
+            raise AdapterError(
+                _("the ebay adapter applies through `{upload}`").format(upload="upload: {type: ebay_api, token, ...}")
+            )
         return apply_plan(plan, desired, client, applied, upload)
 
 

@@ -20,6 +20,7 @@ from pydantic import Field as PydField
 
 from ...errors import AdapterError
 from ...fields import Field
+from ...i18n import _
 from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired, OnApplied
 from . import rules
 from .export import read_download, read_listings
@@ -64,7 +65,11 @@ class EtsyAdapter(Adapter):
         from .fetch import fetch_state
 
         if upload is None or not getattr(upload, "shop_id", None):
-            raise AdapterError("export: api for Etsy reads through `upload: {type: etsy_api, shop_id, ...}`")
+            raise AdapterError(
+                _("export: api for Etsy reads through `{upload}`").format(
+                    upload="upload: {type: etsy_api, shop_id, ...}"
+                )
+            )
         return fetch_state(client, str(upload.shop_id), f"{self.channel} (Etsy Open API)")
 
     def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
@@ -81,7 +86,9 @@ class EtsyAdapter(Adapter):
         from .api import apply_plan
 
         if upload is None or not getattr(upload, "shop_id", None):
-            raise AdapterError("the etsy adapter applies through `upload: {type: etsy_api, shop_id, ...}`")
+            raise AdapterError(
+                _("the etsy adapter applies through `{upload}`").format(upload="upload: {type: etsy_api, shop_id, ...}")
+            )
         return apply_plan(plan, client, applied, str(upload.shop_id))
 
 

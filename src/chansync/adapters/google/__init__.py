@@ -16,6 +16,7 @@ from pydantic import Field as PydField
 from ... import columns
 from ...errors import AdapterError
 from ...fields import Field
+from ...i18n import _
 from ...issues import IssueCode
 from ..base import Capability, ChannelState, Desired, FeedFile, OnApplied
 from ..catalogue import CatalogueAdapter
@@ -98,7 +99,11 @@ class GoogleMerchantAdapter(CatalogueAdapter):
 
 def _section(upload: Any) -> Any:
     if upload is None or getattr(upload, "type", None) != "google_merchant_api":
-        raise AdapterError("the google_merchant adapter reads and writes through `upload: {type: google_merchant_api}`")
+        raise AdapterError(
+            _("the google_merchant adapter reads and writes through `{upload}`").format(
+                upload="upload: {type: google_merchant_api}"
+            )
+        )
     return upload
 
 

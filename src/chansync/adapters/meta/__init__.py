@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...errors import AdapterError
 from ...fields import BACKORDER, IN_STOCK, OUT_OF_STOCK, PREORDER, Field
+from ...i18n import _
 from ...issues import IssueCode
 from ..base import Capability, ChannelState, Desired, OnApplied
 from ..catalogue import Attribute, CatalogueAdapter
@@ -74,7 +75,11 @@ class MetaAdapter(CatalogueAdapter):
 
 def _catalog(upload: Any) -> str:
     if upload is None or not getattr(upload, "catalog_id", None):
-        raise AdapterError("the meta adapter reads and applies through `upload: {type: meta_api, catalog_id, token}`")
+        raise AdapterError(
+            _("the meta adapter reads and applies through `{upload}`").format(
+                upload="upload: {type: meta_api, catalog_id, token}"
+            )
+        )
     return str(upload.catalog_id)
 
 

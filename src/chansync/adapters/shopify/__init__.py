@@ -32,6 +32,7 @@ from pydantic import Field as PydField
 
 from ...errors import AdapterError
 from ...fields import Field
+from ...i18n import _
 from ..base import Adapter, AdapterSettings, Capability, ChannelState, Desired, FeedFile, OnApplied
 from ..feeds import csv_bytes
 from ..html import MASTER_HTML, master_text
@@ -153,8 +154,10 @@ class ShopifyAdapter(Adapter):
         rows = inventory_rows(plan, location)
         if len(rows) and not location:
             raise AdapterError(
-                f"channel {self.channel!r}: name the Shopify location chansync sets stock for "
-                f"(channels.{self.channel}.location), or give the inventory export so it can be found there"
+                _(
+                    "channel {channel}: name the Shopify location chansync sets stock for ({key}), or give the "
+                    "inventory export so it can be found there"
+                ).format(channel=repr(self.channel), key=f"channels.{self.channel}.location")
             )
         yield csv_bytes(rows)
 
