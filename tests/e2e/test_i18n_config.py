@@ -57,20 +57,29 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("what", "body", "key", "english", "dutch"), BAD, ids=[b[0] for b in BAD])
-def test_a_bad_config_is_explained_in_the_chosen_language(
-    tmp_path: Path, what: str, body: str, key: str, english: str, dutch: str
-) -> None:
-    (tmp_path / "master.csv").write_text("sku,title,price,quantity\nA-1,Fiets,10.00,3\n", encoding="utf-8")
-    (tmp_path / "channels.yaml").write_text(TOP + body, encoding="utf-8")
-    en = run("validate", "-c", "channels.yaml", cwd=tmp_path, env=ENGLISH)
-    nl = run("--lang", "nl", "validate", "-c", "channels.yaml", cwd=tmp_path, env=ENGLISH)
+def refused_in_both_languages(
+    folder: Path, config: str, command: str, env: dict[str, str], what: str, english: str, dutch: str
+) -> tuple[str, str]:
+    """Run ``command`` on a one-product master and ``config`` in English and with --lang nl: both exit 2 without a
+    traceback, each saying its own sentence and not the other's. Returns both outputs, whitespace folded."""
+    (folder / "master.csv").write_text("sku,title,price,quantity\nA-1,Fiets,10.00,3\n", encoding="utf-8")
+    (folder / "channels.yaml").write_text(config, encoding="utf-8")
+    en = run(command, "-c", "channels.yaml", cwd=folder, env=env)
+    nl = run("--lang", "nl", command, "-c", "channels.yaml", cwd=folder, env=env)
     no_traceback(en)
     no_traceback(nl)
     assert en.returncode == nl.returncode == 2, (what, en.stderr, nl.stderr)
     en_text, nl_text = " ".join((en.stdout + en.stderr).split()), " ".join((nl.stdout + nl.stderr).split())
     assert english in en_text and dutch not in en_text, (what, en_text)
     assert dutch in nl_text and english not in nl_text, (what, nl_text)
+    return en_text, nl_text
+
+
+@pytest.mark.parametrize(("what", "body", "key", "english", "dutch"), BAD, ids=[b[0] for b in BAD])
+def test_a_bad_config_is_explained_in_the_chosen_language(
+    tmp_path: Path, what: str, body: str, key: str, english: str, dutch: str
+) -> None:
+    en_text, nl_text = refused_in_both_languages(tmp_path, TOP + body, "validate", ENGLISH, what, english, dutch)
     assert key in en_text and key in nl_text  # the key path is the user's own, in both languages
     assert "ck_live_1234" not in en_text + nl_text  # a secret written in the file is never echoed
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli import no_traceback, run
+from tests.e2e.test_i18n_config import refused_in_both_languages
 
 ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
 TOP = "version: 1\nmaster:\n  file: master.csv\nchannels:\n  shop:\n"
@@ -44,17 +44,8 @@ BAD = [
 def test_a_config_error_outside_config_py_in_both_languages(
     tmp_path: Path, what: str, block: str, english: str, dutch: str
 ) -> None:
-    (tmp_path / "master.csv").write_text("sku,title,price,quantity\nA-1,Fiets,10.00,3\n", encoding="utf-8")
-    (tmp_path / "channels.yaml").write_text(TOP + block, encoding="utf-8")
     env = {**ENGLISH, "WC_KEY": "ck_1", "WC_SECRET": "cs_1"}
-    en = run("diff", "-c", "channels.yaml", cwd=tmp_path, env=env)
-    nl = run("--lang", "nl", "diff", "-c", "channels.yaml", cwd=tmp_path, env=env)
-    no_traceback(en)
-    no_traceback(nl)
-    assert en.returncode == nl.returncode == 2, (what, en.stderr, nl.stderr)
-    en_text, nl_text = " ".join((en.stdout + en.stderr).split()), " ".join((nl.stdout + nl.stderr).split())
-    assert english in en_text and dutch not in en_text, (what, en_text)
-    assert dutch in nl_text and english not in nl_text, (what, nl_text)
+    refused_in_both_languages(tmp_path, TOP + block, "diff", env, what, english, dutch)
 
 
 def test_sync_read_current_errors_in_both_languages(tmp_path: Path) -> None:
