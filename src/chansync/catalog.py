@@ -475,22 +475,23 @@ def build_catalog(table: Table, master: MasterConfig, fields: set[Field] | None 
     problems: dict[str, pd.Series] = {}
     overrides: dict[str, list[Field]] = {}
 
-    # Arrow's kernels release the GIL: parsing columns side by side uses every core.
-    def parse_one(name: str) -> Parsed:
-        return parse_column(Field(name.partition(OVERRIDE_SEPARATOR)[0]), table.frame[mapping[name]])
+    # Arrow's kernels release the GIL: parsing columns side by side uses every core. Each worker keeps only the
+    # rows with a problem, so a full-length problem column per field is never held for the whole sheet at once.
+    def parse_one(name: str) -> tuple[pd.Series, pd.Series | None]:
+        parsed = parse_column(Field(name.partition(OVERRIDE_SEPARATOR)[0]), table.frame[mapping[name]])
+        bad = parsed.bad
+        return parsed.values, parsed.problem[bad] if bad.any() else None
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         parsed_columns = dict(zip(mapping, pool.map(parse_one, mapping), strict=True))
     for name in mapping:
         base, _sep, channel = name.partition(OVERRIDE_SEPARATOR)
-        field_ = Field(base)
-        parsed = parsed_columns[name]
-        data[name] = parsed.values
-        bad = parsed.bad
-        if bad.any():
-            problems[name] = parsed.problem[bad]
+        values, problem = parsed_columns.pop(name)
+        data[name] = values
+        if problem is not None:
+            problems[name] = problem
         if channel:
-            overrides.setdefault(channel, []).append(field_)
+            overrides.setdefault(channel, []).append(Field(base))
     frame = pd.DataFrame(data, copy=False)
     source = Source(table.file, table.sheet, mapping, table.header_row)
     raw_sku = table.frame[mapping[Field.SKU.value]]

@@ -862,6 +862,9 @@ def config_schema(
 
 def main() -> None:
     """Console-script entry point."""
+    from .arrow_memory import use_frugal_pool
+
+    use_frugal_pool()
     app()
 
 

@@ -85,3 +85,19 @@ def test_csv_cells_come_back_exactly_as_text(tmp_path: Path, rows: list[list[str
     got = table.frame[["sku", "title", "price"]].astype(object).values.tolist()
     assert got == rows
     assert table.frame[ROW].tolist() == list(range(2, 2 + len(rows)))
+
+
+SPACES = "\u200b\ufeff \t\r\n\u00a0\u2007\u202f\u3000\x0b\x0c\x85\u2028\u2029\u1680\u2000\u205f"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from([*SPACES, "a", "é", "-", "語"]), max_size=6), max_size=20))
+def test_trim_skips_no_value_that_has_space_at_an_edge(values: list[str]) -> None:
+    """The one-look check before trimming never skips a column that trimming would change."""
+    import pyarrow.compute as pc
+
+    from chansync import columns
+
+    text = strs(values)
+    data = columns.arrow(text)
+    expected = pc.utf8_trim_whitespace(pc.utf8_trim(data, "\u200b\ufeff \t\r\n\u00a0\u2007\u202f\u3000"))
+    assert columns.trim(text).tolist() == expected.to_pylist()

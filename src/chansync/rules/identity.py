@@ -203,6 +203,9 @@ def _parents(catalog: Catalog) -> Iterator[pd.DataFrame]:
     is_sku = np.zeros(int(max(sku_codes.max(initial=-1), parent_codes.max(initial=-1))) + 2, dtype=bool)
     is_sku[sku_codes[sku_codes >= 0]] = True
     unknown = pd.Series(filled & ~is_sku[parent_codes], index=named.index)
+    if not unknown.any():
+        return
+    named = named[unknown]  # the message for the rows with the issue only
     yield at(
         catalog,
         PARENT_UNKNOWN,

@@ -72,13 +72,17 @@ def _stock_sheet(catalog: Catalog, stock: Stock) -> Iterator[pd.DataFrame]:
         message = by_reason(problem, _STOCK_REASONS, value=quoted(stock.text.loc[problem.index, _QUANTITY]))
         yield _at_stock(stock, QUANTITY_INVALID, message.notna(), message, _QUANTITY)
     unknown = ~columns.isin(frame[_SKU], catalog.frame[Field.SKU.value]) & columns.filled(frame[_SKU])
-    yield _at_stock(
-        stock,
-        STOCK_UNKNOWN_SKU,
-        unknown,
-        fill(_("The stock sheet lists SKU {sku}, which is not in the products sheet."), sku=quoted(frame[_SKU])),
-        _SKU,
-    )
+    if unknown.any():
+        yield _at_stock(
+            stock,
+            STOCK_UNKNOWN_SKU,
+            unknown,
+            fill(
+                _("The stock sheet lists SKU {sku}, which is not in the products sheet."),
+                sku=quoted(frame.loc[unknown, _SKU]),  # the rows with the issue only
+            ),
+            _SKU,
+        )
     dup = frame.duplicated([_SKU, _LOCATION], keep="first") & frame[_SKU].ne("")
     if dup.any():
         first = frame.groupby([_SKU, _LOCATION], sort=False)[ROW].transform("first").astype(str)
