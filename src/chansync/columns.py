@@ -58,20 +58,37 @@ def trim(values: pd.Series) -> pd.Series:
     twice in memory.
     """
     original = arrow(values)
-    # A one-bit-per-row look first: trimming copies the whole column (twice, briefly), which on a big catalogue is
-    # most of the memory that reading it took.
-    if values.dtype == "str" and not pc.any(pc.match_substring_regex(original, _EDGE_SPACE)).as_py():
+    # A look at each value's first and last byte first: trimming copies the whole column (twice, briefly), which
+    # on a big catalogue is much of the memory that reading it took, and most columns have nothing to trim.
+    if values.dtype == "str" and not any(_may_have_edge_space(chunk) for chunk in original.chunks):
         return values
-    data = pc.utf8_trim_whitespace(pc.utf8_trim(original, _ODD_SPACE))
+    data = pc.utf8_trim_whitespace(pc.utf8_trim(original, "\u200b\ufeff \t\r\n\u00a0\u2007\u202f\u3000"))
     if values.dtype == "str" and _text_bytes(data) == _text_bytes(original):
         return values
     return strings(data, values.index)
 
 
-_ODD_SPACE = "\u200b\ufeff \t\r\n\u00a0\u2007\u202f\u3000"
-#: A value that starts or ends with what :func:`trim` removes (RE2's ``\s`` is ASCII only; ``\pZ`` is Unicode's
-#: space separators).
-_EDGE_SPACE = r"^[\s\x0b\x85\pZ\x{200b}\x{feff}]|[\s\x0b\x85\pZ\x{200b}\x{feff}]$"
+#: First bytes of what :func:`trim` removes: ASCII white space (the separators 1C-1F too), and the lead bytes of the
+#: UTF-8 forms of U+0085 and U+00A0 (C2), U+1680 (E1), U+2000-U+205F (E2), U+3000 (E3) and U+FEFF (EF).
+_SPACE_LEAD = np.zeros(256, dtype=bool)
+_SPACE_LEAD[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0xC2, 0xE1, 0xE2, 0xE3, 0xEF]] = True
+#: Last bytes: ASCII white space, or any byte of a multi-byte character (decided by trimming).
+_SPACE_TAIL = np.zeros(256, dtype=bool)
+_SPACE_TAIL[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
+_SPACE_TAIL[0x80:] = True
+
+
+def _may_have_edge_space(chunk: pa.Array) -> bool:
+    """Whether any value may start or end with white space (never a false "no"), from the offsets and bytes."""
+    raw = chunk.buffers()[2] if len(chunk) else None
+    if raw is None:
+        return False
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(raw, dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    return bool(_SPACE_LEAD[data[starts[filled]]].any() or _SPACE_TAIL[data[ends[filled] - 1]].any())
 
 
 def _text_bytes(data: pa.ChunkedArray) -> int:

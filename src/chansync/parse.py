@@ -46,11 +46,13 @@ def _digits_to_int(text: pd.Series) -> pd.Series:
 
 
 def _to_cents(normal: pd.Series) -> pd.Series:
-    """``"12"``, ``"12.5"``, ``".5"``, ``"12.50"`` (validated) to integer cents, exactly (Arrow's decimal cast)."""
+    """``"12"``, ``"12.5"``, ``".5"``, ``"12.50"`` (validated) to integer cents, exactly."""
     if not len(normal):
         return pd.Series([], index=normal.index, dtype="Int64")
-    decimals = pc.cast(columns.arrow(normal), pa.decimal128(18, 2))
-    cents = pc.cast(pc.multiply(decimals, pa.scalar(MONEY_SCALE, pa.decimal128(3, 0))), pa.int64())
+    # At most 9 + 2 digits: the nearest double of such a decimal, times 100, is within far less than half a cent
+    # of the exact value, so rounding gives the exact cents (and is about 3x faster than Arrow's decimal cast).
+    units = pc.cast(columns.arrow(normal), pa.float64())
+    cents = pc.cast(pc.round(pc.multiply(units, float(MONEY_SCALE))), pa.int64())
     return columns.integers(cents, normal.index)
 
 

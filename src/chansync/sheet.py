@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -645,7 +646,7 @@ def _sniff_text(
         text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1] or text  # only whole lines
     chosen = delimiter or _sniff_delimiter(text, path.suffix.lower())
     # newline="": a bare CR (old Mac Excel) ends a record too, instead of landing inside an unquoted field
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=chosen))[: HEADER_SCAN_ROWS * 4]
+    records = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=chosen), HEADER_SCAN_ROWS * 4))
     return _Sniffed(detected, offset, chosen, records, repair=repair)
 
 
@@ -919,11 +920,11 @@ def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     data = [c for c in frame.columns if c != ROW]
     if not data or not len(frame):
         return frame
-    blank = frame[data[0]].str.strip().eq("")
+    blank = columns.is_empty(columns.trim(frame[data[0]]))
     for column in data[1:]:
         if not blank.any():
             return frame
-        blank &= frame[column].str.strip().eq("")
+        blank &= columns.is_empty(columns.trim(frame[column]))
     return frame[~blank].reset_index(drop=True) if blank.any() else frame
 
 
