@@ -8,6 +8,7 @@ million-row catalogue that is the difference between milliseconds and seconds, s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,9 @@ def _may_have_edge_space(chunk: pa.Array) -> bool:
     if raw is None:
         return False
     width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    offsets: np.ndarray[Any, np.dtype[np.int64]] = np.frombuffer(chunk.buffers()[1], dtype=width)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ].astype(np.int64, copy=False)
     data = np.frombuffer(raw, dtype=np.uint8)
     starts, ends = offsets[:-1], offsets[1:]
     filled = ends > starts
