@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from . import columns
 from .adapters.base import Adapter
 from .catalog import Catalog, Stock
 from .channel_codes import CHANNEL_REQUIRED as CHANNEL_REQUIRED
@@ -341,12 +342,21 @@ def _required(desired: Desired, adapter: Adapter, report: Report | None = None) 
     title = adapter.title or adapter.name
     for field_ in (adapter.key, *adapter.required):
         name = field_.value
-        empty = frame[name].isna() | frame[name].astype("str").str.strip().eq("") if name in frame else wanted
+        empty = _blank(frame[name]) if name in frame else wanted
         text = _("{channel} needs {a_field} for every product; this one has none.").format(
             channel=title, a_field=indefinite(field_)
         )
         message = _gtin_as_number(frame, report, text, title) if field_ is Field.GTIN and report is not None else text
         yield channel_issue(desired, adapter, CHANNEL_REQUIRED, empty & wanted, message, field_)
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """Where a value is missing or only white space (text through Arrow; numbers are blank only when missing)."""
+    if values.dtype == "str":
+        return columns.is_empty(columns.trim(values))
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        return values.isna()
+    return values.isna() | values.astype("str").str.strip().eq("")
 
 
 def _gtin_as_number(frame: pd.DataFrame, report: Report, message: str, channel: str) -> str | pd.Series:

@@ -235,6 +235,18 @@ def has_control_characters(values: pd.Series | pa.Array) -> bool:
     chunks = [values] if isinstance(values, pa.Array) else arrow(values).chunks
     for chunk in chunks:
         raw = utf8_bytes(chunk)
-        if ((raw < 0x20) & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D)).any() or (raw == 0xEF).any():
-            return True
+        # Slice by slice, so no temporary is as large as the column (a description column is hundreds of MB);
+        # two reductions clear most slices without looking at single bytes.
+        for start in range(0, len(raw), _SCAN_SLICE):
+            part = raw[start : start + _SCAN_SLICE]
+            if (int(part.min()) < 0x20 or int(part.max()) >= 0xEF) and _CONTROL_BYTE[part].any():
+                return True
     return False
+
+
+_SCAN_SLICE = 1 << 23
+#: Bytes :func:`has_control_characters` looks for: C0 controls but tab, line feed and carriage return; 0xEF.
+_CONTROL_BYTE = np.zeros(256, dtype=bool)
+_CONTROL_BYTE[:0x20] = True
+_CONTROL_BYTE[[0x09, 0x0A, 0x0D]] = False
+_CONTROL_BYTE[0xEF] = True

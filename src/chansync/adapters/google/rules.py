@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow.compute as pc
 
 from ... import columns
 from ...fields import Field
@@ -43,7 +44,8 @@ def check(desired: Desired, adapter: GoogleMerchantAdapter) -> Iterator[pd.DataF
     gtin = frame.get(Field.GTIN.value)
     if gtin is not None:
         text = gtin.astype("str").fillna("")
-        thirteen = columns.replace(text.str.pad(14, fillchar="0"), r"^\d", "")
+        padded = columns.strings(pc.utf8_lpad(columns.arrow(text), width=14, padding="0"), text.index)
+        thirteen = columns.replace(padded, r"^\d", "")
         restricted = columns.contains(thirteen, _RESTRICTED) & text.ne("") & frame[WANTED]
         message = "Google refuses GTINs with this prefix (in-store or coupon codes); leave the GTIN empty."
         yield channel_issue(desired, adapter, GTIN_RESTRICTED, restricted, message, Field.GTIN)
