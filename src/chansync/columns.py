@@ -110,7 +110,8 @@ def contains(values: pd.Series, pattern: str) -> pd.Series:
 
 def is_empty(values: pd.Series) -> pd.Series:
     data = arrow(values)
-    return booleans(pc.or_kleene(pc.is_null(data), pc.equal(pc.utf8_length(data), 0)), values.index)
+    # bytes, not characters: read from the offsets alone, where counting characters reads every byte
+    return booleans(pc.or_kleene(pc.is_null(data), pc.equal(pc.binary_length(data), 0)), values.index)
 
 
 def filled(values: pd.Series) -> pd.Series:
@@ -121,6 +122,19 @@ def length(values: pd.Series) -> pd.Series:
     """Characters per value (0 for missing)."""
     lengths = pc.fill_null(pc.utf8_length(arrow(values)), 0)
     return pd.Series(lengths.to_numpy(zero_copy_only=False), index=values.index, copy=False)
+
+
+def longer_than(values: pd.Series, limit: int) -> pd.Series:
+    """Where a value has more than ``limit`` characters (missing: 0). Byte lengths first, read from the offsets (a
+    character takes at least one byte); characters are counted only where the bytes exceed the limit, so a column
+    of long descriptions is not read byte by byte."""
+    data = arrow(values)
+    over = booleans(pc.greater(pc.binary_length(data), limit), values.index)
+    if over.any():
+        at = np.flatnonzero(over.to_numpy())
+        chars = pc.utf8_length(data.take(pa.array(at))).to_numpy(zero_copy_only=False)
+        over.iloc[at] = chars > limit
+    return over
 
 
 def isin(values: pd.Series, options: pd.Series | Iterable[str]) -> pd.Series:

@@ -143,7 +143,7 @@ class CatalogueAdapter(Adapter):
             name = field_.value
             if code.severity is Severity.WARNING and name in frame.columns:
                 text = frame[name].astype("str")
-                over = columns.length(text).gt(limit)  # a missing value counts 0
+                over = columns.longer_than(text, limit)
                 frame[_cut(field_)] = over
                 if over.any():
                     frame.loc[over, name] = columns.strings(

@@ -51,11 +51,10 @@ def check(catalog: Catalog, limits: dict[str, int] | None = None) -> Iterator[pd
     for field_, code in LENGTH_CODES.items():
         limit = (limits or {}).get(field_.value) or field_.info.max_length or 0
         for name in catalog.columns_of(field_):
-            length = columns.length(catalog.text[name])
-            over = length.gt(limit)
+            over = columns.longer_than(catalog.text[name], limit)
             if not over.any():
                 continue
-            length = length[over]
+            length = columns.length(catalog.text[name][over])
             message = fill(
                 _("{the_field} is {length} characters long; channels such as Google Shopping cut it at {limit}."),
                 the_field=upper_first(definite(field_)),
