@@ -286,7 +286,7 @@ def parse_column(field_: Field, text: pd.Series) -> Parsed:
     parser = PARSERS.get(field_.kind)
     if parser is not None:
         return parser(text)
-    no_problems = pd.Series("", index=text.index, dtype="str")
+    no_problems = columns.blanks(text.index)
     if field_.kind is Kind.TEXT:  # free text is kept as written (trimmed when compared or written)
         return Parsed(text, no_problems)
     return Parsed(clean(text), no_problems)

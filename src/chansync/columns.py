@@ -36,6 +36,13 @@ def strings(data: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
     return pd.Series(pd.array(data, dtype="str"), index=index, copy=False)
 
 
+def blanks(index: pd.Index) -> pd.Series:
+    """A str Series of "" for every label, made from zeroed offsets (pandas fills one value at a time)."""
+    size = len(index)
+    data = pa.LargeStringArray.from_buffers(size, pa.py_buffer(np.zeros(size + 1, dtype=np.int64)), pa.py_buffer(b""))
+    return strings(data, index)
+
+
 def integers(data: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
     """Arrow integers (with nulls) as a nullable Int64 Series, built from the buffers, not value by value."""
     if isinstance(data, pa.ChunkedArray):

@@ -37,7 +37,7 @@ def clean(text: pd.Series) -> pd.Series:
 
 
 def _problems(index: pd.Index) -> pd.Series:
-    return pd.Series("", index=index, dtype="str")
+    return columns.blanks(index)
 
 
 def _digits_to_int(text: pd.Series) -> pd.Series:
