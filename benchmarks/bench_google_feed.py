@@ -30,8 +30,11 @@ print(len(frame))
 
 FEED = """
 import json, re, time
+from chansync.arrow_memory import use_frugal_pool
 from chansync.config import load_config
 from chansync.sync import plan
+
+use_frugal_pool()  # the allocator the chansync command uses
 
 def memory(key):
     return int(re.search(key + r":\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024
