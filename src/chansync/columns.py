@@ -38,8 +38,14 @@ def strings(data: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
 
 def blanks(index: pd.Index) -> pd.Series:
     """A str Series of "" for every label, made from zeroed offsets (pandas fills one value at a time)."""
-    size = len(index)
-    data = pa.LargeStringArray.from_buffers(size, pa.py_buffer(np.zeros(size + 1, dtype=np.int64)), pa.py_buffer(b""))
+    return repeated("", index)
+
+
+def repeated(text: str, index: pd.Index) -> pd.Series:
+    """A str Series holding ``text`` for every label, built from its buffers: offsets in steps of its length."""
+    size, encoded = len(index), text.encode("utf-8")
+    offsets = np.arange(size + 1, dtype=np.int64) * len(encoded)
+    data = pa.LargeStringArray.from_buffers(size, pa.py_buffer(offsets), pa.py_buffer(encoded * size))
     return strings(data, index)
 
 

@@ -246,10 +246,11 @@ def diff(
         joined = np.where(hits, joined + ("," + name), joined)
     listed = [text[1:] for text in joined[update_pick].tolist()]
 
-    def rows_of(frame: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
+    def rows_of(frame: pd.DataFrame, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """The sheet rows at ``positions`` as a nullable integer array (no Python object per row)."""
         if ROW not in frame.columns:
-            return np.full(len(positions), pd.NA, dtype=object)
-        return frame[ROW].iloc[positions].astype("Int64").to_numpy()
+            return pd.arrays.IntegerArray(np.zeros(len(positions), dtype=np.int64), np.ones(len(positions), dtype=bool))
+        return frame[ROW].astype("Int64").array.take(positions)
 
     have_sku = current_sku(have).astype("str")
     parts = [
@@ -376,7 +377,7 @@ def current_sku(have: pd.DataFrame) -> pd.Series:
 def _items(
     keys: pd.Series,
     skus: pd.Series,
-    rows: np.ndarray,
+    rows: np.ndarray | pd.api.extensions.ExtensionArray,
     positions: np.ndarray,
     outcome: str,
     *,
@@ -386,15 +387,14 @@ def _items(
     """Items of one outcome, built from whole columns (str arrays stay Arrow-backed)."""
     n = len(positions)
     index = pd.RangeIndex(n)
-    blank = pd.Series(pd.array([None] * n, dtype="str") if n < 1000 else pd.NA, index=index, dtype="str")
     return pd.DataFrame(
         {
             "key": (key := _take(keys, positions)),
             "sku": key if skus is keys else _take(skus, positions).astype("str").fillna(""),
-            "outcome": pd.Series(outcome, index=index, dtype="str"),
-            "fields": pd.Series(fields, index=index, dtype="str") if fields is not None else blank.fillna(""),
-            "reason": pd.Series(reason, index=index, dtype="str") if reason is not None else blank.fillna(""),
-            "row": pd.array(rows, dtype="Int64") if n else pd.array([], dtype="Int64"),
+            "outcome": columns.repeated(outcome, index),
+            "fields": pd.Series(fields, index=index, dtype="str") if fields is not None else columns.blanks(index),
+            "reason": pd.Series(reason, index=index, dtype="str") if reason is not None else columns.blanks(index),
+            "row": pd.array(rows, dtype="Int64") if n else pd.array([], dtype="Int64"),  # type: ignore[call-overload]
         },
         columns=ITEM_COLUMNS,
     )
