@@ -255,6 +255,12 @@ def has_nul(values: pd.Series) -> bool:
     return False
 
 
+def has_byte_below(values: pd.Series, limit: int) -> bool:
+    """Whether any value holds a byte below ``limit`` (0x21: white space or a control character): one reduction
+    over each chunk's buffer."""
+    return any(len(raw := utf8_bytes(chunk)) and int(raw.min()) < limit for chunk in arrow(values).chunks)
+
+
 def has_control_characters(values: pd.Series | pa.Array) -> bool:
     """Whether any value holds a C0 control character other than tab, line feed and carriage return, or a byte
     that may start U+FFFE/U+FFFF (0xEF, which other characters start with too). A byte scan: much cheaper than a

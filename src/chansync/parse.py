@@ -291,6 +291,8 @@ def normalize_gtin14(gtin: pd.Series) -> pd.Series:
 
 def url_ok(text: pd.Series) -> pd.Series:
     """An absolute http(s) link with a host and no spaces."""
+    if not columns.has_byte_below(text, 0x21):  # no white space anywhere in the column: the start decides
+        return columns.booleans(pc.match_substring_regex(columns.arrow(text), r"^(?i)https?://[^/?#]"), text.index)
     return columns.matches(text, r"(?i)https?://[^\s/?#]+[^\s]*")
 
 

@@ -112,3 +112,24 @@ def test_longer_than_counts_characters_not_bytes(values: list[str | None], limit
     text = pd.Series(values, dtype="str")
     expected = [len(v or "") > limit for v in values]
     assert columns.longer_than(text, limit).tolist() == expected
+
+
+URLISH = st.lists(
+    st.builds(
+        lambda prefix, rest: prefix + rest,
+        st.sampled_from(["http://", "https://", "HTTPS://", "ftp://", "http:/", ""]),
+        st.text(alphabet=st.sampled_from([*"ab/?#:. \t\n\x0b\x85", "\u00a0", "é"]), max_size=6),
+    ),
+    max_size=12,
+)
+
+
+@given(URLISH)
+def test_url_check_agrees_with_the_whole_pattern(values: list[str]) -> None:
+    """The white-space-free shortcut of url_ok answers as the full pattern does."""
+    import re
+
+    from chansync.parse import url_ok
+
+    whole = re.compile(r"(?i)https?://[^\t\n\f\r /?#]+[^\t\n\f\r ]*")
+    assert url_ok(strs(values)).tolist() == [bool(whole.fullmatch(v)) for v in values]
