@@ -324,7 +324,8 @@ def channel_issue(
         return frame_of(code, message="")[0:0]
     return frame_of(
         code,
-        message=message[mask] if isinstance(message, pd.Series) else message,
+        # a message Series may cover every row or only the masked ones (built for those alone)
+        message=message.loc[mask.index[mask.to_numpy()]] if isinstance(message, pd.Series) else message,
         rows=frame.loc[mask, ROW].astype("Int64"),
         skus=frame.loc[mask, _SKU],
         values=frame.loc[mask, field_.value].astype("str") if field_.value in frame.columns else None,

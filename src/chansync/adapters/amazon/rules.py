@@ -9,6 +9,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _
 from ...issues import Severity, define
 from .columns import MAX_SKU_LENGTH
 
@@ -25,5 +26,5 @@ def check(desired: Desired, adapter: Adapter) -> Iterator[pd.DataFrame]:
 
     frame = desired.frame
     long = columns.length(frame[Field.SKU.value].astype("str").fillna("")).gt(MAX_SKU_LENGTH) & frame[WANTED]
-    message = f"Amazon SKUs are at most {MAX_SKU_LENGTH} characters; this one is longer."
+    message = _("Amazon SKUs are at most {limit} characters; this one is longer.").format(limit=MAX_SKU_LENGTH)
     yield channel_issue(desired, adapter, SKU_TOO_LONG, long, message, Field.SKU)

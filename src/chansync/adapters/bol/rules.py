@@ -9,6 +9,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _, fill
 from ...issues import Severity, define
 from .columns import MAX_STOCK
 
@@ -35,11 +36,17 @@ def check(desired: Desired, adapter: Adapter) -> Iterator[pd.DataFrame]:
     if gtin is not None:
         filled = columns.filled(gtin.fillna(""))
         bad = filled & ~columns.matches(gtin.fillna(""), r"\d{13}") & wanted
-        digits = columns.length(gtin.fillna("")).astype("str")
-        message = "bol.com lists only 13-digit EANs (or 12-digit UPCs); this GTIN has " + digits + " digits."
+        digits = columns.length(gtin[bad].fillna("")).astype("str")
+        message = fill(
+            _("bol.com lists only 13-digit EANs (or 12-digit UPCs); this GTIN has {count} digits."), count=digits
+        )
         yield channel_issue(desired, adapter, EAN_INVALID, bad, message, Field.GTIN)
     if UNCAPPED in frame.columns:
         over = frame[UNCAPPED].notna() & wanted
-        asked = frame[UNCAPPED].astype("Int64").astype("str").fillna("")
-        message = f"bol.com takes at most {MAX_STOCK} in stock; the master's " + asked + f" is sent as {MAX_STOCK}."
+        asked = frame.loc[over, UNCAPPED].astype("Int64").astype("str").fillna("")
+        message = fill(
+            _("bol.com takes at most {limit} in stock; the master's {quantity} is sent as {limit}."),
+            limit=str(MAX_STOCK),
+            quantity=asked,
+        )
         yield channel_issue(desired, adapter, STOCK_CAPPED, over, message, Field.QUANTITY)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _, fill
 from ...issues import Severity, define
 
 if TYPE_CHECKING:
@@ -37,8 +38,13 @@ def check(desired: Desired, adapter: Adapter) -> Iterable[pd.DataFrame]:
     if Field.TITLE.value in frame.columns:
         length = columns.length(frame[Field.TITLE.value].astype("str").fillna(""))
         long = length.gt(MAX_TITLE) & wanted
-        message = f"Etsy titles hold at most {MAX_TITLE} characters; this one has " + length.astype("str") + "."
+        message = fill(
+            _("Etsy titles hold at most {limit} characters; this one has {length}."),
+            limit=str(MAX_TITLE),
+            length=length[long].astype("str"),
+        )
         yield channel_issue(desired, adapter, TITLE_TOO_LONG, long, message, Field.TITLE)
     if Field.PRICE.value in frame.columns:
         free = frame[Field.PRICE.value].astype("Int64").le(0).fillna(False) & wanted
-        yield channel_issue(desired, adapter, PRICE_NOT_POSITIVE, free, "Etsy needs a price above zero.", Field.PRICE)
+        message = _("Etsy needs a price above zero.")
+        yield channel_issue(desired, adapter, PRICE_NOT_POSITIVE, free, message, Field.PRICE)

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _
 from ...issues import Severity, define
 
 if TYPE_CHECKING:
@@ -32,8 +33,9 @@ GTIN_RESTRICTED = define(
     "A GTIN has a prefix Google refuses (2, 02, 04: in-store codes; 05, 99, 981-984: coupons).",
 )
 
-#: Restricted prefixes, on the GTIN padded to 13 digits (for GTIN-14 the indicator digit is dropped first).
-_RESTRICTED = r"^(2|02|04|05|99|98[1-4])"
+#: Restricted prefixes of the GTIN padded to 13 digits, matched on it padded to 14 (after the GTIN-14 indicator
+#: digit, or the padding zero).
+_RESTRICTED = r"^\d(2|02|04|05|99|98[1-4])"
 
 
 def check(desired: Desired, adapter: GoogleMerchantAdapter) -> Iterator[pd.DataFrame]:
@@ -45,7 +47,7 @@ def check(desired: Desired, adapter: GoogleMerchantAdapter) -> Iterator[pd.DataF
     if gtin is not None:
         text = gtin.astype("str").fillna("")
         padded = columns.strings(pc.utf8_lpad(columns.arrow(text), width=14, padding="0"), text.index)
-        thirteen = columns.replace(padded, r"^\d", "")
-        restricted = columns.contains(thirteen, _RESTRICTED) & text.ne("") & frame[WANTED]
-        message = "Google refuses GTINs with this prefix (in-store or coupon codes); leave the GTIN empty."
+        # the indicator digit is skipped by the pattern rather than cut off (a copy of the column)
+        restricted = columns.contains(padded, _RESTRICTED) & text.ne("") & frame[WANTED]
+        message = _("Google refuses GTINs with this prefix (in-store or coupon codes); leave the GTIN empty.")
         yield channel_issue(desired, adapter, GTIN_RESTRICTED, restricted, message, Field.GTIN)

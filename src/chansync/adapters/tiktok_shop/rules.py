@@ -22,6 +22,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _, fill
 from ...issues import Severity, define
 from ..feeds import as_text
 
@@ -82,19 +83,19 @@ def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable
     sku = frame[Field.SKU.value].astype("str").fillna("")
     sku_length = columns.length(sku)
     bad_sku = (sku_length.gt(MAX_SKU) | sku.str.contains(r"\s", regex=True)) & wanted
-    message = (
-        f"TikTok Shop's seller SKU holds 1 to {MAX_SKU} characters without spaces; this one has "
-        + sku_length.astype("str")
-        + " characters."
+    message = fill(
+        _("TikTok Shop's seller SKU holds 1 to {limit} characters without spaces; this one has {length} characters."),
+        limit=str(MAX_SKU),
+        length=sku_length[bad_sku].astype("str"),
     )
     yield channel_issue(desired, adapter, SKU_TOO_LONG, bad_sku, message, Field.SKU)
     if Field.TITLE.value in frame.columns:
         title_length = columns.length(frame[Field.TITLE.value].astype("str").fillna(""))
         long_title = title_length.gt(MAX_TITLE) & wanted
-        message = (
-            f"TikTok Shop product names hold at most {MAX_TITLE} characters; this one has "
-            + title_length.astype("str")
-            + "."
+        message = fill(
+            _("TikTok Shop product names hold at most {limit} characters; this one has {length}."),
+            limit=str(MAX_TITLE),
+            length=title_length[long_title].astype("str"),
         )
         yield channel_issue(desired, adapter, TITLE_TOO_LONG, long_title, message, Field.TITLE)
     if Field.PRICE.value in frame.columns:
@@ -104,15 +105,21 @@ def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable
         if high is not None:
             out |= cents.gt(int(high * 100))
         out = out.fillna(False) & wanted
-        upper = f" to {high}" if high is not None else ""
-        message = (
-            f"TikTok Shop takes prices from {low}{upper} {desired.currency} here; this price is "
-            + as_text(Field.PRICE, cents)
-            + "."
+        template = (
+            _("TikTok Shop takes prices from {low} to {high} {currency} here; this price is {price}.")
+            if high is not None
+            else _("TikTok Shop takes prices from {low} {currency} here; this price is {price}.")
+        )
+        message = fill(
+            template, low=str(low), high=str(high), currency=desired.currency, price=as_text(Field.PRICE, cents[out])
         )
         yield channel_issue(desired, adapter, PRICE_OUT_OF_RANGE, out, message, Field.PRICE)
     if Field.QUANTITY.value in frame.columns:
         quantity = frame[Field.QUANTITY.value].astype("Int64")
         high_stock = quantity.ge(MAX_QUANTITY).fillna(False) & wanted
-        message = "TikTok Shop takes stock below 99999 per SKU; this one is " + quantity.astype("str") + "."
+        message = fill(
+            _("TikTok Shop takes stock below {limit} per SKU; this one is {quantity}."),
+            limit=str(MAX_QUANTITY),
+            quantity=quantity[high_stock].astype("str"),
+        )
         yield channel_issue(desired, adapter, QUANTITY_TOO_HIGH, high_stock, message, Field.QUANTITY)
