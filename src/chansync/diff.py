@@ -343,6 +343,8 @@ def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
         not len(positions) or (positions[0] == 0 and positions[-1] == len(values) - 1)
     ):
         return values.reset_index(drop=True)
+    if not len(positions):  # an empty take of a chunked Arrow column still concatenates its chunks
+        return values.iloc[0:0].reset_index(drop=True)
     return values.iloc[positions].reset_index(drop=True)
 
 
@@ -355,6 +357,8 @@ def _rows_at(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     """The rows at ``positions`` with a fresh range index; no copy of the columns when that is every row."""
     if len(positions) == len(frame):
         return frame.reset_index(drop=True)
+    if not len(positions):
+        return frame.iloc[0:0].reset_index(drop=True)
     return frame.iloc[positions].reset_index(drop=True)
 
 
