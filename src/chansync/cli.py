@@ -24,6 +24,7 @@ from .transports.local import write_atomic
 
 if TYPE_CHECKING:
     from .push import PushPlan, PushResult
+    from .sync import ChannelPlan
 
 
 class _Group(typer.core.TyperGroup):
@@ -416,6 +417,7 @@ def diff(
         if not plans and not result.failed:
             console.print(_("no channels configured: add one under `channels:` (see `chansync channels`)"))
         render_plans(plans, console, limit=1_000_000 if verbose else limit)
+        _export_issues(result.channels, console, limit=1_000_000 if verbose else limit, quiet=quiet)
         if plan_file is not None:
             console.print("\n" + _("plan saved to {path}").format(path=_plain(str(plan_file))))
     if result.failed:  # each channel that could not be read is said; the others were planned
@@ -428,6 +430,25 @@ def diff(
         raise typer.Exit(int(ExitCode.USAGE))
     changed = any(p.has_changes for p in plans)
     raise typer.Exit(int(ExitCode.CHANGES if exit_code and changed else ExitCode.OK))
+
+
+def _export_issues(channels: list[ChannelPlan], console: Console, *, limit: int, quiet: bool) -> None:
+    """What each channel's export held that chansync could not use (a price it cannot read, one key on two rows),
+    grouped by rule with its place, after the plans."""
+    from .issues import Report
+    from .render.text import render_issue_groups
+
+    for channel in channels:
+        found = Report()
+        found.add(channel.export_issues)
+        if not len(found.frame) or (quiet and not found.errors):
+            continue
+        console.print(
+            "\n[bold]"
+            + _("{channel}: what chansync could not use in the channel's export").format(channel=_plain(channel.name))
+            + "[/]"
+        )
+        render_issue_groups(found, console, limit=limit)
 
 
 @app.command()

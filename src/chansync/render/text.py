@@ -44,6 +44,12 @@ def render_report(report: Report, console: Console, *, title: str, limit: int = 
         _render_group(console, code, group, limit)
 
 
+def render_issue_groups(report: Report, console: Console, *, limit: int = 10) -> None:
+    """The report's issues grouped by rule, as :func:`render_report` shows them, without its summary lines."""
+    for code, group in report.by_code():
+        _render_group(console, code, group, limit)
+
+
 _STAT_LABELS = (
     ("rows", *N_plural("{count} product row", "{count} product rows")),
     ("skus", *N_plural("{count} SKU", "{count} SKUs")),

@@ -18,6 +18,7 @@ import pandas as pd
 from ... import columns
 from ...errors import AdapterError
 from ...fields import ROW, Field
+from ...i18n import _
 from ...parse import clean
 from ...sheet import normalize_header, read_table
 from ..base import FIXED, LIVE
@@ -98,5 +99,13 @@ def read_listings(export: Export) -> pd.DataFrame:
     frame = listing.loc[sku.index]
     frame.insert(0, Field.SKU.value, sku.astype("str").to_numpy())
     frame = frame.reset_index(drop=True)
-    export.duplicate_rows(frame, Field.SKU, "the SKU")  # every listing with it is left alone (the plan skips it)
+    # every listing with it is left alone (the plan skips it)
+    export.duplicate_rows(
+        frame,
+        Field.SKU,
+        _(
+            "The export lists the SKU {key} more than once (rows {rows}); "
+            "chansync leaves it alone on this channel until one is removed."
+        ),
+    )
     return frame.reset_index(drop=True)
