@@ -32,10 +32,12 @@ class _Group(typer.core.TyperGroup):
     (a command run in-process, as tests do, leaves the library as it found it)."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs.get("args", args[0] if args else None)
+        _speak(_language_of(sys.argv[1:] if argv is None else list(argv)))  # before click parses anything
         try:
             return super().main(*args, **kwargs)
         finally:
-            i18n.use(i18n.DEFAULT)
+            _speak(i18n.DEFAULT)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         if not ctx.meta.get(_LANGUAGE_SET):  # `chansync --help`: the help comes before the callback
@@ -46,6 +48,25 @@ class _Group(typer.core.TyperGroup):
 
 #: Set in the run's context (shared by the command and its subcommands) once the language is chosen.
 _LANGUAGE_SET = "chansync.language"
+
+
+def _language_of(argv: list[str]) -> str:
+    """The language of a run from its arguments, before click parses them, so an error in the global options
+    (``chansync --bogus``) is in that language too: ``--lang X`` or ``--lang=X`` among the options before the
+    command, else the locale; a ``--lang`` value chansync does not speak counts as not given (click says so)."""
+    option = None
+    for at, token in enumerate(argv):
+        if token == "--" or not token.startswith("-"):
+            break  # the command: what follows are its own options
+        if token == "--lang":
+            option = argv[at + 1] if at + 1 < len(argv) else None
+            break
+        if token.startswith("--lang="):
+            option = token.partition("=")[2]
+            break
+    if option is not None and i18n.normalise(option) is not None:
+        return i18n.choose(option)
+    return i18n.choose(None, os.environ)
 
 
 def _set_language(ctx: Any, option: str | None) -> None:
@@ -59,8 +80,13 @@ def _set_language(ctx: Any, option: str | None) -> None:
             ),
             param_hint="--lang",
         ) from None
-    i18n.use(chosen)
+    _speak(chosen)
     ctx.meta[_LANGUAGE_SET] = True
+
+
+def _speak(chosen: str) -> None:
+    """Use ``chosen`` for chansync's messages and for the words typer and click print (panel titles, usage)."""
+    i18n.use(chosen)
     from typer import rich_utils
 
     rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")

@@ -84,3 +84,40 @@ def test_a_missing_argument_or_option_in_both_languages() -> None:
             )
     assert said["en"] == ("Missing argument 'FILE'.", "Missing option '--config' / '-c'.")
     assert said["nl"] == ("Argument 'FILE' ontbreekt.", "Optie '--config' / '-c' ontbreekt.")
+
+
+DUTCH = {**ENGLISH, "LANG": "nl_NL.UTF-8"}
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (("--lang", "nl", "--bogus"), ENGLISH, "Onbekende optie: --bogus"),
+        (("--bogus", "--lang=nl"), ENGLISH, "Onbekende optie: --bogus"),
+        (("--debug=yes", "--lang", "nl"), ENGLISH, "Bij optie '--debug' hoort geen waarde."),
+        (("--bogus",), DUTCH, "Onbekende optie: --bogus"),
+        (("--lang", "fr"), DUTCH, "Ongeldige waarde voor --lang: fr is geen taal die chansync spreekt: en, nl"),
+        (("--lang", "en", "--bogus"), DUTCH, "No such option: --bogus"),
+        (("--bogus",), ENGLISH, "No such option: --bogus"),
+    ],
+)
+def test_an_error_in_the_global_options_is_in_the_runs_language(
+    tmp_path: Path, args: tuple[str, ...], env: dict[str, str], said: str
+) -> None:
+    """The language is read from the arguments (``--lang X``, ``--lang=X``) and the locale before click parses the
+    global options, so an error there, before any command, is in that language too."""
+    result = run(*args, cwd=tmp_path, env=env)
+    no_traceback(result)
+    text = " ".join(result.stderr.split())
+    assert result.returncode == 2 and said in text, text
+    dutch = "--lang en" not in " ".join(args) and (env is DUTCH or "nl" in " ".join(args))
+    assert ("Fout" in text) is dutch and ("Error" in text) is not dutch  # the panel's title too
+
+
+def test_the_language_is_read_from_the_options_before_the_command_only() -> None:
+    from chansync.cli import _language_of
+
+    assert _language_of(["--lang", "nl", "validate"]) == "nl"
+    assert _language_of(["--debug", "--lang=nl"]) == "nl"
+    assert _language_of(["validate", "--lang", "nl"]) == "en"  # a command's value is not the run's language
+    assert _language_of(["--lang"]) == _language_of(["--lang", "fr"]) == "en"  # click says what is wrong
