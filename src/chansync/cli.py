@@ -181,7 +181,8 @@ def _plain(text: str) -> str:
 
     text = scrub(text)
     if len(text) > MESSAGE_CHARS:
-        text = text[:MESSAGE_CHARS] + _("… ({count} more characters)").format(count=f"{len(text) - MESSAGE_CHARS:,}")
+        more = i18n.number(len(text) - MESSAGE_CHARS)
+        text = text[:MESSAGE_CHARS] + _("… ({count} more characters)").format(count=more)
     return safe(text, lines=True, limit=None)
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import __version__
-from ..i18n import _
+from ..i18n import _, number
 from ..push import DONE, DRY_RUN, FAILED, REFUSED, UNCHANGED, PushPlan, PushResult
 from . import safe, word
 
@@ -39,9 +39,9 @@ def render_push(result: PushResult, console: Console, *, last_runs: list[dict[st
         table.add_row(
             safe(channel.name),
             f"[{STYLE.get(channel.status, '')}]{word(channel.status)}[/]",
-            f"{counts['create']:,}",
-            f"{counts['update']:,}",
-            f"{counts['delist']:,}",
+            number(counts["create"]),
+            number(counts["update"]),
+            number(counts["delist"]),
             safe(", ".join(channel.feeds)) or "-",
             safe(channel.delivered or "-"),
         )
