@@ -341,8 +341,10 @@ def _title(sources: list[str]) -> str:
 
 def _counts(report: Any) -> str:
     """``2 errors, 1 warning`` in the current language."""
-    errors = ngettext("{count} error", "{count} errors", report.errors).format(count=report.errors)
-    warnings = ngettext("{count} warning", "{count} warnings", report.warnings).format(count=report.warnings)
+    errors = ngettext("{count} error", "{count} errors", report.errors).format(count=i18n.number(report.errors))
+    warnings = ngettext("{count} warning", "{count} warnings", report.warnings).format(
+        count=i18n.number(report.warnings)
+    )
     return f"{errors}, {warnings}"
 
 
@@ -672,7 +674,9 @@ def undo(
                 conflicts = plan.meta.get("conflicts") or []
                 if conflicts and format is OutputFormat.text:
                     shown = ", ".join(conflicts[:10]) + (
-                        _(" and {count} more").format(count=len(conflicts) - 10) if len(conflicts) > 10 else ""
+                        _(" and {count} more").format(count=i18n.number(len(conflicts) - 10))
+                        if len(conflicts) > 10
+                        else ""
                     )
                     note = _(
                         "{channel}: changed on the channel since that run, left alone (--force sets them back too): "

@@ -52,9 +52,11 @@ def render_push(result: PushResult, console: Console, *, last_runs: list[dict[st
         if channel.failed:
             keys = sorted(channel.failed)
             shown = ", ".join(keys[:20]) + (
-                _(" and {count} more").format(count=len(keys) - 20) if len(keys) > 20 else ""
+                _(" and {count} more").format(count=number(len(keys) - 20)) if len(keys) > 20 else ""
             )
-            not_applied = _("{channel}: not applied for {count}:").format(channel=safe(channel.name), count=len(keys))
+            not_applied = _("{channel}: not applied for {count}:").format(
+                channel=safe(channel.name), count=number(len(keys))
+            )
             console.print(f"[red]{not_applied}[/] {safe(shown)}")
     if result.write_back:
         console.print(f"[dim]{_('master write-back:')}[/] {safe(result.write_back)}")

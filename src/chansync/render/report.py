@@ -67,8 +67,8 @@ def render_report(kpis: Kpis) -> str:
 
 
 def _master_counts(kpis: Kpis) -> str:
-    errors = ngettext("{count} error", "{count} errors", kpis.errors).format(count=kpis.errors)
-    warnings = ngettext("{count} warning", "{count} warnings", kpis.warnings).format(count=kpis.warnings)
+    errors = ngettext("{count} error", "{count} errors", kpis.errors).format(count=number(kpis.errors))
+    warnings = ngettext("{count} warning", "{count} warnings", kpis.warnings).format(count=number(kpis.warnings))
     return _("master: {counts}").format(counts=f"{errors}, {warnings}")
 
 

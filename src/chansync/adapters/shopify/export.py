@@ -10,7 +10,7 @@ import pandas as pd
 
 from ...errors import AdapterError
 from ...fields import ROW, Field
-from ...i18n import _
+from ...i18n import _, number
 from ...issues import Severity, frame_of
 from ...model import FIXED, LIVE
 from ..html import html_text
@@ -175,7 +175,12 @@ def read_inventory(
             raise AdapterError(
                 _(
                     "{display} holds stock for {count} locations ({names}); name the one chansync sets under {key}"
-                ).format(display=display, count=len(names), names=", ".join(names), key=f"channels.{channel}.location")
+                ).format(
+                    display=display,
+                    count=number(len(names)),
+                    names=", ".join(names),
+                    key=f"channels.{channel}.location",
+                )
             )
         location = names[0] if names else None
     elif location not in names:
