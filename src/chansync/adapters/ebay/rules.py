@@ -20,6 +20,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _, decimal_text, fill, number
 from ...issues import Severity, define
 from ..feeds import as_text
 
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 MAX_SKU = 50
 MAX_TITLE = 80
 
-SKU_TOO_LONG = define("ebay-sku-too-long", Severity.ERROR, f"A SKU is longer than eBay's custom label ({MAX_SKU}).")
-TITLE_TOO_LONG = define("ebay-title-too-long", Severity.ERROR, f"A title is longer than eBay's {MAX_TITLE} characters.")
+SKU_TOO_LONG = define("ebay-sku-too-long", Severity.ERROR, "A SKU is longer than eBay's custom label (50 characters).")
+TITLE_TOO_LONG = define("ebay-title-too-long", Severity.ERROR, "A title is longer than eBay's 80 characters.")
 PRICE_TOO_LOW = define(
     "ebay-price-too-low", Severity.ERROR, "A price below the lowest fixed price eBay takes (the channel's min_price)."
 )
@@ -44,16 +45,28 @@ def check(desired: Desired, adapter: Adapter, min_price: Decimal | None) -> Iter
     wanted = frame[WANTED]
     sku_length = columns.length(frame[Field.SKU.value].astype("str").fillna(""))
     long_sku = sku_length.gt(MAX_SKU) & wanted
-    message = f"eBay's custom label holds at most {MAX_SKU} characters; this SKU has " + sku_length.astype("str") + "."
+    message = fill(
+        _("eBay's custom label holds at most {limit} characters; this SKU has {length}."),
+        limit=number(MAX_SKU),
+        length=sku_length.astype("str"),
+    )
     yield channel_issue(desired, adapter, SKU_TOO_LONG, long_sku, message, Field.SKU)
     if Field.TITLE.value in frame.columns:
         title_length = columns.length(frame[Field.TITLE.value].astype("str").fillna(""))
         long_title = title_length.gt(MAX_TITLE) & wanted
-        message = f"eBay titles hold at most {MAX_TITLE} characters; this one has " + title_length.astype("str") + "."
+        message = fill(
+            _("eBay titles hold at most {limit} characters; this one has {length}."),
+            limit=number(MAX_TITLE),
+            length=title_length.astype("str"),
+        )
         yield channel_issue(desired, adapter, TITLE_TOO_LONG, long_title, message, Field.TITLE)
     if min_price is not None and Field.PRICE.value in frame.columns:
         cents = frame[Field.PRICE.value].astype("Int64")
         low = cents.lt(int(min_price * 100)).fillna(False) & wanted
         shown = as_text(Field.PRICE, cents)
-        message = "eBay takes no fixed price below " + f"{min_price:.2f}" + "; this price is " + shown + "."
+        message = fill(
+            _("eBay takes no fixed price below {minimum}; this price is {price}."),
+            minimum=number(float(min_price), 2),
+            price=decimal_text(shown),
+        )
         yield channel_issue(desired, adapter, PRICE_TOO_LOW, low, message, Field.PRICE)

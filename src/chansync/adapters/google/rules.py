@@ -10,6 +10,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _
 from ...issues import Severity, define
 
 if TYPE_CHECKING:
@@ -45,5 +46,5 @@ def check(desired: Desired, adapter: GoogleMerchantAdapter) -> Iterator[pd.DataF
         text = gtin.astype("str").fillna("")
         thirteen = columns.replace(text.str.pad(14, fillchar="0"), r"^\d", "")
         restricted = columns.contains(thirteen, _RESTRICTED) & text.ne("") & frame[WANTED]
-        message = "Google refuses GTINs with this prefix (in-store or coupon codes); leave the GTIN empty."
+        message = _("Google refuses GTINs with this prefix (in-store or coupon codes); leave the GTIN empty.")
         yield channel_issue(desired, adapter, GTIN_RESTRICTED, restricted, message, Field.GTIN)

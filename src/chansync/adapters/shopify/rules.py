@@ -9,6 +9,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _
 from ...issues import Severity, define
 from ..feeds import variant_groups
 
@@ -33,18 +34,18 @@ def check(desired: Desired, adapter: Adapter) -> Iterator[pd.DataFrame]:
     title = frame.get(Field.TITLE.value)
     if title is not None:
         long = columns.length(title.astype("str").fillna("")).gt(255) & wanted
-        message = "Shopify titles are at most 255 characters; this one is longer."
+        message = _("Shopify titles are at most {limit} characters; this one is longer.").format(limit=255)
         yield channel_issue(desired, adapter, TITLE_TOO_LONG, long, message, Field.TITLE)
     brand = frame.get(Field.BRAND.value)
     if brand is not None:
         text = brand.astype("str").fillna("")
         short = columns.length(text).eq(1) & wanted
-        message = "Shopify needs a vendor of at least 2 characters; this one has 1."
+        message = _("Shopify needs a vendor of at least 2 characters; this one has 1.")
         yield channel_issue(desired, adapter, VENDOR_TOO_SHORT, short, message, Field.BRAND)
     if Field.PARENT_SKU.value in frame.columns:
         options = [frame.get(f.value, pd.Series("", index=frame.index)) for f in (Field.COLOR, Field.SIZE)]
         keyed = pd.DataFrame({"group": variant_groups(frame), "color": options[0], "size": options[1]})
         has_parent = frame[Field.PARENT_SKU.value].astype("str").fillna("").ne("")
         twice = keyed.astype("str").fillna("").duplicated(keep=False) & has_parent & wanted
-        message = "Another variant of this product has the same colour and size; Shopify needs them to differ."
+        message = _("Another variant of this product has the same colour and size; Shopify needs them to differ.")
         yield channel_issue(desired, adapter, OPTION_MISMATCH, twice, message, Field.SIZE)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _, decimal_text, fill, number
 from ...issues import Severity, define
 from ..feeds import as_text
 
@@ -54,16 +55,14 @@ CROSS_BORDER_PRICE = {
 }
 
 SKU_TOO_LONG = define(
-    "tiktok-sku-invalid", Severity.ERROR, f"A SKU is longer than TikTok Shop's seller SKU ({MAX_SKU}) or has spaces."
+    "tiktok-sku-invalid", Severity.ERROR, "A SKU is longer than TikTok Shop's seller SKU (50 characters) or has spaces."
 )
-TITLE_TOO_LONG = define(
-    "tiktok-title-too-long", Severity.ERROR, f"A title is longer than TikTok Shop's {MAX_TITLE} characters."
-)
+TITLE_TOO_LONG = define("tiktok-title-too-long", Severity.ERROR, "A title is longer than TikTok Shop's 255 characters.")
 PRICE_OUT_OF_RANGE = define(
     "tiktok-price-out-of-range", Severity.ERROR, "A price outside the range TikTok Shop takes in the shop's market."
 )
 QUANTITY_TOO_HIGH = define(
-    "tiktok-quantity-too-high", Severity.ERROR, f"A quantity of {MAX_QUANTITY} or more, which TikTok Shop refuses."
+    "tiktok-quantity-too-high", Severity.ERROR, "A quantity of 99,999 or more, which TikTok Shop refuses."
 )
 
 
@@ -82,19 +81,19 @@ def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable
     sku = frame[Field.SKU.value].astype("str").fillna("")
     sku_length = columns.length(sku)
     bad_sku = (sku_length.gt(MAX_SKU) | sku.str.contains(r"\s", regex=True)) & wanted
-    message = (
-        f"TikTok Shop's seller SKU holds 1 to {MAX_SKU} characters without spaces; this one has "
-        + sku_length.astype("str")
-        + " characters."
+    message = fill(
+        _("TikTok Shop's seller SKU holds 1 to {limit} characters without spaces; this one has {length} characters."),
+        limit=number(MAX_SKU),
+        length=sku_length.astype("str"),
     )
     yield channel_issue(desired, adapter, SKU_TOO_LONG, bad_sku, message, Field.SKU)
     if Field.TITLE.value in frame.columns:
         title_length = columns.length(frame[Field.TITLE.value].astype("str").fillna(""))
         long_title = title_length.gt(MAX_TITLE) & wanted
-        message = (
-            f"TikTok Shop product names hold at most {MAX_TITLE} characters; this one has "
-            + title_length.astype("str")
-            + "."
+        message = fill(
+            _("TikTok Shop product names hold at most {limit} characters; this one has {length}."),
+            limit=number(MAX_TITLE),
+            length=title_length.astype("str"),
         )
         yield channel_issue(desired, adapter, TITLE_TOO_LONG, long_title, message, Field.TITLE)
     if Field.PRICE.value in frame.columns:
@@ -104,15 +103,25 @@ def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable
         if high is not None:
             out |= cents.gt(int(high * 100))
         out = out.fillna(False) & wanted
-        upper = f" to {high}" if high is not None else ""
-        message = (
-            f"TikTok Shop takes prices from {low}{upper} {desired.currency} here; this price is "
-            + as_text(Field.PRICE, cents)
-            + "."
+        template = (
+            _("TikTok Shop takes prices from {low} to {high} {currency} here; this price is {price}.")
+            if high is not None
+            else _("TikTok Shop takes prices from {low} {currency} here; this price is {price}.")
+        )
+        message = fill(
+            template,
+            low=decimal_text(str(low)),
+            high=decimal_text(str(high)),
+            currency=desired.currency,
+            price=decimal_text(as_text(Field.PRICE, cents)),
         )
         yield channel_issue(desired, adapter, PRICE_OUT_OF_RANGE, out, message, Field.PRICE)
     if Field.QUANTITY.value in frame.columns:
         quantity = frame[Field.QUANTITY.value].astype("Int64")
         high_stock = quantity.ge(MAX_QUANTITY).fillna(False) & wanted
-        message = "TikTok Shop takes stock below 99999 per SKU; this one is " + quantity.astype("str") + "."
+        message = fill(
+            _("TikTok Shop takes stock below {limit} per SKU; this one is {quantity}."),
+            limit=number(MAX_QUANTITY),
+            quantity=quantity.astype("str"),
+        )
         yield channel_issue(desired, adapter, QUANTITY_TOO_HIGH, high_stock, message, Field.QUANTITY)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
+from ...i18n import _
 from ...issues import Severity, define
 
 if TYPE_CHECKING:
@@ -23,4 +24,5 @@ def check(desired: Desired, adapter: Adapter) -> Iterator[pd.DataFrame]:
     frame = desired.frame
     wanted = frame[WANTED]
     long = columns.length(frame[Field.SKU.value].astype("str").fillna("")).gt(100) & wanted
-    yield channel_issue(desired, adapter, SKU_TOO_LONG, long, "WooCommerce keeps at most 100 characters.", Field.SKU)
+    message = _("WooCommerce keeps at most {limit} characters.").format(limit=100)
+    yield channel_issue(desired, adapter, SKU_TOO_LONG, long, message, Field.SKU)
