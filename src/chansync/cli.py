@@ -869,7 +869,8 @@ def channels(
             if info.ok
             else f"[red]{_('failed: {reason}').format(reason=_plain(str(info.error)))}[/]"
         )
-        table.add_row(info.name, info.origin, caps, status)
+        origin = _("built-in") if info.origin == "built-in" else info.origin  # JSON keeps "built-in"
+        table.add_row(info.name, origin, caps, status)
     console.print(table)
 
 

@@ -91,7 +91,12 @@ def read_feed(path: Path, display: str, repeated: Sequence[str] = ("additional_i
             element.clear()
     except ET.ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
-        raise InputError(f"{display} is not well-formed XML (line {line}, column {col}): {exc}", file=display) from None
+        raise InputError(
+            _("{display} is not well-formed XML (line {line}, column {column}): {error}").format(
+                display=display, line=line, column=col, error=exc
+            ),
+            file=display,
+        ) from None
     names = list(dict.fromkeys(k for r in records for k in r))
     frame = pd.DataFrame.from_records(records, columns=names).fillna("").astype("str")
     for name in names:

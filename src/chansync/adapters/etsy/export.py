@@ -64,9 +64,13 @@ def read_download(path: Path, display: str, channel: str, header_map: Mapping[st
     if missing:
         shown = ", ".join(f'"{x}"' for x in table.headers[:25])
         raise AdapterError(
-            f"{display} does not look like an Etsy listings download (EtsyListingsDownload.csv): no column "
-            f"{', '.join(missing)} was recognised. Its headers are {shown}",
-            hint=f"map translated headers under channels.{channel}.header_map (e.g. {{TITOLO: TITLE}})",
+            _(
+                "{display} does not look like an Etsy listings download (EtsyListingsDownload.csv): no column "
+                "{names} was recognised. Its headers are {shown}"
+            ).format(display=display, names=", ".join(missing), shown=shown),
+            hint=_("if the export's headers are translated, map them under {key} (e.g. {example})").format(
+                key=f"channels.{channel}.header_map", example="{TITOLO: TITLE}"
+            ),
         )
     text = pd.DataFrame({NAMES[n]: clean(table.frame[col]) for n, col in found.items()}, index=table.frame.index)
     text[ROW] = table.frame[ROW]
