@@ -267,6 +267,16 @@ def _pyplot():  # type: ignore[no-untyped-def]
     return plt
 
 
+def _ticks(axis: object) -> None:
+    """An axis's numbers in the run's notation (Dutch 1.000 and 0,5)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def tick(value: float, _position: int) -> str:
+        return number(int(value)) if float(value).is_integer() else number(value, 1)
+
+    axis.set_major_formatter(FuncFormatter(tick))  # type: ignore[attr-defined]
+
+
 def _svg(fig: object, title: str, desc: str) -> str:
     plt = _pyplot()
     buffer = io.StringIO()
@@ -320,6 +330,7 @@ def _bars(
         ax.text(0.5, 0.5, _("none"), transform=ax.transAxes, ha="center", va="center", color="#5b6773")
     else:
         ax.set_xlim(left=0)
+    _ticks(ax.xaxis)
     ax.spines[["top", "right"]].set_visible(False)
     if len(series) > 1:
         ax.legend(loc="lower right", frameon=False, fontsize=8)
@@ -332,6 +343,7 @@ def _lines(labels: list[str], series: Mapping[str, Sequence[float]], *, title: s
     for i, (name, values) in enumerate(series.items()):
         ax.plot(labels, values, marker="o", label=name, color=PALETTE[i % len(PALETTE)])
     ax.set_title(title, loc="left")
+    _ticks(ax.yaxis)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=8)
     fig.autofmt_xdate()
