@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from .. import columns
 from ..errors import InputError
 from ..fields import ROW
+from ..i18n import _
 from ..sheet import Table
 from .tabular import Export
 
@@ -50,9 +51,9 @@ def looks_like_xml(path: Path) -> bool:
 
 def _local(tag: str) -> tuple[str, str]:
     if tag.startswith("{"):
-        namespace, _, name = tag[1:].partition("}")
+        namespace, _brace, name = tag[1:].partition("}")
         return namespace, name
-    prefix, _, name = tag.rpartition(":")
+    prefix, _colon, name = tag.rpartition(":")
     return prefix, name
 
 
@@ -65,7 +66,7 @@ def read_feed(path: Path, display: str, repeated: Sequence[str] = ("additional_i
     """
     records: list[dict[str, str]] = []
     try:
-        for _, element in ET.iterparse(path, events=("end",)):
+        for _event, element in ET.iterparse(path, events=("end",)):
             namespace, name = _local(element.tag)
             if name not in ("item", "entry") or namespace not in ("", ATOM):
                 continue
