@@ -188,7 +188,11 @@ class CatalogueAdapter(Adapter):
                 frame[name] = export.get(name)
             else:
                 frame[name] = export.parse(field_)
-        export.duplicates(frame[self.key.value], self.key.value, self.key, "id")
+        message = _(
+            "The export lists the id {key} more than once (rows {rows}); "
+            "chansync leaves it alone on this channel until one is removed."
+        )
+        export.duplicates(frame[self.key.value], self.key.value, self.key, message)
         frame[LIVE] = True
         frame[ROW] = export.text[ROW]
         return frame

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from .. import columns
 from ..errors import InputError
 from ..fields import ROW
+from ..i18n import _
 from ..sheet import Table
 from .tabular import Export
 
@@ -50,9 +51,9 @@ def looks_like_xml(path: Path) -> bool:
 
 def _local(tag: str) -> tuple[str, str]:
     if tag.startswith("{"):
-        namespace, _, name = tag[1:].partition("}")
+        namespace, _brace, name = tag[1:].partition("}")
         return namespace, name
-    prefix, _, name = tag.rpartition(":")
+    prefix, _colon, name = tag.rpartition(":")
     return prefix, name
 
 
@@ -65,7 +66,7 @@ def read_feed(path: Path, display: str, repeated: Sequence[str] = ("additional_i
     """
     records: list[dict[str, str]] = []
     try:
-        for _, element in ET.iterparse(path, events=("end",)):
+        for _event, element in ET.iterparse(path, events=("end",)):
             namespace, name = _local(element.tag)
             if name not in ("item", "entry") or namespace not in ("", ATOM):
                 continue
@@ -91,7 +92,12 @@ def read_feed(path: Path, display: str, repeated: Sequence[str] = ("additional_i
             element.clear()
     except ET.ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
-        raise InputError(f"{display} is not well-formed XML (line {line}, column {col}): {exc}", file=display) from None
+        raise InputError(
+            _("{display} is not well-formed XML (line {line}, column {column}): {error}").format(
+                display=display, line=line, column=col, error=exc
+            ),
+            file=display,
+        ) from None
     names = list(dict.fromkeys(k for r in records for k in r))
     frame = pd.DataFrame.from_records(records, columns=names).fillna("").astype("str")
     for name in names:

@@ -86,37 +86,47 @@ def load_service_account(path: Path, key: str, file: str | None) -> ServiceAccou
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     def wrong(message: str) -> ConfigError:
-        hint = "download a JSON key of the service account in Google Cloud (IAM, service accounts, keys)"
+        hint = _("download a JSON key of the service account in Google Cloud (IAM, service accounts, keys)")
         return ConfigError(message, key=key, file=file, hint=hint)
 
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise wrong(f"the service account key file {path.name} does not exist") from None
+        raise wrong(_("the service account key file {file} does not exist").format(file=path.name)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise wrong(f"the service account key file {path.name} cannot be read ({type(exc).__name__})") from None
+        raise wrong(
+            _("the service account key file {file} cannot be read ({error})").format(
+                file=path.name, error=type(exc).__name__
+            )
+        ) from None
     try:
         data = json.loads(text)
     except ValueError:
-        raise wrong(f"{path.name} is not a JSON key file (it is not JSON)") from None
+        raise wrong(_("{file} is not a JSON key file (it is not JSON)").format(file=path.name)) from None
     if not isinstance(data, dict):
-        raise wrong(f"{path.name} is not a JSON key file") from None
+        raise wrong(_("{file} is not a JSON key file").format(file=path.name)) from None
     pem = data.get("private_key")
     if isinstance(pem, str) and pem:
         register_secrets([pem.strip(), *(line for line in pem.splitlines() if len(line) >= 16)])
     if data.get("type") != "service_account":
-        raise wrong(f"{path.name} is not a service account key (its type is {str(data.get('type'))[:40]!r})") from None
+        raise wrong(
+            _("{file} is not a service account key (its type is {kind})").format(
+                file=path.name, kind=repr(str(data.get("type"))[:40])
+            )
+        ) from None
     email = data.get("client_email")
     if not isinstance(email, str) or "@" not in email:
-        raise wrong(f"{path.name} has no client_email") from None
+        raise wrong(_("{file} has no {key}").format(file=path.name, key="client_email")) from None
     if not isinstance(pem, str) or not pem.strip():
-        raise wrong(f"{path.name} has no private_key") from None
+        raise wrong(_("{file} has no {key}").format(file=path.name, key="private_key")) from None
     try:
         private = load_pem_private_key(pem.encode("utf-8"), password=None)
     except (ValueError, TypeError):
-        raise wrong(f"the private_key in {path.name} is not a readable PEM key") from None
+        raise wrong(_("the private_key in {file} is not a readable PEM key").format(file=path.name)) from None
     if not isinstance(private, RSAPrivateKey):
-        raise wrong(f"the private_key in {path.name} is not an RSA key (Google signs with RS256)") from None
+        raise wrong(
+            _("the private_key in {file} is not an RSA key (Google signs with RS256)").format(file=path.name)
+        ) from None
     key_id = data.get("private_key_id")
     return ServiceAccount(email, private, key_id if isinstance(key_id, str) else "")
 

@@ -33,8 +33,7 @@ GTIN_RESTRICTED = define(
     "A GTIN has a prefix Google refuses (2, 02, 04: in-store codes; 05, 99, 981-984: coupons).",
 )
 
-#: Restricted prefixes of the GTIN padded to 13 digits, matched on it padded to 14 (after the GTIN-14 indicator
-#: digit, or the padding zero).
+#: Restricted prefixes, on the GTIN padded to 13 digits (for GTIN-14 the indicator digit is dropped first).
 _RESTRICTED = r"^\d(2|02|04|05|99|98[1-4])"
 
 
