@@ -254,11 +254,15 @@ def tsv_head(names: Sequence[str]) -> bytes:
     return ("\t".join(names) + "\n").encode("utf-8")
 
 
-def tsv_lines(chunk: Mapping[str, pd.Series]) -> bytes:
-    """Google's tab-separated format has no quoting: tabs and line breaks in values become spaces."""
-    if not len(next(iter(chunk.values()), ())):
+def tsv_lines(chunk: Mapping[str, pd.Series | pa.Array], *, keep: np.ndarray | None = None) -> bytes:
+    """Google's tab-separated format has no quoting: tabs and line breaks in values become spaces. ``keep``: as
+    in :func:`rss_items`."""
+    rows = len(next(iter(chunk.values()), ()))
+    if not rows or (keep is not None and not keep.any()):
         return b""
     cells = [pc.replace_substring_regex(_plain(t), r"[\t\r\n]+", " ") for t in chunk.values()]
+    if keep is not None and not keep.all():
+        cells[0] = pc.if_else(pa.array(keep), cells[0], pa.scalar(None, pa.string()))
     line = pc.binary_join_element_wise(*cells, "\t")
     return _chunk_bytes(pc.binary_join_element_wise(line, "\n", ""))
 
