@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import columns
@@ -230,23 +231,37 @@ class CatalogueAdapter(Adapter):
     # --- writing --------------------------------------------------------------------------------------------
 
     def attribute_text(self, rows: pd.DataFrame, currency: str) -> dict[str, pd.Series]:
-        """Each attribute's feed text for ``rows`` ("" where the item has no value)."""
+        """Each attribute's feed text for ``rows`` ("" where the item has no value).
+
+        A streamed feed calls this once per chunk of items, so the derived columns (prices with their currency,
+        the channel's availability words, ``identifier_exists``) are Arrow kernels on the columns' own buffers
+        rather than pandas string operations."""
         out: dict[str, pd.Series] = {}
-        money_currency = values_of(rows, Field.CURRENCY).astype("str").fillna(currency)
+        index = rows.index
+        money_currency: pa.ChunkedArray | None = None
         for attribute in self.attributes():
             field_ = attribute.field
-            values = rows.index.to_series() if field_ is Field.SKU else values_of(rows, field_)
+            values = index.to_series() if field_ is Field.SKU else values_of(rows, field_)
             if field_ in (Field.PRICE, Field.SALE_PRICE):
-                amount = format_money(values.astype("Int64"))
-                text = (amount + " " + money_currency).fillna("")
+                if money_currency is None:
+                    money_currency = columns.arrow(values_of(rows, Field.CURRENCY).astype("str").fillna(currency))
+                amount = columns.arrow(format_money(values.astype("Int64")))
+                text = _text(pc.binary_join_element_wise(amount, money_currency, pa.scalar(" ", amount.type)), index)
             elif field_ is Field.AVAILABILITY:
-                text = values.astype("str").map(self.availability_words).fillna("")
+                words = self.availability_words
+                found = pc.index_in(columns.arrow(values.astype("str")), value_set=pa.array(list(words)))
+                text = _text(pc.take(pa.array(list(words.values())), found), index)
             elif field_ is Field.ADDITIONAL_IMAGE_URLS:
                 text = columns.replace(as_text(field_, values), r"[\s|]*,[\s|]*|\s+", ",")
                 text = columns.strings(pc.utf8_trim(columns.arrow(text), ","), text.index)
             else:
                 text = as_text(field_, values)
             out[attribute.name] = text if text.dtype == "str" else text.astype("str")
-        gtin, mpn = out["gtin"], out["mpn"]
-        out[IDENTIFIER_EXISTS] = pd.Series("", index=rows.index, dtype="str").mask(gtin.eq("") & mpn.eq(""), "no")
+        none = pc.and_(pc.equal(columns.arrow(out["gtin"]), ""), pc.equal(columns.arrow(out["mpn"]), ""))
+        out[IDENTIFIER_EXISTS] = columns.strings(pc.if_else(none, "no", ""), index)
         return out
+
+
+def _text(data: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
+    """Arrow text as a str Series, missing values as ""."""
+    return columns.strings(pc.fill_null(data, "") if data.null_count else data, index)
