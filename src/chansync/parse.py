@@ -120,6 +120,11 @@ _CENTS = pa.array([f"{i:0{len(str(MONEY_SCALE - 1))}d}" for i in range(MONEY_SCA
 def format_money(cents: pd.Series) -> pd.Series:
     """Integer cents to ``"12.50"``; NA stays NA. Arrow kernels, no per-value Python."""
     data = pa.array(cents.astype("Int64").array, type=pa.int64()) if len(cents) else pa.array([], pa.int64())
+    return columns.strings(money_text(data), cents.index)
+
+
+def money_text(data: pa.Array) -> pa.Array:
+    """:func:`format_money` on Arrow int64 cents (null stays null), for callers that work on Arrow arrays."""
     size = pc.abs(data)
     whole = pc.divide(size, MONEY_SCALE)
     frac = pc.take(_CENTS, pc.subtract(size, pc.multiply(whole, MONEY_SCALE)))
@@ -127,7 +132,7 @@ def format_money(cents: pd.Series) -> pd.Series:
     negative = pc.less(data, 0)
     if pc.any(negative).as_py():
         text = pc.if_else(negative, pc.binary_join_element_wise("-", text, ""), text)
-    return columns.strings(text, cents.index)
+    return text
 
 
 def format_value(kind: str, values: pd.Series) -> pd.Series:

@@ -20,7 +20,7 @@ from .. import columns
 from ..fields import AVAILABILITIES, DEFAULT_CONDITION, Field
 from ..i18n import _, fill
 from ..issues import IssueCode, Severity, define
-from ..parse import format_money
+from ..parse import money_text
 from ..wording import definite
 from .base import Adapter, Capability, ChannelState, Desired
 from .feeds import as_text, values_of
@@ -231,37 +231,50 @@ class CatalogueAdapter(Adapter):
     # --- writing --------------------------------------------------------------------------------------------
 
     def attribute_text(self, rows: pd.DataFrame, currency: str) -> dict[str, pd.Series]:
-        """Each attribute's feed text for ``rows`` ("" where the item has no value).
+        """Each attribute's feed text for ``rows`` ("" where the item has no value)."""
+        return {name: columns.strings(data, rows.index) for name, data in self.attribute_arrays(rows, currency).items()}
 
-        A streamed feed calls this once per chunk of items, so the derived columns (prices with their currency,
-        the channel's availability words, ``identifier_exists``) are Arrow kernels on the columns' own buffers
-        rather than pandas string operations."""
-        out: dict[str, pd.Series] = {}
-        index = rows.index
-        money_currency: pa.ChunkedArray | None = None
+    def attribute_arrays(self, rows: pd.DataFrame, currency: str) -> dict[str, pa.Array]:
+        """:meth:`attribute_text` as Arrow ``large_string`` arrays without missing values: the form the feed
+        writers join. A streamed feed calls this once per chunk of items, so each text column is taken from its
+        own Arrow buffer (no copy) and the derived ones (prices with their currency, the channel's availability
+        words, ``identifier_exists``) come from Arrow kernels, with no pandas object per column."""
+        out: dict[str, pa.Array] = {}
+        money_currency: pa.Array | None = None
         for attribute in self.attributes():
             field_ = attribute.field
-            values = index.to_series() if field_ is Field.SKU else values_of(rows, field_)
+            values = rows.index.to_series() if field_ is Field.SKU else values_of(rows, field_)
             if field_ in (Field.PRICE, Field.SALE_PRICE):
                 if money_currency is None:
-                    money_currency = columns.arrow(values_of(rows, Field.CURRENCY).astype("str").fillna(currency))
-                amount = columns.arrow(format_money(values.astype("Int64")))
-                text = _text(pc.binary_join_element_wise(amount, money_currency, pa.scalar(" ", amount.type)), index)
+                    money_currency = _strings(values_of(rows, Field.CURRENCY), currency)
+                cents = values.astype("Int64").array
+                amount = money_text(pa.array(cents, type=pa.int64()) if len(cents) else pa.array([], pa.int64()))
+                data = pc.binary_join_element_wise(amount.cast(pa.large_string()), money_currency, _large(" "))
             elif field_ is Field.AVAILABILITY:
                 words = self.availability_words
-                found = pc.index_in(columns.arrow(values.astype("str")), value_set=pa.array(list(words)))
-                text = _text(pc.take(pa.array(list(words.values())), found), index)
+                found = pc.index_in(_strings(values, None), value_set=pa.array(list(words), pa.large_string()))
+                data = pc.take(pa.array(list(words.values()), pa.large_string()), found)
             elif field_ is Field.ADDITIONAL_IMAGE_URLS:
-                text = columns.replace(as_text(field_, values), r"[\s|]*,[\s|]*|\s+", ",")
-                text = columns.strings(pc.utf8_trim(columns.arrow(text), ","), text.index)
-            else:
-                text = as_text(field_, values)
-            out[attribute.name] = text if text.dtype == "str" else text.astype("str")
-        none = pc.and_(pc.equal(columns.arrow(out["gtin"]), ""), pc.equal(columns.arrow(out["mpn"]), ""))
-        out[IDENTIFIER_EXISTS] = columns.strings(pc.if_else(none, "no", ""), index)
+                data = pc.utf8_trim(pc.replace_substring_regex(_strings(values), r"[\s|]*,[\s|]*|\s+", ","), ",")
+            elif field_.kind.value in ("money", "integer"):
+                data = _strings(as_text(field_, values))
+            else:  # text: as it is (as_text's astype("str").fillna(""))
+                data = _strings(values)
+            out[attribute.name] = pc.fill_null(data, _large("")) if data.null_count else data
+        none = pc.and_(pc.equal(out["gtin"], _large("")), pc.equal(out["mpn"], _large("")))
+        out[IDENTIFIER_EXISTS] = pc.if_else(none, _large("no"), _large(""))
         return out
 
 
-def _text(data: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
-    """Arrow text as a str Series, missing values as ""."""
-    return columns.strings(pc.fill_null(data, "") if data.null_count else data, index)
+def _large(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
+
+
+def _strings(values: pd.Series, missing: str | None = "") -> pa.Array:
+    """A column as one Arrow ``large_string`` array (a str column's own buffers, no copy), missing values as
+    ``missing`` (None: left missing)."""
+    chunked = columns.arrow(values if values.dtype == "str" else values.astype("str"))
+    data = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
+    if data.type != pa.large_string():
+        data = data.cast(pa.large_string())
+    return pc.fill_null(data, _large(missing)) if missing is not None and data.null_count else data

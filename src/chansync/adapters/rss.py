@@ -155,19 +155,23 @@ def escape(values: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def _plain(text: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
-    """A text column as one Arrow ``string`` array (32-bit offsets: a chunk of items stays far below 2 GiB), with
+    """A text column as one Arrow ``large_string`` array (the type pandas' str columns hold, so no cast), with
     missing values as ""."""
     if isinstance(text, pd.Series):
         text = columns.arrow(text if text.dtype == "str" else text.astype("str"))
     data = _single(text)
-    if data.null_count:
-        data = pc.fill_null(data, "")
-    return data if data.type == pa.string() else data.cast(pa.string())
+    if data.type != pa.large_string():
+        data = data.cast(pa.large_string())
+    return pc.fill_null(data, _large("")) if data.null_count else data
+
+
+def _large(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
 
 
 def _lengths(data: pa.Array) -> np.ndarray:
-    """Byte length of each value of a string array, from its offsets (no pass over the text)."""
-    offsets = np.frombuffer(data.buffers()[1], dtype=np.int32)[data.offset : data.offset + len(data) + 1]
+    """Byte length of each value of a ``large_string`` array, from its offsets (no pass over the text)."""
+    offsets = np.frombuffer(data.buffers()[1], dtype=np.int64)[data.offset : data.offset + len(data) + 1]
     return np.diff(offsets)
 
 
@@ -187,11 +191,11 @@ def _element_parts(name: str, text: pd.Series | pa.Array, repeated: bool) -> lis
         data = pc.replace_substring(data, ",", close_tag + open_tag)
     if lengths.all():
         return [open_tag, data, close_tag]
-    present = pa.array(lengths > 0)
-    return [pc.if_else(present, open_tag, ""), data, pc.if_else(present, close_tag, "")]
+    present, empty = pa.array(lengths > 0), _large("")
+    return [pc.if_else(present, _large(open_tag), empty), data, pc.if_else(present, _large(close_tag), empty)]
 
 
-def _merged(parts: Sequence[pa.Array | str]) -> list[pa.Array | str]:
+def _merged(parts: Sequence[pa.Array | str]) -> list[pa.Array | pa.Scalar]:
     """Adjacent plain strings as one (``</g:a><g:b>``): fewer pieces for the join to walk."""
     out: list[pa.Array | str] = []
     for part in parts:
@@ -199,7 +203,7 @@ def _merged(parts: Sequence[pa.Array | str]) -> list[pa.Array | str]:
             out[-1] += part
         else:
             out.append(part)
-    return out
+    return [_large(p) if isinstance(p, str) else p for p in out]
 
 
 def _chunk_bytes(items: pa.ChunkedArray | pa.Array) -> bytes:
@@ -242,12 +246,12 @@ def rss_items(
     parts: list[pa.Array | str] = ["<item>"]
     for name, text in chunk.items():
         parts.extend(_element_parts(name, text, name in repeated))
-    parts = _merged([*parts, "</item>\n"])
-    if not any(isinstance(p, pa.Array) for p in parts):  # every value empty: the same bare item on each row
-        return "".join(str(p) for p in parts).encode("utf-8") * (rows if keep is None else int(keep.sum()))
+    pieces = _merged([*parts, "</item>\n"])
+    if not any(isinstance(p, pa.Array) for p in pieces):  # every value empty: the same bare item on each row
+        return b"".join(p.as_py().encode("utf-8") for p in pieces) * (rows if keep is None else int(keep.sum()))
     if keep is not None and not keep.all():
-        parts[0] = pc.if_else(pa.array(keep), parts[0], pa.scalar(None, pa.string()))
-    return _chunk_bytes(pc.binary_join_element_wise(*parts, ""))
+        pieces[0] = pc.if_else(pa.array(keep), pieces[0], pa.scalar(None, pa.large_string()))
+    return _chunk_bytes(pc.binary_join_element_wise(*pieces, _large("")))
 
 
 def tsv_head(names: Sequence[str]) -> bytes:
@@ -262,9 +266,9 @@ def tsv_lines(chunk: Mapping[str, pd.Series | pa.Array], *, keep: np.ndarray | N
         return b""
     cells = [pc.replace_substring_regex(_plain(t), r"[\t\r\n]+", " ") for t in chunk.values()]
     if keep is not None and not keep.all():
-        cells[0] = pc.if_else(pa.array(keep), cells[0], pa.scalar(None, pa.string()))
-    line = pc.binary_join_element_wise(*cells, "\t")
-    return _chunk_bytes(pc.binary_join_element_wise(line, "\n", ""))
+        cells[0] = pc.if_else(pa.array(keep), cells[0], pa.scalar(None, pa.large_string()))
+    line = pc.binary_join_element_wise(*cells, _large("\t"))
+    return _chunk_bytes(pc.binary_join_element_wise(line, _large("\n"), _large("")))
 
 
 def pipelined(work: Callable[[T], bytes], inputs: Iterable[T], *, ahead: int = 2) -> Iterator[bytes]:

@@ -30,10 +30,10 @@ def feed_chunks(adapter: GoogleMerchantAdapter, desired: Desired, plan: Plan) ->
 
     def build(piece: tuple[pd.DataFrame, np.ndarray | None]) -> bytes:
         rows, keep = piece  # a slice of the plan's rows; keep: the ones the feed lists
-        text = adapter.attribute_text(rows, desired.currency)
+        text = adapter.attribute_arrays(rows, desired.currency)
         return tsv_lines(text, keep=keep) if tsv else rss_items(text, keep=keep)
 
-    names = [*(a.field.value for a in adapter.attributes()), Field.CURRENCY.value]  # all attribute_text reads
+    names = [*(a.field.value for a in adapter.attributes()), Field.CURRENCY.value]  # all attribute_arrays reads
     yield from pipelined(build, kept_slices(plan, CHUNK_ROWS, names))
     if not tsv:
         yield RSS_TAIL
