@@ -255,7 +255,7 @@ class CatalogueAdapter(Adapter):
                 found = pc.index_in(_strings(values, None), value_set=pa.array(list(words), pa.large_string()))
                 data = pc.take(pa.array(list(words.values()), pa.large_string()), found)
             elif field_ is Field.ADDITIONAL_IMAGE_URLS:
-                data = pc.utf8_trim(pc.replace_substring_regex(_strings(values), r"[\s|]*,[\s|]*|\s+", ","), ",")
+                data = pc.utf8_trim(_one_comma_between(_strings(values)), ",")
             elif field_.kind.value in ("money", "integer"):
                 data = _strings(as_text(field_, values))
             else:  # text: as it is (as_text's astype("str").fillna(""))
@@ -278,3 +278,12 @@ def _strings(values: pd.Series, missing: str | None = "") -> pa.Array:
     if data.type != pa.large_string():
         data = data.cast(pa.large_string())
     return pc.fill_null(data, _large(missing)) if missing is not None and data.null_count else data
+
+
+def _one_comma_between(urls: pa.Array) -> pa.Array:
+    """A list of URLs with one comma between them: whitespace and ``|`` around commas, and runs of whitespace,
+    become one comma. Text without whitespace or ``|`` (the usual list) is already so: no regular expression."""
+    raw = columns.utf8_bytes(urls)
+    if len(raw) and int(raw.min()) > 0x20 and b"|" not in raw.tobytes():
+        return urls
+    return pc.replace_substring_regex(urls, r"[\s|]*,[\s|]*|\s+", ",")

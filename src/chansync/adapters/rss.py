@@ -130,6 +130,9 @@ def _may_hold_control_characters(raw: np.ndarray) -> bool:
     return int(raw.max()) >= 0xEF and bool((raw == 0xEF).any())
 
 
+_REFERENCES = ((b"&", "&amp;"), (b"<", "&lt;"), (b">", "&gt;"), (b"\r", "&#13;"))
+
+
 def escape(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Text for element content: XML-forbidden characters dropped, ``& < >`` escaped.
 
@@ -145,12 +148,11 @@ def escape(values: pa.ChunkedArray | pa.Array) -> pa.Array:
         array = pc.replace_substring_regex(array, _NOT_XML, "")
         raw = columns.utf8_bytes(array)
     text = raw.tobytes()
-    if b"&" in text or b"<" in text or b">" in text:
-        array = pc.replace_substring(array, "&", "&amp;")
-        array = pc.replace_substring(array, "<", "&lt;")
-        array = pc.replace_substring(array, ">", "&gt;")
-    if b"\r" in text:  # a parser turns a raw carriage return into a line feed; a reference keeps it
-        array = pc.replace_substring(array, "\r", "&#13;")
+    # & first, so the & of the other references is not escaped again; a parser turns a raw carriage return
+    # into a line feed, a reference keeps it.
+    for char, reference in _REFERENCES:
+        if char in text:
+            array = pc.replace_substring(array, char.decode(), reference)
     return array
 
 
