@@ -266,11 +266,23 @@ def tsv_lines(chunk: Mapping[str, pd.Series | pa.Array], *, keep: np.ndarray | N
     rows = len(next(iter(chunk.values()), ()))
     if not rows or (keep is not None and not keep.any()):
         return b""
-    cells = [pc.replace_substring_regex(_plain(t), r"[\t\r\n]+", " ") for t in chunk.values()]
+    cells = [_one_line(_plain(t)) for t in chunk.values()]
     if keep is not None and not keep.all():
         cells[0] = pc.if_else(pa.array(keep), cells[0], pa.scalar(None, pa.large_string()))
     line = pc.binary_join_element_wise(*cells, _large("\t"))
     return _chunk_bytes(pc.binary_join_element_wise(line, _large("\n"), _large("")))
+
+
+def _one_line(cells: pa.Array) -> pa.Array:
+    """Runs of tabs and line breaks as one space; a column without any (the usual one: the smallest byte tells
+    most of the time) is left as it is."""
+    raw = columns.utf8_bytes(cells)
+    if not len(raw) or int(raw.min()) > 0x0D:
+        return cells
+    text = raw.tobytes()
+    if b"\t" not in text and b"\n" not in text and b"\r" not in text:
+        return cells
+    return pc.replace_substring_regex(cells, r"[\t\r\n]+", " ")
 
 
 def pipelined(work: Callable[[T], bytes], inputs: Iterable[T], *, ahead: int = 2) -> Iterator[bytes]:
