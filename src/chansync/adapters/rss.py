@@ -9,6 +9,7 @@ accepts the file.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -167,7 +168,9 @@ def _plain(text: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.fill_null(data, _large("")) if data.null_count else data
 
 
+@functools.lru_cache(maxsize=512)
 def _large(text: str) -> pa.Scalar:
+    """A string scalar of the writers' type; the few tags of a feed are made once, not per chunk."""
     return pa.scalar(text, pa.large_string())
 
 
