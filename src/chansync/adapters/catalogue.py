@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -144,7 +145,7 @@ class CatalogueAdapter(Adapter):
             name = field_.value
             if code.severity is Severity.WARNING and name in frame.columns:
                 text = frame[name].astype("str")
-                over = columns.length(text.fillna("")).gt(limit)
+                over = _longer(text, limit)
                 frame[_cut(field_)] = over
                 if over.any():
                     frame.loc[over, name] = columns.strings(
@@ -210,14 +211,13 @@ class CatalogueAdapter(Adapter):
                 yield channel_issue(desired, self, code, cut, message, field_)
                 continue
             values = values_of(frame, field_).astype("str").fillna("")
-            length = columns.length(values)
-            over = length.gt(limit) & wanted
+            over = _longer(values, limit) & wanted
             too_long = fill(
                 _("{channel} takes at most {limit} characters for {the_field}; this one has {length}."),
                 channel=self.title,
                 limit=str(limit),
                 the_field=definite(field_),
-                length=length[over].astype("str"),
+                length=columns.length(values[over]).astype("str"),
             )
             yield channel_issue(desired, self, code, over, too_long, field_)
         brand = values_of(frame, Field.BRAND).astype("str").fillna("").str.strip()
@@ -264,6 +264,19 @@ class CatalogueAdapter(Adapter):
         none = pc.and_(pc.equal(out["gtin"], _large("")), pc.equal(out["mpn"], _large("")))
         out[IDENTIFIER_EXISTS] = pc.if_else(none, _large("no"), _large(""))
         return out
+
+
+def _longer(text: pd.Series, limit: int) -> pd.Series:
+    """Where a value has more than ``limit`` characters (missing: never). UTF-8 takes at least one byte per
+    character, so only values of more than ``limit`` bytes (read from the offsets, no pass over the text) are
+    counted: usually none."""
+    maybe = columns.booleans(pc.greater(pc.binary_length(columns.arrow(text)), limit), text.index)
+    if not maybe.any():
+        return maybe
+    over = maybe.to_numpy().copy()
+    at = np.flatnonzero(over)
+    over[at] = columns.length(text.iloc[at]).gt(limit).to_numpy()
+    return pd.Series(over, index=text.index)
 
 
 def _large(text: str) -> pa.Scalar:

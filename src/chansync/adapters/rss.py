@@ -121,16 +121,6 @@ def _single(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     return values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
 
 
-def _may_hold_control_characters(raw: np.ndarray) -> bool:
-    """:func:`columns.has_control_characters` on UTF-8 bytes, answered mostly by the smallest and largest byte:
-    text without bytes below a space and without a byte 0xEF or above (the usual column) needs no closer look."""
-    if int(raw.min()) < 0x20:
-        low = raw[raw < 0x20]
-        if ((low != 0x09) & (low != 0x0A) & (low != 0x0D)).any():
-            return True
-    return int(raw.max()) >= 0xEF and bool((raw == 0xEF).any())
-
-
 _REFERENCES = ((b"&", "&amp;"), (b"<", "&lt;"), (b">", "&gt;"), (b"\r", "&#13;"))
 
 
@@ -145,7 +135,7 @@ def escape(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     raw = columns.utf8_bytes(array)
     if not len(raw):
         return array
-    if _may_hold_control_characters(raw):
+    if columns.control_bytes(raw):
         array = pc.replace_substring_regex(array, _NOT_XML, "")
         raw = columns.utf8_bytes(array)
     text = raw.tobytes()

@@ -31,8 +31,9 @@ GTIN_RESTRICTED = define(
     "A GTIN has a prefix Google refuses (2, 02, 04: in-store codes; 05, 99, 981-984: coupons).",
 )
 
-#: Restricted prefixes, on the GTIN padded to 13 digits (for GTIN-14 the indicator digit is dropped first).
-_RESTRICTED = r"^(2|02|04|05|99|98[1-4])"
+#: Restricted prefixes, on the GTIN padded to 13 digits (for GTIN-14 the indicator digit is dropped first): matched
+#: after the first digit of the GTIN padded to 14.
+_RESTRICTED = r"^\d(?:2|02|04|05|99|98[1-4])"
 
 
 def check(desired: Desired, adapter: GoogleMerchantAdapter) -> Iterator[pd.DataFrame]:
@@ -43,7 +44,7 @@ def check(desired: Desired, adapter: GoogleMerchantAdapter) -> Iterator[pd.DataF
     gtin = frame.get(Field.GTIN.value)
     if gtin is not None:
         text = gtin.astype("str").fillna("")
-        thirteen = columns.replace(text.str.pad(14, fillchar="0"), r"^\d", "")
-        restricted = columns.contains(thirteen, _RESTRICTED) & text.ne("") & frame[WANTED]
+        # Padded to 14 digits, the restricted prefixes follow the first digit (the GTIN-14 indicator or a zero).
+        restricted = columns.contains(text.str.pad(14, fillchar="0"), _RESTRICTED) & text.ne("") & frame[WANTED]
         message = "Google refuses GTINs with this prefix (in-store or coupon codes); leave the GTIN empty."
         yield channel_issue(desired, adapter, GTIN_RESTRICTED, restricted, message, Field.GTIN)
