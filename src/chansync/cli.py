@@ -605,6 +605,7 @@ def _push_prepared(
             console.print("[dim]" + _("master: {counts} (items with errors are left as they are)")
                           .format(counts=_counts(report)) + "[/]")  # fmt: skip
         render_plans([c.plan for c in prepared.channels], console, limit=limit)
+        _export_issues(prepared.channels, console, limit=limit, quiet=quiet)
         console.print()
     if text:
         render_guard(prepared, console)

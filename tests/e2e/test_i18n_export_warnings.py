@@ -59,3 +59,14 @@ def test_the_exports_row_warnings_in_both_languages(tmp_path: Path, language: st
         assert " ".join(sentence.split()) in text, (sentence, text)
     assert not [s for s in SAID[other][2:] if s in text]
     assert "channel-duplicate-key" in text and "export-value-invalid" in text  # the codes never change
+
+
+def test_push_shows_them_too(tmp_path: Path) -> None:
+    (tmp_path / "master.csv").write_text(MASTER, encoding="utf-8")
+    (tmp_path / "offers.csv").write_text(OFFERS, encoding="utf-8")
+    (tmp_path / "channels.yaml").write_text(CONFIG, encoding="utf-8")
+    result = run("--lang", "nl", "push", "--dry-run", "-c", "channels.yaml", cwd=tmp_path, env={"LANG": "C.UTF-8"})
+    no_traceback(result)
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert all(" ".join(s.split()) in text for s in SAID["nl"]), text
