@@ -183,6 +183,8 @@ def by_distinct(values: pd.Series, convert: Callable[[str], str | None]) -> tupl
     converted = [convert(v) if v is not None and v.strip() else None for v in distinct]
     mapped = pa.array(converted, type=pa.string())
     bad_codes = [i for i, (v, c) in enumerate(zip(distinct, converted, strict=True)) if c is None and v and v.strip()]
+    if values.dtype == "str" and not encoded.null_count and converted == distinct:
+        return values, pd.Series(False, index=values.index)  # every value is already its own canonical form
     result = strings(pc.take(mapped, encoded.indices), values.index)
     if not bad_codes:
         return result, pd.Series(False, index=values.index)

@@ -184,7 +184,7 @@ def parse_decimal(text: pd.Series) -> Parsed:
         return Parsed(text, problem)
     plain = r"\d+(\.\d+)?|\.\d+"
     ok = columns.matches(text, plain)
-    values = text.where(ok)
+    values = text if bool(ok.all()) else text.where(ok)  # no copy of a column that is fine throughout
     other = ~ok & columns.filled(text)
     if other.any():
         t = clean(text[other]).str.replace(",", ".", regex=False)
@@ -273,7 +273,7 @@ def parse_gtin(text: pd.Series) -> Parsed:
         good = native & ok & ~zeros
         good_rows = pd.Series(False, index=text.index)
         good_rows[good.index] = good
-        values = text.where(good_rows)
+        values = text if bool(good_rows.all()) else text.where(good_rows)
         if lost_zero.any():
             short = d[lost_zero]
             fixed = short.str.pad(12, side="left", fillchar="0")
