@@ -11,6 +11,7 @@ import pandas as pd
 
 from ... import columns
 from ...errors import AdapterError
+from ...i18n import _
 
 ISSUE_COLUMNS = ["messageId", "sku", "severity", "code", "message", "attribute"]
 ACCEPTED, ACCEPTED_WITH_WARNINGS, INVALID = "accepted", "accepted-with-warnings", "invalid"
@@ -24,9 +25,9 @@ def _document(data: bytes | str | Mapping[str, Any], what: str) -> Mapping[str, 
     try:
         loaded = json.loads(text)
     except json.JSONDecodeError as error:
-        raise AdapterError(f"the Amazon {what} is not JSON: {error}") from None
+        raise AdapterError(_("the Amazon {what} is not JSON: {error}").format(what=what, error=error)) from None
     if not isinstance(loaded, dict):
-        raise AdapterError(f"the Amazon {what} is not a JSON object")
+        raise AdapterError(_("the Amazon {what} is not a JSON object").format(what=what))
     return loaded
 
 

@@ -328,7 +328,7 @@ def apply_plan(
         undone = tuple(dict.fromkeys(m["sku"] for m in messages if m["sku"] not in outcome.done))
         raise TransportError(error.message, retriable=error.retriable, skus=undone, hint=error.hint) from None
     for sku in outcome.waiting:
-        outcome.failed.setdefault(sku, "Amazon is still processing the feed; the next run records its result")
+        outcome.failed.setdefault(sku, _("Amazon is still processing the feed; the next run records its result"))
     return outcome.failed
 
 
@@ -400,8 +400,10 @@ def _find_unanswered(
     if len(ids) == 1:
         return ids[0]
     if ids:
-        why = (f"a stopped run sent these changes and Amazon shows {len(ids)} feeds since then: check Seller "
-               "Central's feed upload history; chansync sends them again on the next run")  # fmt: skip
+        why = _(
+            "a stopped run sent these changes and Amazon shows {count} feeds since then: check Seller Central's feed "
+            "upload history; chansync sends them again on the next run"
+        ).format(count=len(ids))
         outcome.failed.update(dict.fromkeys(skus, why))
     return None
 
@@ -426,8 +428,11 @@ def _follow(
     if feed.get("resultFeedDocumentId"):
         report = _report(client, str(feed["resultFeedDocumentId"]), skus)
     if status != DONE:
-        reason = _feed_problem(report) or ("Amazon cancelled the feed" if status == CANCELLED else "")
-        why = f"Amazon stopped feed {feed_id} ({status})" + (f": {reason}" if reason else "")
+        reason = _feed_problem(report) or (_("Amazon cancelled the feed") if status == CANCELLED else "")
+        # Amazon's own text of the problem stays as Amazon wrote it.
+        stopped = _("Amazon stopped feed {feed_id} ({status}): {reason}") if reason else None
+        stopped = stopped or _("Amazon stopped feed {feed_id} ({status})")
+        why = stopped.format(feed_id=feed_id, status=status, reason=reason)
         outcome.failed.update(dict.fromkeys(skus, why))
         pending.finish(feed_id)
         return
@@ -509,7 +514,7 @@ def fetch_listings(client: HttpClient, upload: Any, adapter: AmazonAdapter) -> C
         )
     status = str(report.get("processingStatus")).upper()
     if status != DONE:
-        hint = "Amazon cancels a report that has no data: does the marketplace have listings?"
+        hint = _("Amazon cancels a report that has no data: does the marketplace have listings?")
         raise TransportError(
             _("Amazon's listings report {report_id} ended {status}").format(report_id=report_id, status=status),
             retriable=status == FATAL,

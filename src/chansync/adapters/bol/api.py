@@ -53,9 +53,12 @@ from .session import BolSession, status_of
 PRICE, QUANTITY, SKU, CONDITION = Field.PRICE.value, Field.QUANTITY.value, Field.SKU.value, Field.CONDITION.value
 #: Carried fields that the price and stock endpoints cannot change, and why.
 NOT_SENT = {
-    SKU: "the reference (SKU) of an existing offer is not changed through the API; change it in the seller dashboard",
-    CONDITION: "bol.com keeps an offer's condition; another condition is another offer, which is not created "
-    "through the API",
+    SKU: N_(
+        "the reference (SKU) of an existing offer is not changed through the API; change it in the seller dashboard"
+    ),
+    CONDITION: N_(
+        "bol.com keeps an offer's condition; another condition is another offer, which is not created through the API"
+    ),
 }
 
 
@@ -160,7 +163,7 @@ def jobs_of(plan: Plan) -> list[Job]:
                             "dashboard (chansync does not send PUT /offers/{offer-id})"
                         )
                     )
-        job.problems.extend(NOT_SENT[name] for name in sorted(changed) if name in NOT_SENT)
+        job.problems.extend(_(NOT_SENT[name]) for name in sorted(changed) if name in NOT_SENT)
     for key in map(str, plan.keys(CREATE)):
         job = Job(key, sku_of(key, wanted))
         jobs.append(job)
@@ -252,7 +255,8 @@ def _settled(status: dict[str, Any], outcome: Outcome, step: Step, scrub: Callab
             outcome.confirmed[OFFER_ID] = entity
         return True
     if state in (FAILURE, TIMEOUT):
-        message = _text(status.get("errorMessage")) or f"its process status is {state}"
+        # bol.com's status name (FAILURE, TIMEOUT) stays as bol.com writes it.
+        message = _text(status.get("errorMessage")) or _("its process status is {state}").format(state=state)
         outcome.reasons.append(
             _("bol.com did not apply the {what}: {reason}").format(what=_(step.what), reason=scrub(message))
         )
@@ -316,7 +320,8 @@ class Applier:
                     if error.retriable or status_of(error) in (None, 401):
                         raise
                     message = self.session.scrub(error.message)
-                    status = {"status": FAILURE, "errorMessage": f"its process status cannot be read: {message}"}
+                    why = _("its process status cannot be read: {reason}").format(reason=message)
+                    status = {"status": FAILURE, "errorMessage": why}
                 if status is None or not _settled(status, outcome, sent.step, self.session.scrub):
                     still.append(sent)
                     continue

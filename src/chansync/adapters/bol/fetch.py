@@ -76,7 +76,7 @@ def _await_report(session: BolSession, upload: Any, status: dict[str, Any], slee
                 )
             return report
         if state in (FAILURE, TIMEOUT):
-            why = _text(status.get("errorMessage")) or f"its process status is {state}"
+            why = _text(status.get("errorMessage")) or _("its process status is {state}").format(state=state)
             raise TransportError(_("bol.com did not prepare it: {why}").format(why=why), retriable=state == TIMEOUT)
         if not status_id:
             raise TransportError(_("bol.com accepted the export request without a process status to follow"))

@@ -51,7 +51,7 @@ import requests
 
 from ...errors import TransportError
 from ...fields import ROW, Field
-from ...i18n import _
+from ...i18n import N_, _
 from ...model import UPDATE, Plan
 from ...parse import parse_money, parse_quantity
 from ...transports.http import HttpClient, RetryPolicy, basic_auth_forms, register_secrets
@@ -80,7 +80,7 @@ LANGUAGE = {
     "EBAY_IT": "it-IT", "EBAY_ES": "es-ES", "EBAY_NL": "nl-NL", "EBAY_BE": "nl-BE", "EBAY_PL": "pl-PL",
 }  # fmt: skip
 
-TITLE_NOT_APPLIED = "eBay's price and quantity call cannot change a title; the title is left to the revise file"
+TITLE_NOT_APPLIED = N_("eBay's price and quantity call cannot change a title; the title is left to the revise file")
 
 
 def client(section: Any, secrets: tuple[str, ...], policy: RetryPolicy) -> HttpClient:
@@ -369,7 +369,7 @@ def apply_plan(
     batch = int(getattr(upload, "batch_size", None) or BATCH)
     limit = int(getattr(upload, "daily_revisions", None) or DAILY_REVISIONS)
     changes, titles = changes_of(plan)
-    failed: dict[str, str] = {sku: TITLE_NOT_APPLIED for sku in titles if sku not in changes}
+    failed: dict[str, str] = {sku: _(TITLE_NOT_APPLIED) for sku in titles if sku not in changes}
     if not changes:
         return failed
     skus = list(changes)
@@ -432,6 +432,6 @@ def apply_plan(
         for sku in done:
             if sku in titles:
                 failed[sku] = _("the title was not applied ({title_not_applied}); the other changes were").format(
-                    title_not_applied=TITLE_NOT_APPLIED
+                    title_not_applied=_(TITLE_NOT_APPLIED)
                 )
     return failed

@@ -86,37 +86,41 @@ def load_service_account(path: Path, key: str, file: str | None) -> ServiceAccou
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     def wrong(message: str) -> ConfigError:
-        hint = "download a JSON key of the service account in Google Cloud (IAM, service accounts, keys)"
+        hint = _("download a JSON key of the service account in Google Cloud (IAM, service accounts, keys)")
         return ConfigError(message, key=key, file=file, hint=hint)
 
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise wrong(f"the service account key file {path.name} does not exist") from None
+        raise wrong(_("the service account key file {file} does not exist").format(file=path.name)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise wrong(f"the service account key file {path.name} cannot be read ({type(exc).__name__})") from None
+        message = _("the service account key file {file} cannot be read ({error})")
+        raise wrong(message.format(file=path.name, error=type(exc).__name__)) from None
     try:
         data = json.loads(text)
     except ValueError:
-        raise wrong(f"{path.name} is not a JSON key file (it is not JSON)") from None
+        raise wrong(_("{file} is not a JSON key file (it is not JSON)").format(file=path.name)) from None
     if not isinstance(data, dict):
-        raise wrong(f"{path.name} is not a JSON key file") from None
+        raise wrong(_("{file} is not a JSON key file").format(file=path.name)) from None
     pem = data.get("private_key")
     if isinstance(pem, str) and pem:
         register_secrets([pem.strip(), *(line for line in pem.splitlines() if len(line) >= 16)])
     if data.get("type") != "service_account":
-        raise wrong(f"{path.name} is not a service account key (its type is {str(data.get('type'))[:40]!r})") from None
+        message = _("{file} is not a service account key (its type is {type})")
+        raise wrong(message.format(file=path.name, type=repr(str(data.get("type"))[:40]))) from None
     email = data.get("client_email")
     if not isinstance(email, str) or "@" not in email:
-        raise wrong(f"{path.name} has no client_email") from None
+        raise wrong(_("{file} has no client_email").format(file=path.name)) from None
     if not isinstance(pem, str) or not pem.strip():
-        raise wrong(f"{path.name} has no private_key") from None
+        raise wrong(_("{file} has no private_key").format(file=path.name)) from None
     try:
         private = load_pem_private_key(pem.encode("utf-8"), password=None)
     except (ValueError, TypeError):
-        raise wrong(f"the private_key in {path.name} is not a readable PEM key") from None
+        raise wrong(_("the private_key in {file} is not a readable PEM key").format(file=path.name)) from None
     if not isinstance(private, RSAPrivateKey):
-        raise wrong(f"the private_key in {path.name} is not an RSA key (Google signs with RS256)") from None
+        raise wrong(
+            _("the private_key in {file} is not an RSA key (Google signs with RS256)").format(file=path.name)
+        ) from None
     key_id = data.get("private_key_id")
     return ServiceAccount(email, private, key_id if isinstance(key_id, str) else "")
 
@@ -522,7 +526,9 @@ def fetch_state(adapter: GoogleMerchantAdapter, client: HttpClient, upload: Any)
     names = [a.name for a in adapter.attributes()]
     frame = pd.DataFrame.from_records(records, columns=names).fillna("").astype("str")
     frame[ROW] = pd.Series(np.arange(1, len(frame) + 1), index=frame.index, dtype="Int64")
-    source = f"Google Merchant API (account {upload.account_id}, {language}~{label})"
+    source = _("Google Merchant API (account {account}, {language}~{label})").format(
+        account=upload.account_id, language=language, label=label
+    )
     export = Export(frame, Table(frame, source, None, 0, names), {n: n for n in names})
     renamed = {a.name: a.field.value for a in adapter.attributes()}
     export.text = export.text.rename(columns=renamed)

@@ -470,7 +470,7 @@ def _settled(answer: Any, batch: Sent, applied: OnApplied, failed: dict[str, str
     done = []
     for key, item in batch.items.items():
         if key in invalid:
-            reason = reasons.get(key) or "no reason given (see the catalogue in Commerce Manager)"
+            reason = reasons.get(key) or _("no reason given (see the catalogue in Commerce Manager)")
             failed[key] = _("Meta refused it: {reason}").format(reason=reason)
         else:
             done.append({"key": key, "set": item.sets})
