@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
 from .state.store import LockedError, StateError
 
 JOURNAL_FILE = "journal.jsonl"
@@ -46,10 +47,14 @@ class Journal:
         try:
             fd = os.open(self.path, flags, 0o644)
         except OSError as exc:
-            raise StateError(f"cannot append to {self.path}: {exc.strerror or exc} (is it a link?)") from None
+            raise StateError(
+                _("cannot append to {path}: {reason} (is it a link?)").format(
+                    path=self.path, reason=exc.strerror or exc
+                )
+            ) from None
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise StateError(f"{self.path} is not a regular file")
+                raise StateError(_("{path} is not a regular file").format(path=self.path))
             os.write(fd, line)
             os.fsync(fd)
         finally:

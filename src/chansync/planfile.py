@@ -20,18 +20,20 @@ def read_plan_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise _not_a_plan(path, "it is not UTF-8 text") from None
+        raise _not_a_plan(path, _("it is not UTF-8 text")) from None
     except OSError as exc:
-        raise _not_a_plan(path, f"it cannot be read: {exc.strerror or type(exc).__name__}") from None
+        raise _not_a_plan(
+            path, _("it cannot be read: {reason}").format(reason=exc.strerror or type(exc).__name__)
+        ) from None
     try:
         data = json.loads(text)
     except RecursionError:
-        raise _not_a_plan(path, "its JSON is nested too deeply") from None
+        raise _not_a_plan(path, _("its JSON is nested too deeply")) from None
     except ValueError as exc:
-        raise _not_a_plan(path, f"it is not valid JSON ({str(exc)[:80]})") from None
+        raise _not_a_plan(path, _("it is not valid JSON ({error})").format(error=str(exc)[:80])) from None
     channels = data.get("channels") if isinstance(data, dict) else None
     if not isinstance(channels, list) or not all(isinstance(c, dict) and "channel" in c for c in channels):
-        raise _not_a_plan(path, "it has no list of channel plans")
+        raise _not_a_plan(path, _("it has no list of channel plans"))
     return data
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import ChansyncError
 from .fields import Field, StockField
+from .i18n import _, ngettext
 from .transports.local import write_atomic
 
 CONFIG_NAME = "channels.yaml"
@@ -127,8 +128,8 @@ def starter_config(channels: list[str] | None = None) -> str:
     unknown = [n for n in names if n not in CHANNEL_EXAMPLES]
     if unknown:
         raise ChansyncError(
-            f"no example for channel kind {', '.join(map(repr, unknown))}",
-            hint=f"choose from {', '.join(CHANNEL_EXAMPLES)}",
+            _("no example for channel kind {names}").format(names=", ".join(map(repr, unknown))),
+            hint=_("choose from {names}").format(names=", ".join(CHANNEL_EXAMPLES)),
         )
     blocks = "channels:\n" + "\n".join(CHANNEL_EXAMPLES[n] for n in names) if names else NO_CHANNELS
     return STARTER_CONFIG.format(channels=blocks)
@@ -279,8 +280,12 @@ def init_project(folder: Path, *, force: bool = False, channels: list[str] | Non
     if existing and not force:
         names = ", ".join(str(p) for p in existing)
         raise ChansyncError(
-            f"{names} already exist{'s' * (len(existing) == 1)}; nothing was written",
-            hint="pass --force to overwrite them",
+            ngettext(
+                "{names} already exists; nothing was written",
+                "{names} already exist; nothing was written",
+                len(existing),
+            ).format(names=names),
+            hint=ngettext("pass --force to overwrite it", "pass --force to overwrite them", len(existing)),
         )
     write_atomic(targets[0], config.encode("utf-8"))
     write_atomic(targets[1], starter_workbook())

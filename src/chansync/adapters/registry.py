@@ -68,7 +68,9 @@ class Registry:
             for info in found:
                 if len(found) > 1:
                     others = ", ".join(i.origin for i in found if i is not info)
-                    info.error = info.error or f"the name {name!r} is also registered by {others}"
+                    info.error = info.error or _("the name {name} is also registered by {others}").format(
+                        name=repr(name), others=others
+                    )
                 listed.append(info)
         return sorted(listed, key=lambda i: (i.origin != "built-in", i.name, i.origin))
 
@@ -130,7 +132,7 @@ class Registry:
 
 def _load_entry(entry: EntryPoint) -> AdapterInfo:
     dist = getattr(entry, "dist", None)
-    dist_name = getattr(dist, "name", None) or "unknown package"
+    dist_name = getattr(dist, "name", None) or _("unknown package")
     origin = "built-in" if dist_name == BUILTIN_DISTRIBUTION else f"{dist_name} {getattr(dist, 'version', '')}".strip()
     info = AdapterInfo(entry.name, origin, entry.value)
     try:
@@ -139,16 +141,17 @@ def _load_entry(entry: EntryPoint) -> AdapterInfo:
         info.error = f"{type(exc).__name__}: {exc}"
         return info
     if not (isinstance(loaded, type) and issubclass(loaded, Adapter)):
-        info.error = f"{entry.value} is not a chansync Adapter class"
+        info.error = _("{target} is not a chansync Adapter class").format(target=entry.value)
         return info
     if getattr(loaded, "contract_version", None) != CONTRACT_VERSION:
-        info.error = (
-            f"written for adapter contract {getattr(loaded, 'contract_version', '?')}, this chansync speaks "
-            f"{CONTRACT_VERSION}"
+        info.error = _("written for adapter contract {theirs}, this chansync speaks {ours}").format(
+            theirs=getattr(loaded, "contract_version", "?"), ours=CONTRACT_VERSION
         )
         return info
     if loaded.name != entry.name:
-        info.error = f"registered as {entry.name!r} but the class calls itself {loaded.name!r}"
+        info.error = _("registered as {name} but the class calls itself {own}").format(
+            name=repr(entry.name), own=repr(loaded.name)
+        )
         return info
     info.adapter = loaded
     return info

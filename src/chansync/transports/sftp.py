@@ -33,6 +33,7 @@ import paramiko
 from paramiko.pkey import UnknownKeyType
 
 from ..errors import ChansyncError, TransportError
+from ..i18n import _
 from .http import RetryPolicy, redact
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,11 @@ class _HostKeyPolicy(paramiko.MissingHostKeyPolicy):
     def missing_host_key(self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey) -> None:
         fingerprint = f"{key.get_name()} {key.fingerprint}"
         if not self.trust_new:
-            raise _UnknownHost(f"the host key of {hostname} ({fingerprint}) is not in known_hosts")
+            raise _UnknownHost(
+                _("the host key of {host} ({fingerprint}) is not in known_hosts").format(
+                    host=hostname, fingerprint=fingerprint
+                )
+            )
         self.accepted = fingerprint
 
 
@@ -77,7 +82,7 @@ def send_files(
     policy = RetryPolicy(retries=section.retries, timeout=section.timeout, backoff=section.backoff)
     pkey = _load_key(section.key_file, section.password, secrets)
     if pkey is None and not section.password:
-        raise ChansyncError("an sftp upload needs a password (as ${VAR}) or a key_file")
+        raise ChansyncError(_("an sftp upload needs a password (as ${VAR}) or a key_file"))
     known_hosts = _known_hosts(section.known_hosts, secrets)
     rng = rng or random.Random()
     reason = ""
@@ -87,15 +92,24 @@ def send_files(
         except _Retriable as exc:
             reason = str(exc)
         else:
-            done = f"sftp {where}:{', '.join(remote for _, remote in pairs)}"
+            done = f"sftp {where}:{', '.join(remote for _local, remote in pairs)}"
             if accepted:
-                log.warning("sftp: unverified host key of %s accepted (%s); set upload.known_hosts", where, accepted)
-                done += " (host key not verified: no known_hosts)"
+                log.warning(
+                    _("sftp: unverified host key of {where} accepted ({fingerprint}); set upload.known_hosts").format(
+                        where=where, fingerprint=accepted
+                    )
+                )
+                done += " " + _("(host key not verified: no known_hosts)")
             return redact(done, secrets)
         if attempt < policy.retries:
             sleep(policy.wait(attempt, None, rng))
     raise TransportError(
-        redact(f"sftp upload to {where} failed after {policy.retries + 1} attempts: {reason}", secrets),
+        redact(
+            _("sftp upload to {where} failed after {attempts} attempts: {reason}").format(
+                where=where, attempts=policy.retries + 1, reason=reason
+            ),
+            secrets,
+        ),
         retriable=True,
     )
 
@@ -103,9 +117,13 @@ def send_files(
 def _targets(files: Sequence[Path], path: str) -> list[tuple[Path, str]]:
     """Each local file with its remote path (``{file}`` in ``path`` is the local file's name)."""
     if not files:
-        raise ChansyncError("an sftp upload sends the written feed files, and there are none; set the channel's `feed`")
+        raise ChansyncError(
+            _("an sftp upload sends the written feed files, and there are none; set the channel's `feed`")
+        )
     if len(files) > 1 and "{file}" not in path:
-        raise ChansyncError(f"the feed has {len(files)} files; put {{file}} in upload.path for their names")
+        raise ChansyncError(
+            _("the feed has {count} files; put {{file}} in upload.path for their names").format(count=len(files))
+        )
     return [(Path(f), path.replace("{file}", Path(f).name)) for f in files]
 
 
@@ -120,13 +138,15 @@ def _load_key(key_file: str | None, password: str | None, secrets: tuple[str, ..
         return paramiko.PKey.from_path(path)
     except TypeError:  # the key is encrypted
         if not password:
-            raise _fatal(f"sftp: key_file {key_file} is encrypted; give its passphrase as password", secrets) from None
+            message = _("sftp: key_file {file} is encrypted; give its passphrase as password")
+            raise _fatal(message.format(file=key_file), secrets) from None
         try:
             return paramiko.PKey.from_path(path, password.encode())  # type: ignore[arg-type]  # bytes at runtime
         except (TypeError, *unreadable):
-            raise _fatal(f"sftp: the password does not unlock the encrypted key_file {key_file}", secrets) from None
+            message = _("sftp: the password does not unlock the encrypted key_file {file}")
+            raise _fatal(message.format(file=key_file), secrets) from None
     except unreadable as exc:
-        raise _fatal(f"sftp: cannot use key_file {key_file}: {exc}", secrets) from None
+        raise _fatal(_("sftp: cannot use key_file {file}: {error}").format(file=key_file, error=exc), secrets) from None
 
 
 def _known_hosts(configured: str | None, secrets: tuple[str, ...]) -> Path | None:
@@ -134,7 +154,7 @@ def _known_hosts(configured: str | None, secrets: tuple[str, ...]) -> Path | Non
     if configured:
         path = Path(configured).expanduser()
         if not path.is_file():
-            raise _fatal(f"sftp: known_hosts file {configured} not found", secrets)
+            raise _fatal(_("sftp: known_hosts file {file} not found").format(file=configured), secrets)
         return path
     user = Path("~/.ssh/known_hosts").expanduser()
     return user if user.is_file() else None
@@ -158,7 +178,8 @@ def _upload(
             try:
                 client.load_host_keys(str(known_hosts))
             except (OSError, paramiko.SSHException) as exc:
-                raise _fatal(f"sftp: cannot read known_hosts {known_hosts}: {exc}", secrets) from None
+                message = _("sftp: cannot read known_hosts {file}: {error}").format(file=known_hosts, error=exc)
+                raise _fatal(message, secrets) from None
         try:
             client.connect(
                 section.host, section.port, username=section.username, password=section.password, pkey=pkey,
@@ -167,12 +188,21 @@ def _upload(
             )  # fmt: skip
             sftp = client.open_sftp()
         except paramiko.AuthenticationException as exc:
-            raise _fatal(f"sftp: {section.username}@{host} refused the login: {exc}", secrets) from None
+            message = _("sftp: {user}@{host} refused the login: {error}").format(
+                user=section.username, host=host, error=exc
+            )
+            raise _fatal(message, secrets) from None
         except _UnknownHost as exc:
-            hint = f"add it with `ssh-keyscan -p {section.port} {section.host} >> {known_hosts}` after checking it"
-            raise _fatal(f"sftp: refused to connect: {exc}; {hint}", secrets) from None
+            hint = _("add it with `ssh-keyscan -p {port} {host} >> {known_hosts}` after checking it").format(
+                port=section.port, host=section.host, known_hosts=known_hosts
+            )
+            message = _("sftp: refused to connect: {error}; {hint}").format(error=exc, hint=hint)
+            raise _fatal(message, secrets) from None
         except paramiko.BadHostKeyException as exc:
-            raise _fatal(f"sftp: the host key of {host} differs from known_hosts, refused: {exc}", secrets) from None
+            message = _("sftp: the host key of {host} differs from known_hosts, refused: {error}").format(
+                host=host, error=exc
+            )
+            raise _fatal(message, secrets) from None
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise _Retriable(f"{type(exc).__name__}: {exc}") from None
         channel = sftp.get_channel()
@@ -184,7 +214,10 @@ def _upload(
             except _DROPPED as exc:
                 raise _Retriable(f"{local.name} -> {remote}: {type(exc).__name__}: {exc}") from None
             except OSError as exc:
-                raise _fatal(f"sftp: {local.name} -> {remote} on {host} failed: {exc}", secrets) from None
+                message = _("sftp: {file} -> {remote} on {host} failed: {error}").format(
+                    file=local.name, remote=remote, host=host, error=exc
+                )
+                raise _fatal(message, secrets) from None
     finally:
         client.close()
     return host_keys.accepted
