@@ -203,8 +203,9 @@ class SyncState:
                     hint=_("wait for it to finish; the lock is {path}").format(path=path),
                 ) from None
             os.ftruncate(fd, 0)
-            # not shown: a record in the lock file, read back by another run in its own language
-            note = f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
+            # A record in the lock file, read back by another run (perhaps in another language): not translated.
+            note = f"pid {os.getpid()} on {socket.gethostname()}"  # not shown
+            note += f" since {time.strftime('%Y-%m-%d %H:%M:%S')}"  # not shown
             os.pwrite(fd, note.encode(), 0)
             yield
         finally:

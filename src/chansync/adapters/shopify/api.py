@@ -75,7 +75,9 @@ def _variants_query(name: str, *, search: bool, stock: bool, details: bool = Fal
         args.append("$query: String!")
     if stock:
         args.append("$location: ID!")
-    product = "id status" + (" handle title descriptionHtml vendor productType" if details else "")
+    product = "id status"  # not shown: GraphQL
+    if details:
+        product += " handle title descriptionHtml vendor productType"  # not shown: GraphQL
     options = " selectedOptions { name value }" if details else ""
     inventory = f"inventoryItem {{ id {_STOCK if stock else ''} }}"
     return (
