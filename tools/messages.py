@@ -63,6 +63,8 @@ def extract(package: Path = PACKAGE) -> tuple[dict[str, Message], list[Problem]]
                     message = messages.setdefault(summary.value, Message(summary.value))
                     if relative not in message.files:
                         message.files.append(relative)
+                elif summary is not None:  # an f-string: no catalogue can hold it, so it would stay English
+                    problems.append(Problem(relative, node.lineno, "an issue summary must be a plain string literal"))
                 continue
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
                 continue

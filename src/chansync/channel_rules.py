@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import columns
 from .adapters.base import Adapter
@@ -68,7 +70,7 @@ def desired_state(catalog: Catalog, adapter: Adapter) -> Desired:
     frame[WANTED] = wanted_by_filter(catalog, config.filter)
     if not adapter.lists_parents:
         frame[WANTED] &= ~parent_rows(catalog)
-    frame[SKIP] = ""
+    frame[SKIP] = columns.blanks(frame.index)
     if adapter.key.value not in frame.columns:  # the master has no column for the channel's key (bol without EANs)
         frame[adapter.key.value] = pd.Series(pd.NA, index=frame.index, dtype="str")
     frame = frame[frame[_SKU].notna() & frame[_SKU].ne("")].reset_index(drop=True)
@@ -93,8 +95,10 @@ def availability(catalog: Catalog, frame: pd.DataFrame, rules: StockRules) -> pd
     quantity = frame.get(Field.QUANTITY.value)
     if quantity is None:
         quantity = apply_stock_rules(catalog.quantity_for(rules.locations), rules)
-    derived = pd.Series(pd.NA, index=frame.index, dtype="str")
-    derived = derived.mask(quantity.gt(0).fillna(False), IN_STOCK).mask(quantity.eq(0).fillna(False), OUT_OF_STOCK)
+    counts = quantity.astype("Int64")
+    known = pa.array(counts.fillna(-1).ge(0).to_numpy())  # a negative or unknown count says nothing
+    in_stock = pa.array(counts.fillna(0).gt(0).to_numpy())
+    derived = columns.strings(pc.if_else(known, pc.if_else(in_stock, IN_STOCK, OUT_OF_STOCK), None), frame.index)
     if catalog.has(Field.AVAILABILITY):
         return catalog.frame[Field.AVAILABILITY.value].astype("str").fillna(derived)
     return derived

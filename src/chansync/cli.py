@@ -24,6 +24,7 @@ from .transports.local import write_atomic
 
 if TYPE_CHECKING:
     from .push import PushPlan, PushResult
+    from .sync import ChannelPlan
 
 
 class _Group(typer.core.TyperGroup):
@@ -31,10 +32,12 @@ class _Group(typer.core.TyperGroup):
     (a command run in-process, as tests do, leaves the library as it found it)."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs.get("args", args[0] if args else None)
+        _speak(_language_of(sys.argv[1:] if argv is None else list(argv)))  # before click parses anything
         try:
             return super().main(*args, **kwargs)
         finally:
-            i18n.use(i18n.DEFAULT)
+            _speak(i18n.DEFAULT)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         if not ctx.meta.get(_LANGUAGE_SET):  # `chansync --help`: the help comes before the callback
@@ -45,6 +48,25 @@ class _Group(typer.core.TyperGroup):
 
 #: Set in the run's context (shared by the command and its subcommands) once the language is chosen.
 _LANGUAGE_SET = "chansync.language"
+
+
+def _language_of(argv: list[str]) -> str:
+    """The language of a run from its arguments, before click parses them, so an error in the global options
+    (``chansync --bogus``) is in that language too: ``--lang X`` or ``--lang=X`` among the options before the
+    command, else the locale; a ``--lang`` value chansync does not speak counts as not given (click says so)."""
+    option = None
+    for at, token in enumerate(argv):
+        if token == "--" or not token.startswith("-"):
+            break  # the command: what follows are its own options
+        if token == "--lang":
+            option = argv[at + 1] if at + 1 < len(argv) else None
+            break
+        if token.startswith("--lang="):
+            option = token.partition("=")[2]
+            break
+    if option is not None and i18n.normalise(option) is not None:
+        return i18n.choose(option)
+    return i18n.choose(None, os.environ)
 
 
 def _set_language(ctx: Any, option: str | None) -> None:
@@ -58,8 +80,13 @@ def _set_language(ctx: Any, option: str | None) -> None:
             ),
             param_hint="--lang",
         ) from None
-    i18n.use(chosen)
+    _speak(chosen)
     ctx.meta[_LANGUAGE_SET] = True
+
+
+def _speak(chosen: str) -> None:
+    """Use ``chosen`` for chansync's messages and for the words typer and click print (panel titles, usage)."""
+    i18n.use(chosen)
     from typer import rich_utils
 
     rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
@@ -154,7 +181,8 @@ def _plain(text: str) -> str:
 
     text = scrub(text)
     if len(text) > MESSAGE_CHARS:
-        text = text[:MESSAGE_CHARS] + _("… ({count} more characters)").format(count=f"{len(text) - MESSAGE_CHARS:,}")
+        more = i18n.number(len(text) - MESSAGE_CHARS)
+        text = text[:MESSAGE_CHARS] + _("… ({count} more characters)").format(count=more)
     return safe(text, lines=True, limit=None)
 
 
@@ -313,8 +341,10 @@ def _title(sources: list[str]) -> str:
 
 def _counts(report: Any) -> str:
     """``2 errors, 1 warning`` in the current language."""
-    errors = ngettext("{count} error", "{count} errors", report.errors).format(count=report.errors)
-    warnings = ngettext("{count} warning", "{count} warnings", report.warnings).format(count=report.warnings)
+    errors = ngettext("{count} error", "{count} errors", report.errors).format(count=i18n.number(report.errors))
+    warnings = ngettext("{count} warning", "{count} warnings", report.warnings).format(
+        count=i18n.number(report.warnings)
+    )
     return f"{errors}, {warnings}"
 
 
@@ -416,6 +446,7 @@ def diff(
         if not plans and not result.failed:
             console.print(_("no channels configured: add one under `channels:` (see `chansync channels`)"))
         render_plans(plans, console, limit=1_000_000 if verbose else limit)
+        _export_issues(result.channels, console, limit=1_000_000 if verbose else limit, quiet=quiet)
         if plan_file is not None:
             console.print("\n" + _("plan saved to {path}").format(path=_plain(str(plan_file))))
     if result.failed:  # each channel that could not be read is said; the others were planned
@@ -428,6 +459,25 @@ def diff(
         raise typer.Exit(int(ExitCode.USAGE))
     changed = any(p.has_changes for p in plans)
     raise typer.Exit(int(ExitCode.CHANGES if exit_code and changed else ExitCode.OK))
+
+
+def _export_issues(channels: list[ChannelPlan], console: Console, *, limit: int, quiet: bool) -> None:
+    """What each channel's export held that chansync could not use (a price it cannot read, one key on two rows),
+    grouped by rule with its place, after the plans."""
+    from .issues import Report
+    from .render.text import render_issue_groups
+
+    for channel in channels:
+        found = Report()
+        found.add(channel.export_issues)
+        if not len(found.frame) or (quiet and not found.errors):
+            continue
+        console.print(
+            "\n[bold]"
+            + _("{channel}: what chansync could not use in the channel's export").format(channel=_plain(channel.name))
+            + "[/]"
+        )
+        render_issue_groups(found, console, limit=limit)
 
 
 @app.command()
@@ -555,6 +605,7 @@ def _push_prepared(
             console.print("[dim]" + _("master: {counts} (items with errors are left as they are)")
                           .format(counts=_counts(report)) + "[/]")  # fmt: skip
         render_plans([c.plan for c in prepared.channels], console, limit=limit)
+        _export_issues(prepared.channels, console, limit=limit, quiet=quiet)
         console.print()
     if text:
         render_guard(prepared, console)
@@ -624,7 +675,9 @@ def undo(
                 conflicts = plan.meta.get("conflicts") or []
                 if conflicts and format is OutputFormat.text:
                     shown = ", ".join(conflicts[:10]) + (
-                        _(" and {count} more").format(count=len(conflicts) - 10) if len(conflicts) > 10 else ""
+                        _(" and {count} more").format(count=i18n.number(len(conflicts) - 10))
+                        if len(conflicts) > 10
+                        else ""
                     )
                     note = _(
                         "{channel}: changed on the channel since that run, left alone (--force sets them back too): "
@@ -817,7 +870,8 @@ def channels(
             if info.ok
             else f"[red]{_('failed: {reason}').format(reason=_plain(str(info.error)))}[/]"
         )
-        table.add_row(info.name, info.origin, caps, status)
+        origin = _("built-in") if info.origin == "built-in" else info.origin  # JSON keeps "built-in"
+        table.add_row(info.name, origin, caps, status)
     console.print(table)
 
 

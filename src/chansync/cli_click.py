@@ -8,8 +8,12 @@ chansync's language, and the few click methods that build a usage line or an err
 chansync speaks Dutch. Every replacement calls the original when the language is English, so an English run prints
 exactly what it printed before.
 
-The value a user typed, option names (``--format``), choices and click's description of a bad value (after
-"Ongeldige waarde voor …:") stay as they are.
+The description of a bad value after "Ongeldige waarde voor …:" is Dutch too: Typer checks a value with pydantic
+(``typer._coercion``), so :func:`bad_value` reads the pydantic error behind the exception (its type, bound and input)
+and words it as chansync's config errors do ("kies een van 'text', 'json' of 'xlsx', maar er staat 'nope'", "hier
+hoort een geheel getal, maar er staat 'abc'", "moet minstens 1 zijn, maar er staat '0'"); the parser's "Option '--x'
+requires an argument." and "does not take a value." are matched by their English text. The value a user typed,
+option names (``--format``) and the choices stay as they are; a description chansync does not know stays English.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import i18n
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 
 #: typer.core's own messages (marked there with the standard gettext), here so tools/messages.py extracts them.
 TYPER_MESSAGES = (
@@ -33,6 +37,10 @@ TYPER_MESSAGES = (
     N_("(dynamic)"),
 )
 _EXTRA = re.compile(r"^Got unexpected extra argument\(s\) \((?P<args>.*)\)$", re.S)
+#: typer's own sentence for a value that is not one of an enum's choices (``typer._param_types``).
+_NOT_ONE_OF = re.compile(r"^(?P<value>.*) is not one of (?P<choices>.*)\.$", re.S)
+_NEEDS_VALUE = re.compile(r"^Option (?P<name>'[^']*') requires (?:an argument|(?P<count>\d+) arguments)\.$")
+_NO_VALUE = re.compile(r"^Option (?P<name>'[^']*') does not take a value\.$")
 _installed = False
 
 
@@ -42,6 +50,40 @@ def _dutch() -> bool:
 
 def _typer_gettext(message: str) -> str:
     return _(message) if _dutch() else stdlib_gettext.gettext(message)
+
+
+def _choices(text: str) -> str:
+    """typer's ``'a', 'b', 'c'`` as a list a sentence reads: ``'a', 'b' or 'c'`` (Dutch ``'a', 'b' of 'c'``)."""
+    first, comma, last = text.rpartition(", ")
+    return _("{first} or {last}").format(first=first, last=last) if comma else text
+
+
+def bad_value(error: Any) -> str:
+    """The description of a bad value in the current language: from the pydantic error that typer's check raised
+    (``error.__cause__``), or from typer's own sentence; ``error.message`` when chansync does not know it."""
+    from pydantic import ValidationError
+
+    from .config import _BOUNDS, _EXPECTED, _LENGTHS, _pydantic_message, _with_got
+
+    cause = error.__cause__
+    if isinstance(cause, ValidationError) and cause.errors():
+        first = cause.errors()[0]
+        kind, got = first["type"], repr(first.get("input"))
+        inner = str((first.get("ctx") or {}).get("error", ""))
+        choice = _NOT_ONE_OF.match(inner) if kind == "value_error" else None
+        if choice:
+            expected = _("expected one of {options}").format(options=_choices(choice["choices"]))
+            return _with_got(expected, choice["value"])
+        if kind in _EXPECTED:
+            return _with_got(_(_EXPECTED[kind]), got)
+        if kind in _BOUNDS or kind in _LENGTHS:
+            return _with_got(_pydantic_message(first), got)
+        return str(error.message)
+    choice = _NOT_ONE_OF.match(str(error.message))
+    if choice:
+        expected = _("expected one of {options}").format(options=_choices(choice["choices"]))
+        return _with_got(expected, choice["value"])
+    return str(error.message)
 
 
 def install() -> None:
@@ -77,9 +119,9 @@ def install() -> None:
         if hint is None and self.param is not None:
             hint = self.param.get_error_hint()
         if hint is None:
-            return _("Invalid value: {message}").format(message=self.message)
+            return _("Invalid value: {message}").format(message=bad_value(self))
         return _("Invalid value for {name}: {message}").format(
-            name=exceptions._join_param_hints(hint), message=self.message
+            name=exceptions._join_param_hints(hint), message=bad_value(self)
         )
 
     english_missing = exceptions.MissingParameter.format_message
@@ -111,10 +153,22 @@ def install() -> None:
         )
 
     def usage_error(self: Any) -> str:
-        match = _EXTRA.match(str(self.message))
+        message = str(self.message)
+        match = _EXTRA.match(message)
         if match:
             return _("Got unexpected extra arguments ({args})").format(args=match["args"])
-        return str(self.message)
+        match = _NEEDS_VALUE.match(message)
+        if match and match["count"]:
+            count = int(match["count"])
+            return ngettext(
+                "Option {name} requires {count} argument.", "Option {name} requires {count} arguments.", count
+            ).format(name=match["name"], count=count)
+        if match:
+            return _("Option {name} requires a value.").format(name=match["name"])
+        match = _NO_VALUE.match(message)
+        if match:
+            return _("Option {name} does not take a value.").format(name=match["name"])
+        return message
 
     wrap(exceptions.MissingParameter, missing)
     wrap(exceptions.BadParameter, bad_parameter)

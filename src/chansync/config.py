@@ -23,7 +23,7 @@ from pydantic import Field as PydField
 
 from .errors import ConfigError
 from .fields import OVERRIDE_SEPARATOR, Field, StockField
-from .i18n import N_, N_plural, _, ngettext
+from .i18n import N_, N_plural, _, ngettext, number
 
 DEFAULT_CONFIG = "channels.yaml"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -133,7 +133,7 @@ class MasterConfig(Strict):
                 )
             if not 1 <= value <= MAX_COUNT:
                 raise ValueError(
-                    _("limit {name} must be between 1 and {maximum}").format(name=name, maximum=f"{MAX_COUNT:,}")
+                    _("limit {name} must be between 1 and {maximum}").format(name=name, maximum=number(MAX_COUNT))
                 )
         return limits
 
@@ -824,7 +824,7 @@ class _Loader(yaml.SafeLoader):
         node = super().compose_document()
         if node is not None and _expanded_size(node, {}) > MAX_YAML_NODES:
             raise yaml.YAMLError(
-                _("aliases (*name) expand the file to more than {count} values").format(count=f"{MAX_YAML_NODES:,}")
+                _("aliases (*name) expand the file to more than {count} values").format(count=number(MAX_YAML_NODES))
             )
         return node
 
@@ -851,7 +851,7 @@ class _Loader(yaml.SafeLoader):
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                _("a number of {count} digits is too long for any setting").format(count=f"{len(str(node.value)):,}"),
+                _("a number of {count} digits is too long for any setting").format(count=number(len(str(node.value)))),
                 node.start_mark,
             )
         return super().construct_yaml_int(node)

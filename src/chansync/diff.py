@@ -118,7 +118,9 @@ def diff(
     keep_have = np.flatnonzero(first_have[all_have_codes] == np.arange(len(all_have_codes)))
     # A key twice in the export: which listing is meant cannot be told, so every listing with it is left alone.
     twice_on_channel = np.bincount(all_have_codes, minlength=size) > 1 if len(all_have_codes) else np.zeros(size, bool)
-    twins = want.iloc[later_twins].reset_index(drop=True)
+    # No twins is the usual case: an empty take of a wide frame of chunked Arrow columns still copied every
+    # column (1.4 s for the Google feed's 1M items), a slice does not.
+    twins = want.iloc[later_twins].reset_index(drop=True) if len(later_twins) else want.iloc[0:0]
     want = _rows_at(want, keep_want)
     if doubled.any():
         reason = want[SKIP].where(want[SKIP].ne("") | ~doubled[keep_want], DUPLICATE_KEY)
@@ -341,6 +343,8 @@ def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
         not len(positions) or (positions[0] == 0 and positions[-1] == len(values) - 1)
     ):
         return values.reset_index(drop=True)
+    if not len(positions):  # an empty take of a chunked Arrow column still concatenates its chunks
+        return values.iloc[0:0].reset_index(drop=True)
     return values.iloc[positions].reset_index(drop=True)
 
 
@@ -353,6 +357,8 @@ def _rows_at(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     """The rows at ``positions`` with a fresh range index; no copy of the columns when that is every row."""
     if len(positions) == len(frame):
         return frame.reset_index(drop=True)
+    if not len(positions):
+        return frame.iloc[0:0].reset_index(drop=True)
     return frame.iloc[positions].reset_index(drop=True)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .config import GuardRules
 from .fields import Field
-from .i18n import _
+from .i18n import _, number, percent
 from .model import DELIST, LIVE, Plan
 
 
@@ -52,15 +52,25 @@ def check_guard(plan: Plan, rules: GuardRules) -> GuardVerdict:
     if off_sale / live > rules.max_delist_share:
         verdict.reasons.append(
             _(
-                "the plan takes {count} of {live} live listings off sale ({share:.0%}; delisted or stock set to 0), "
-                "more than guard.max_delist_share {limit:.0%}"
-            ).format(count=off_sale, live=live, share=off_sale / live, limit=rules.max_delist_share)
+                "the plan takes {count} of {live} live listings off sale ({share}; delisted or stock set to 0), "
+                "more than guard.max_delist_share {limit}"
+            ).format(
+                count=number(off_sale),
+                live=number(live),
+                share=percent(off_sale / live),
+                limit=percent(rules.max_delist_share),
+            )
         )
     if repriced / live > rules.max_price_change_share:
         verdict.reasons.append(
             _(
-                "the plan changes the price of {count} of {live} live listings ({share:.0%}), more than "
-                "guard.max_price_change_share {limit:.0%}"
-            ).format(count=repriced, live=live, share=repriced / live, limit=rules.max_price_change_share)
+                "the plan changes the price of {count} of {live} live listings ({share}), more than "
+                "guard.max_price_change_share {limit}"
+            ).format(
+                count=number(repriced),
+                live=number(live),
+                share=percent(repriced / live),
+                limit=percent(rules.max_price_change_share),
+            )
         )
     return verdict

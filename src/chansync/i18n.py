@@ -128,6 +128,41 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+#: The marks of numbers in text per language, as a swap of English's: Dutch groups with a dot and writes a decimal
+#: comma (1.234.567,5). A language not listed writes English's (1,234,567.5).
+_NUMBER_MARKS = {"nl": str.maketrans({",": ".", ".": ","})}
+
+
+def number(value: float, decimals: int | None = None) -> str:
+    """``value`` for a person to read in the current language: thousands grouped and the language's decimal mark
+    (English ``1,234,567`` and ``1,234.5``; Dutch ``1.234.567`` and ``1.234,5``). ``decimals`` fixes the places
+    after the mark; without it an integer has none and a float keeps Python's shortest form.
+
+    Only for text: JSON, JUnit, the CI formats' codes, feeds and CSV/xlsx cells keep their own notation."""
+    text = f"{value:,}" if decimals is None else f"{value:,.{decimals}f}"
+    marks = _NUMBER_MARKS.get(_language)
+    return text.translate(marks) if marks else text
+
+
+def percent(share: float, decimals: int = 0) -> str:
+    """``share`` (0.125) as a percentage in the current language: English ``12.5%``, Dutch ``12,5%``."""
+    text = f"{share * 100:,.{decimals}f}%"
+    marks = _NUMBER_MARKS.get(_language)
+    return text.translate(marks) if marks else text
+
+
+def decimal_text(values: Any) -> Any:
+    """Plain decimal numbers written as text (``"12.50"`` from a price column, no grouping) in the current
+    language's notation for a sentence (Dutch ``"12,50"``), column-wise: one Arrow pass, no loop per row."""
+    if _language not in _NUMBER_MARKS:
+        return values
+    if isinstance(values, str):
+        return values.replace(".", ",")
+    from .columns import replace
+
+    return replace(values, r"\.", ",")
+
+
 def fill(template: str, **values: Any) -> Any:
     """``template`` with ``{name}`` placeholders filled from strings or whole pandas Series (vectorised: one
     concatenation per placeholder, no Python loop per row). Returns a Series when any value is one."""

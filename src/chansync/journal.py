@@ -48,9 +48,7 @@ class Journal:
             fd = os.open(self.path, flags, 0o644)
         except OSError as exc:
             raise StateError(
-                _("cannot append to {path}: {reason} (is it a link?)").format(
-                    path=self.path, reason=exc.strerror or exc
-                )
+                _("cannot append to {path}: {error} (is it a link?)").format(path=self.path, error=exc.strerror or exc)
             ) from None
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):

@@ -115,17 +115,26 @@ def _parse_unusual_money(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, problem
 
 
+#: The cents of a price as text, by value: one lookup instead of formatting and padding each number.
+_CENTS = pa.array([f"{i:0{len(str(MONEY_SCALE - 1))}d}" for i in range(MONEY_SCALE)])
+
+
 def format_money(cents: pd.Series) -> pd.Series:
     """Integer cents to ``"12.50"``; NA stays NA. Arrow kernels, no per-value Python."""
     data = pa.array(cents.astype("Int64").array, type=pa.int64()) if len(cents) else pa.array([], pa.int64())
-    negative = pc.less(data, 0)
+    return columns.strings(money_text(data), cents.index)
+
+
+def money_text(data: pa.Array) -> pa.Array:
+    """:func:`format_money` on Arrow int64 cents (null stays null), for callers that work on Arrow arrays."""
     size = pc.abs(data)
-    whole = pc.cast(pc.divide(size, MONEY_SCALE), pa.string())
-    frac = pc.utf8_lpad(pc.cast(pc.subtract(size, pc.multiply(pc.divide(size, MONEY_SCALE), MONEY_SCALE)),
-                                pa.string()), width=2, padding="0")  # fmt: skip
-    text = pc.binary_join_element_wise(whole, frac, ".")
-    text = pc.if_else(negative, pc.binary_join_element_wise("-", text, ""), text)
-    return columns.strings(text, cents.index)
+    whole = pc.divide(size, MONEY_SCALE)
+    frac = pc.take(_CENTS, pc.subtract(size, pc.multiply(whole, MONEY_SCALE)))
+    text = pc.binary_join_element_wise(pc.cast(whole, pa.string()), frac, ".")
+    negative = pc.less(data, 0)
+    if pc.any(negative).as_py():
+        text = pc.if_else(negative, pc.binary_join_element_wise("-", text, ""), text)
+    return text
 
 
 def format_value(kind: str, values: pd.Series) -> pd.Series:

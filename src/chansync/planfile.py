@@ -23,7 +23,7 @@ def read_plan_file(path: Path) -> dict[str, Any]:
         raise _not_a_plan(path, _("it is not UTF-8 text")) from None
     except OSError as exc:
         raise _not_a_plan(
-            path, _("it cannot be read: {reason}").format(reason=exc.strerror or type(exc).__name__)
+            path, _("it cannot be read: {error}").format(error=exc.strerror or type(exc).__name__)
         ) from None
     try:
         data = json.loads(text)

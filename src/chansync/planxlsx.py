@@ -6,10 +6,11 @@ what it becomes, side by side, the changed cells highlighted, filters on and the
 holds a fingerprint of each channel's plan, so a plan that no longer matches the master or the channel is refused
 (as a JSON plan is), whatever the reviewer did to the visible sheets.
 
-The headings are written in the run's language (``apply``/``toepassen``, ``key``/``sleutel``, ``price now``/``price
-nu``); the reader accepts the ``apply`` and ``key`` headings in every language chansync speaks, so a plan written in
-Dutch is applied by an English run and the other way round. The hidden sheet keeps its English headings: only
-chansync reads it.
+Everything a reviewer reads is in the run's language: the headings (``apply``/``toepassen``, ``key``/``sleutel``,
+``price now``/``prijs nu`` with the field's name), the outcomes in the summary's headings and the outcome column
+(``update``/``bijwerken``) and "yes"/"ja". The reader needs only the ``apply`` and ``key`` columns and accepts their
+headings in every language chansync speaks, so a plan written in Dutch is applied by an English run and the other
+way round. The hidden sheet keeps its English headings and codes: only chansync reads it.
 """
 
 from __future__ import annotations
@@ -26,8 +27,11 @@ from .errors import ChansyncError, RefusedError
 from .i18n import LANGUAGES, N_, _, translations
 from .model import CREATE, DELIST, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
 from .planjson import plan_dict
+from .render import word
 
 APPLY, KEY_HEADER = N_("apply"), N_("key")
+#: The heading word of the ``listed`` change (a listing put on or taken off sale), which is no field of the master.
+LISTED = N_("listed")
 META_SHEET = "chansync"
 SUMMARY_SHEET = N_("summary")
 #: What counts as "yes" in the apply column (Dutch sellers write ja).
@@ -57,7 +61,7 @@ def plans_xlsx(plans: list[Plan]) -> bytes:
     assert summary is not None
     summary.title = _(SUMMARY_SHEET)
     outcomes = (CREATE, UPDATE, DELIST, SKIPPED, UNMANAGED)  # codes, as in the JSON plan
-    summary.append([_("channel"), _("adapter"), *outcomes, _("changes by field")])
+    summary.append([_("channel"), _("adapter"), *(word(o) for o in outcomes), _("changes by field")])
     for plan in plans:
         counts = plan.counts()
         fields = ", ".join(f"{k} {v}" for k, v in plan.field_counts().items())
@@ -104,8 +108,9 @@ def _channel_sheet(sheet: Any, plan: Plan, fill: Any) -> None:
     fields = [f for f in plan.fields if f in set(plan.changes["field"])]
     if len(plan.changes) and "listed" in set(plan.changes["field"]):
         fields.append("listed")
-    pairs = ((_("{field} now").format(field=f), _("{field} new").format(field=f)) for f in fields)
-    header = [_(APPLY), _("outcome"), _(KEY_HEADER), "sku", *(h for pair in pairs for h in pair), _("origin")]
+    names = [_field_name(f) for f in fields]
+    pairs = ((_("{field} now").format(field=f), _("{field} new").format(field=f)) for f in names)
+    header = [_(APPLY), _("outcome"), _(KEY_HEADER), _("sku"), *(h for pair in pairs for h in pair), _("origin")]
     sheet.append(header)
     frame = plan.changes
     changes = {
@@ -114,7 +119,7 @@ def _channel_sheet(sheet: Any, plan: Plan, fill: Any) -> None:
     }
     yes = _("yes")
     for item in items.itertuples(index=False):
-        row: list[Any] = [yes, item.outcome, item.key, item.sku]
+        row: list[Any] = [yes, word(item.outcome), item.key, item.sku]
         changed: list[int] = []
         origins: set[str] = set()
         for field in fields:
@@ -132,6 +137,17 @@ def _channel_sheet(sheet: Any, plan: Plan, fill: Any) -> None:
             sheet.cell(row=sheet.max_row, column=column).fill = fill
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+
+
+def _field_name(name: str) -> str:
+    """A field's name in a heading, in the current language ("sale price", Dutch "actieprijs"); a column the master
+    does not define (a channel's own) as it is."""
+    from .fields import Field
+    from .wording import label
+
+    if name == "listed":
+        return _(LISTED)
+    return label(Field(name)) if name in {f.value for f in Field} else name
 
 
 def _shown(desired: pd.DataFrame, key: str, field: str) -> str:

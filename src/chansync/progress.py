@@ -16,6 +16,8 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Protocol
 
+from .i18n import number
+
 #: Units whose counts are bytes (shown as kB/MB and kB/s).
 BYTES = "bytes"
 
@@ -170,9 +172,9 @@ def _amount(value: float, unit: str) -> str:
     if unit == BYTES:
         for size, suffix in ((2**30, "GB"), (2**20, "MB"), (2**10, "kB")):
             if value >= size:
-                return f"{value / size:,.1f} {suffix}"
-        return f"{value:,.0f} B"
-    return f"{value:,.0f}"
+                return f"{number(value / size, 1)} {suffix}"
+        return f"{number(value, 0)} B"
+    return number(value, 0)
 
 
 def _unit(unit: str) -> str:

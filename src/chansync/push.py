@@ -22,7 +22,7 @@ from .catalog import Catalog
 from .config import HttpUpload, LoadedConfig, SftpUpload
 from .errors import ChansyncError, ExitCode, RefusedError, TransportError
 from .guard import GuardVerdict, check_guard
-from .i18n import N_, _, ngettext
+from .i18n import N_, _, ngettext, number
 from .issues import Report
 from .journal import Journal, new_run_id
 from .model import CREATE, DELIST, OUTCOMES, UPDATE, Plan
@@ -175,7 +175,7 @@ def prepare(
                 "the master has {count} error and --strict is on; nothing was written",
                 "the master has {count} errors and --strict is on; nothing was written",
                 report.errors,
-            ).format(count=report.errors)
+            ).format(count=number(report.errors))
         )
     planned = result.channels
     if saved_plan is not None and saved_plan.suffix.lower() in (".xlsx", ".xlsm"):
@@ -497,7 +497,7 @@ def deliver(
     result.failed.update({k: _redact(v, client.secrets) for k, v in failed.items()})
     return ngettext(
         "applied {count} change through {upload}", "applied {count} changes through {upload}", result.applied
-    ).format(count=result.applied, upload=upload.type)
+    ).format(count=number(result.applied), upload=upload.type)
 
 
 def _redact(text: str, secrets: tuple[str, ...]) -> str:
@@ -511,7 +511,7 @@ def _send_files(name: str, paths: list[Path], upload: HttpUpload, client: HttpCl
     if len(paths) > 1 and "{file}" not in upload.url:
         raise ChansyncError(
             _("channel {name!r}: the feed has {count} files; put {{file}} in upload.url for their names").format(
-                name=name, count=len(paths)
+                name=name, count=number(len(paths))
             )
         )
     sent = []

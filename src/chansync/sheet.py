@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 from . import columns
 from .errors import InputError
 from .fields import ROW
-from .i18n import _, fill
+from .i18n import _, fill, number
 from .issues import Severity, define, frame_of, one
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
@@ -200,9 +200,9 @@ def _check_workbook(path: Path, shown: str) -> None:
                     if cells > MAX_CELLS:
                         raise InputError(
                             _(
-                                "its repeated rows expand to {cells:,} cells, more than the {limit:,} cells "
+                                "its repeated rows expand to {cells} cells, more than the {limit} cells "
                                 "chansync reads from a sheet"
-                            ).format(cells=cells, limit=MAX_CELLS),
+                            ).format(cells=number(cells), limit=number(MAX_CELLS)),
                             file=shown,
                             hint=_("delete the filled rows repeated below the data, or save the sheet as CSV"),
                         )
@@ -231,8 +231,8 @@ def _check_sizes(infos: list[Any], shown: str) -> None:
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED:
         raise InputError(
-            _("unpacks to {size:,.0f} MB, more than the {limit:,} MB chansync reads from a workbook").format(
-                size=total / 2**20, limit=MAX_UNPACKED >> 20
+            _("unpacks to {size} MB, more than the {limit} MB chansync reads from a workbook").format(
+                size=number(total / 2**20, 0), limit=number(MAX_UNPACKED >> 20)
             ),
             file=shown,
             hint=_("save the sheet as CSV, which has no such limit"),
@@ -241,9 +241,13 @@ def _check_sizes(infos: list[Any], shown: str) -> None:
         if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise InputError(
                 _(
-                    "its part {filename!r} unpacks to {size:,.0f} MB from {packed:,.1f} MB, far more than a real sheet "
+                    "its part {filename!r} unpacks to {size} MB from {packed} MB, far more than a real sheet "
                     "(a damaged or crafted file)"
-                ).format(filename=info.filename, size=info.file_size / 2**20, packed=info.compress_size / 2**20),
+                ).format(
+                    filename=info.filename,
+                    size=number(info.file_size / 2**20, 0),
+                    packed=number(info.compress_size / 2**20, 1),
+                ),
                 file=shown,
                 hint=_("open it and save it again, or save the sheet as CSV"),
             )
@@ -269,9 +273,9 @@ def _refuse_range(rows: int, cols: int, info: Any, shown: str) -> None:
         sheet = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
         raise InputError(
             _(
-                "its {sheet} uses {cols:,} columns by {rows:,} rows, more than the {limit:,} cells chansync reads "
+                "its {sheet} uses {cols} columns by {rows} rows, more than the {limit} cells chansync reads "
                 "from a sheet"
-            ).format(sheet=sheet, cols=cols, rows=rows, limit=MAX_CELLS),
+            ).format(sheet=sheet, cols=number(cols), rows=number(rows), limit=number(MAX_CELLS)),
             file=shown,
             hint=_(
                 "delete the empty rows and columns below and right of the data (or a stray far-away cell), "

@@ -128,8 +128,8 @@ def starter_config(channels: list[str] | None = None) -> str:
     unknown = [n for n in names if n not in CHANNEL_EXAMPLES]
     if unknown:
         raise ChansyncError(
-            _("no example for channel kind {names}").format(names=", ".join(map(repr, unknown))),
-            hint=_("choose from {names}").format(names=", ".join(CHANNEL_EXAMPLES)),
+            _("no example for channel kind {kinds}").format(kinds=", ".join(map(repr, unknown))),
+            hint=_("choose from {kinds}").format(kinds=", ".join(CHANNEL_EXAMPLES)),
         )
     blocks = "channels:\n" + "\n".join(CHANNEL_EXAMPLES[n] for n in names) if names else NO_CHANNELS
     return STARTER_CONFIG.format(channels=blocks)
@@ -285,7 +285,7 @@ def init_project(folder: Path, *, force: bool = False, channels: list[str] | Non
                 "{names} already exist; nothing was written",
                 len(existing),
             ).format(names=names),
-            hint=ngettext("pass --force to overwrite it", "pass --force to overwrite them", len(existing)),
+            hint=_("pass --force to overwrite them"),
         )
     write_atomic(targets[0], config.encode("utf-8"))
     write_atomic(targets[1], starter_workbook())

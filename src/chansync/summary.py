@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .i18n import N_, _
+from .i18n import N_, _, number
 from .transports.local import write_atomic
 
 if TYPE_CHECKING:
@@ -25,16 +25,16 @@ def channel_line(channel: ChannelPush) -> str:
     """``webshop: done: 4 updated (price 2, quantity 2), 1 created`` and the reason when it did not go through."""
     from .render import word
 
-    fields = ", ".join(f"{name} {n:,}" for name, n in channel.fields.items())
+    fields = ", ".join(f"{name} {number(n)}" for name, n in channel.fields.items())
     counts = []
     for key, n in channel.counts.items():
         if n and key in _WORDS:
-            text = _(_WORDS[key]).format(count=f"{n:,}")
+            text = _(_WORDS[key]).format(count=number(n))
             counts.append(f"{text} ({fields})" if key == "update" and fields else text)
     detail = ", ".join(counts) or _("nothing to change")
     line = f"{channel.name}: {word(channel.status)}: {detail}"
     if channel.failed:
-        line += "; " + _("{count} not applied").format(count=f"{len(channel.failed):,}")
+        line += "; " + _("{count} not applied").format(count=number(len(channel.failed)))
     if channel.message:
         line += f". {channel.message}"
     return line

@@ -47,6 +47,8 @@ class ChannelPlan:
     issues: list[pd.DataFrame] = field(default_factory=list)
     base: Base | None = None
     observed: Observed | None = None
+    #: What reading the channel's export found (a value it cannot read, a key twice, a stale export): shown by diff.
+    export_issues: list[pd.DataFrame] = field(default_factory=list)
 
 
 @dataclass
@@ -269,8 +271,8 @@ def plan_channel(check: ChannelCheck, reader: ChannelReader) -> ChannelPlan:
         plan = without_creates(plan, CREATE_OFF)
     _keep_on_channel(desired, plan.meta.get("kept_values") or {})
     observed = next((o for o in reader.observed if o.channel == name), None)
-    issues = check.issues + current.issues + reader.issues.get(name, [])
-    return ChannelPlan(name, adapter, desired, plan, issues, base, observed)
+    export_issues = [i for i in current.issues + reader.issues.get(name, []) if len(i)]
+    return ChannelPlan(name, adapter, desired, plan, check.issues + export_issues, base, observed, export_issues)
 
 
 def plan(

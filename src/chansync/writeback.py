@@ -21,7 +21,7 @@ import pandas as pd
 from .catalog import Catalog, read_master
 from .config import LoadedConfig
 from .fields import ROW, Field, StockField
-from .i18n import _, ngettext
+from .i18n import _, ngettext, number
 from .state.ledger import location_name
 from .state.store import SyncState
 from .transports.local import write_atomic
@@ -84,7 +84,7 @@ def write_back(
         "{count} stock cell of {file} set to what is available (backup: {backup})",
         "{count} stock cells of {file} set to what is available (backup: {backup})",
         len(cells),
-    ).format(count=len(cells), file=path.name, backup=backup.name)
+    ).format(count=number(len(cells)), file=path.name, backup=backup.name)
 
 
 def _quantity_cells(catalog: Catalog, ledger: pd.DataFrame) -> dict[int, int]:

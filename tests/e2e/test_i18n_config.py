@@ -106,7 +106,7 @@ MORE = [
     (
         "  limits: {title: 0}\n",
         "limit title must be between 1 and 1,000,000,000",
-        "limiet title moet tussen 1 en 1,000,000,000 liggen",
+        "limiet title moet tussen 1 en 1.000.000.000 liggen",  # Dutch groups thousands with a dot
     ),
     (
         "channels:\n  shop:\n    adapter: csv\n    price: {currency: USD}\n",

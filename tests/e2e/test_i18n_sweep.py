@@ -143,7 +143,7 @@ def test_an_sftp_upload_without_its_known_hosts_file_in_both_languages(tmp_path:
 
 INIT = {
     "en": ("already exist; nothing was written", "pass --force to overwrite them"),
-    "nl": ("bestaan al; er is niets geschreven", "geef --force om ze te overschrijven"),
+    "nl": ("bestaan al; er is niets geschreven", "geef --force op om ze te overschrijven"),
 }
 
 

@@ -105,15 +105,6 @@ def test_trim_skips_no_value_that_has_space_at_an_edge(values: list[str]) -> Non
     assert columns.trim(text).tolist() == expected.to_pylist()
 
 
-@given(st.lists(st.none() | st.text(alphabet=EDGY, max_size=8), max_size=20), st.integers(min_value=0, max_value=9))
-def test_longer_than_counts_characters_not_bytes(values: list[str | None], limit: int) -> None:
-    from chansync import columns
-
-    text = pd.Series(values, dtype="str")
-    expected = [len(v or "") > limit for v in values]
-    assert columns.longer_than(text, limit).tolist() == expected
-
-
 URLISH = st.lists(
     st.builds(
         lambda prefix, rest: prefix + rest,

@@ -476,7 +476,12 @@ def test_a_plan_reviewed_in_excel_applies_only_the_rows_still_marked_yes(tmp_pat
 
 HEADINGS = {
     "en": ("summary", ["apply", "outcome", "key", "sku"], "price new", "yes"),
-    "nl": ("samenvatting", ["toepassen", "uitkomst", "sleutel", "sku"], "price nieuw", "ja"),
+    "nl": ("samenvatting", ["toepassen", "uitkomst", "sleutel", "sku"], "prijs nieuw", "ja"),
+}
+#: The outcomes in the summary's headings and the outcome column, in the language the workbook was written in.
+OUTCOME_WORDS = {
+    "en": (["create", "update", "delist", "skipped", "unmanaged"], "update"),
+    "nl": (["aanmaken", "bijwerken", "offline halen", "overgeslagen", "niet beheerd"], "bijwerken"),
 }
 
 
@@ -500,8 +505,12 @@ def test_a_plan_workbook_written_in_one_language_is_applied_in_the_other(
     sheet = book["a"]
     header = [c.value for c in sheet[1]]
     assert header[:4] == first and price_new in header, header
+    outcomes, updated = OUTCOME_WORDS[written]
+    assert [c.value for c in book[summary][1]][2:7] == outcomes
     rows = {r[2].value: r for r in sheet.iter_rows(min_row=2)}
     assert {rows["A1"][0].value, rows["A2"][0].value} == {yes}
+    assert {rows["A1"][1].value, rows["A2"][1].value} == {updated}
+    assert [c.value for c in book["chansync"][1]] == ["channel", "sheet", "fingerprint"]  # only chansync reads it
     rows["A1"][0].value = "nee" if written == "nl" else "no"  # the reviewer holds back A1 on channel a
     book.save(plan)
     result = subprocess.run([sys.executable, "-m", "chansync", "--lang", applied, "push", "-c", str(config), "--yes",

@@ -60,6 +60,26 @@ def test_messages_plurals_and_the_default() -> None:
     assert _("no errors") == "no errors"  # back in English after the block
 
 
+@pytest.mark.parametrize(
+    ("value", "decimals", "english", "dutch"),
+    [
+        (1234567, None, "1,234,567", "1.234.567"),
+        (999, None, "999", "999"),
+        (-1234, None, "-1,234", "-1.234"),
+        (1234.5, 1, "1,234.5", "1.234,5"),
+        (0.5, 2, "0.50", "0,50"),
+        (2_500_000.0, 0, "2,500,000", "2.500.000"),
+    ],
+)
+def test_numbers_in_text_follow_the_language(value: float, decimals: int | None, english: str, dutch: str) -> None:
+    with i18n.using("en"):
+        assert i18n.number(value, decimals) == english
+        assert i18n.percent(0.125, 1) == "12.5%" and i18n.percent(0.5) == "50%"
+    with i18n.using("nl"):
+        assert i18n.number(value, decimals) == dutch
+        assert i18n.percent(0.125, 1) == "12,5%" and i18n.percent(1) == "100%"
+
+
 def test_fill_is_column_wise_and_keeps_the_translation_order() -> None:
     skus = pd.Series(['"A"', '"B"'], index=[4, 7])
     rows = pd.Series(["2, 5", "3, 9"], index=[4, 7])

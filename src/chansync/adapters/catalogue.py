@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import columns
 from ..fields import AVAILABILITIES, DEFAULT_CONDITION, Field
 from ..i18n import _, fill
 from ..issues import IssueCode, Severity, define
-from ..parse import format_money
+from ..parse import money_text
 from ..wording import definite
 from .base import Adapter, Capability, ChannelState, Desired
 from .feeds import as_text, values_of
@@ -188,7 +189,11 @@ class CatalogueAdapter(Adapter):
                 frame[name] = export.get(name)
             else:
                 frame[name] = export.parse(field_)
-        export.duplicates(frame[self.key.value], self.key.value, self.key, "id")
+        message = _(
+            "The export lists the id {key} more than once (rows {rows}); "
+            "chansync leaves it alone on this channel until one is removed."
+        )
+        export.duplicates(frame[self.key.value], self.key.value, self.key, message)
         frame[LIVE] = True
         frame[ROW] = export.text[ROW]
         return frame
@@ -209,14 +214,13 @@ class CatalogueAdapter(Adapter):
                 yield channel_issue(desired, self, code, cut, message, field_)
                 continue
             values = values_of(frame, field_).astype("str").fillna("")
-            length = columns.length(values)
-            over = length.gt(limit) & wanted
+            over = columns.longer_than(values, limit) & wanted
             too_long = fill(
                 _("{channel} takes at most {limit} characters for {the_field}; this one has {length}."),
                 channel=self.title,
                 limit=str(limit),
                 the_field=definite(field_),
-                length=length[over].astype("str"),
+                length=columns.length(values[over]).astype("str"),
             )
             yield channel_issue(desired, self, code, over, too_long, field_)
         brand = values_of(frame, Field.BRAND).astype("str").fillna("").str.strip()
@@ -231,22 +235,58 @@ class CatalogueAdapter(Adapter):
 
     def attribute_text(self, rows: pd.DataFrame, currency: str) -> dict[str, pd.Series]:
         """Each attribute's feed text for ``rows`` ("" where the item has no value)."""
-        out: dict[str, pd.Series] = {}
-        money_currency = values_of(rows, Field.CURRENCY).astype("str").fillna(currency)
+        return {name: columns.strings(data, rows.index) for name, data in self.attribute_arrays(rows, currency).items()}
+
+    def attribute_arrays(self, rows: pd.DataFrame, currency: str) -> dict[str, pa.Array]:
+        """:meth:`attribute_text` as Arrow ``large_string`` arrays without missing values: the form the feed
+        writers join. A streamed feed calls this once per chunk of items, so each text column is taken from its
+        own Arrow buffer (no copy) and the derived ones (prices with their currency, the channel's availability
+        words, ``identifier_exists``) come from Arrow kernels, with no pandas object per column."""
+        out: dict[str, pa.Array] = {}
+        money_currency: pa.Array | None = None
         for attribute in self.attributes():
             field_ = attribute.field
             values = rows.index.to_series() if field_ is Field.SKU else values_of(rows, field_)
             if field_ in (Field.PRICE, Field.SALE_PRICE):
-                amount = format_money(values.astype("Int64"))
-                text = (amount + " " + money_currency).fillna("")
+                if money_currency is None:
+                    money_currency = _strings(values_of(rows, Field.CURRENCY), currency)
+                cents = values.astype("Int64").array
+                amount = money_text(pa.array(cents, type=pa.int64()) if len(cents) else pa.array([], pa.int64()))
+                data = pc.binary_join_element_wise(amount.cast(pa.large_string()), money_currency, _large(" "))
             elif field_ is Field.AVAILABILITY:
-                text = values.astype("str").map(self.availability_words).fillna("")
+                words = self.availability_words
+                found = pc.index_in(_strings(values, None), value_set=pa.array(list(words), pa.large_string()))
+                data = pc.take(pa.array(list(words.values()), pa.large_string()), found)
             elif field_ is Field.ADDITIONAL_IMAGE_URLS:
-                text = columns.replace(as_text(field_, values), r"[\s|]*,[\s|]*|\s+", ",")
-                text = columns.strings(pc.utf8_trim(columns.arrow(text), ","), text.index)
-            else:
-                text = as_text(field_, values)
-            out[attribute.name] = text if text.dtype == "str" else text.astype("str")
-        gtin, mpn = out["gtin"], out["mpn"]
-        out[IDENTIFIER_EXISTS] = pd.Series("", index=rows.index, dtype="str").mask(gtin.eq("") & mpn.eq(""), "no")
+                data = pc.utf8_trim(_one_comma_between(_strings(values)), ",")
+            elif field_.kind.value in ("money", "integer"):
+                data = _strings(as_text(field_, values))
+            else:  # text: as it is (as_text's astype("str").fillna(""))
+                data = _strings(values)
+            out[attribute.name] = pc.fill_null(data, _large("")) if data.null_count else data
+        none = pc.and_(pc.equal(out["gtin"], _large("")), pc.equal(out["mpn"], _large("")))
+        out[IDENTIFIER_EXISTS] = pc.if_else(none, _large("no"), _large(""))
         return out
+
+
+def _large(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
+
+
+def _strings(values: pd.Series, missing: str | None = "") -> pa.Array:
+    """A column as one Arrow ``large_string`` array (a str column's own buffers, no copy), missing values as
+    ``missing`` (None: left missing)."""
+    chunked = columns.arrow(values if values.dtype == "str" else values.astype("str"))
+    data = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
+    if data.type != pa.large_string():
+        data = data.cast(pa.large_string())
+    return pc.fill_null(data, _large(missing)) if missing is not None and data.null_count else data
+
+
+def _one_comma_between(urls: pa.Array) -> pa.Array:
+    """A list of URLs with one comma between them: whitespace and ``|`` around commas, and runs of whitespace,
+    become one comma. Text without whitespace or ``|`` (the usual list) is already so: no regular expression."""
+    raw = columns.utf8_bytes(urls)
+    if len(raw) and int(raw.min()) > 0x20 and b"|" not in raw.tobytes():
+        return urls
+    return pc.replace_substring_regex(urls, r"[\s|]*,[\s|]*|\s+", ",")

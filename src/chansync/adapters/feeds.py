@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -164,6 +164,16 @@ def kept_rows(plan: Plan) -> pd.DataFrame:
 def kept_chunks(plan: Plan, size: int | None) -> Iterator[pd.DataFrame]:
     """:func:`kept_rows` in chunks of at most ``size`` rows (master order, then skipped items), so a streamed feed
     never copies the whole catalogue at once."""
+    for part, keep in kept_slices(plan, size):
+        yield part if keep is None else part[keep]
+
+
+def kept_slices(
+    plan: Plan, size: int | None, names: Sequence[str] | None = None
+) -> Iterator[tuple[pd.DataFrame, np.ndarray | None]]:
+    """The rows of :func:`kept_chunks` as slices of the plan's frames (no copies) with a mask of the rows the feed
+    lists (None: every row), for a writer that drops the other rows itself rather than copying the wanted ones
+    first. ``names``: only these columns (those a frame has)."""
     from ..model import CREATE, SKIPPED, UNCHANGED, UNMANAGED, UPDATE
 
     listed, kept = plan.listed_mask, plan.kept_mask
@@ -172,15 +182,18 @@ def kept_chunks(plan: Plan, size: int | None) -> Iterator[pd.DataFrame]:
         kept = _in(plan.current.index, plan.keys(SKIPPED, UNMANAGED))
     yielded = False
     for frame, mask in ((plan.desired, listed), (plan.current, kept)):
+        desired = frame is plan.desired
+        if names is not None:
+            frame = frame[[n for n in names if n in frame.columns]]
         step = size or max(len(frame), 1)
         for start in range(0, len(frame), step):
             part, wanted = frame.iloc[start : start + step], mask[start : start + step]  # slices: no copies
             if wanted.any():
                 yielded = True
-                part = part if wanted.all() else part[wanted]
-                yield _unknown_stock_as_is(part, plan.current) if frame is plan.desired else part
+                part = _unknown_stock_as_is(part, plan.current) if desired else part
+                yield part, (None if wanted.all() else wanted)
     if not yielded:
-        yield plan.desired.iloc[0:0]
+        yield plan.desired.iloc[0:0], None
 
 
 def revised_rows(plan: Plan) -> pd.DataFrame:

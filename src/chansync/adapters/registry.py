@@ -144,8 +144,8 @@ def _load_entry(entry: EntryPoint) -> AdapterInfo:
         info.error = _("{target} is not a chansync Adapter class").format(target=entry.value)
         return info
     if getattr(loaded, "contract_version", None) != CONTRACT_VERSION:
-        info.error = _("written for adapter contract {theirs}, this chansync speaks {ours}").format(
-            theirs=getattr(loaded, "contract_version", "?"), ours=CONTRACT_VERSION
+        info.error = _("written for adapter contract {version}, this chansync speaks {ours}").format(
+            version=getattr(loaded, "contract_version", "?"), ours=CONTRACT_VERSION
         )
         return info
     if loaded.name != entry.name:

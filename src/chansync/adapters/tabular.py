@@ -18,11 +18,11 @@ import pandas as pd
 from ..catalog import parse_column
 from ..errors import AdapterError
 from ..fields import ROW, Field
-from ..i18n import _
+from ..i18n import N_, _, fill
 from ..issues import Severity, define, frame_of
 from ..parse import clean
 from ..sheet import Table, normalize_header, read_table
-from ..wording import an
+from ..wording import an, label
 from .base import Adapter
 
 EXPORT_VALUE_INVALID = define(
@@ -30,6 +30,9 @@ EXPORT_VALUE_INVALID = define(
     Severity.WARNING,
     "A value in a channel's export could not be read; chansync treats it as unknown and sets it from the master.",
 )
+
+#: The warning on a channel's value chansync cannot read (``{field}`` is the field's name, ``{value}`` the cell).
+CANNOT_READ = N_('The channel\'s {field} "{value}" cannot be read.')
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,16 @@ class Export:
             return self.text[str(name)]
         return pd.Series(default, index=self.text.index, dtype="str")
 
-    def unreadable(self, mask: pd.Series, values: pd.Series, name: str, field_: Field, what: str, why: str) -> None:
-        """A located warning for the export's cells at ``mask``: ``what "value" why``."""
+    def unreadable(
+        self, mask: pd.Series, values: pd.Series, name: str, field_: Field, template: str, **names: str
+    ) -> None:
+        """A located warning (``export-value-invalid``) for the export's cells at ``mask``. ``template`` is the whole
+        translated sentence; its ``{value}`` is filled with each cell (column-wise, no loop per row) and its other
+        placeholders from ``names``."""
         self.issues.append(
             frame_of(
                 EXPORT_VALUE_INVALID,
-                message=what + ' "' + values[mask] + '" ' + why,
+                message=fill(template, value=values[mask].astype("str"), **names),
                 rows=self.text.loc[mask, ROW].astype("Int64"),
                 values=values[mask],
                 file=self.table.file,
@@ -84,20 +91,21 @@ class Export:
             )
         )
 
-    def duplicates(self, keys: pd.Series, name: str, field_: Field, what: str) -> None:
+    def duplicates(self, keys: pd.Series, name: str, field_: Field, template: str) -> None:
         """A located warning (``channel-duplicate-key``) on every row whose non-empty key another row of the export
         holds too, naming all their rows: the channel has two listings under one key, so chansync cannot tell which
-        one a change is for (the plan leaves that key alone). ``keys`` aligns with :attr:`text`."""
-        self._duplicated(keys, self.text[ROW], self.headers.get(name, name), field_, what, skus=False)
+        one a change is for (the plan leaves that key alone). ``keys`` aligns with :attr:`text`; ``template`` is the
+        whole translated sentence with ``{key}`` and ``{rows}`` (filled column-wise)."""
+        self._duplicated(keys, self.text[ROW], self.headers.get(name, name), field_, template, skus=False)
 
-    def duplicate_rows(self, frame: pd.DataFrame, field_: Field, what: str) -> None:
+    def duplicate_rows(self, frame: pd.DataFrame, field_: Field, template: str) -> None:
         """:meth:`duplicates` for a frame already built from the export (one row per listing or per SKU, with the
         export's :data:`ROW`)."""
         column = self.headers.get(field_.value, field_.value)
-        self._duplicated(frame[field_.value], frame[ROW], column, field_, what, skus=True)
+        self._duplicated(frame[field_.value], frame[ROW], column, field_, template, skus=True)
 
     def _duplicated(
-        self, keys: pd.Series, rows: pd.Series, column: str, field_: Field, what: str, *, skus: bool
+        self, keys: pd.Series, rows: pd.Series, column: str, field_: Field, template: str, *, skus: bool
     ) -> None:
         from ..channel_codes import DUPLICATE_KEY
 
@@ -107,11 +115,10 @@ class Export:
             return
         at = rows[twice].astype("Int64")
         listed = at.astype("str").groupby(text[twice]).agg(", ".join)  # only the duplicated keys: a short frame
-        message = f"The export lists {what} " + text[twice] + " more than once (rows " + text[twice].map(listed)
         self.issues.append(
             frame_of(
                 DUPLICATE_KEY,
-                message=message + "); chansync leaves it alone on this channel until one is removed.",
+                message=fill(template, key=text[twice], rows=text[twice].map(listed)),
                 rows=at,
                 skus=text[twice] if skus else None,
                 values=text[twice],
@@ -131,7 +138,7 @@ class Export:
         parsed = parse_column(field_, text)
         bad = parsed.bad & text.ne("")
         if bad.any():
-            self.unreadable(bad, text, name, field_, f"The channel's {field_.label}", "cannot be read.")
+            self.unreadable(bad, text, name, field_, _(CANNOT_READ), field=label(field_))
         return parsed.values.where(~bad) if bad.any() else parsed.values
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from ..i18n import N_, _
+from ..i18n import N_, _, number
 from ..model import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
 from ..planjson import PLAN_SCHEMA as PLAN_SCHEMA
 from ..planjson import plan_dict as plan_dict
@@ -29,7 +29,8 @@ ORIGIN_NOTE = {
 def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> None:
     for plan in plans:
         counts = plan.counts()
-        head = " · ".join(f"[{STYLE[o]}]{counts[o]:,} {word(o)}[/]" for o in OUTCOMES if o != UNMANAGED or counts[o])
+        said = [o for o in OUTCOMES if o != UNMANAGED or counts[o]]
+        head = " · ".join(f"[{STYLE[o]}]{number(counts[o])} {word(o)}[/]" for o in said)
         console.print(f"\n[bold]{safe(plan.channel)}[/] [dim]({safe(plan.adapter)})[/]  {head}")
         _field_line(plan, console)
         _biggest_moves(plan, console)
@@ -49,7 +50,7 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
             table.add_row(f"[{STYLE[outcome]}]{word(outcome)}[/]", safe(key), safe(sku), detail)
         console.print(table)
         if len(items) > limit:
-            more = _("… {count} more (--limit N, or --format json for all)").format(count=f"{len(items) - limit:,}")
+            more = _("… {count} more (--limit N, or --format json for all)").format(count=number(len(items) - limit))
             console.print(f"  [dim]{more}[/]")
 
 
@@ -57,7 +58,8 @@ def _field_line(plan: Plan, console: Console) -> None:
     """Changes per field, what the export could not be compared on, and channel edits kept."""
     fields = plan.field_counts()
     if fields:
-        console.print(f"  [dim]{_('changes by field:')}[/] " + ", ".join(f"{safe(k)} {v:,}" for k, v in fields.items()))
+        by_field = ", ".join(f"{safe(k)} {number(v)}" for k, v in fields.items())
+        console.print(f"  [dim]{_('changes by field:')}[/] " + by_field)
     origins = {k: v for k, v in plan.origin_counts().items() if k in ("channel", "both")}
     if origins:
         console.print(
@@ -67,21 +69,21 @@ def _field_line(plan: Plan, console: Console) -> None:
                     _("{count} edited on the channel")
                     if k == "channel"
                     else _("{count} edited on the channel and in the master")
-                ).format(count=f"{v:,}")
+                ).format(count=number(v))
                 for k, v in origins.items()
             )
         )
     kept = plan.meta.get("kept_channel_edits") or {}
     if kept:
         console.print(f"  [dim]{_('kept as edited on the channel (on_channel_edit: keep):')}[/] "
-                      + ", ".join(f"{safe(k)} {v:,}" for k, v in kept.items()))  # fmt: skip
+                      + ", ".join(f"{safe(k)} {number(v)}" for k, v in kept.items()))  # fmt: skip
     missing = plan.meta.get("not_compared") or []
     if missing:
         console.print(f"  [dim]{_('not compared (the export has no column for them):')}[/] {safe(', '.join(missing))}")
     if plan.counts().get(UNMANAGED):
         unmanaged = _(
             "{count} listings on the channel are not in the master and were never managed by chansync: left as they are"
-        ).format(count=f"{plan.counts()[UNMANAGED]:,}")
+        ).format(count=number(plan.counts()[UNMANAGED]))
         console.print(f"  [dim]{unmanaged}[/]")
 
 

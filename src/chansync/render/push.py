@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import __version__
-from ..i18n import _
+from ..i18n import _, number
 from ..push import DONE, DRY_RUN, FAILED, REFUSED, UNCHANGED, PushPlan, PushResult
 from . import safe, word
 
@@ -39,9 +39,9 @@ def render_push(result: PushResult, console: Console, *, last_runs: list[dict[st
         table.add_row(
             safe(channel.name),
             f"[{STYLE.get(channel.status, '')}]{word(channel.status)}[/]",
-            f"{counts['create']:,}",
-            f"{counts['update']:,}",
-            f"{counts['delist']:,}",
+            number(counts["create"]),
+            number(counts["update"]),
+            number(counts["delist"]),
             safe(", ".join(channel.feeds)) or "-",
             safe(channel.delivered or "-"),
         )
@@ -52,9 +52,11 @@ def render_push(result: PushResult, console: Console, *, last_runs: list[dict[st
         if channel.failed:
             keys = sorted(channel.failed)
             shown = ", ".join(keys[:20]) + (
-                _(" and {count} more").format(count=len(keys) - 20) if len(keys) > 20 else ""
+                _(" and {count} more").format(count=number(len(keys) - 20)) if len(keys) > 20 else ""
             )
-            not_applied = _("{channel}: not applied for {count}:").format(channel=safe(channel.name), count=len(keys))
+            not_applied = _("{channel}: not applied for {count}:").format(
+                channel=safe(channel.name), count=number(len(keys))
+            )
             console.print(f"[red]{not_applied}[/] {safe(shown)}")
     if result.write_back:
         console.print(f"[dim]{_('master write-back:')}[/] {safe(result.write_back)}")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import i18n
 from ..errors import ChansyncError
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, number, percent
 from ..kpis import Kpis
 
 PALETTE = ["#2f6f8f", "#e0a030", "#c0504d", "#7a9a3a", "#8064a2", "#4bacc6"]
@@ -67,9 +67,14 @@ def render_report(kpis: Kpis) -> str:
 
 
 def _master_counts(kpis: Kpis) -> str:
-    errors = ngettext("{count} error", "{count} errors", kpis.errors).format(count=kpis.errors)
-    warnings = ngettext("{count} warning", "{count} warnings", kpis.warnings).format(count=kpis.warnings)
+    errors = ngettext("{count} error", "{count} errors", kpis.errors).format(count=number(kpis.errors))
+    warnings = ngettext("{count} warning", "{count} warnings", kpis.warnings).format(count=number(kpis.warnings))
     return _("master: {counts}").format(counts=f"{errors}, {warnings}")
+
+
+def _signed(value: float) -> str:
+    """A difference with its sign, in the run's notation: ``+1.50``, ``-0.25`` (Dutch ``+1,50``)."""
+    return ("+" if value >= 0 else "") + number(value, 2)
 
 
 def _e(value: object) -> str:
@@ -84,10 +89,10 @@ def _cards(kpis: Kpis) -> str:
             (_("live"), c.live),
             (_("missing"), c.missing),
             (_("not managed"), c.unmanaged),
-            (_("at the master's price"), f"{c.price_share:.0%}"),
+            (_("at the master's price"), percent(c.price_share)),
             (_("sold out here, in stock in the master"), c.out_of_stock_wrongly),
         ]
-        items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(f'{v:,}' if isinstance(v, int) else v)}</dd>" for k, v in rows)
+        items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(number(v) if isinstance(v, int) else v)}</dd>" for k, v in rows)
         cards.append(f'<div class="card"><h3>{_e(c.name)} <small>({_e(c.adapter)})</small></h3><dl>{items}</dl></div>')
     return f'<h2>{_e(_("Per channel"))}</h2><div class="cards">' + "".join(cards) + "</div>"
 
@@ -175,15 +180,16 @@ def _prices(kpis: Kpis) -> str:
             _("Share of listings at the master's price, per channel."),
             _table(
                 [_("channel"), _("listings compared"), _("at the master's price"), _("share")],
-                [[c.name, c.priced, c.at_price, f"{c.price_share:.1%}"] for c in kpis.channels],
+                [[c.name, c.priced, c.at_price, percent(c.price_share, 1)] for c in kpis.channels],
             ),
         ),
     ]
     for c in kpis.channels:
         if len(c.deviations):
+            amounts = [c.deviations[k].astype("float").tolist() for k in ("master", "channel", "difference")]
             rows = [
-                [r.sku, f"{r.master:.2f}", f"{r.channel:.2f}", f"{r.difference:+.2f}"]
-                for r in c.deviations.itertuples()
+                [sku, number(master, 2), number(channel, 2), _signed(difference)]
+                for sku, master, channel, difference in zip(c.deviations["sku"], *amounts, strict=True)
             ]
             parts.append(
                 f"<details><summary>{_e(_('{channel}: the biggest price deviations').format(channel=c.name))}"
@@ -229,7 +235,7 @@ def _history(kpis: Kpis) -> str:
 def _table(head: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
     def cell(value: object, tag: str) -> str:
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
-        shown = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
+        shown = number(value) if isinstance(value, int) and not isinstance(value, bool) else value
         return f"<{tag}{' class=n' if numeric else ''}>{_e(shown)}</{tag}>"
 
     header = "".join(cell(h, "th") for h in head)
@@ -259,6 +265,16 @@ def _pyplot():  # type: ignore[no-untyped-def]
         raise ChansyncError(_("the report's charts need matplotlib"), hint="pip install 'chansync[report]'") from None
     plt.rcParams.update({"svg.fonttype": "path", "svg.hashsalt": "chansync", "font.size": 10})
     return plt
+
+
+def _ticks(axis: object) -> None:
+    """An axis's numbers in the run's notation (Dutch 1.000 and 0,5)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def tick(value: float, _position: int) -> str:
+        return number(int(value)) if float(value).is_integer() else number(value, 1)
+
+    axis.set_major_formatter(FuncFormatter(tick))  # type: ignore[attr-defined]
 
 
 def _svg(fig: object, title: str, desc: str) -> str:
@@ -314,6 +330,7 @@ def _bars(
         ax.text(0.5, 0.5, _("none"), transform=ax.transAxes, ha="center", va="center", color="#5b6773")
     else:
         ax.set_xlim(left=0)
+    _ticks(ax.xaxis)
     ax.spines[["top", "right"]].set_visible(False)
     if len(series) > 1:
         ax.legend(loc="lower right", frameon=False, fontsize=8)
@@ -326,6 +343,7 @@ def _lines(labels: list[str], series: Mapping[str, Sequence[float]], *, title: s
     for i, (name, values) in enumerate(series.items()):
         ax.plot(labels, values, marker="o", label=name, color=PALETTE[i % len(PALETTE)])
     ax.set_title(title, loc="left")
+    _ticks(ax.yaxis)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=8)
     fig.autofmt_xdate()

@@ -6,7 +6,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from ..i18n import N_plural, _, ngettext
+from ..i18n import N_plural, _, ngettext, number
 from ..issues import ISSUE_CODES, Report, Severity
 from . import safe, word
 
@@ -20,7 +20,7 @@ def render_report(report: Report, console: Console, *, title: str, limit: int = 
     if not quiet:
         console.print(f"[bold]{safe(title)}[/]")
         facts = [
-            ngettext(one, many, report.stats[k]).format(count=f"{report.stats[k]:,}")
+            ngettext(one, many, report.stats[k]).format(count=number(report.stats[k]))
             for k, one, many in _STAT_LABELS
             if report.stats.get(k) is not None
         ]
@@ -29,11 +29,11 @@ def render_report(report: Report, console: Console, *, title: str, limit: int = 
     if report.fatal:
         console.print(f"[bold red]✗ {_('cannot check this sheet:')}[/] {safe(report.fatal)}")
     if errors:
-        summary = f"[bold red]✗ {ngettext('{count} error', '{count} errors', errors).format(count=f'{errors:,}')}[/]"
+        summary = f"[bold red]✗ {ngettext('{count} error', '{count} errors', errors).format(count=number(errors))}[/]"
     else:
         summary = f"[bold green]✓ {_('no errors')}[/]"
     if warnings:
-        shown = ngettext("{count} warning", "{count} warnings", warnings).format(count=f"{warnings:,}")
+        shown = ngettext("{count} warning", "{count} warnings", warnings).format(count=number(warnings))
         summary += f"  [yellow]! {shown}[/]"
     console.print(summary)
     if quiet and not errors:
@@ -41,6 +41,12 @@ def render_report(report: Report, console: Console, *, title: str, limit: int = 
     for code, group in report.by_code():
         if quiet and group["severity"].iloc[0] != Severity.ERROR.value:
             continue
+        _render_group(console, code, group, limit)
+
+
+def render_issue_groups(report: Report, console: Console, *, limit: int = 10) -> None:
+    """The report's issues grouped by rule, as :func:`render_report` shows them, without its summary lines."""
+    for code, group in report.by_code():
         _render_group(console, code, group, limit)
 
 
@@ -56,7 +62,7 @@ def _render_group(console: Console, code: str, group: pd.DataFrame, limit: int) 
     summary = _(ISSUE_CODES[code].summary) if code in ISSUE_CODES else ""
     console.print()
     console.print(
-        f"[{STYLE[severity]}]{MARK[severity]} {safe(code)}[/] [dim]({len(group):,} × {word(severity)})[/] "
+        f"[{STYLE[severity]}]{MARK[severity]} {safe(code)}[/] [dim]({number(len(group))} × {word(severity)})[/] "
         + safe(summary)
     )
     table = Table(show_header=True, header_style="dim", box=None, pad_edge=False, padding=(0, 1))
@@ -67,7 +73,9 @@ def _render_group(console: Console, code: str, group: pd.DataFrame, limit: int) 
         table.add_row(safe(_where(row)), safe(_text(row.sku)), safe(_text(row.message)))
     console.print(table)
     if len(group) > limit:
-        more = _("… {count} more {code} (see --format json for all)").format(count=f"{len(group) - limit:,}", code=code)
+        more = _("… {count} more {code} (see --format json for all)").format(
+            count=number(len(group) - limit), code=code
+        )
         console.print(f"  [dim]{more}[/]")
 
 

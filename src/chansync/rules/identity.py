@@ -10,7 +10,7 @@ import pandas as pd
 from .. import columns, parse
 from ..catalog import Catalog
 from ..fields import REQUIRED_VALUES, ROW, Field, Kind
-from ..i18n import N_, _, fill
+from ..i18n import N_, _, fill, number
 from ..issues import Severity, define
 from ..parse import gtin_expected_check, pad14
 from ..wording import label
@@ -133,7 +133,7 @@ def _rows_of_each(sku: pd.Series, rows: pd.Series) -> pd.Series:
     listed = pd.DataFrame({"sku": sku[first.index], "row": first}).groupby("sku", sort=False)["row"].agg(", ".join)
     text = sku.map(listed).astype("str")
     more = size - SHOWN_ROWS
-    suffix = fill(_(" and {count} more"), count=more.map("{:,}".format))
+    suffix = fill(_(" and {count} more"), count=more.map(number))
     return text.where(more.le(0), text + suffix)
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..catalog import Catalog
 from ..fields import OVERRIDE_SEPARATOR, Field
-from ..i18n import N_, _, fill
+from ..i18n import N_, _, decimal_text, fill
 from ..issues import Severity, define
 from ..wording import definite, upper_first
 from ._place import at, by_reason, quoted, text_at
@@ -50,7 +50,7 @@ def check(catalog: Catalog) -> Iterator[pd.DataFrame]:
                     ),
                     the_field=the_field,
                     value=quoted(text),
-                    one=text.str.replace(",", ".", regex=False),
+                    one=decimal_text(text.str.replace(",", ".", regex=False)),  # Dutch: 1,234 (one and a bit)
                     other=text.str.replace(r"[.,]", "", regex=True),
                 ),
                 name,

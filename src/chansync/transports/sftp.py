@@ -105,8 +105,8 @@ def send_files(
             sleep(policy.wait(attempt, None, rng))
     raise TransportError(
         redact(
-            _("sftp upload to {where} failed after {attempts} attempts: {reason}").format(
-                where=where, attempts=policy.retries + 1, reason=reason
+            _("sftp upload to {where} failed after {count} attempts: {reason}").format(
+                where=where, count=policy.retries + 1, reason=reason
             ),
             secrets,
         ),
@@ -138,13 +138,15 @@ def _load_key(key_file: str | None, password: str | None, secrets: tuple[str, ..
         return paramiko.PKey.from_path(path)
     except TypeError:  # the key is encrypted
         if not password:
-            message = _("sftp: key_file {file} is encrypted; give its passphrase as password")
-            raise _fatal(message.format(file=key_file), secrets) from None
+            raise _fatal(
+                _("sftp: key_file {file} is encrypted; give its passphrase as password").format(file=key_file), secrets
+            ) from None
         try:
             return paramiko.PKey.from_path(path, password.encode())  # type: ignore[arg-type]  # bytes at runtime
         except (TypeError, *unreadable):
-            message = _("sftp: the password does not unlock the encrypted key_file {file}")
-            raise _fatal(message.format(file=key_file), secrets) from None
+            raise _fatal(
+                _("sftp: the password does not unlock the encrypted key_file {file}").format(file=key_file), secrets
+            ) from None
     except unreadable as exc:
         raise _fatal(_("sftp: cannot use key_file {file}: {error}").format(file=key_file, error=exc), secrets) from None
 
@@ -178,8 +180,9 @@ def _upload(
             try:
                 client.load_host_keys(str(known_hosts))
             except (OSError, paramiko.SSHException) as exc:
-                message = _("sftp: cannot read known_hosts {file}: {error}").format(file=known_hosts, error=exc)
-                raise _fatal(message, secrets) from None
+                raise _fatal(
+                    _("sftp: cannot read known_hosts {file}: {error}").format(file=known_hosts, error=exc), secrets
+                ) from None
         try:
             client.connect(
                 section.host, section.port, username=section.username, password=section.password, pkey=pkey,
@@ -188,21 +191,21 @@ def _upload(
             )  # fmt: skip
             sftp = client.open_sftp()
         except paramiko.AuthenticationException as exc:
-            message = _("sftp: {user}@{host} refused the login: {error}").format(
-                user=section.username, host=host, error=exc
-            )
-            raise _fatal(message, secrets) from None
+            raise _fatal(
+                _("sftp: {user}@{host} refused the login: {error}").format(user=section.username, host=host, error=exc),
+                secrets,
+            ) from None
         except _UnknownHost as exc:
-            hint = _("add it with `ssh-keyscan -p {port} {host} >> {known_hosts}` after checking it").format(
-                port=section.port, host=section.host, known_hosts=known_hosts
-            )
-            message = _("sftp: refused to connect: {error}; {hint}").format(error=exc, hint=hint)
-            raise _fatal(message, secrets) from None
+            command = f"ssh-keyscan -p {section.port} {section.host} >> {known_hosts}"
+            hint = _("add it with `{command}` after checking it").format(command=command)
+            raise _fatal(_("sftp: refused to connect: {error}; {hint}").format(error=exc, hint=hint), secrets) from None
         except paramiko.BadHostKeyException as exc:
-            message = _("sftp: the host key of {host} differs from known_hosts, refused: {error}").format(
-                host=host, error=exc
-            )
-            raise _fatal(message, secrets) from None
+            raise _fatal(
+                _("sftp: the host key of {host} differs from known_hosts, refused: {error}").format(
+                    host=host, error=exc
+                ),
+                secrets,
+            ) from None
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise _Retriable(f"{type(exc).__name__}: {exc}") from None
         channel = sftp.get_channel()
@@ -214,10 +217,12 @@ def _upload(
             except _DROPPED as exc:
                 raise _Retriable(f"{local.name} -> {remote}: {type(exc).__name__}: {exc}") from None
             except OSError as exc:
-                message = _("sftp: {file} -> {remote} on {host} failed: {error}").format(
-                    file=local.name, remote=remote, host=host, error=exc
-                )
-                raise _fatal(message, secrets) from None
+                raise _fatal(
+                    _("sftp: {file} -> {remote} on {host} failed: {error}").format(
+                        file=local.name, remote=remote, host=host, error=exc
+                    ),
+                    secrets,
+                ) from None
     finally:
         client.close()
     return host_keys.accepted

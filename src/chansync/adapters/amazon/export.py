@@ -7,6 +7,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import ROW, Field
+from ...i18n import _
 from ...model import FIXED, LIVE
 from ..tabular import Export, column
 from .columns import (
@@ -41,7 +42,11 @@ def read_listings(export: Export) -> pd.DataFrame:
     text = export.text
     frame = pd.DataFrame(index=text.index)
     frame[Field.SKU.value] = export.get(Field.SKU.value)
-    export.duplicates(frame[Field.SKU.value], Field.SKU.value, Field.SKU, "seller SKU")
+    message = _(
+        "The export lists the seller SKU {key} more than once (rows {rows}); "
+        "chansync leaves it alone on this channel until one is removed."
+    )
+    export.duplicates(frame[Field.SKU.value], Field.SKU.value, Field.SKU, message)
     for name in (ASIN, LISTING_ID, PRODUCT_ID, PRODUCT_ID_TYPE, OPEN_DATE):
         frame[name] = export.get(name)
     # A field the report has no column for gets no column either, so the plan does not compare it.

@@ -429,10 +429,8 @@ def _follow(
         report = _report(client, str(feed["resultFeedDocumentId"]), skus)
     if status != DONE:
         reason = _feed_problem(report) or (_("Amazon cancelled the feed") if status == CANCELLED else "")
-        # Amazon's own text of the problem stays as Amazon wrote it.
-        stopped = _("Amazon stopped feed {feed_id} ({status}): {reason}") if reason else None
-        stopped = stopped or _("Amazon stopped feed {feed_id} ({status})")
-        why = stopped.format(feed_id=feed_id, status=status, reason=reason)
+        stopped = _("Amazon stopped feed {feed_id} ({status})").format(feed_id=feed_id, status=status)
+        why = _("{what}: {reason}").format(what=stopped, reason=reason) if reason else stopped
         outcome.failed.update(dict.fromkeys(skus, why))
         pending.finish(feed_id)
         return

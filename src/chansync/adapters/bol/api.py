@@ -255,7 +255,6 @@ def _settled(status: dict[str, Any], outcome: Outcome, step: Step, scrub: Callab
             outcome.confirmed[OFFER_ID] = entity
         return True
     if state in (FAILURE, TIMEOUT):
-        # bol.com's status name (FAILURE, TIMEOUT) stays as bol.com writes it.
         message = _text(status.get("errorMessage")) or _("its process status is {state}").format(state=state)
         outcome.reasons.append(
             _("bol.com did not apply the {what}: {reason}").format(what=_(step.what), reason=scrub(message))
@@ -320,7 +319,7 @@ class Applier:
                     if error.retriable or status_of(error) in (None, 401):
                         raise
                     message = self.session.scrub(error.message)
-                    why = _("its process status cannot be read: {reason}").format(reason=message)
+                    why = _("its process status cannot be read: {error}").format(error=message)
                     status = {"status": FAILURE, "errorMessage": why}
                 if status is None or not _settled(status, outcome, sent.step, self.session.scrub):
                     still.append(sent)

@@ -7,8 +7,10 @@ import pyarrow.compute as pc
 
 from ... import columns
 from ...fields import ROW, Field
+from ...i18n import _
 from ...model import FIXED, LIVE
-from ..tabular import Export, column
+from ...wording import label
+from ..tabular import CANNOT_READ, Export, column
 from .columns import (
     BOL_CONDITION,
     BY_BOL,
@@ -61,12 +63,15 @@ def read_offers(export: Export) -> pd.DataFrame:
     ean = ean13(ean)
     unusable = columns.filled(ean) & ~columns.matches(ean, r"\d{13,14}")
     if unusable.any():
-        export.unreadable(
-            unusable, ean, Field.GTIN.value, Field.GTIN, "The channel's EAN", "cannot be read; the offer is left out."
-        )
+        message = _('The channel\'s EAN "{value}" cannot be read; the offer is left out.')
+        export.unreadable(unusable, ean, Field.GTIN.value, Field.GTIN, message)
     frame[Field.GTIN.value] = ean
     # One EAN twice (two conditions are two offers, but chansync keys offers by EAN alone): a located warning.
-    export.duplicates(ean.where(~unusable, ""), Field.GTIN.value, Field.GTIN, "EAN")
+    message = _(
+        "The export lists the EAN {key} more than once (rows {rows}); "
+        "chansync leaves it alone on this channel until one is removed."
+    )
+    export.duplicates(ean.where(~unusable, ""), Field.GTIN.value, Field.GTIN, message)
     frame[OFFER_ID] = export.get(OFFER_ID)
     # A field the export has no column for gets no column either, so the plan does not compare it.
     if export.has(Field.SKU):
@@ -87,7 +92,7 @@ def read_offers(export: Export) -> pd.DataFrame:
         condition, unknown = columns.map_few(condition_name, CONDITIONS_READ)
         if unknown.any():
             export.unreadable(
-                unknown, condition_name, BOL_CONDITION, Field.CONDITION, "The channel's condition", "cannot be read."
+                unknown, condition_name, BOL_CONDITION, Field.CONDITION, _(CANNOT_READ), field=label(Field.CONDITION)
             )
         frame[Field.CONDITION.value] = condition
     on_hold = columns.lower(export.get(ON_HOLD, "false")).eq("true")

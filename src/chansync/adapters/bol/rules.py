@@ -9,7 +9,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
-from ...i18n import _, fill
+from ...i18n import _, fill, number
 from ...issues import Severity, define
 from .columns import MAX_STOCK
 
@@ -19,9 +19,7 @@ if TYPE_CHECKING:
 EAN_INVALID = define(
     "bol-ean-invalid", Severity.ERROR, "A GTIN bol.com cannot list: bol takes 13-digit EANs (and 12-digit UPCs)."
 )
-STOCK_CAPPED = define(
-    "bol-stock-capped", Severity.WARNING, f"Stock above bol.com's maximum of {MAX_STOCK} is sent as {MAX_STOCK}."
-)
+STOCK_CAPPED = define("bol-stock-capped", Severity.WARNING, "Stock above bol.com's maximum of 999 is sent as 999.")
 
 #: Desired-frame column (set by :meth:`BolAdapter.prepare`): the master's stock where it was capped, else NA.
 UNCAPPED = "_bol_uncapped_stock"
@@ -36,9 +34,9 @@ def check(desired: Desired, adapter: Adapter) -> Iterator[pd.DataFrame]:
     if gtin is not None:
         filled = columns.filled(gtin.fillna(""))
         bad = filled & ~columns.matches(gtin.fillna(""), r"\d{13}") & wanted
-        digits = columns.length(gtin[bad].fillna("")).astype("str")
+        digits = columns.length(gtin[bad].fillna("")).astype("str")  # the flagged rows only
         message = fill(
-            _("bol.com lists only 13-digit EANs (or 12-digit UPCs); this GTIN has {count} digits."), count=digits
+            _("bol.com lists only 13-digit EANs (or 12-digit UPCs); this GTIN has {digits} digits."), digits=digits
         )
         yield channel_issue(desired, adapter, EAN_INVALID, bad, message, Field.GTIN)
     if UNCAPPED in frame.columns:
@@ -46,7 +44,7 @@ def check(desired: Desired, adapter: Adapter) -> Iterator[pd.DataFrame]:
         asked = frame.loc[over, UNCAPPED].astype("Int64").astype("str").fillna("")
         message = fill(
             _("bol.com takes at most {limit} in stock; the master's {quantity} is sent as {limit}."),
-            limit=str(MAX_STOCK),
+            limit=number(MAX_STOCK),
             quantity=asked,
         )
         yield channel_issue(desired, adapter, STOCK_CAPPED, over, message, Field.QUANTITY)

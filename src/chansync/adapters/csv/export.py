@@ -10,6 +10,7 @@ import pandas as pd
 from ...catalog import map_columns, parse_column
 from ...errors import AdapterError
 from ...fields import Field
+from ...i18n import _
 from ...model import LIVE, ChannelState
 from ...sheet import read_table
 from ..feeds import unneutralise
@@ -22,7 +23,11 @@ def read_mapped(path: Path, display: str, columns: Mapping[str, str], *, spreads
     found, absent = map_columns(table, mapping)
     if absent:
         missing = ", ".join(f"{mapping[a]!r} ({a})" for a in absent)
-        raise AdapterError(f"{display}: the export has no column {missing}; its headers are {table.headers}")
+        raise AdapterError(
+            _("{display}: the export has no column {missing}; its headers are {headers}").format(
+                display=display, missing=missing, headers=table.headers
+            )
+        )
     undo = unneutralise if spreadsheet_safe else (lambda text: text)  # the apostrophe chansync wrote
     frame = pd.DataFrame(
         {

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import ROW, Field
+from ...i18n import _
 from ..base import LIVE
 from ..tabular import Export, column
 
@@ -91,5 +92,13 @@ def read_listings(export: Export, template: str) -> pd.DataFrame:
     frame[ROW] = text[ROW]
     keep = columns.filled(frame[Field.SKU.value]) & ~has_variations
     frame = frame[keep]
-    export.duplicate_rows(frame, Field.SKU, "the custom label")  # every listing with it is left alone
+    # every listing with it is left alone
+    export.duplicate_rows(
+        frame,
+        Field.SKU,
+        _(
+            "The export lists the custom label {key} more than once (rows {rows}); "
+            "chansync leaves it alone on this channel until one is removed."
+        ),
+    )
     return frame.reset_index(drop=True)

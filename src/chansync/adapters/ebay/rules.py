@@ -20,7 +20,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
-from ...i18n import _, fill
+from ...i18n import _, decimal_text, fill, number
 from ...issues import Severity, define
 from ..feeds import as_text
 
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 MAX_SKU = 50
 MAX_TITLE = 80
 
-SKU_TOO_LONG = define("ebay-sku-too-long", Severity.ERROR, f"A SKU is longer than eBay's custom label ({MAX_SKU}).")
-TITLE_TOO_LONG = define("ebay-title-too-long", Severity.ERROR, f"A title is longer than eBay's {MAX_TITLE} characters.")
+SKU_TOO_LONG = define("ebay-sku-too-long", Severity.ERROR, "A SKU is longer than eBay's custom label (50 characters).")
+TITLE_TOO_LONG = define("ebay-title-too-long", Severity.ERROR, "A title is longer than eBay's 80 characters.")
 PRICE_TOO_LOW = define(
     "ebay-price-too-low", Severity.ERROR, "A price below the lowest fixed price eBay takes (the channel's min_price)."
 )
@@ -47,8 +47,8 @@ def check(desired: Desired, adapter: Adapter, min_price: Decimal | None) -> Iter
     long_sku = sku_length.gt(MAX_SKU) & wanted
     message = fill(
         _("eBay's custom label holds at most {limit} characters; this SKU has {length}."),
-        limit=str(MAX_SKU),
-        length=sku_length[long_sku].astype("str"),
+        limit=number(MAX_SKU),
+        length=sku_length[long_sku].astype("str"),  # the flagged rows only
     )
     yield channel_issue(desired, adapter, SKU_TOO_LONG, long_sku, message, Field.SKU)
     if Field.TITLE.value in frame.columns:
@@ -56,7 +56,7 @@ def check(desired: Desired, adapter: Adapter, min_price: Decimal | None) -> Iter
         long_title = title_length.gt(MAX_TITLE) & wanted
         message = fill(
             _("eBay titles hold at most {limit} characters; this one has {length}."),
-            limit=str(MAX_TITLE),
+            limit=number(MAX_TITLE),
             length=title_length[long_title].astype("str"),
         )
         yield channel_issue(desired, adapter, TITLE_TOO_LONG, long_title, message, Field.TITLE)
@@ -66,7 +66,7 @@ def check(desired: Desired, adapter: Adapter, min_price: Decimal | None) -> Iter
         shown = as_text(Field.PRICE, cents)
         message = fill(
             _("eBay takes no fixed price below {minimum}; this price is {price}."),
-            minimum=f"{min_price:.2f}",
-            price=shown[low],
+            minimum=number(float(min_price), 2),
+            price=decimal_text(shown[low]),
         )
         yield channel_issue(desired, adapter, PRICE_TOO_LOW, low, message, Field.PRICE)

@@ -18,6 +18,7 @@ import pandas as pd
 from ... import columns
 from ...errors import AdapterError
 from ...fields import ROW, Field
+from ...i18n import _
 from ...parse import clean
 from ...sheet import normalize_header, read_table
 from ..base import FIXED, LIVE
@@ -63,9 +64,13 @@ def read_download(path: Path, display: str, channel: str, header_map: Mapping[st
     if missing:
         shown = ", ".join(f'"{x}"' for x in table.headers[:25])
         raise AdapterError(
-            f"{display} does not look like an Etsy listings download (EtsyListingsDownload.csv): no column "
-            f"{', '.join(missing)} was recognised. Its headers are {shown}",
-            hint=f"map translated headers under channels.{channel}.header_map (e.g. {{TITOLO: TITLE}})",
+            _(
+                "{display} does not look like an Etsy listings download (EtsyListingsDownload.csv): no column "
+                "{names} was recognised. Its headers are {shown}"
+            ).format(display=display, names=", ".join(missing), shown=shown),
+            hint=_("if the export's headers are translated, map them under {key} (e.g. {example})").format(
+                key=f"channels.{channel}.header_map", example="{TITOLO: TITLE}"
+            ),
         )
     text = pd.DataFrame({NAMES[n]: clean(table.frame[col]) for n, col in found.items()}, index=table.frame.index)
     text[ROW] = table.frame[ROW]
@@ -98,5 +103,13 @@ def read_listings(export: Export) -> pd.DataFrame:
     frame = listing.loc[sku.index]
     frame.insert(0, Field.SKU.value, sku.astype("str").to_numpy())
     frame = frame.reset_index(drop=True)
-    export.duplicate_rows(frame, Field.SKU, "the SKU")  # every listing with it is left alone (the plan skips it)
+    # every listing with it is left alone (the plan skips it)
+    export.duplicate_rows(
+        frame,
+        Field.SKU,
+        _(
+            "The export lists the SKU {key} more than once (rows {rows}); "
+            "chansync leaves it alone on this channel until one is removed."
+        ),
+    )
     return frame.reset_index(drop=True)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
-from ...i18n import _, fill
+from ...i18n import _, fill, number
 from ...issues import Severity, define
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 MAX_TITLE = 140
 
-TITLE_TOO_LONG = define("etsy-title-too-long", Severity.ERROR, f"A title is longer than Etsy's {MAX_TITLE} characters.")
+TITLE_TOO_LONG = define("etsy-title-too-long", Severity.ERROR, "A title is longer than Etsy's 140 characters.")
 PRICE_NOT_POSITIVE = define("etsy-price-not-positive", Severity.ERROR, "A price of zero or less, which Etsy refuses.")
 
 
@@ -40,11 +40,12 @@ def check(desired: Desired, adapter: Adapter) -> Iterable[pd.DataFrame]:
         long = length.gt(MAX_TITLE) & wanted
         message = fill(
             _("Etsy titles hold at most {limit} characters; this one has {length}."),
-            limit=str(MAX_TITLE),
-            length=length[long].astype("str"),
+            limit=number(MAX_TITLE),
+            length=length.astype("str"),
         )
         yield channel_issue(desired, adapter, TITLE_TOO_LONG, long, message, Field.TITLE)
     if Field.PRICE.value in frame.columns:
         free = frame[Field.PRICE.value].astype("Int64").le(0).fillna(False) & wanted
-        message = _("Etsy needs a price above zero.")
-        yield channel_issue(desired, adapter, PRICE_NOT_POSITIVE, free, message, Field.PRICE)
+        yield channel_issue(
+            desired, adapter, PRICE_NOT_POSITIVE, free, _("Etsy needs a price above zero."), Field.PRICE
+        )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
+from ...fields import Field
 from ..catalogue import IDENTIFIER_EXISTS
-from ..feeds import kept_chunks
+from ..feeds import kept_slices
 from ..rss import CHUNK_ROWS, RSS_TAIL, pipelined, rss_head, rss_items, tsv_head, tsv_lines
 
 if TYPE_CHECKING:
@@ -26,10 +28,12 @@ def feed_chunks(adapter: GoogleMerchantAdapter, desired: Desired, plan: Plan) ->
         settings = adapter.settings
         yield rss_head(title=settings.feed_title, link=settings.shop_url, description=settings.description)
 
-    def build(rows: pd.DataFrame) -> bytes:
-        text = adapter.attribute_text(rows, desired.currency)
-        return tsv_lines(text) if tsv else rss_items(text)
+    def build(piece: tuple[pd.DataFrame, np.ndarray | None]) -> bytes:
+        rows, keep = piece  # a slice of the plan's rows; keep: the ones the feed lists
+        text = adapter.attribute_arrays(rows, desired.currency)
+        return tsv_lines(text, keep=keep) if tsv else rss_items(text, keep=keep)
 
-    yield from pipelined(build, kept_chunks(plan, CHUNK_ROWS))
+    names = [*(a.field.value for a in adapter.attributes()), Field.CURRENCY.value]  # all attribute_arrays reads
+    yield from pipelined(build, kept_slices(plan, CHUNK_ROWS, names))
     if not tsv:
         yield RSS_TAIL

@@ -94,8 +94,11 @@ def load_service_account(path: Path, key: str, file: str | None) -> ServiceAccou
     except FileNotFoundError:
         raise wrong(_("the service account key file {file} does not exist").format(file=path.name)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        message = _("the service account key file {file} cannot be read ({error})")
-        raise wrong(message.format(file=path.name, error=type(exc).__name__)) from None
+        raise wrong(
+            _("the service account key file {file} cannot be read ({error})").format(
+                file=path.name, error=type(exc).__name__
+            )
+        ) from None
     try:
         data = json.loads(text)
     except ValueError:
@@ -106,13 +109,16 @@ def load_service_account(path: Path, key: str, file: str | None) -> ServiceAccou
     if isinstance(pem, str) and pem:
         register_secrets([pem.strip(), *(line for line in pem.splitlines() if len(line) >= 16)])
     if data.get("type") != "service_account":
-        message = _("{file} is not a service account key (its type is {type})")
-        raise wrong(message.format(file=path.name, type=repr(str(data.get("type"))[:40]))) from None
+        raise wrong(
+            _("{file} is not a service account key (its type is {kind})").format(
+                file=path.name, kind=repr(str(data.get("type"))[:40])
+            )
+        ) from None
     email = data.get("client_email")
     if not isinstance(email, str) or "@" not in email:
-        raise wrong(_("{file} has no client_email").format(file=path.name)) from None
+        raise wrong(_("{file} has no {key}").format(file=path.name, key="client_email")) from None
     if not isinstance(pem, str) or not pem.strip():
-        raise wrong(_("{file} has no private_key").format(file=path.name)) from None
+        raise wrong(_("{file} has no {key}").format(file=path.name, key="private_key")) from None
     try:
         private = load_pem_private_key(pem.encode("utf-8"), password=None)
     except (ValueError, TypeError):

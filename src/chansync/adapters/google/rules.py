@@ -33,9 +33,9 @@ GTIN_RESTRICTED = define(
     "A GTIN has a prefix Google refuses (2, 02, 04: in-store codes; 05, 99, 981-984: coupons).",
 )
 
-#: Restricted prefixes of the GTIN padded to 13 digits, matched on it padded to 14 (after the GTIN-14 indicator
-#: digit, or the padding zero).
-_RESTRICTED = r"^\d(2|02|04|05|99|98[1-4])"
+#: Restricted prefixes, on the GTIN padded to 13 digits (for GTIN-14 the indicator digit is dropped first): matched
+#: after the first digit of the GTIN padded to 14.
+_RESTRICTED = r"^\d(?:2|02|04|05|99|98[1-4])"
 
 
 def check(desired: Desired, adapter: GoogleMerchantAdapter) -> Iterator[pd.DataFrame]:

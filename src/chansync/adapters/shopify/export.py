@@ -10,6 +10,7 @@ import pandas as pd
 
 from ...errors import AdapterError
 from ...fields import ROW, Field
+from ...i18n import _, number
 from ...issues import Severity, frame_of
 from ...model import FIXED, LIVE
 from ..html import html_text
@@ -136,7 +137,7 @@ def duplicate_skus(export: Export, frame: pd.DataFrame, channel: str) -> list[pd
     twice = sku.ne("") & sku.duplicated(keep=False)
     if not twice.any():
         return []
-    message = "Shopify has another variant with this SKU; chansync leaves both alone until one SKU is changed."
+    message = _("Shopify has another variant with this SKU; chansync leaves both alone until one SKU is changed.")
     return [
         frame_of(
             DUPLICATE_KEY,
@@ -172,12 +173,26 @@ def read_inventory(
     if location is None:
         if len(names) > 1:
             raise AdapterError(
-                f"{display} holds stock for {len(names)} locations ({', '.join(names)}); name the one chansync "
-                f"sets under channels.{channel}.location"
+                _(
+                    "{display} holds stock for {count} locations ({names}); name the one chansync sets under {key}"
+                ).format(
+                    display=display,
+                    count=number(len(names)),
+                    names=", ".join(names),
+                    key=f"channels.{channel}.location",
+                )
             )
         location = names[0] if names else None
     elif location not in names:
-        raise AdapterError(f"{display} has no location {location!r}; it has {', '.join(names) or 'none'}")
+        if names:
+            raise AdapterError(
+                _("{display} has no location {location}; it has {names}").format(
+                    display=display, location=repr(location), names=", ".join(names)
+                )
+            )
+        raise AdapterError(
+            _("{display} has no location {location}; it has none").format(display=display, location=repr(location))
+        )
     at = export.text[locations.eq(location or "") & export.text[Field.SKU.value].ne("")]
     stock = pd.DataFrame(
         {

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import ROW, Field
+from ...i18n import _
 from ..base import LIVE
 from ..tabular import Export, column
 
@@ -67,5 +68,13 @@ def read_skus(export: Export) -> pd.DataFrame:
     frame[Field.PRICE.value] = sub.parse(Field.PRICE) if sub.has(Field.PRICE) else pd.NA
     frame[Field.QUANTITY.value] = sub.parse(Field.QUANTITY) if sub.has(Field.QUANTITY) else pd.NA
     frame[LIVE] = True  # the download lists the shop's products; their status words are not documented
-    export.duplicate_rows(frame, Field.SKU, "the seller SKU")  # every SKU with it is left alone
+    # every SKU with it is left alone
+    export.duplicate_rows(
+        frame,
+        Field.SKU,
+        _(
+            "The export lists the seller SKU {key} more than once (rows {rows}); "
+            "chansync leaves it alone on this channel until one is removed."
+        ),
+    )
     return frame.reset_index(drop=True)

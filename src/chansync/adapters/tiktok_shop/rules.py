@@ -22,7 +22,7 @@ import pandas as pd
 
 from ... import columns
 from ...fields import Field
-from ...i18n import _, fill
+from ...i18n import _, decimal_text, fill, number
 from ...issues import Severity, define
 from ..feeds import as_text
 
@@ -55,16 +55,14 @@ CROSS_BORDER_PRICE = {
 }
 
 SKU_TOO_LONG = define(
-    "tiktok-sku-invalid", Severity.ERROR, f"A SKU is longer than TikTok Shop's seller SKU ({MAX_SKU}) or has spaces."
+    "tiktok-sku-invalid", Severity.ERROR, "A SKU is longer than TikTok Shop's seller SKU (50 characters) or has spaces."
 )
-TITLE_TOO_LONG = define(
-    "tiktok-title-too-long", Severity.ERROR, f"A title is longer than TikTok Shop's {MAX_TITLE} characters."
-)
+TITLE_TOO_LONG = define("tiktok-title-too-long", Severity.ERROR, "A title is longer than TikTok Shop's 255 characters.")
 PRICE_OUT_OF_RANGE = define(
     "tiktok-price-out-of-range", Severity.ERROR, "A price outside the range TikTok Shop takes in the shop's market."
 )
 QUANTITY_TOO_HIGH = define(
-    "tiktok-quantity-too-high", Severity.ERROR, f"A quantity of {MAX_QUANTITY} or more, which TikTok Shop refuses."
+    "tiktok-quantity-too-high", Severity.ERROR, "A quantity of 99,999 or more, which TikTok Shop refuses."
 )
 
 
@@ -85,8 +83,8 @@ def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable
     bad_sku = (sku_length.gt(MAX_SKU) | sku.str.contains(r"\s", regex=True)) & wanted
     message = fill(
         _("TikTok Shop's seller SKU holds 1 to {limit} characters without spaces; this one has {length} characters."),
-        limit=str(MAX_SKU),
-        length=sku_length[bad_sku].astype("str"),
+        limit=number(MAX_SKU),
+        length=sku_length[bad_sku].astype("str"),  # the flagged rows only
     )
     yield channel_issue(desired, adapter, SKU_TOO_LONG, bad_sku, message, Field.SKU)
     if Field.TITLE.value in frame.columns:
@@ -94,7 +92,7 @@ def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable
         long_title = title_length.gt(MAX_TITLE) & wanted
         message = fill(
             _("TikTok Shop product names hold at most {limit} characters; this one has {length}."),
-            limit=str(MAX_TITLE),
+            limit=number(MAX_TITLE),
             length=title_length[long_title].astype("str"),
         )
         yield channel_issue(desired, adapter, TITLE_TOO_LONG, long_title, message, Field.TITLE)
@@ -111,7 +109,11 @@ def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable
             else _("TikTok Shop takes prices from {low} {currency} here; this price is {price}.")
         )
         message = fill(
-            template, low=str(low), high=str(high), currency=desired.currency, price=as_text(Field.PRICE, cents[out])
+            template,
+            low=decimal_text(str(low)),
+            high=decimal_text(str(high)),
+            currency=desired.currency,
+            price=decimal_text(as_text(Field.PRICE, cents[out])),
         )
         yield channel_issue(desired, adapter, PRICE_OUT_OF_RANGE, out, message, Field.PRICE)
     if Field.QUANTITY.value in frame.columns:
@@ -119,7 +121,7 @@ def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable
         high_stock = quantity.ge(MAX_QUANTITY).fillna(False) & wanted
         message = fill(
             _("TikTok Shop takes stock below {limit} per SKU; this one is {quantity}."),
-            limit=str(MAX_QUANTITY),
+            limit=number(MAX_QUANTITY),
             quantity=quantity[high_stock].astype("str"),
         )
         yield channel_issue(desired, adapter, QUANTITY_TOO_HIGH, high_stock, message, Field.QUANTITY)
