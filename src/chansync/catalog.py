@@ -524,7 +524,7 @@ def read_stock(config: LoadedConfig, master: MasterConfig, master_path: Path, ma
                 hint=_("for a csv/tsv master, set master.stock_sheet to the path of a stock csv/tsv file"),
             )
         table = read_table(master_path, sheet=name, header_hints=hints, display=master_table.file)
-    found, absent = map_columns(table, mapping, what="stock field")
+    found, absent = map_columns(table, mapping, what="stock field")  # not shown: a switch, not a message
     found = {k: v for k, v in found.items() if k in {f.value for f in StockField}}
     missing = absent + [f.value for f in StockField if f.value not in found and f.value not in absent]
     if missing:

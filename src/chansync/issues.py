@@ -39,7 +39,7 @@ ISSUE_CODES: dict[str, IssueCode] = {}
 
 def define(code: str, severity: Severity, summary: str) -> IssueCode:
     if code in ISSUE_CODES:
-        raise ValueError(f"issue code {code!r} is defined twice")
+        raise ValueError(f"issue code {code!r} is defined twice")  # not shown: a programming error
     issue_code = IssueCode(code, severity, summary)
     ISSUE_CODES[code] = issue_code
     return issue_code

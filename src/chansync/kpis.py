@@ -13,6 +13,7 @@ import pandas as pd
 
 from .config import LoadedConfig
 from .fields import Field
+from .i18n import _
 from .model import CREATE, LIVE, SKIP, UNMANAGED, WANTED
 from .state.store import SyncState
 from .sync import PlanResult, plan
@@ -182,7 +183,7 @@ def _history(state: SyncState | None, limit: int = 30) -> pd.DataFrame:
                 [
                     when,
                     run["run"],
-                    run["command"] + (" (dry run)" if run["dry_run"] else ""),
+                    _("{command} (dry run)").format(command=run["command"]) if run["dry_run"] else run["command"],
                     channel["channel"],
                     channel["status"],
                     counts.get("create", 0),

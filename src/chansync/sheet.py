@@ -600,7 +600,7 @@ _HIGH_BYTES = bytes(range(128, 256))
 
 
 def _encoding_fallback(shown: str) -> pd.DataFrame:
-    return one(ENCODING_FALLBACK, "The file is not valid UTF-8; it was read as Windows-1252 (ANSI).", file=shown)
+    return one(ENCODING_FALLBACK, _("The file is not valid UTF-8; it was read as Windows-1252 (ANSI)."), file=shown)
 
 
 _BOMS = (
@@ -877,11 +877,11 @@ def _clean_headers(
             if not data:
                 out.append(None)
                 continue
-            text = f"column {column_letter(i) if letters else i + 1}"
+            text = f"column {column_letter(i) if letters else i + 1}"  # not shown: the column's name, a key
             issues.append(
                 one(
                     BLANK_HEADER,
-                    f"A column with data has no header; it is called {text!r} here.",
+                    _("A column with data has no header; it is called {name} here.").format(name=repr(text)),
                     file=shown,
                     sheet=sheet,
                     row=header_row,
@@ -895,7 +895,9 @@ def _clean_headers(
             issues.append(
                 one(
                     DUPLICATE_HEADER,
-                    f"The header {text!r} appears more than once; this copy is read as {renamed!r}.",
+                    _("The header {header} appears more than once; this copy is read as {name}.").format(
+                        header=repr(text), name=repr(renamed)
+                    ),
                     file=shown,
                     sheet=sheet,
                     row=header_row,

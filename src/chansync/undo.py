@@ -21,6 +21,7 @@ from .diff import diff, normalized
 from .errors import ChansyncError, ExitCode
 from .fields import Field
 from .guard import check_guard
+from .i18n import _
 from .issues import Report
 from .model import LIVE, SKIP, WANTED, ChannelState, Desired
 from .push import PushPlan
@@ -46,10 +47,10 @@ def undo_run(state: SyncState, run_id: str | None) -> dict[str, Any]:
         if any(c["snapshot_after"] for c in run["channels"]):
             return run
         if run_id is not None:
-            raise NothingToUndo(f"run {run_id} changed no channel, so there is nothing to undo")
+            raise NothingToUndo(_("run {run} changed no channel, so there is nothing to undo").format(run=run_id))
     if run_id is not None:
-        raise NothingToUndo(f"no run {run_id} in the log (`chansync log` lists the runs)")
-    raise NothingToUndo("no push to undo yet (`chansync log` lists the runs)")
+        raise NothingToUndo(_("no run {run} in the log (`chansync log` lists the runs)").format(run=run_id))
+    raise NothingToUndo(_("no push to undo yet (`chansync log` lists the runs)"))
 
 
 def prepare_undo(
@@ -77,10 +78,13 @@ def prepare_undo(
             planned.append(_plan_back(config, state, adapter, entry, force=force, since=float(run["started"])))
         except ChansyncError as error:
             unreachable[name] = error.message
-    note = (f"run {run['run']} was the first push to {', '.join(first)}: there are no values from before it "
-            "to go back to there") if first else ""  # fmt: skip
+    note = ""
+    if first:
+        note = _(
+            "run {run} was the first push to {channels}: there are no values from before it to go back to there"
+        ).format(run=run["run"], channels=", ".join(first))
     if not planned and not unreachable:
-        raise NothingToUndo(note or f"run {run['run']} changed none of the channels asked for")
+        raise NothingToUndo(note or _("run {run} changed none of the channels asked for").format(run=run["run"]))
     verdicts = {c.name: check_guard(c.plan, config.channel(c.name).guard) for c in planned}
     prepared = PushPlan(config, Report(), planned, verdicts, force, unreachable, state, None, [], "undo")
     prepared.notes = [note] if note else []
@@ -146,7 +150,7 @@ def _desired_from(snapshot: pd.DataFrame, adapter: Adapter) -> Desired:
     frame[WANTED] = frame[LISTED].astype(bool) if LISTED in frame.columns else True
     frame[SKIP] = ""
     frame = frame.drop(columns=[c for c in (KEY, LISTED) if c in frame.columns and c != key])
-    return Desired(frame, key, Source("sync state", None, {}, 1), config_currency(adapter))
+    return Desired(frame, key, Source(_("sync state"), None, {}, 1), config_currency(adapter))
 
 
 def config_currency(adapter: Adapter) -> str:

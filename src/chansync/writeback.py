@@ -21,7 +21,7 @@ import pandas as pd
 from .catalog import Catalog, read_master
 from .config import LoadedConfig
 from .fields import ROW, Field, StockField
-from .i18n import ngettext, number
+from .i18n import _, ngettext, number
 from .state.ledger import location_name
 from .state.store import SyncState
 from .transports.local import write_atomic
@@ -45,7 +45,7 @@ def write_back(
     ``catalog``: the master as the push read it (read again when not given). It runs after the channels were
     pushed, so a sheet it cannot write is said, never raised: the sales stay in the ledger for the next push."""
     if ledger is None or not len(ledger):
-        return "nothing sold since the last count; the sheet is unchanged"
+        return _("nothing sold since the last count; the sheet is unchanged")
     catalog = catalog if catalog is not None else read_master(config)
     if catalog.stock is not None:
         source = catalog.stock.source
@@ -61,10 +61,12 @@ def write_back(
         header = source.column(Field.QUANTITY)
     owner = open_in_excel(path)
     if owner is not None:
-        return (f"not written: {path.name} is open in Excel ({owner.name} exists); close it and the next push "
-                "writes the stock back (the sales are kept until then)")  # fmt: skip
+        return _(
+            "not written: {file} is open in Excel ({owner} exists); close it and the next push writes the stock back "
+            "(the sales are kept until then)"
+        ).format(file=path.name, owner=owner.name)
     if not cells:
-        return "no stock cell to change"
+        return _("no stock cell to change")
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -74,8 +76,9 @@ def write_back(
         else:
             _write_xlsx(path, source.sheet, source.header_row, header, cells)
     except (OSError, ValueError, KeyError, IndexError, UnicodeError, zipfile.BadZipFile, InvalidFileException) as exc:
-        return (f"not written: {path.name} could not be updated ({type(exc).__name__}: {str(exc)[:200]}); the sales "
-                "are kept and the next push tries again")  # fmt: skip
+        return _(
+            "not written: {file} could not be updated ({error}); the sales are kept and the next push tries again"
+        ).format(file=path.name, error=f"{type(exc).__name__}: {str(exc)[:200]}")
     state.reset_counts(sorted(set(ledger["sku"])))
     return ngettext(
         "{count} stock cell of {file} set to what is available (backup: {backup})",

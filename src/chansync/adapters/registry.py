@@ -132,7 +132,7 @@ class Registry:
 
 def _load_entry(entry: EntryPoint) -> AdapterInfo:
     dist = getattr(entry, "dist", None)
-    dist_name = getattr(dist, "name", None) or "unknown package"
+    dist_name = getattr(dist, "name", None) or _("unknown package")
     origin = "built-in" if dist_name == BUILTIN_DISTRIBUTION else f"{dist_name} {getattr(dist, 'version', '')}".strip()
     info = AdapterInfo(entry.name, origin, entry.value)
     try:

@@ -195,7 +195,7 @@ class SyncState:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                holder = os.read(fd, 300).decode("utf-8", "replace").strip() or "another process"
+                holder = os.read(fd, 300).decode("utf-8", "replace").strip() or _("another process")
                 raise LockedError(
                     _("another chansync push is running for this config ({holder}); not starting a second one").format(
                         holder=holder
@@ -203,7 +203,9 @@ class SyncState:
                     hint=_("wait for it to finish; the lock is {path}").format(path=path),
                 ) from None
             os.ftruncate(fd, 0)
-            note = f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
+            # A record in the lock file, read back by another run (perhaps in another language): not translated.
+            note = f"pid {os.getpid()} on {socket.gethostname()}"  # not shown
+            note += f" since {time.strftime('%Y-%m-%d %H:%M:%S')}"  # not shown
             os.pwrite(fd, note.encode(), 0)
             yield
         finally:

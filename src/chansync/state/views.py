@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..config import LoadedConfig
 from ..fields import Field
+from ..i18n import _
 from .ledger import NO_LOCATION
 from .store import SyncState
 
@@ -37,7 +38,7 @@ def stock_table(
     counted = set(ledger["sku"]) if len(ledger) else set()
     for channel in result.channels:
         gets = channel.desired.frame.drop_duplicates("sku").set_index("sku")
-        if Field.QUANTITY.value in gets.columns:
+        if Field.QUANTITY.value in gets.columns:  # "to …" and "sold on …" are keys; the CLI translates the headings
             frame[f"to {channel.name}"] = frame["sku"].map(gets[Field.QUANTITY.value]).astype("Int64").array
         if len(sales):  # units sold on this channel since the count (sales before a new count no longer count)
             mine = sales[sales["channel"].eq(channel.name) & sales["sku"].isin(counted)]
@@ -51,7 +52,7 @@ def stock_table(
 def raise_fatal(message: str | None) -> None:
     from ..errors import RefusedError
 
-    raise RefusedError(message or "the master sheet could not be read")
+    raise RefusedError(message or _("the master sheet could not be read"))
 
 
 def log_entries(state: SyncState | None, limit: int = 20) -> list[dict[str, Any]]:

@@ -94,7 +94,11 @@ def send_files(
         else:
             done = f"sftp {where}:{', '.join(remote for _local, remote in pairs)}"
             if accepted:
-                log.warning("sftp: unverified host key of %s accepted (%s); set upload.known_hosts", where, accepted)
+                log.warning(
+                    _("sftp: unverified host key of {where} accepted ({fingerprint}); set upload.known_hosts").format(
+                        where=where, fingerprint=accepted
+                    )
+                )
                 done += " " + _("(host key not verified: no known_hosts)")
             return redact(done, secrets)
         if attempt < policy.retries:

@@ -40,7 +40,7 @@ def read_processing_report(data: bytes | str | Mapping[str, Any]) -> pd.DataFram
     Issues Amazon lists under ``items`` describe each listing's state as it is now (missing attributes, image
     problems), not the feed, and are not included.
     """
-    document = _document(data, "processing report")
+    document = _document(data, "processing report")  # the channel's word
     raw = pd.DataFrame(
         list(document.get("issues") or []), columns=[*ISSUE_COLUMNS[:5], "attributeName", "attributeNames"]
     )
@@ -56,7 +56,7 @@ def read_processing_report(data: bytes | str | Mapping[str, Any]) -> pd.DataFram
 
 def report_summary(data: bytes | str | Mapping[str, Any]) -> dict[str, int]:
     """The report's counts: errors, warnings, messagesProcessed, messagesAccepted, messagesInvalid (0 if absent)."""
-    summary = _document(data, "processing report").get("summary") or {}
+    summary = _document(data, "processing report").get("summary") or {}  # the channel's word
     names = ("errors", "warnings", "messagesProcessed", "messagesAccepted", "messagesInvalid")
     return {name: int(summary.get(name) or 0) for name in names}
 
@@ -64,7 +64,7 @@ def report_summary(data: bytes | str | Mapping[str, Any]) -> dict[str, int]:
 def feed_messages(feed: bytes | str | Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """The messages of a feed (the document, or its ``messages`` list): messageId, sku, operationType."""
     if isinstance(feed, bytes | str | Mapping):
-        messages = list(_document(feed, "listings feed").get("messages") or [])
+        messages = list(_document(feed, "listings feed").get("messages") or [])  # the channel's word
     else:
         messages = list(feed)
     frame = pd.DataFrame(messages, columns=["messageId", "sku", "operationType"])

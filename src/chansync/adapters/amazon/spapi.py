@@ -343,8 +343,8 @@ def _submit(
     """createFeedDocument, the upload to its pre-signed URL, createFeed: the new feed's id. The feed is kept as
     pending before createFeed is sent, so that a run stopped before Amazon's answer is followed up too."""
     created = _json(client, "POST", f"{FEEDS}/documents", json={"contentType": CONTENT_TYPE}, skus=skus)
-    document_id = _field(created, "feedDocumentId", "feed document", skus)
-    url = _field(created, "url", "feed document", skus)
+    document_id = _field(created, "feedDocumentId", "feed document", skus)  # the channel's word
+    url = _field(created, "url", "feed document", skus)  # the channel's word
     client.request("PUT", url, data=document, headers={"Content-Type": CONTENT_TYPE}, skus=skus)
     spec = {"feedType": FEED_TYPE, "marketplaceIds": [str(upload.marketplace_id)], "inputFeedDocumentId": document_id}
     unanswered = UNANSWERED + document_id
@@ -469,7 +469,7 @@ def _follow(
 
 def _report(client: HttpClient, document_id: str, skus: tuple[str, ...]) -> dict[str, Any]:
     document = _json(client, "GET", f"{FEEDS}/documents/{quote(document_id, safe='')}", skus=skus)
-    data = download(client, document, "processing report")
+    data = download(client, document, "processing report")  # the channel's word
     try:
         loaded = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
@@ -520,8 +520,8 @@ def fetch_listings(client: HttpClient, upload: Any, adapter: AmazonAdapter) -> C
         )
     document_id = _field(report, "reportDocumentId", "report")
     document = _json(client, "GET", f"{REPORTS}/documents/{quote(document_id, safe='')}")
-    data = download(client, document, "listings report")
-    display = f"Amazon All Listings report {report_id}"
+    data = download(client, document, "listings report")  # the channel's word
+    display = f"Amazon All Listings report {report_id}"  # the channel's word: the report's title
     with TemporaryDirectory(prefix="chansync-amazon-") as folder:
         path = Path(folder) / "all-listings.txt"
         path.write_bytes(data)

@@ -94,7 +94,9 @@ class BolAdapter(Adapter):
         with tempfile.TemporaryDirectory(prefix="chansync-bol-") as folder:
             path = Path(folder) / "offers-export.csv"
             path.write_bytes(data)
-            return self.read_export(path, f"{self.channel} (bol.com offer export through the API)")
+            return self.read_export(
+                path, _("{channel} (bol.com offer export through the API)").format(channel=self.channel)
+            )
 
     def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
         return rules.check(desired, self)

@@ -28,7 +28,7 @@ from .api import FAILURE, MAX_STATUS_WAIT, SUCCESS, TIMEOUT, status_url
 from .session import CSV_MEDIA_TYPE, BolSession
 
 #: Names the export's requests in an error.
-KEY = "offer export"
+KEY = "offer export"  # not shown: stands where a SKU would in a failure
 #: Reads of the export's process status before giving up (with the doubling wait capped at 30 s: about 8 minutes).
 EXPORT_CHECKS = 20
 

@@ -32,7 +32,7 @@ def dumps(value: Any) -> str:
     or a string)."""
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError(f"not a JSON number: {value}")
+            raise ValueError(f"not a JSON number: {value}")  # not shown: a programming error
         return format(value, "f")
     if isinstance(value, dict):
         return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"

@@ -93,7 +93,7 @@ class EbayAdapter(Adapter):
         from .api import fetch_state
 
         marketplace = str(getattr(upload, "marketplace_id", None) or "EBAY_US")
-        return fetch_state(client, marketplace, f"{self.channel} (eBay Inventory API)")
+        return fetch_state(client, marketplace, f"{self.channel} (eBay Inventory API)")  # the channel's word
 
     def apply(
         self, plan: Plan, desired: Desired, client: HttpClient, applied: OnApplied, *, upload: Any = None

@@ -74,5 +74,5 @@ def revise_rows(plan: Plan, *, titles: bool) -> pd.DataFrame:
         heads["_item"], heads["_order"] = item[variation], 0
         heads = heads.drop_duplicates("_item")
         out = pd.concat([heads, out])
-    out = out.sort_values(["_item", "_order", "Custom label (SKU)"], kind="stable")
+    out = out.sort_values(["_item", "_order", "Custom label (SKU)"], kind="stable")  # not shown
     return out[HEADERS].reset_index(drop=True)

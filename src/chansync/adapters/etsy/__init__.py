@@ -70,7 +70,7 @@ class EtsyAdapter(Adapter):
                     upload="upload: {type: etsy_api, shop_id, ...}"
                 )
             )
-        return fetch_state(client, str(upload.shop_id), f"{self.channel} (Etsy Open API)")
+        return fetch_state(client, str(upload.shop_id), f"{self.channel} (Etsy Open API)")  # the channel's word
 
     def check(self, desired: Desired) -> Iterable[pd.DataFrame]:
         return rules.check(desired, self)

@@ -532,7 +532,9 @@ def fetch_state(adapter: GoogleMerchantAdapter, client: HttpClient, upload: Any)
     names = [a.name for a in adapter.attributes()]
     frame = pd.DataFrame.from_records(records, columns=names).fillna("").astype("str")
     frame[ROW] = pd.Series(np.arange(1, len(frame) + 1), index=frame.index, dtype="Int64")
-    source = f"Google Merchant API (account {upload.account_id}, {language}~{label})"
+    source = _("Google Merchant API (account {account}, {language}~{label})").format(
+        account=upload.account_id, language=language, label=label
+    )
     export = Export(frame, Table(frame, source, None, 0, names), {n: n for n in names})
     renamed = {a.name: a.field.value for a in adapter.attributes()}
     export.text = export.text.rename(columns=renamed)

@@ -206,7 +206,7 @@ def product_pages(client: HttpClient, catalog_id: str) -> Iterator[list[dict[str
 def fetch_state(adapter: MetaAdapter, client: HttpClient, catalog_id: str) -> ChannelState:
     """The catalogue's items in the canonical frame the feed reader gives (prices parsed with their currency,
     stock from ``quantity_to_sell_on_facebook``)."""
-    display = f"Meta catalogue {catalog_id} (API)"
+    display = f"Meta catalogue {catalog_id} (API)"  # the channel's word
     records = [item for page in product_pages(client, catalog_id) for item in page]
     text = pd.DataFrame({name: [_text(r.get(api)) for r in records] for api, name in READ_FIELDS.items()}, dtype="str")
     currency = pd.Series([_text(r.get("currency")) for r in records], dtype="str")

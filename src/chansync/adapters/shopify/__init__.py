@@ -168,7 +168,8 @@ class ShopifyAdapter(Adapter):
 
         settings = self.settings
         location_ids = dict(getattr(self.context.config.upload, "location_ids", None) or {})
-        return fetch_state(client, f"{self.channel} (Shopify API)", location=settings.location,
+        display = f"{self.channel} (Shopify API)"  # the channel's word
+        return fetch_state(client, display, location=settings.location,
                            color_names=settings.color_names, size_names=settings.size_names, channel=self.channel,
                            location_ids=location_ids,
                            master_locations=self.context.config.stock.locations or ())  # fmt: skip

@@ -39,7 +39,7 @@ import pandas as pd
 
 from ...errors import AdapterError
 from ...fields import ROW, Field
-from ...i18n import _
+from ...i18n import N_, _
 from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ...parse import format_money, parse_money
 from ...transports.http import HttpClient
@@ -53,7 +53,7 @@ API_LIMIT = 250
 #: SKUs per lookup query, and variants per page when reading the shop (a query's cost grows with what it asks for).
 LOOKUP_BATCH = 50
 PAGE = 100
-CREATE_REASON = "new products are created through the product CSV (feed)"
+CREATE_REASON = N_("new products are created through the product CSV (feed)")
 STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"})
 #: Fields applied through the API (the rest go through the product CSV).
 VARIANT_FIELDS = (Field.PRICE.value, Field.SALE_PRICE.value, Field.GTIN.value)
@@ -75,7 +75,9 @@ def _variants_query(name: str, *, search: bool, stock: bool, details: bool = Fal
         args.append("$query: String!")
     if stock:
         args.append("$location: ID!")
-    product = "id status" + (" handle title descriptionHtml vendor productType" if details else "")
+    product = "id status"  # not shown: GraphQL
+    if details:
+        product += " handle title descriptionHtml vendor productType"  # not shown: GraphQL
     options = " selectedOptions { name value }" if details else ""
     inventory = f"inventoryItem {{ id {_STOCK if stock else ''} }}"
     return (
@@ -287,7 +289,7 @@ def apply_plan(
     current, wanted = plan.current, plan.desired
     failed: dict[str, str] = {}
     for key in plan.keys(CREATE):
-        _fail(failed, str(key), CREATE_REASON)
+        _fail(failed, str(key), _(CREATE_REASON))
     by_key: dict[str, set[str]] = {}
     for key, name in zip(plan.changes["key"].tolist(), plan.changes["field"].tolist(), strict=True):
         by_key.setdefault(str(key), set()).add(str(name))
@@ -318,7 +320,7 @@ def apply_plan(
             location_id, location = resolve_location(gql, location, location_ids or {}, channel, master_locations)
         except AdapterError as error:
             for key in stock:
-                _fail(failed, key, f"stock not set: {error.message}")
+                _fail(failed, key, _("stock not set: {reason}").format(reason=error.message))
             stock = {}
     variants = lookup(gql, needed, location_id)
     found: dict[str, Variant] = {}
@@ -327,9 +329,10 @@ def apply_plan(
         if len(matches) == 1:
             found[key] = matches[0]
         elif len(matches) > 1:
-            _fail(failed, key, f"{len(matches)} variants on Shopify have this SKU; which to change is unclear")
+            _fail(failed, key, _("{count} variants on Shopify have this SKU; which to change is unclear").format(
+                count=len(matches)))  # fmt: skip
         elif key not in delisted:
-            _fail(failed, key, "no variant with this SKU on Shopify")
+            _fail(failed, key, _("no variant with this SKU on Shopify"))
     confirmed: list[dict[str, Any]] = []
     for key in delisted:
         if key in stock and key not in variants:  # gone from Shopify already: nothing left to sell
@@ -340,8 +343,9 @@ def apply_plan(
             if status == "ACTIVE":
                 confirmed.append({"key": key, "set": {LISTED: True}})
             else:
-                _fail(failed, key, f"the product is {status.lower() or 'not active'} on Shopify; make it active "
-                                   "there or through the product CSV (feed)")  # fmt: skip
+                # Shopify's own status word (draft, archived) stays as Shopify writes it.
+                reason = _("the product is {status} on Shopify; make it active there or through the product CSV (feed)")
+                _fail(failed, key, reason.format(status=status.lower() or _("not active")))
 
     # Prices and barcodes, one product per call.
     by_product: dict[str, list[_Change]] = {}
@@ -366,7 +370,8 @@ def apply_plan(
             confirmed.append({"key": key, "set": done})
             continue
         if not variant.stocked:
-            _fail(failed, key, f"this variant is not stocked at {location} on Shopify; stock it there first")
+            _fail(failed, key, _("this variant is not stocked at {location} on Shopify; stock it there first").format(
+                location=location))  # fmt: skip
             continue
         known = plain(current.at[key, Field.QUANTITY.value]) if Field.QUANTITY.value in current.columns else None
         read = int(known) if known is not None else variant.available
@@ -443,11 +448,17 @@ def _variant_done(key: str, fields: set[str], wanted: pd.DataFrame) -> dict[str,
 
 
 def _stale(read: int, now: int | None, target: int, location: str | None) -> str:
-    has = f" (it has {now})" if now is not None else ""
-    return (
-        f"stock not set to {target}: Shopify's stock at {location} is no longer {read} as chansync read it{has}, "
-        "so it was left alone; take a fresh inventory export and push again"
-    )
+    if now is None:
+        message = _(
+            "stock not set to {target}: Shopify's stock at {location} is no longer {read} as chansync read it, "
+            "so it was left alone; take a fresh inventory export and push again"
+        )
+    else:
+        message = _(
+            "stock not set to {target}: Shopify's stock at {location} is no longer {read} as chansync read it "
+            "(it has {now}), so it was left alone; take a fresh inventory export and push again"
+        )
+    return message.format(target=target, location=location, read=read, now=now)
 
 
 def _send(
@@ -501,7 +512,7 @@ def _send(
         if not pending:
             return
     for change in pending:
-        _fail(failed, change.key, "Shopify refused the call this change was in twice, for other variants")
+        _fail(failed, change.key, _("Shopify refused the call this change was in twice, for other variants"))
 
 
 def _item_index(path: Any, array: str) -> int | None:
@@ -517,7 +528,7 @@ def _item_index(path: Any, array: str) -> int | None:
 
 def _refused(errors: list[dict[str, Any]]) -> str:
     texts = [f"{e.get('message', '')}" + (f" ({e['code']})" if e.get("code") else "") for e in errors]
-    return "Shopify refused it: " + "; ".join(texts)
+    return _("Shopify refused it: {reason}").format(reason="; ".join(texts))
 
 
 # --- reading (``export: api``) ----------------------------------------------------------------------------------

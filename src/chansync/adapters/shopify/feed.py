@@ -49,7 +49,7 @@ def _options(rows: pd.DataFrame, current: pd.DataFrame, settings: ShopifySetting
     out = pd.DataFrame(index=rows.index)
     out[OPTION_NAMES[0]] = pd.Series(settings.size_option, index=rows.index).where(~has_color, settings.color_option)
     out[OPTION_NAMES[0]] = out[OPTION_NAMES[0]].where(~simple, "Title")
-    out[OPTION_VALUES[0]] = size.where(~has_color, color).where(~simple, "Default Title")
+    out[OPTION_VALUES[0]] = size.where(~has_color, color).where(~simple, "Default Title")  # not shown: Shopify's value
     out[OPTION_NAMES[1]] = pd.Series(settings.size_option, index=rows.index).where(has_color & has_size, "")
     out[OPTION_VALUES[1]] = size.where(has_color & has_size, "")
     out[OPTION_NAMES[2]] = ""

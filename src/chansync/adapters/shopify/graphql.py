@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import TransportError
+from ...i18n import _
 from ...transports.http import HttpClient, redact
 
 #: THROTTLED replies waited out for one call before it is given up.
@@ -41,31 +42,49 @@ class GraphQL:
         mutation = query.lstrip().startswith("mutation")
         self._pace(self.costs.get(operation, MUTATION_COST if mutation else 0.0))
         body = {"query": query, "variables": dict(variables)}
-        for _ in range(THROTTLE_TRIES + 1):
+        for _attempt in range(THROTTLE_TRIES + 1):
             # The endpoint itself: ``client.url("")`` would add a slash Shopify does not answer at.
             reply = self.client.request("POST", self.client.base_url, json=body, expect_json=True, skus=skus).json()
             if not isinstance(reply, dict):
-                raise self._error(f"Shopify's reply to {operation} is not a GraphQL response", skus, retriable=True)
+                raise self._error(
+                    _("Shopify's reply to {operation} is not a GraphQL response").format(operation=operation),
+                    skus,
+                    retriable=True,
+                )
             requested, status = self._note(operation, reply.get("extensions"))
             errors = reply.get("errors")
             if not errors:
                 data = reply.get("data")
                 if not isinstance(data, dict):
-                    raise self._error(f"Shopify's reply to {operation} has no data", skus, retriable=True)
+                    raise self._error(
+                        _("Shopify's reply to {operation} has no data").format(operation=operation),
+                        skus,
+                        retriable=True,
+                    )
                 return data
             if not _codes(errors) & {"THROTTLED"}:
-                raise self._error(f"Shopify refused {operation}: {_messages(errors)}", skus)
+                raise self._error(
+                    _("Shopify refused {operation}: {reason}").format(operation=operation, reason=_messages(errors)),
+                    skus,
+                )
             available, restore, maximum = status
             requested = requested or self.costs.get(operation, MUTATION_COST)
             if maximum and requested > maximum:
                 raise self._error(
-                    f"{operation} costs {requested:g} points, more than Shopify's bucket ({maximum:g})", skus
+                    _("{operation} costs {cost} points, more than Shopify's bucket ({maximum})").format(
+                        operation=operation, cost=f"{requested:g}", maximum=f"{maximum:g}"
+                    ),
+                    skus,
                 )
             wait = max((requested - available) / restore if restore > 0 else 1.0, MIN_WAIT)
             wait = min(wait, self.client.policy.max_wait)
             self.throttle_waits.append(wait)
             self.client.sleep(wait)
-        raise self._error(f"Shopify kept throttling {operation} ({THROTTLE_TRIES} waits)", skus, retriable=True)
+        raise self._error(
+            _("Shopify kept throttling {operation} ({count} waits)").format(operation=operation, count=THROTTLE_TRIES),
+            skus,
+            retriable=True,
+        )
 
     def _note(self, operation: str, extensions: Any) -> tuple[float, tuple[float, float, float]]:
         """Remember the bucket and the cost from a reply's ``extensions.cost``: (requested, (available, restore,

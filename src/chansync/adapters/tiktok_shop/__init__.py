@@ -82,7 +82,7 @@ class TikTokShopAdapter(Adapter):
         """Every SKU through Search Products (see :mod:`.api`)."""
         from .api import fetch_state
 
-        return fetch_state(client, f"{self.channel} (TikTok Shop API)")
+        return fetch_state(client, f"{self.channel} (TikTok Shop API)")  # the channel's word
 
     def apply(
         self, plan: Plan, desired: Desired, client: HttpClient, applied: OnApplied, *, upload: Any = None

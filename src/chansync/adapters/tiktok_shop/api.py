@@ -140,7 +140,8 @@ def _call(client: HttpClient, path: str, body: Any, skus: tuple[str, ...], param
     data = reply.get("data")
     data = data if isinstance(data, dict) else {}
     if reply.get("code") not in (0, None):
-        raise Refused(f"{reply.get('message') or 'refused'} (code {reply.get('code')})", _errors(data))
+        reason = reply.get("message") or _("refused")  # TikTok Shop's own message stays as TikTok Shop wrote it
+        raise Refused(f"{reason} (code {reply.get('code')})", _errors(data))
     return data
 
 

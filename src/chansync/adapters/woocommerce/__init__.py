@@ -131,7 +131,7 @@ class WooCommerceAdapter(Adapter):
     def fetch(self, client: HttpClient, *, upload: Any = None) -> ChannelState:
         from .api import fetch_state
 
-        return fetch_state(client, f"{self.channel} (WooCommerce API)")
+        return fetch_state(client, f"{self.channel} (WooCommerce API)")  # the channel's word
 
     def apply(
         self,

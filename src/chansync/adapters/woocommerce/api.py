@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ...fields import ROW, Field
-from ...i18n import _
+from ...i18n import N_, _
 from ...model import CREATE, DELIST, LISTED, UPDATE, Plan
 from ...parse import format_money, parse_money, parse_quantity
 from ...transports.http import HttpClient
@@ -35,7 +35,7 @@ from ..html import html_text
 from .columns import DESCRIPTION_HTML, WC_ID, WC_PARENT_ID, WC_TYPE
 
 GTIN_PROPERTY = "global_unique_id"
-GTIN_NOT_APPLIED = (
+GTIN_NOT_APPLIED = N_(
     "the GTIN was not applied: this store ignores global_unique_id (it needs WooCommerce 9.2 or later); "
     "the other changes were"
 )
@@ -246,13 +246,13 @@ def _send_batch(
         answers = results.get(kind, []) if isinstance(results, dict) else []
         for position, (_kind, key, payload, values) in enumerate(sent):
             answer = answers[position] if position < len(answers) else None
-            error = answer.get("error") if isinstance(answer, dict) else "no result for this item"
+            error = answer.get("error") if isinstance(answer, dict) else _("no result for this item")
             if error:
                 message = error.get("message", str(error)) if isinstance(error, dict) else str(error)
                 failed[key] = _("WooCommerce refused it: {reason}").format(reason=message)
                 continue
             if GTIN_PROPERTY in payload and isinstance(answer, dict) and GTIN_PROPERTY not in answer:
-                failed[key] = GTIN_NOT_APPLIED  # a store before 9.2 dropped it silently
+                failed[key] = _(GTIN_NOT_APPLIED)  # a store before 9.2 dropped it silently
                 values = {k: v for k, v in values.items() if k != Field.GTIN.value}
             confirmed.append({"key": key, "set": values})
     if confirmed:
