@@ -79,8 +79,9 @@ def contains(values: pd.Series, pattern: str) -> pd.Series:
 
 
 def is_empty(values: pd.Series) -> pd.Series:
+    """Missing or "" (no bytes: read from the offsets, without a pass over the text)."""
     data = arrow(values)
-    return booleans(pc.or_kleene(pc.is_null(data), pc.equal(pc.utf8_length(data), 0)), values.index)
+    return booleans(pc.or_kleene(pc.is_null(data), pc.equal(pc.binary_length(data), 0)), values.index)
 
 
 def filled(values: pd.Series) -> pd.Series:
