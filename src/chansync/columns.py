@@ -122,8 +122,8 @@ def contains(values: pd.Series, pattern: str) -> pd.Series:
 
 
 def is_empty(values: pd.Series) -> pd.Series:
+    """Missing or "" (no bytes: read from the offsets, without a pass over the text)."""
     data = arrow(values)
-    # bytes, not characters: read from the offsets alone, where counting characters reads every byte
     return booleans(pc.or_kleene(pc.is_null(data), pc.equal(pc.binary_length(data), 0)), values.index)
 
 

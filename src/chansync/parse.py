@@ -129,7 +129,9 @@ def money_text(data: pa.Array) -> pa.Array:
     """:func:`format_money` on Arrow int64 cents (null stays null), for callers that work on Arrow arrays."""
     size = pc.abs(data)
     whole = pc.divide(size, MONEY_SCALE)
-    frac = pc.take(_CENTS, pc.subtract(size, pc.multiply(whole, MONEY_SCALE)))
+    # abs again: only the smallest int64 has no positive counterpart (its cents would index from the end); no
+    # master amount comes near it, but a feed must not fail on one.
+    frac = pc.take(_CENTS, pc.abs(pc.subtract(size, pc.multiply(whole, MONEY_SCALE))))
     text = pc.binary_join_element_wise(pc.cast(whole, pa.string()), frac, ".")
     negative = pc.less(data, 0)
     if pc.any(negative).as_py():

@@ -56,3 +56,10 @@ def test_longer_on_a_long_multibyte_value() -> None:
     text = pd.Series(["é" * 5, "é" * 6, None, "a" * 7], dtype="str")  # 10 and 12 bytes, 5 and 6 characters
     assert columns.longer_than(text, 5).tolist() == [False, True, False, True]
     assert np.array_equal(columns.longer_than(text, 100).to_numpy(), np.zeros(4, dtype=bool))
+
+
+@settings(max_examples=100)
+@given(TEXTS)
+def test_is_empty_is_missing_or_no_characters(values: list[str | None]) -> None:
+    series = pd.Series(values, dtype="str")
+    assert columns.is_empty(series).tolist() == [v is None or v == "" for v in values]

@@ -59,7 +59,7 @@ class GoogleMerchantAdapter(CatalogueAdapter):
         frame = super().prepare(frame)
         if self.settings.format == "tsv":  # the format has no quoting: tabs and line breaks become spaces
             for field_ in (Field.TITLE, Field.DESCRIPTION, Field.CATEGORY, Field.BRAND, Field.COLOR, Field.SIZE):
-                if field_.value in frame.columns:
+                if field_.value in frame.columns and _has_breaks(frame[field_.value].astype("str")):
                     text = frame[field_.value].astype("str")
                     frame[field_.value] = columns.replace(text.fillna(""), r"[\t\r\n]+", " ").where(text.notna())
         return frame
@@ -95,6 +95,16 @@ class GoogleMerchantAdapter(CatalogueAdapter):
         from .merchant import fetch_state
 
         return fetch_state(self, client, _section(upload))
+
+
+def _has_breaks(text: pd.Series) -> bool:
+    """Whether any value holds a tab or a line break: a byte scan, mostly answered by the smallest byte (the
+    usual column has none, and needs no regular expression)."""
+    for chunk in columns.arrow(text).chunks:
+        raw = columns.utf8_bytes(chunk)
+        if len(raw) and int(raw.min()) <= 0x0D and ((raw == 0x09) | (raw == 0x0A) | (raw == 0x0D)).any():
+            return True
+    return False
 
 
 def _section(upload: Any) -> Any:
