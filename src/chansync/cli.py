@@ -295,9 +295,12 @@ def validate(
 
     Exit 0 when clean or only warnings, 1 when there are errors (or warnings with --strict), 2 for usage errors.
     """
+    from .arrow_memory import return_freed_pages
     from .render.machine import report_github, report_gitlab, report_json, report_junit
     from .render.text import render_report
     from .validation import validate as run_validate
+
+    return_freed_pages()  # validate holds every column of the sheet: keep its peak low (see arrow_memory)
 
     if format is ValidateFormat.junit and output is None:
         raise ChansyncError(_("--format junit writes a file: add --output FILE (e.g. --output chansync-junit.xml)"))
