@@ -51,26 +51,31 @@ def check_guard(plan: Plan, rules: GuardRules) -> GuardVerdict:
         return verdict  # a new or empty channel: nothing to protect
     if off_sale / live > rules.max_delist_share:
         verdict.reasons.append(
-            _(
-                "the plan takes {count} of {live} live listings off sale ({share}; delisted or stock set to 0), "
-                "more than guard.max_delist_share {limit}"
-            ).format(
-                count=number(off_sale),
-                live=number(live),
-                share=percent(off_sale / live),
-                limit=percent(rules.max_delist_share),
+            _share(
+                _(
+                    "the plan takes {count} of {live} live listings off sale ({share}; delisted or stock set to 0), "
+                    "more than guard.max_delist_share {limit}"
+                ),
+                off_sale,
+                live,
+                rules.max_delist_share,
             )
         )
     if repriced / live > rules.max_price_change_share:
         verdict.reasons.append(
-            _(
-                "the plan changes the price of {count} of {live} live listings ({share}), more than "
-                "guard.max_price_change_share {limit}"
-            ).format(
-                count=number(repriced),
-                live=number(live),
-                share=percent(repriced / live),
-                limit=percent(rules.max_price_change_share),
+            _share(
+                _(
+                    "the plan changes the price of {count} of {live} live listings ({share}), more than "
+                    "guard.max_price_change_share {limit}"
+                ),
+                repriced,
+                live,
+                rules.max_price_change_share,
             )
         )
     return verdict
+
+
+def _share(template: str, count: int, live: int, limit: float) -> str:
+    """A guard's reason: ``count`` of ``live`` listings, their share and the configured limit, in the run's notation."""
+    return template.format(count=number(count), live=number(live), share=percent(count / live), limit=percent(limit))
