@@ -107,15 +107,18 @@ def test_init_writes_an_example_of_each_channel_kind_that_validates(tmp_path: Pa
     assert {c["adapter"] for c in json.loads(listed.stdout)["channels"]} == set(CHANNEL_EXAMPLES)
 
 
-def test_the_commented_api_lines_of_each_example_are_valid_config(tmp_path: Path) -> None:
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_commented_api_lines_of_each_example_are_valid_config(tmp_path: Path, language: str) -> None:
     """A seller uncomments `upload:` and `export: api` to switch a channel to its API: what they get must load
-    (keys, types, ${VAR} secrets) without touching the network."""
+    (keys, types, ${VAR} secrets) without touching the network, with the comments in either language."""
     import re
 
+    from chansync import i18n
     from chansync.config import load_config
     from chansync.starter import CHANNEL_EXAMPLES, starter_config
 
-    text = starter_config(list(CHANNEL_EXAMPLES))
+    with i18n.using(language):
+        text = starter_config(list(CHANNEL_EXAMPLES))
     # Per block, the last `# upload:` alternative (the API one where a block offers two) with its continuation
     # lines, and `# export: api`, uncommented.
     blocks = re.split(r"(?m)^(?=  \S)", text)
