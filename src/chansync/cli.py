@@ -87,6 +87,8 @@ def _set_language(ctx: Any, option: str | None) -> None:
 def _speak(chosen: str) -> None:
     """Use ``chosen`` for chansync's messages and for the words typer and click print (panel titles, usage)."""
     i18n.use(chosen)
+    if chosen == i18n.DEFAULT and "typer.rich_utils" not in sys.modules:
+        return  # typer's own words are English already; importing its rich helpers costs 60 ms at every start
     from typer import rich_utils
 
     rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
