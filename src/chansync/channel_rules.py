@@ -22,7 +22,7 @@ from .channel_codes import DUPLICATE_KEY as DUPLICATE_KEY
 from .channel_codes import STOCK_LOCATION_UNKNOWN as STOCK_LOCATION_UNKNOWN
 from .config import ChannelConfig, FilterRules, PriceRules, StockRules
 from .fields import IN_STOCK, OUT_OF_STOCK, OVERRIDE_SEPARATOR, ROW, Field, Kind, StockField
-from .i18n import _, fill
+from .i18n import _, fill, number
 from .issues import IssueCode, Report, Severity, frame_of
 from .model import SKIP, WANTED, Desired
 from .parse import MONEY_SCALE
@@ -353,6 +353,20 @@ def _required(desired: Desired, adapter: Adapter, report: Report | None = None) 
         )
         message = _gtin_as_number(frame, report, text, title) if field_ is Field.GTIN and report is not None else text
         yield channel_issue(desired, adapter, CHANNEL_REQUIRED, empty & wanted, message, field_)
+
+
+def too_long(
+    desired: Desired, adapter: Adapter, code: IssueCode, field_: Field, limit: int, template: str
+) -> pd.DataFrame:
+    """An issue on each wanted item whose ``field_`` holds more than ``limit`` characters (a channel's length rule).
+    ``template`` is the translated sentence with ``{limit}`` and ``{length}``, filled for the flagged rows only."""
+    frame = desired.frame
+    if field_.value not in frame.columns:
+        return frame_of(code, message="")[0:0]
+    text = frame[field_.value].astype("str")
+    over = columns.longer_than(text, limit) & frame[WANTED]
+    message = fill(template, limit=number(limit), length=columns.length(text[over]).astype("str"))
+    return channel_issue(desired, adapter, code, over, message, field_)
 
 
 def _blank(values: pd.Series) -> pd.Series:

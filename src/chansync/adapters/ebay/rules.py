@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ... import columns
 from ...fields import Field
 from ...i18n import _, decimal_text, fill, number
 from ...issues import Severity, define
@@ -39,27 +38,14 @@ PRICE_TOO_LOW = define(
 
 def check(desired: Desired, adapter: Adapter, min_price: Decimal | None) -> Iterable[pd.DataFrame]:
     """The three rules above, on whole columns of the wanted items."""
-    from ...channel_rules import WANTED, channel_issue
+    from ...channel_rules import WANTED, channel_issue, too_long
 
     frame = desired.frame
     wanted = frame[WANTED]
-    sku_length = columns.length(frame[Field.SKU.value].astype("str").fillna(""))
-    long_sku = sku_length.gt(MAX_SKU) & wanted
-    message = fill(
-        _("eBay's custom label holds at most {limit} characters; this SKU has {length}."),
-        limit=number(MAX_SKU),
-        length=sku_length[long_sku].astype("str"),  # the flagged rows only
-    )
-    yield channel_issue(desired, adapter, SKU_TOO_LONG, long_sku, message, Field.SKU)
-    if Field.TITLE.value in frame.columns:
-        title_length = columns.length(frame[Field.TITLE.value].astype("str").fillna(""))
-        long_title = title_length.gt(MAX_TITLE) & wanted
-        message = fill(
-            _("eBay titles hold at most {limit} characters; this one has {length}."),
-            limit=number(MAX_TITLE),
-            length=title_length[long_title].astype("str"),
-        )
-        yield channel_issue(desired, adapter, TITLE_TOO_LONG, long_title, message, Field.TITLE)
+    sku_rule = _("eBay's custom label holds at most {limit} characters; this SKU has {length}.")
+    yield too_long(desired, adapter, SKU_TOO_LONG, Field.SKU, MAX_SKU, sku_rule)
+    title_rule = _("eBay titles hold at most {limit} characters; this one has {length}.")
+    yield too_long(desired, adapter, TITLE_TOO_LONG, Field.TITLE, MAX_TITLE, title_rule)
     if min_price is not None and Field.PRICE.value in frame.columns:
         cents = frame[Field.PRICE.value].astype("Int64")
         low = cents.lt(int(min_price * 100)).fillna(False) & wanted

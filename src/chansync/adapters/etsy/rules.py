@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ... import columns
 from ...fields import Field
-from ...i18n import _, fill, number
+from ...i18n import _
 from ...issues import Severity, define
 
 if TYPE_CHECKING:
@@ -31,19 +30,12 @@ PRICE_NOT_POSITIVE = define("etsy-price-not-positive", Severity.ERROR, "A price 
 
 
 def check(desired: Desired, adapter: Adapter) -> Iterable[pd.DataFrame]:
-    from ...channel_rules import WANTED, channel_issue
+    from ...channel_rules import WANTED, channel_issue, too_long
 
     frame = desired.frame
     wanted = frame[WANTED]
-    if Field.TITLE.value in frame.columns:
-        length = columns.length(frame[Field.TITLE.value].astype("str").fillna(""))
-        long = length.gt(MAX_TITLE) & wanted
-        message = fill(
-            _("Etsy titles hold at most {limit} characters; this one has {length}."),
-            limit=number(MAX_TITLE),
-            length=length.astype("str"),
-        )
-        yield channel_issue(desired, adapter, TITLE_TOO_LONG, long, message, Field.TITLE)
+    title_rule = _("Etsy titles hold at most {limit} characters; this one has {length}.")
+    yield too_long(desired, adapter, TITLE_TOO_LONG, Field.TITLE, MAX_TITLE, title_rule)
     if Field.PRICE.value in frame.columns:
         free = frame[Field.PRICE.value].astype("Int64").le(0).fillna(False) & wanted
         yield channel_issue(

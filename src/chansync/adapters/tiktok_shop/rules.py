@@ -74,7 +74,7 @@ def price_range(currency: str, *, cross_border: bool) -> tuple[Decimal, Decimal 
 
 def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable[pd.DataFrame]:
     """The rules above, on whole columns of the wanted items."""
-    from ...channel_rules import WANTED, channel_issue
+    from ...channel_rules import WANTED, channel_issue, too_long
 
     frame = desired.frame
     wanted = frame[WANTED]
@@ -87,15 +87,8 @@ def check(desired: Desired, adapter: Adapter, *, cross_border: bool) -> Iterable
         length=sku_length[bad_sku].astype("str"),  # the flagged rows only
     )
     yield channel_issue(desired, adapter, SKU_TOO_LONG, bad_sku, message, Field.SKU)
-    if Field.TITLE.value in frame.columns:
-        title_length = columns.length(frame[Field.TITLE.value].astype("str").fillna(""))
-        long_title = title_length.gt(MAX_TITLE) & wanted
-        message = fill(
-            _("TikTok Shop product names hold at most {limit} characters; this one has {length}."),
-            limit=number(MAX_TITLE),
-            length=title_length[long_title].astype("str"),
-        )
-        yield channel_issue(desired, adapter, TITLE_TOO_LONG, long_title, message, Field.TITLE)
+    title_rule = _("TikTok Shop product names hold at most {limit} characters; this one has {length}.")
+    yield too_long(desired, adapter, TITLE_TOO_LONG, Field.TITLE, MAX_TITLE, title_rule)
     if Field.PRICE.value in frame.columns:
         low, high = price_range(desired.currency, cross_border=cross_border)
         cents = frame[Field.PRICE.value].astype("Int64")
