@@ -97,10 +97,7 @@ def _may_have_edge_space(chunk: pa.Array) -> bool:
     raw = chunk.buffers()[2] if len(chunk) else None
     if raw is None:
         return False
-    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    offsets: np.ndarray[Any, np.dtype[np.int64]] = np.frombuffer(chunk.buffers()[1], dtype=width)[
-        chunk.offset : chunk.offset + len(chunk) + 1
-    ].astype(np.int64, copy=False)
+    offsets = _offsets(chunk)
     data = np.frombuffer(raw, dtype=np.uint8)
     starts, ends = offsets[:-1], offsets[1:]
     filled = ends > starts
@@ -241,10 +238,16 @@ def utf8_bytes(array: pa.Array) -> np.ndarray:
     data = array.buffers()[2] if len(array) else None
     if data is None:
         return np.zeros(0, dtype=np.uint8)
+    offsets = _offsets(array)
+    return np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+
+
+def _offsets(array: pa.Array) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Where each value of a (possibly sliced) string or binary array starts in its data buffer, and where the last
+    one ends: ``len(array) + 1`` positions, read from the offsets buffer."""
     width = np.int64 if pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type) else np.int32
-    offsets = np.frombuffer(array.buffers()[1], dtype=width)
-    start, end = int(offsets[array.offset]), int(offsets[array.offset + len(array)])
-    return np.frombuffer(data, dtype=np.uint8)[start:end]
+    view = np.frombuffer(array.buffers()[1], dtype=width)[array.offset : array.offset + len(array) + 1]
+    return view.astype(np.int64, copy=False)
 
 
 def has_nul(values: pd.Series) -> bool:
