@@ -36,6 +36,7 @@ from .model import UNMANAGED as UNMANAGED
 from .model import UPDATE as UPDATE
 from .model import WANTED as WANTED
 from .model import ChannelState as ChannelState
+from .model import DeferredItems
 from .model import Desired as Desired
 from .model import Plan as Plan
 from .parse import format_value, normalize_gtin14
@@ -253,12 +254,13 @@ def diff(
         return frame[ROW].astype("Int64").array.take(positions)
 
     have_sku = current_sku(have).astype("str")
+    unchanged_rows = both_rows[~changed]
     parts = [
         _items(want_keys, want_skus, rows_of(want, create_rows), create_rows, CREATE),
         _items(want_keys, want_skus, rows_of(want, both_rows[update_pick]), both_rows[update_pick],
                UPDATE, fields=listed),
         _items(have_keys, have_sku, rows_of(have, delist_rows), delist_rows, DELIST),
-        _items(want_keys, want_skus, rows_of(want, both_rows[~changed]), both_rows[~changed], UNCHANGED),
+        # here, once built: the unchanged listings of the master (see the deferral below)
         _items(have_keys, have_sku, rows_of(have, already_off), already_off, UNCHANGED),
         _items(want_keys, want_skus, rows_of(want, skip_rows), skip_rows, SKIPPED,
                reason=want[SKIP].iloc[skip_rows].to_numpy()),
@@ -280,13 +282,27 @@ def diff(
     # keys are hashed once per run (a million keys take about 0.3 s to hash).
     taken = [
         want_codes[create_rows], want_codes[both_rows[update_pick]], have_codes[delist_rows],
-        want_codes[both_rows[~changed]], have_codes[already_off], want_codes[skip_rows],
+        have_codes[already_off], want_codes[skip_rows],
         have_codes[unmanaged_rows] if len(unmanaged_rows) else None,
         have_codes[doubled_rows] if len(doubled_rows) else None,
         have_codes[held_rows] if len(held_rows) else None,
         all_want_codes[later_twins] if len(twins) else None,
     ]  # fmt: skip
     item_codes = np.concatenate([c for c in taken if c is not None]).astype(np.int64, copy=False)
+    meta: dict[str, Any] = {}
+    unchanged_at = len(create_rows) + len(update_pick) + len(delist_rows)  # their place among the items
+
+    def with_unchanged(built: pd.DataFrame) -> pd.DataFrame:
+        """Every item: the unchanged listings built and put in their place (their codes too)."""
+        rows = _items(want_keys, want_skus, rows_of(want, unchanged_rows), unchanged_rows, UNCHANGED)
+        every = pd.concat([built.iloc[:unchanged_at], rows, built.iloc[unchanged_at:]], ignore_index=True)
+        codes = meta["codes"]
+        if codes.items is built:
+            unchanged_codes = want_codes[unchanged_rows].astype(np.int64, copy=False)
+            every_code = np.concatenate([codes.item[:unchanged_at], unchanged_codes, codes.item[unchanged_at:]])
+            meta["codes"] = KeyCodes(every, codes.desired, codes.current, every_code, codes.size)
+        return every
+
     changes = pd.concat(change_parts, ignore_index=True) if change_parts else pd.DataFrame(columns=CHANGE_COLUMNS)
     changes = changes.astype({"key": "str", "sku": "str", "field": "str", "old": "str", "new": "str", "origin": "str"})
     keyed_want = want.set_index(pd.Index(want_keys, name=None))
@@ -302,15 +318,17 @@ def diff(
     kept_mask[doubled_rows] = True
     kept_mask[held_rows] = True
     not_compared = [f.value for f in fields if f.value != key and f.value in want.columns and f.value not in have]
-    meta: dict[str, Any] = {
+    meta.update({
         "three_way": base is not None,
         "not_compared": not_compared,
         "kept_channel_edits": kept,
         "kept_values": kept_values,
         "codes": KeyCodes(items, want_codes, have_codes, item_codes, size),
-    }
-    return Plan(channel, adapter, key, [f.value for f in compared], items, changes, keyed_want, keyed_have,
+    })  # fmt: skip
+    plan = Plan(channel, adapter, key, [f.value for f in compared], items, changes, keyed_want, keyed_have,
                 meta=meta, listed_mask=listed_mask, kept_mask=kept_mask)  # fmt: skip
+    plan.defer(DeferredItems(UNCHANGED, len(unchanged_rows), with_unchanged))
+    return plan
 
 
 @dataclass(frozen=True)
@@ -325,9 +343,13 @@ class KeyCodes:
     size: int
 
     def of(self, plan: Plan) -> KeyCodes | None:
-        """These codes if ``plan`` is still the one they were made for, else None (hash again)."""
-        same = plan.items is self.items and len(plan.desired) == len(self.desired)
-        return self if same and len(plan.current) == len(self.current) else None
+        """The codes of ``plan``'s items if they are still the ones made for them, else None (hash again).
+
+        Reading ``plan.items`` builds its deferred items, which puts their codes in the plan's ``meta``."""
+        items = plan.items
+        codes = plan.meta.get("codes", self)
+        same = items is codes.items and len(plan.desired) == len(codes.desired)
+        return codes if same and len(plan.current) == len(codes.current) else None
 
 
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -362,6 +384,8 @@ def _rows_at(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
 
 def without_creates(plan: Plan, reason: str) -> Plan:
     """For channels where chansync cannot create listings: what would be created is reported as skipped."""
+    if not plan.counts()[CREATE]:  # (reading every item would build the unchanged ones)
+        return plan
     items = plan.items
     creates = items["outcome"].eq(CREATE)
     if creates.any():

@@ -83,11 +83,26 @@ DUPLICATE_KEY = "channel-duplicate-key"
 LISTED = "listed"
 
 
+@dataclass(frozen=True)
+class DeferredItems:
+    """Items of one outcome that are not built until someone reads all of a plan's items: on a big catalogue most
+    listings are unchanged, and the summary, the changes, the text and JSON outputs never need a row for each.
+    ``build`` is given the items built so far and returns every item, these included, in their place."""
+
+    outcome: str
+    count: int
+    build: Callable[[pd.DataFrame], pd.DataFrame]
+
+
 @dataclass
 class Plan:
     """What must change on one channel. ``items``: one row per key with its outcome; ``changes``: one row per
     changed field of an update (old and new value as display text). ``desired``/``current`` are keyed frames
-    (index = key) that renderers and appliers read values from."""
+    (index = key) that renderers and appliers read values from.
+
+    ``items`` may be built in part: :meth:`defer` leaves one outcome's rows (diff: the unchanged listings) to be
+    built the first time ``items`` is read. :meth:`counts`, :meth:`has_changes`, :meth:`items_except` and
+    :meth:`keys` of other outcomes never build them."""
 
     channel: str
     adapter: str
@@ -103,9 +118,16 @@ class Plan:
     listed_mask: np.ndarray | None = None
     kept_mask: np.ndarray | None = None
 
+    def defer(self, deferred: DeferredItems) -> None:
+        """Leave ``deferred``'s items out of ``items`` until it is read (see :class:`DeferredItems`)."""
+        self.__dict__["_deferred"] = deferred if deferred.count else None
+
     def counts(self) -> dict[str, int]:
-        counts = self.items["outcome"].value_counts()
-        return {outcome: int(counts.get(outcome, 0)) for outcome in OUTCOMES}
+        counts = self._built["outcome"].value_counts()
+        out = {outcome: int(counts.get(outcome, 0)) for outcome in OUTCOMES}
+        if self._deferred is not None:
+            out[self._deferred.outcome] += self._deferred.count
+        return out
 
     def field_counts(self) -> dict[str, int]:
         """Changes per field (``listed`` for relists)."""
@@ -120,7 +142,48 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.items["outcome"].isin([CREATE, UPDATE, DELIST]).any())
+        moving = (CREATE, UPDATE, DELIST)
+        if self._deferred is not None and self._deferred.outcome in moving:
+            return True
+        return bool(self._built["outcome"].isin(moving).any())
 
     def keys(self, *outcomes: str) -> pd.Index:
-        return pd.Index(self.items.loc[self.items["outcome"].isin(outcomes), "key"])
+        items = self.items if self._deferred is not None and self._deferred.outcome in outcomes else self._built
+        return pd.Index(items.loc[items["outcome"].isin(outcomes), "key"])
+
+    def items_except(self, *outcomes: str, first: int | None = None) -> pd.DataFrame:
+        """The items of every other outcome in plan order, or only the ``first`` of them, without building the
+        deferred items when their outcome is one of ``outcomes``."""
+        deferred = self._deferred
+        items = self._built if deferred is not None and deferred.outcome in outcomes else self.items
+        kept = ~items["outcome"].isin(outcomes).to_numpy(dtype=bool)
+        if first is None:
+            return items[kept]
+        return items.iloc[np.flatnonzero(kept)[:first]]  # a boolean take of every item only to show a few costs more
+
+    @property
+    def _built(self) -> pd.DataFrame:
+        frame: pd.DataFrame = self.__dict__["_items"]
+        return frame
+
+    @property
+    def _deferred(self) -> DeferredItems | None:
+        deferred: DeferredItems | None = self.__dict__.get("_deferred")
+        return deferred
+
+
+def _all_items(plan: Plan) -> pd.DataFrame:
+    deferred = plan.__dict__.get("_deferred")
+    if deferred is not None:  # built once, then kept
+        plan.__dict__["_items"], plan.__dict__["_deferred"] = deferred.build(plan.__dict__["_items"]), None
+    items: pd.DataFrame = plan.__dict__["_items"]
+    return items
+
+
+def _set_items(plan: Plan, items: pd.DataFrame) -> None:
+    plan.__dict__["_items"], plan.__dict__["_deferred"] = items, None
+
+
+# ``items`` is a dataclass field (the constructor takes it) read and set through a property, so that a deferred part
+# is built on first read and a frame set later replaces every item.
+Plan.items = property(_all_items, _set_items)  # type: ignore[assignment]

@@ -18,7 +18,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
 
     Built from whole columns (``tolist``), not row by row through pandas: a big plan has many thousands of items.
     """
-    listed = plan.items[~plan.items["outcome"].isin([UNCHANGED, UNMANAGED])]
+    listed = plan.items_except(UNCHANGED, UNMANAGED)
     changes: dict[str, list[dict[str, str | None]]] = {}
     frame = plan.changes
     for key, field, old, new, origin in zip(

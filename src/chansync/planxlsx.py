@@ -104,7 +104,7 @@ def _sheet_name(channel: str, used: set[str]) -> str:
 
 
 def _channel_sheet(sheet: Any, plan: Plan, fill: Any) -> None:
-    items = plan.items[~plan.items["outcome"].isin([UNCHANGED, UNMANAGED, SKIPPED])]
+    items = plan.items_except(UNCHANGED, UNMANAGED, SKIPPED)
     fields = [f for f in plan.fields if f in set(plan.changes["field"])]
     if len(plan.changes) and "listed" in set(plan.changes["field"]):
         fields.append("listed")

@@ -4,6 +4,7 @@ set through header_map, the revise file it writes, and eBay's rules through `cha
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -132,7 +133,7 @@ def test_titles_are_revised_only_when_asked(tmp_path: Path) -> None:
 def test_a_plan_with_nothing_to_revise_is_a_header_only_file(tmp_path: Path) -> None:
     channel = case_plan(tmp_path)
     empty = channel.plan.items.iloc[0:0]
-    quiet = type(channel.plan)(**{**channel.plan.__dict__, "items": empty, "changes": channel.plan.changes[0:0]})
+    quiet = dataclasses.replace(channel.plan, items=empty, changes=channel.plan.changes[0:0])
     _, rows = feed_rows(b"".join(channel.adapter.render(channel.desired, quiet)))
     assert rows == []
 

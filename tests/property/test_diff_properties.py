@@ -13,7 +13,7 @@ from chansync.adapters.base import LIVE, SKIP, WANTED, ChannelState, Desired
 from chansync.catalog import Source
 from chansync.channel_rules import apply_price_rules
 from chansync.config import PriceRules
-from chansync.diff import CREATE, DELIST, UPDATE, apply_plan, diff
+from chansync.diff import CREATE, DELIST, OUTCOMES, UNCHANGED, UNMANAGED, UPDATE, apply_plan, diff
 from chansync.fields import ROW, Field
 
 FIELDS = [Field.PRICE, Field.QUANTITY, Field.TITLE]
@@ -181,3 +181,35 @@ def test_the_base_after_a_push_is_the_same_with_diffs_key_codes_or_hashed_again(
     plan.meta.pop("codes")
     hashed = base_after(plan, FIELDS, None, failed)
     pd.testing.assert_frame_equal(reused, hashed)
+
+
+@given(STATE, STATE, STATE, st.sets(SKUS), st.sets(SKUS))
+def test_unchanged_items_are_counted_unbuilt_and_built_in_their_place(
+    want: dict, base: dict, have: dict, skip: set[str], unwanted: set[str]
+) -> None:
+    """diff leaves the unchanged listings' items unbuilt: the counts, the changes and the items a plan reports say
+    the same before and after they are built, and once built they sit after the delists with their key codes."""
+    plan = diff(desired_of(want, skip, unwanted), current_of(have), channel="c", adapter="csv", fields=FIELDS,
+                base=base_of(base))  # fmt: skip
+    counts, moving = plan.counts(), plan.has_changes
+    reported = plan.items_except(UNCHANGED, UNMANAGED).reset_index(drop=True)
+    first = plan.items_except(UNCHANGED, UNMANAGED, first=2).reset_index(drop=True)
+    changed = set(plan.keys(CREATE, UPDATE, DELIST))
+    deferred = plan.__dict__.get("_deferred")  # every listing here is live: the unchanged ones are the master's
+    assert (deferred is not None) == (counts[UNCHANGED] > 0)
+    assert deferred is None or (deferred.outcome == UNCHANGED and deferred.count == counts[UNCHANGED])
+    items = plan.items  # builds them
+    assert plan.__dict__.get("_deferred") is None
+    assert counts == {o: int((items["outcome"] == o).sum()) for o in OUTCOMES}
+    assert moving == plan.has_changes == bool(changed)
+    pd.testing.assert_frame_equal(reported, plan.items_except(UNCHANGED, UNMANAGED).reset_index(drop=True))
+    pd.testing.assert_frame_equal(first, reported.iloc[:2])
+    order = [OUTCOMES.index(o) for o in items["outcome"]]
+    head = order[: counts[CREATE] + counts[UPDATE] + counts[DELIST] + 1]
+    assert head == sorted(head)  # creates, updates, delists, then the unchanged listings
+    unchanged = set(plan.keys(UNCHANGED))
+    assert not unchanged & changed and not unchanged & set(plan.changes["key"])
+    codes = plan.meta["codes"].of(plan)
+    assert codes is not None and len(codes.item) == len(items)
+    same_key = items["key"].to_numpy()[:, None] == items["key"].to_numpy()[None, :]
+    assert (same_key == (codes.item[:, None] == codes.item[None, :])).all()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -35,16 +34,14 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
         console.print(f"\n[bold]{safe(plan.channel)}[/] [dim]({safe(plan.adapter)})[/]  {head}")
         _field_line(plan, console)
         _biggest_moves(plan, console)
-        # Positions of the items to show: a boolean take of every item (a million on a big catalogue) only to show
-        # the first few cost more than the rest of the rendering.
-        changing = np.flatnonzero(~plan.items["outcome"].isin([UNCHANGED, UNMANAGED]).to_numpy())
-        if not len(changing):
+        changing = sum(n for outcome, n in counts.items() if outcome not in (UNCHANGED, UNMANAGED))
+        if not changing:
             console.print(f"  [green]{_('in step: nothing to change')}[/]")
             continue
         table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 1))
         for column in (_("outcome"), _("key"), _("sku"), _("change")):
             table.add_column(column, overflow="fold")
-        shown = plan.items.iloc[changing[:limit]]
+        shown = plan.items_except(UNCHANGED, UNMANAGED, first=limit)
         changes = plan.changes[plan.changes["key"].isin(shown["key"].tolist())]
         grouped = {str(key): group for key, group in changes.groupby("key", sort=False)} if len(changes) else {}
         for item in shown.itertuples(index=False):
@@ -52,8 +49,8 @@ def render_plans(plans: list[Plan], console: Console, *, limit: int = 20) -> Non
             detail = _detail(item, grouped.get(key))
             table.add_row(f"[{STYLE[outcome]}]{word(outcome)}[/]", safe(key), safe(sku), detail)
         console.print(table)
-        if len(changing) > limit:
-            more = _("… {count} more (--limit N, or --format json for all)").format(count=number(len(changing) - limit))
+        if changing > limit:
+            more = _("… {count} more (--limit N, or --format json for all)").format(count=number(changing - limit))
             console.print(f"  [dim]{more}[/]")
 
 
