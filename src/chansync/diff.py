@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import columns
 from .fields import ROW, Field, Kind
@@ -174,22 +175,30 @@ def diff(
     def change_rows(
         hit: np.ndarray, name: str, old: pd.Series | str, new: pd.Series | str, origin: np.ndarray
     ) -> pd.DataFrame:
-        """Changes of field ``name`` for the matched items at ``hit`` (old and new as display text)."""
+        """Changes of field ``name`` for the matched items at ``hit`` (old and new as display text), built as
+        Arrow-backed columns: no Python object per change."""
+        at, index = both_rows[hit], pd.RangeIndex(len(hit))
+        keys = _take(want_keys, at)
+
+        def text(value: pd.Series | str) -> pd.Series:
+            return value.reset_index(drop=True) if isinstance(value, pd.Series) else columns.repeated(value, index)
+
         return pd.DataFrame(
             {
-                "key": want_keys.iloc[both_rows[hit]].to_numpy(),
-                "sku": want[Field.SKU.value].iloc[both_rows[hit]].astype("str").to_numpy(),
-                "field": name,
-                "old": old.to_numpy() if isinstance(old, pd.Series) else old,
-                "new": new.to_numpy() if isinstance(new, pd.Series) else new,
-                "origin": origin[hit],
+                "key": keys,
+                "sku": keys if want_skus is want_keys else _take(want_skus, at).astype("str"),
+                "field": columns.repeated(name, index),
+                "old": text(old),
+                "new": text(new),
+                "origin": columns.strings(ORIGIN_TEXT.take(pa.array(origin[hit])), index),
             }
         )
 
     def origins(master_moved: np.ndarray, channel_moved: np.ndarray) -> np.ndarray:
-        """The origin of each matched item's change, "" where there is no base."""
-        named = np.where(master_moved & channel_moved, BOTH, np.where(channel_moved, CHANNEL, MASTER))
-        return np.where(has_base, named, "").astype(object)
+        """The origin of each matched item's change as a position in ``ORIGIN_TEXT``: none where there is no
+        base."""
+        named = np.where(master_moved & channel_moved, 3, np.where(channel_moved, 2, 1))
+        return np.where(has_base, named, 0).astype(np.int8)
 
     fixed = have[FIXED].astype("str").fillna("").iloc[both_have].reset_index(drop=True) if FIXED in have else None
     change_parts = []
@@ -206,7 +215,7 @@ def diff(
             differs &= new.notna().to_numpy()  # unknown stock is left as it is
         if fixed is not None and differs.any():
             differs &= ~columns.contains(fixed, rf"(^|,){name}(,|$)").to_numpy()  # the channel's own to manage
-        origin = np.full(len(both_rows), "", dtype=object)
+        origin = np.zeros(len(both_rows), dtype=np.int8)
         if differs.any() and base is not None and name in base.columns and has_base.any():
             then = normalized(field_, base[name].iloc[np.where(has_base, base_at, 0)].reset_index(drop=True))
             master_moved = ~_same(a, then) & has_base
@@ -232,7 +241,7 @@ def diff(
     # Wanted, on the channel, but not live there (a draft, an archived product): listing it again is a change.
     relist = ~live[both_have] if len(both_have) else np.zeros(0, dtype=bool)
     if relist.any():
-        origin = np.full(len(both_rows), "", dtype=object)
+        origin = np.zeros(len(both_rows), dtype=np.int8)
         if base is not None and LISTED_COLUMN in base.columns and has_base.any():
             was_listed = base[LISTED_COLUMN].astype(bool).to_numpy()[np.where(has_base, base_at, 0)] & has_base
             origin = origins(~was_listed & has_base, was_listed)  # we listed it and the channel took it off
@@ -242,10 +251,7 @@ def diff(
         changed |= relist
         change_parts.append(change_rows(np.flatnonzero(relist), LISTED, "no", "yes", origin))
     update_pick = np.flatnonzero(changed)
-    joined = np.full(len(both_rows), "", dtype=object)
-    for name, hits in [*((f.value, h) for f, h in zip(compared, field_hits, strict=True)), (LISTED, relist)]:
-        joined = np.where(hits, joined + ("," + name), joined)
-    listed = [text[1:] for text in joined[update_pick].tolist()]
+    listed = _field_lists([*(f.value for f in compared), LISTED], [*field_hits, relist], update_pick)
 
     def rows_of(frame: pd.DataFrame, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
         """The sheet rows at ``positions`` as a nullable integer array (no Python object per row)."""
@@ -352,6 +358,23 @@ class KeyCodes:
         return codes if same and len(plan.current) == len(codes.current) else None
 
 
+#: A change's origin by its code in diff (0: no base to tell).
+ORIGIN_TEXT = pa.array(["", MASTER, CHANNEL, BOTH], type=pa.large_string())
+
+
+def _field_lists(names: list[str], hits: list[np.ndarray], rows: np.ndarray) -> pd.Series:
+    """For each of ``rows``, the names whose ``hits`` hold there, comma-joined: each row's set of names as a bit
+    pattern (an int64 holds them: there are 21 canonical fields), so only the few distinct patterns are joined as
+    text."""
+    pattern = np.zeros(len(rows), dtype=np.int64)
+    for bit, hit in enumerate(hits):
+        pattern |= hit[rows].astype(np.int64) << bit
+    distinct, inverse = np.unique(pattern, return_inverse=True)
+    texts = [",".join(n for bit, n in enumerate(names) if int(d) >> bit & 1) for d in distinct]
+    table = pa.array(texts, type=pa.large_string())
+    return columns.strings(table.take(pa.array(inverse.reshape(-1))), pd.RangeIndex(len(rows)))
+
+
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Element-wise equality of two normalised columns, with "no value" equal to "no value"."""
     return ((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
@@ -409,7 +432,7 @@ def _items(
     positions: np.ndarray,
     outcome: str,
     *,
-    fields: list[str] | None = None,
+    fields: pd.Series | None = None,
     reason: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Items of one outcome, built from whole columns (str arrays stay Arrow-backed)."""
@@ -420,7 +443,7 @@ def _items(
             "key": (key := _take(keys, positions)),
             "sku": key if skus is keys else _take(skus, positions).astype("str").fillna(""),
             "outcome": columns.repeated(outcome, index),
-            "fields": pd.Series(fields, index=index, dtype="str") if fields is not None else columns.blanks(index),
+            "fields": fields if fields is not None else columns.blanks(index),
             "reason": pd.Series(reason, index=index, dtype="str") if reason is not None else columns.blanks(index),
             "row": pd.array(rows, dtype="Int64") if n else pd.array([], dtype="Int64"),  # type: ignore[call-overload]
         },

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rich.console import Console
 from rich.table import Table
 
+from .. import columns
 from ..i18n import N_, _, number
 from ..model import CREATE, DELIST, OUTCOMES, SKIPPED, UNCHANGED, UNMANAGED, UPDATE, Plan
 from ..planjson import PLAN_SCHEMA as PLAN_SCHEMA
@@ -115,15 +119,24 @@ def _around_difference(old: str, new: str, width: int = 40) -> tuple[str, str]:
     return cut(old), cut(new)
 
 
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Display text of prices and stock ("12.50", "7", "" for none) as floats, NaN where there is none. Arrow's
+    cast reads them; text it cannot read (none is expected) goes through pandas, as NaN."""
+    data = columns.arrow(values)
+    try:
+        read = pc.cast(pc.if_else(pc.equal(data, ""), pa.scalar(None, data.type), data), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return np.asarray(read.to_numpy(zero_copy_only=False), dtype=float)
+
+
 def _biggest_moves(plan: Plan, console: Console) -> None:
     """The largest price and stock moves, so a glance shows whether the plan is sane."""
     for field, label in (("price", _("biggest price moves:")), ("quantity", _("biggest stock moves:"))):
         moves = plan.changes[plan.changes["field"].eq(field)]
         if not len(moves):
             continue
-        old = pd.to_numeric(moves["old"], errors="coerce")
-        new = pd.to_numeric(moves["new"], errors="coerce")
-        delta = (new - old).abs()
+        delta = pd.Series(np.abs(_numbers(moves["new"]) - _numbers(moves["old"])), index=moves.index)
         top = moves.assign(_delta=delta).nlargest(3, "_delta")
         shown = ", ".join(f"{safe(str(r.sku))} {safe(str(r.old))} → {safe(str(r.new))}" for r in top.itertuples())
         console.print(f"  [dim]{label}[/] {shown}")
