@@ -90,6 +90,9 @@ def diff(
     """Compare keyed states, three ways when there is a ``base``. ``fields``: the canonical fields the channel
     carries (the key excluded).
 
+    ``meta["channel_twice"]`` lists the rows of ``current.frame`` whose key is on more than one row (each listing
+    with it is left alone).
+
     ``base`` (index: key) holds what chansync last set on the channel: each change then gets an origin (the
     master, the channel, or both changed since), ``keep_channel_edits`` leaves fields edited on the channel as
     they are, and a listing the master lacks is delisted only if chansync managed it (its key is in the base) or
@@ -101,8 +104,8 @@ def diff(
     key = desired.key
     want = desired.frame
     want = _rows_where(want, columns.filled(want[key].astype("str")))
-    have = current.frame
-    have = _rows_where(have, columns.filled(have[current.key].astype("str")))
+    have_keyed = columns.filled(current.frame[current.key].astype("str"))
+    have = _rows_where(current.frame, have_keyed)
     base_keys = pd.Series(base.index.astype("str"), dtype="str") if base is not None else pd.Series([], dtype="str")
     all_want_codes, all_have_codes, base_codes = columns.shared_codes(
         want[key].astype("str"), have[current.key].astype("str"), base_keys
@@ -329,6 +332,7 @@ def diff(
         "not_compared": not_compared,
         "kept_channel_edits": kept,
         "kept_values": kept_values,
+        "channel_twice": _twice_in(all_have_codes, twice_on_channel, have_keyed),
         "codes": KeyCodes(items, want_codes, have_codes, item_codes, size),
     })  # fmt: skip
     plan = Plan(channel, adapter, key, [f.value for f in compared], items, changes, keyed_want, keyed_have,
@@ -360,6 +364,14 @@ class KeyCodes:
 
 #: A change's origin by its code in diff (0: no base to tell).
 ORIGIN_TEXT = pa.array(["", MASTER, CHANNEL, BOTH], type=pa.large_string())
+
+
+def _twice_in(codes: np.ndarray, twice: np.ndarray, keyed: pd.Series) -> np.ndarray:
+    """The rows of the channel's state (``keyed``: where it has a key) whose key is on more than one of them."""
+    hit = twice[codes] if len(codes) else np.zeros(0, dtype=bool)
+    if not hit.any():
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(keyed.to_numpy(dtype=bool))[hit]
 
 
 def _field_lists(names: list[str], hits: list[np.ndarray], rows: np.ndarray) -> pd.Series:

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
-from . import columns, progress
+from . import progress
 from .adapters.base import Adapter
 from .adapters.registry import Registry
 from .catalog import Catalog
@@ -141,18 +140,13 @@ def stand_in(state: ChannelState, base: Base) -> ChannelState:
     return ChannelState(frame, state.key, state.source, state.issues)
 
 
-def export_duplicates(adapter: Adapter, state: ChannelState) -> list[pd.DataFrame]:
-    """A located warning for each key found more than once in the channel's export."""
-    keys = state.frame[state.key].astype("str")
-    if len(pc.unique(columns.arrow(keys))) == len(keys):  # every key once: the common case, one cheap pass
+def export_duplicates(adapter: Adapter, state: ChannelState, twice: np.ndarray) -> list[pd.DataFrame]:
+    """A located warning for each row of the channel's export whose key is on another row too (``twice``: their
+    positions, which diff finds while matching keys)."""
+    if not len(twice):
         return []
-    codes = columns.shared_codes(keys)[0]  # Arrow's hash: pandas' duplicated() on text took twice as long
-    filled = codes >= 0
-    counts = np.bincount(codes[filled]) if filled.any() else np.zeros(1, dtype=np.int64)
-    twice = pd.Series((counts[np.where(filled, codes, 0)] > 1) & filled, index=keys.index) & keys.ne("")
-    if not twice.any():
-        return []
-    rows = state.frame.loc[twice, ROW].astype("Int64") if ROW in state.frame.columns else None
+    keys = state.frame[state.key].iloc[twice].astype("str")
+    rows = state.frame[ROW].iloc[twice].astype("Int64") if ROW in state.frame.columns else None
     return [
         frame_of(
             CHANNEL_DUPLICATE_KEY,
@@ -162,8 +156,8 @@ def export_duplicates(adapter: Adapter, state: ChannelState) -> list[pd.DataFram
                 "it leaves all of them alone."
             ).format(field=label(adapter.key)),
             rows=rows,
-            skus=keys[twice],
-            values=keys[twice],
+            skus=keys,
+            values=keys,
             file=state.source,
             field=adapter.key.value,
             channel=adapter.channel,
@@ -201,8 +195,7 @@ class ChannelReader:
             self.failed[name] = error.message
             return
         base = self.state.base(name) if self.state is not None else None
-        said = any(len(i) and (i["code"] == CHANNEL_DUPLICATE_KEY.code).any() for i in current.issues)
-        issues = [] if said else export_duplicates(adapter, current)  # unless its reader said so already
+        issues: list[pd.DataFrame] = []
         taken = export_time(self.config, adapter)
         if base is not None and taken is not None and taken < base.pushed_at:
             current = stand_in(current, base)
@@ -270,6 +263,9 @@ def plan_channel(check: ChannelCheck, reader: ChannelReader) -> ChannelPlan:
     elif not settings.listing.create:
         plan = without_creates(plan, CREATE_OFF)
     _keep_on_channel(desired, plan.meta.get("kept_values") or {})
+    said = any(len(i) and (i["code"] == CHANNEL_DUPLICATE_KEY.code).any() for i in current.issues)
+    if not said:  # unless its reader said so already
+        reader.issues.setdefault(name, []).extend(export_duplicates(adapter, current, plan.meta["channel_twice"]))
     observed = next((o for o in reader.observed if o.channel == name), None)
     export_issues = [i for i in current.issues + reader.issues.get(name, []) if len(i)]
     return ChannelPlan(name, adapter, desired, plan, check.issues + export_issues, base, observed, export_issues)

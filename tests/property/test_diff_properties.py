@@ -213,3 +213,18 @@ def test_unchanged_items_are_counted_unbuilt_and_built_in_their_place(
     assert codes is not None and len(codes.item) == len(items)
     same_key = items["key"].to_numpy()[:, None] == items["key"].to_numpy()[None, :]
     assert (same_key == (codes.item[:, None] == codes.item[None, :])).all()
+
+
+@given(STATE, st.lists(st.one_of(SKUS, st.just("")), max_size=12))
+def test_rows_whose_key_is_twice_on_the_channel_are_found_and_left_alone(want: dict, keys: list[str]) -> None:
+    """diff names the export rows whose key is on another row too (what the duplicate warning locates), and
+    changes, creates or delists none of those listings."""
+    have = pd.DataFrame({"sku": pd.Series(keys, dtype="str"), "price": pd.Series([1] * len(keys), dtype="Int64"),
+                         LIVE: True})  # fmt: skip
+    plan = diff(desired_of(want), ChannelState(have, "sku", "export.csv"), channel="c", adapter="csv",
+                fields=FIELDS, delist_unknown=True)  # fmt: skip
+    counts = pd.Series(keys, dtype=object).value_counts()
+    expected = [i for i, key in enumerate(keys) if key and counts[key] > 1]
+    assert plan.meta["channel_twice"].tolist() == expected
+    doubled = {keys[i] for i in expected}
+    assert not doubled & set(plan.keys(CREATE, UPDATE, DELIST))
