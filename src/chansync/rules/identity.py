@@ -60,11 +60,13 @@ def parent_rows(catalog: Catalog) -> pd.Series:
     parent = Field.PARENT_SKU.value
     if not catalog.has(parent):
         return pd.Series(False, index=catalog.frame.index)
-    parents = catalog.frame[parent]
-    parents = parents[columns.filled(parents)]
-    if not len(parents):
+    filled = columns.filled(catalog.frame[parent]).to_numpy()
+    if not filled.any():
         return pd.Series(False, index=catalog.frame.index)
-    return columns.isin(catalog.frame[_SKU], parents)
+    sku_codes, parent_codes = catalog.sku_codes()  # hashed once for the duplicate and parent checks
+    named = np.zeros(int(max(sku_codes.max(initial=-1), parent_codes.max(initial=-1))) + 1, dtype=bool)
+    named[parent_codes[filled]] = True
+    return pd.Series(named[sku_codes] & (sku_codes >= 0), index=catalog.frame.index)
 
 
 def _required(catalog: Catalog) -> Iterator[pd.DataFrame]:
