@@ -732,7 +732,7 @@ def _arrow_read(
         column_names=names,
         skip_rows=index + 1,
         encoding="utf8" if sniffed.encoding in ("utf-8", "utf-8-sig") else sniffed.encoding,
-        block_size=1 << 24,
+        block_size=1 << 22,
     )
     parse = pacsv.ParseOptions(
         delimiter=sniffed.delimiter,
