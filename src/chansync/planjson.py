@@ -4,7 +4,10 @@ plan with the one it would apply)."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from . import __version__
@@ -18,6 +21,25 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
 
     Built from whole columns (``tolist``), not row by row through pandas: a big plan has many thousands of items.
     """
+    with _cycle_collection_paused():
+        return _plan_dict(plan)
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while hundreds of thousands of small dicts and lists are built: each batch of
+    new containers set it off over every container made so far (1.2 s of the 1.6 s that 377k items took). These
+    hold no cycles, so reference counting frees them as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _plan_dict(plan: Plan) -> dict[str, Any]:
     listed = plan.items_except(UNCHANGED, UNMANAGED)
     changes: dict[str, list[dict[str, str | None]]] = {}
     frame = plan.changes
