@@ -1,8 +1,9 @@
 """The keyed comparison of a channel's desired state with its current state, into a :class:`Plan`.
 
-Pure and vectorised: one outer merge on the key, then one column comparison per carried field. Values are
-compared after normalisation (cents, whole numbers, trimmed text, GTINs padded to 14 digits), so a change is
-reported only when it is one.
+Pure and vectorised: the keys of both sides are matched through integer codes from one hashing pass, then each
+carried field is compared as a column. Values are compared after normalisation (cents, whole numbers, trimmed
+text, GTINs padded to 14 digits), so a change is reported only when it is one. Only what changes is built as plan
+items; the unchanged listings are counted and built when someone reads every item (:class:`~chansync.model.Plan`).
 """
 
 from __future__ import annotations
